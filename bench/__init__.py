@@ -1,0 +1,1 @@
+"""`make bench`: measurements written to BENCHMARKS.md as medians and ratios to in-process baselines."""

@@ -1,0 +1,1 @@
+"""Prefect flows over the subpipe library: orchestration only (tasks, artifacts, schedules)."""

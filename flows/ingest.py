@@ -1,0 +1,52 @@
+"""Flow `ingest_tracks`: read and QC subtitle files, write clean copies and reports, publish artifacts.
+
+Prefect owns orchestration only; every computation is a call into `subpipe.ingest`. (No
+`from __future__ import annotations` here: deployment runs need real annotations to build forms.)
+"""
+
+from pathlib import Path
+from typing import Optional
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from subpipe.errors import SubpipeError
+from subpipe.ingest import IngestResult, ingest_error, ingest_file, write_normalised, write_run_reports
+from subpipe.reports import finding_row, ingest_markdown
+
+TABLE_ROWS = 200  # a UI table beyond this is unreadable; the full CSV is written beside the outputs
+
+
+@task(name="read-and-qc", task_run_name="read-and-qc {path}")
+def read_and_qc(path: str, profile: str, fps: Optional[float], output_dir: Optional[str]) -> IngestResult:
+    result = ingest_file(path, profile=profile, fps=fps)
+    if output_dir:
+        write_normalised(result, output_dir)
+    return result
+
+
+@flow(name="ingest-tracks", log_prints=True)
+def ingest_tracks(paths: list[str], profile: str = "netflix", output_dir: Optional[str] = None,
+                  fps: Optional[float] = None) -> dict:
+    """Read every file in `paths`, QC it against `profile`, and report; a bad file is reported, not fatal."""
+    logger = get_run_logger()
+    futures = [read_and_qc.submit(p, profile, fps, output_dir) for p in paths]
+    results: list[IngestResult] = []
+    errors: list[dict] = []
+    for path, future in zip(paths, futures):
+        try:
+            results.append(future.result())
+        except SubpipeError as exc:
+            logger.warning("rejected %s", exc)
+            errors.append(ingest_error(path, exc))
+    summaries = [r.summary() for r in results]
+    markdown = ingest_markdown(summaries, errors)
+    outputs = {}
+    if output_dir:
+        outputs = {k: str(v) for k, v in write_run_reports(output_dir, results, errors).items()}
+        markdown += f"\n\nOutputs: `{Path(output_dir).resolve()}` (full findings: `{outputs['csv']}`)\n"
+    create_markdown_artifact(markdown, key="ingest-summary", description="Tracks read and QC pass rates")
+    rows = [finding_row(f) for r in results for f in r.findings]
+    create_table_artifact(rows[:TABLE_ROWS] or [{"message": "no findings"}], key="ingest-findings",
+                          description=f"Findings, first {min(len(rows), TABLE_ROWS)} of {len(rows)}")
+    return {"tracks": summaries, "errors": errors, "outputs": outputs}

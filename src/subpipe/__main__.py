@@ -1,0 +1,3 @@
+from subpipe.cli import main
+
+main()

@@ -1,0 +1,187 @@
+"""The `subpipe` command: a thin Typer layer over the library.
+
+Every command that reports takes `--json`; exit status is 0 on success and 1 on an error (unreadable
+input, impossible request). QC findings are not errors unless `--strict` is given.
+"""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from subpipe.errors import SubpipeError
+
+app = typer.Typer(help="Subtitle tracks through localization: ingest, QC, align, flag terms, translate.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+console = Console()
+err_console = Console(stderr=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+FpsOpt = Annotated[Optional[float], typer.Option("--fps", help="Frame rate (needed for MicroDVD; "
+                                                           "sets the min-gap frames of QC).")]
+LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Language tag (default: from the file "
+                                                             "name, Title.lang.ext).")]
+EncOpt = Annotated[Optional[str], typer.Option("--encoding", help="Force the input encoding.")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat reader repairs and QC findings as "
+                                                        "errors (exit 1).")]
+ProfileOpt = Annotated[str, typer.Option("--profile", help="QC profile: a built-in name or a TOML file.")]
+AudienceOpt = Annotated[str, typer.Option("--audience", help="adult or children (reading speed).")]
+
+
+def _fail(exc: SubpipeError, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(exc.to_dict() | {"text": str(exc)}, ensure_ascii=False))
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _findings_table(findings, title: str, limit: int = 50) -> Table:
+    from subpipe.reports import finding_row
+
+    table = Table(title=title, show_lines=False)
+    for col in ("line", "position", "start", "severity", "kind", "message"):
+        table.add_column(col, overflow="fold")
+    for f in findings[:limit]:
+        row = finding_row(f)
+        table.add_row(*(str(row[c]) for c in ("line", "position", "start", "severity", "kind", "message")))
+    if len(findings) > limit:
+        table.caption = f"{len(findings) - limit} more (use --json for all)"
+    return table
+
+
+@app.command()
+def inspect(file: Path, as_json: JsonOpt = False, fps: FpsOpt = None, lang: LangOpt = None,
+            encoding: EncOpt = None, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adult",
+            strict: StrictOpt = False) -> None:
+    """Format, encoding, cue count, duration, reader findings and a QC summary of FILE."""
+    from subpipe.ingest import ingest_file
+
+    try:
+        result = ingest_file(file, profile=profile, lang=lang, fps=fps, encoding=encoding,
+                             audience=audience, strict=strict)
+    except SubpipeError as exc:
+        _fail(exc, as_json)
+    summary = result.summary()
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        qc = summary["qc"]
+        console.print(f"[bold]{file}[/]: {summary['format']}, {summary['encoding']}, "
+                      f"lang {summary['lang'] or '?'}, {summary['cues']} cues "
+                      f"({summary['dropped']} dropped), {summary['duration_ms'] / 1000:.1f} s", highlight=False)
+        console.print(f"QC ({summary['profile']}): {qc['passing']}/{qc['cues']} cues pass "
+                      f"({qc['pass_rate']:.0%}), {qc['findings']} findings", highlight=False)
+        if result.track.findings:
+            console.print(_findings_table(result.track.findings, "Reader findings"))
+    if strict and result.qc:
+        raise typer.Exit(1)
+
+
+@app.command()
+def convert(src: Path, dst: Path, fps: FpsOpt = None, encoding: EncOpt = None,
+            to: Annotated[Optional[str], typer.Option("--to", help="Output format id (default: from "
+                                                                   "DST's extension).")] = None,
+            strict: StrictOpt = False, as_json: JsonOpt = False) -> None:
+    """Convert SRC to DST (SRT, WebVTT, ASS), styling kept where DST's format can hold it."""
+    from subpipe.formats import read_track, write_track
+
+    try:
+        track = read_track(src, fps=fps, encoding=encoding, strict=strict)
+        out = write_track(track, dst, format=to, fps=fps)
+    except SubpipeError as exc:
+        _fail(exc, as_json)
+    if as_json:
+        print(json.dumps({"source": str(src), "output": str(out), "cues": len(track.cues),
+                          "findings": [f.to_dict() for f in track.findings]}, ensure_ascii=False, indent=2))
+    else:
+        console.print(f"{src} ({track.format}, {track.encoding}) -> {out}: {len(track.cues)} cues, "
+                      f"{len(track.findings)} reader findings", highlight=False)
+
+
+@app.command()
+def qc(file: Path, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adult", lang: LangOpt = None,
+       fps: FpsOpt = None, encoding: EncOpt = None,
+       fix: Annotated[bool, typer.Option("--fix", help="Apply the fixes (extend, gap, split) and write "
+                                                       "the result to -o.")] = False,
+       output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Where --fix writes.")] = None,
+       as_json: JsonOpt = False, strict: StrictOpt = False) -> None:
+    """Check FILE against a delivery profile; with --fix, write a fixed copy (the input is never changed)."""
+    from subpipe.formats import write_track
+    from subpipe.ingest import ingest_file
+    from subpipe.qc import check_track, fix_track, summarize
+
+    if fix and output is None:
+        raise typer.BadParameter("--fix writes a new file: give it with -o OUT", param_hint="--fix")
+    try:
+        result = ingest_file(file, profile=profile, lang=lang, fps=fps, encoding=encoding, audience=audience)
+        findings, done = result.qc, []
+        if fix:
+            fixed, done = fix_track(result.track, result.profile)
+            write_track(fixed, output, fps=fps)
+            findings = check_track(fixed, result.profile)
+            track = fixed
+        else:
+            track = result.track
+    except SubpipeError as exc:
+        _fail(exc, as_json)
+    summary = summarize(track, findings)
+    if as_json:
+        print(json.dumps({"path": str(file), "profile": result.profile.name, "summary": summary,
+                          "findings": [f.to_dict() for f in findings],
+                          "fixes": [f.to_dict() for f in done],
+                          "output": str(output) if fix else None}, ensure_ascii=False, indent=2))
+    else:
+        if done:
+            console.print(_findings_table(done, f"Fixes applied ({len(done)})"))
+        if findings:
+            console.print(_findings_table(findings, f"QC findings ({len(findings)})"))
+        console.print(f"QC ({result.profile.name}): {summary['passing']}/{summary['cues']} cues pass "
+                      f"({summary['pass_rate']:.0%})" + (f"; fixed copy written to {output}" if fix else ""),
+                      highlight=False)
+    if strict and findings:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(files: list[Path], output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")]
+           = Path("out"), profile: ProfileOpt = "netflix", fps: FpsOpt = None,
+           as_json: JsonOpt = False) -> None:
+    """Read and QC many files; write clean UTF-8 SRT and WebVTT copies and reports to OUTPUT.
+
+    A file that cannot be read is reported and skipped; the exit status is 1 if any was.
+    """
+    from subpipe.ingest import ingest_error, ingest_file, write_normalised, write_run_reports
+    from subpipe.reports import ingest_markdown
+
+    results, errors = [], []
+    for f in files:
+        try:
+            result = ingest_file(f, profile=profile, fps=fps)
+            write_normalised(result, output)
+        except SubpipeError as exc:
+            errors.append(ingest_error(f, exc))
+            err_console.print(f"[red]rejected:[/] {exc}", highlight=False)
+            continue
+        results.append(result)
+    write_run_reports(output, results, errors)
+    summaries = [r.summary() for r in results]
+    if as_json:
+        print(json.dumps({"tracks": summaries, "errors": errors, "output": str(output)}, ensure_ascii=False,
+                         indent=2))
+    else:
+        console.print(ingest_markdown(summaries, errors), highlight=False)
+        console.print(f"outputs in {output}/", highlight=False)
+    if errors:
+        raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app(prog_name="subpipe")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

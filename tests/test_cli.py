@@ -1,0 +1,94 @@
+"""The `subpipe` command on real files: output, JSON, exit status, inputs untouched."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from conftest import CORPUS, SAMPLES
+from subpipe.cli import app
+from subpipe.formats import read_track
+
+runner = CliRunner()
+SINTEL_DE = SAMPLES / "sintel" / "Sintel.de.vtt"
+ED_EN = SAMPLES / "elephants-dream" / "ElephantsDream.en.vtt"
+
+
+def test_inspect_json_reports_format_encoding_repair_and_qc():
+    res = runner.invoke(app, ["inspect", str(SINTEL_DE), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    s = data["summary"]
+    assert (s["format"], s["lang"], s["cues"]) == ("vtt", "de", 26)
+    kinds = {f["kind"] for f in data["findings"]}
+    assert "mojibake-repaired" in kinds
+    assert s["qc"]["cues"] == 26 and 0 <= s["qc"]["pass_rate"] <= 1
+
+
+def test_inspect_human_output_names_the_file():
+    res = runner.invoke(app, ["inspect", str(ED_EN)])
+    assert res.exit_code == 0, res.output
+    assert "89 cues" in res.stdout and "vtt" in res.stdout
+
+
+def test_inspect_rejects_a_non_subtitle_file_with_its_path_and_line():
+    bad = CORPUS / "corner-cases" / "vtt.js" / "cue-times" / "bad-data.json"
+    res = runner.invoke(app, ["inspect", str(bad), "--json"])
+    assert res.exit_code == 1
+    err = json.loads(res.stdout)
+    assert err["path"] == str(bad) and err["line"] == 1
+
+
+def test_convert_vtt_to_srt_repairs_encoding_and_keeps_the_input(tmp_path):
+    src = tmp_path / "Sintel.de.vtt"
+    shutil.copy(SINTEL_DE, src)
+    before = src.read_bytes()
+    out = tmp_path / "Sintel.de.srt"
+    res = runner.invoke(app, ["convert", str(src), str(out)])
+    assert res.exit_code == 0, res.output
+    assert src.read_bytes() == before
+    text = out.read_text(encoding="utf-8")
+    assert "töricht" in text and "Ã" not in text
+    assert len(read_track(out).cues) == 26
+
+
+def test_qc_fix_writes_a_fixed_copy_and_reports_fixes(tmp_path):
+    out = tmp_path / "fixed.vtt"
+    res = runner.invoke(app, ["qc", str(ED_EN), "--fix", "-o", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert out.exists() and data["output"] == str(out)
+    before = json.loads(runner.invoke(app, ["qc", str(ED_EN), "--json"]).stdout)
+    assert data["fixes"], "Elephants Dream has fast cues the fixes should touch"
+    assert len(data["findings"]) < len(before["findings"])
+
+
+def test_qc_strict_exits_non_zero_on_findings():
+    res = runner.invoke(app, ["qc", str(ED_EN), "--strict"])
+    assert res.exit_code == 1
+
+
+def test_qc_fix_without_output_is_a_usage_error():
+    res = runner.invoke(app, ["qc", str(ED_EN), "--fix"])
+    assert res.exit_code == 2
+
+
+def test_ingest_survives_a_bad_file_and_reports_it(tmp_path):
+    junk = CORPUS / "SOURCES.md"
+    res = runner.invoke(app, ["ingest", str(ED_EN), str(junk), str(SINTEL_DE), "-o", str(tmp_path), "--json"])
+    assert res.exit_code == 1
+    data = json.loads(res.stdout)
+    assert [t["cues"] for t in data["tracks"]] == [89, 26]
+    assert [e["path"] for e in data["errors"]] == [str(junk)]
+    for name in ("ingest.md", "ingest.json", "findings.csv", "ElephantsDream.en.srt", "Sintel.de.vtt"):
+        assert (tmp_path / name).exists(), name
+
+
+def test_console_script_runs_as_a_real_process():
+    exe = shutil.which("subpipe", path=str(__import__("pathlib").Path(sys.executable).parent))
+    assert exe, "console script `subpipe` not installed"
+    proc = subprocess.run([exe, "inspect", str(ED_EN), "--json"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["summary"]["cues"] == 89
