@@ -59,15 +59,9 @@ def count_cue_blocks(text: str, fmt: str) -> int:
     if fmt == "srt":
         return sum(1 for line in text.split("\n") if _TIMING.search(line))
     if fmt == "vtt":
-        # Only the first or second line of a block can carry the timing; "-->" elsewhere is not a cue.
-        count = 0
-        for block in re.split(r"\n[ \t]*\n", text.split("\n", 1)[1] if "\n" in text else ""):
-            lines = [ln for ln in block.split("\n")]
-            while lines and not lines[0].strip():
-                lines.pop(0)
-            if any("-->" in ln for ln in lines[:2]) and not lines[0].startswith(("NOTE", "STYLE", "REGION")):
-                count += 1
-        return count
+        # W3C "collect a WebVTT block": a "-->" line is a timing line as a block's 1st line (or 2nd after an
+        # id); anywhere else it ends the block and starts a new one. So each such line starts one cue block.
+        return sum("-->" in line for line in text.split("\n")[1:])
     if fmt in {"ass", "ssa"}:
         events = text.split("[Events]", 1)[-1] if "[Events]" in text else text
         events = re.split(r"^\[(?!Events)", events, flags=re.MULTILINE)[0]
