@@ -1,0 +1,31 @@
+"""QC against delivery rules: profiles (limits as TOML data), rules (checks) and opt-in fixes.
+
+>>> from subpipe.cues import Cue, Track
+>>> profile = load_profile("netflix", lang="en", fps=24)
+>>> track = Track([Cue(41000, 42000, "...by these giant robotic claws of death...", position=7, line=33),
+...                Cue(42200, 45000, "Whatever, Thom. We're done.", position=8, line=37)])
+>>> [f.kind for f in check_track(track, profile)]
+['reading-speed', 'line-too-long']
+>>> fixed, notes = fix_track(track, profile)
+>>> [f.kind for f in notes]
+['fix-rewrap', 'fix-extend', 'fix-extend-unresolved']
+"""
+
+from subpipe.qc.fixes import FIXES, fix_track, rewrap_text, split_cue
+from subpipe.qc.profiles import (
+    AUDIENCES,
+    WIDTH_RULES,
+    Profile,
+    line_width,
+    list_profiles,
+    load_profile,
+    profile_for_track,
+    reading_chars,
+)
+from subpipe.qc.rules import KINDS, QCSummary, check_cue, check_track, summarize
+
+__all__ = [
+    "AUDIENCES", "FIXES", "KINDS", "WIDTH_RULES", "Profile", "QCSummary", "check_cue", "check_track",
+    "fix_track", "line_width", "list_profiles", "load_profile", "profile_for_track", "reading_chars",
+    "rewrap_text", "split_cue", "summarize",
+]

@@ -1,0 +1,176 @@
+"""QC rules: every place a track breaks its delivery profile, as findings that name cue and limit.
+
+`check_track` returns one `Finding` per violation, in track order, each with the cue's position,
+file line and times, and a message carrying the measured value and the limit. Delivery-rule
+violations are warnings; broken timing (a cue ending before it starts, cues overlapping) is an error.
+
+>>> from subpipe.cues import Cue, Track
+>>> from subpipe.qc.profiles import load_profile
+>>> track = Track([Cue(30800, 34000, "Why don't you just admit that\\nyou're freaked out by my robot hand?",
+...                    position=3, line=17)], path="TOS-en.vtt")
+>>> for f in check_track(track, load_profile("netflix", lang="en")):
+...     print(f)  # doctest: +ELLIPSIS
+TOS-en.vtt:17 cue 3: [reading-speed] reading speed 20.3 cps (65 characters in 3200 ms), limit 20 cps; ...
+
+What is checked, on `Cue.plain` (markup removed):
+
+- per cue: ``end-before-start`` (error), ``empty-cue`` (no visible text; nothing else is checked on
+  it), ``duration-too-short``, ``duration-too-long``, ``reading-speed`` (not for zero-length cues,
+  already reported as too short), ``too-many-lines``, ``line-too-long`` (one finding per line);
+- between cues, in time order and skipping empty cues and cues that end before they start:
+  ``overlap`` (error) when a cue starts before an earlier one ends, ``gap-too-short`` when it starts
+  less than the profile's minimum gap after the latest end so far. Both are reported on the later cue.
+"""
+
+from typing import TypedDict
+
+from subpipe.cues import Cue, Track, format_timecode
+from subpipe.errors import Finding
+from subpipe.qc.profiles import Profile, _num
+
+KINDS = (
+    "end-before-start", "empty-cue", "duration-too-short", "duration-too-long", "reading-speed",
+    "too-many-lines", "line-too-long", "overlap", "gap-too-short",
+)
+ERROR_KINDS = frozenset({"end-before-start", "overlap"})
+
+
+def _tc(ms: int) -> str:
+    return format_timecode(ms, ".")
+
+
+def _finding(kind: str, message: str, cue: Cue, path: str | None) -> Finding:
+    return Finding(kind, message, path=path, line=cue.line, position=cue.position,
+                   severity="error" if kind in ERROR_KINDS else "warning",
+                   start_ms=cue.start, end_ms=cue.end)
+
+
+def text_lines(cue: Cue) -> list[str]:
+    """The lines a viewer sees: `Cue.plain` split at line breaks, blank first/last lines dropped."""
+    return cue.plain.strip("\n").split("\n")
+
+
+def is_empty(cue: Cue) -> bool:
+    return not cue.plain.strip()
+
+
+def line_problems(cue: Cue, profile: Profile, path: str | None = None) -> list[Finding]:
+    """``too-many-lines`` and ``line-too-long`` findings for one cue."""
+    found = []
+    lines = text_lines(cue)
+    if len(lines) > profile.max_lines:
+        found.append(_finding("too-many-lines", f"{len(lines)} lines, limit {profile.max_lines}", cue, path))
+    for n, line in enumerate(lines, 1):
+        width = profile.line_width(line)
+        if width > profile.max_chars_per_line:
+            found.append(_finding(
+                "line-too-long", f"text line {n} has {_num(width)} {profile.width_unit}, limit "
+                f"{_num(profile.max_chars_per_line)}: {line!r}", cue, path))
+    return found
+
+
+def check_cue(cue: Cue, profile: Profile, path: str | None = None) -> list[Finding]:
+    """The rules that look at one cue alone."""
+    found = []
+    if cue.end < cue.start:
+        found.append(_finding("end-before-start", f"ends {cue.start - cue.end} ms before it starts "
+                              f"({_tc(cue.start)} --> {_tc(cue.end)})", cue, path))
+    if is_empty(cue):
+        found.append(_finding("empty-cue", "cue has no visible text", cue, path))
+        return found
+    duration = cue.duration
+    if duration >= 0:
+        if duration < profile.min_duration_ms:
+            found.append(_finding("duration-too-short", f"duration {duration} ms, minimum "
+                                  f"{profile.min_duration_ms} ms", cue, path))
+        if duration > profile.max_duration_ms:
+            found.append(_finding("duration-too-long", f"duration {duration} ms, maximum "
+                                  f"{profile.max_duration_ms} ms", cue, path))
+        plain = cue.plain
+        if duration > 0 and profile.too_fast(plain, duration):
+            chars = profile.reading_chars(plain)
+            found.append(_finding(
+                "reading-speed", f"reading speed {chars * 1000 / duration:.1f} cps ({chars} characters in "
+                f"{duration} ms), limit {_num(profile.max_cps)} cps; needs {profile.reading_ms(plain)} ms",
+                cue, path))
+    found.extend(line_problems(cue, profile, path))
+    return found
+
+
+def timed_order(cues: list[Cue]) -> list[int]:
+    """Indices of the cues that are on screen (visible text, end not before start), in time order."""
+    indices = [i for i, c in enumerate(cues) if c.end >= c.start and not is_empty(c)]
+    return sorted(indices, key=lambda i: (cues[i].start, cues[i].end, cues[i].position, i))
+
+
+def check_timing(track: Track, profile: Profile) -> list[tuple[int, Finding]]:
+    """Overlaps and short gaps between cues, as (index in track.cues, finding)."""
+    found = []
+    min_gap = profile.min_gap_ms
+    latest: Cue | None = None
+    for i in timed_order(track.cues):
+        cue = track.cues[i]
+        if latest is not None:
+            if cue.start < latest.end:
+                found.append((i, _finding(
+                    "overlap", f"starts {latest.end - cue.start} ms before cue {latest.position} ends "
+                    f"({_tc(latest.start)} --> {_tc(latest.end)})", cue, track.path)))
+            elif cue.start - latest.end < min_gap:
+                found.append((i, _finding(
+                    "gap-too-short", f"gap of {cue.start - latest.end} ms after cue {latest.position}, "
+                    f"minimum {min_gap} ms ({profile.min_gap_frames} frames at {_num(profile.fps)} fps)",
+                    cue, track.path)))
+        if latest is None or cue.end > latest.end:
+            latest = cue
+    return found
+
+
+def check_track(track: Track, profile: Profile) -> list[Finding]:
+    """Every violation of `profile` in `track`, in track order (per-cue rules first for each cue)."""
+    indexed = [(i, f) for i, cue in enumerate(track.cues) for f in check_cue(cue, profile, track.path)]
+    indexed.extend(check_timing(track, profile))
+    indexed.sort(key=lambda pair: pair[0])  # stable: a cue's own findings keep their order
+    return [f for _, f in indexed]
+
+
+class QCSummary(TypedDict):
+    """How a track fared, as plain JSON-ready data.
+
+    `cues` checked; `passing`: cues no warning or error names; `pass_rate` = passing / cues (1.0 for a
+    track without cues); `findings`: warnings and errors, of which `errors` are errors and `warnings`
+    warnings; `by_kind`: findings per kind, most frequent first.
+    """
+
+    cues: int
+    passing: int
+    pass_rate: float
+    findings: int
+    errors: int
+    warnings: int
+    by_kind: dict[str, int]
+
+
+def summarize(track: Track, findings: list[Finding]) -> QCSummary:
+    """Summary of `check_track` findings for `track`.
+
+    A cue fails when an unfixed warning or error names it: same position and times (cues split by a
+    fix share their source's position but not their times). Informational and fixed findings (what
+    a fix did) do not count.
+
+    >>> from subpipe.qc.profiles import load_profile
+    >>> track = Track([Cue(0, 1000, "Cut!"), Cue(1000, 1500, "Cut!", position=1)])
+    >>> summarize(track, check_track(track, load_profile("netflix", lang="en")))
+    {'cues': 2, 'passing': 1, 'pass_rate': 0.5, 'findings': 2, 'errors': 0, 'warnings': 2, \
+'by_kind': {'duration-too-short': 1, 'gap-too-short': 1}}
+    """
+    relevant = [f for f in findings if f.severity != "info" and not f.fixed]
+    failing = {(f.position, f.start_ms, f.end_ms) for f in relevant}
+    passing = sum(1 for c in track.cues if (c.position, c.start, c.end) not in failing)
+    by_kind: dict[str, int] = {}
+    for f in relevant:
+        by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
+    cues = len(track.cues)
+    return QCSummary(cues=cues, passing=passing, pass_rate=round(passing / cues, 4) if cues else 1.0,
+                     findings=len(relevant), errors=sum(1 for f in relevant if f.severity == "error"),
+                     warnings=sum(1 for f in relevant if f.severity == "warning"),
+                     by_kind=dict(sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0]))))
