@@ -10,6 +10,8 @@ STAMP  := $(VENV)/.installed
 export PREFECT_HOME ?= $(CURDIR)/.cache/prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
+# The first start of the local API migrates a fresh SQLite database: give it time on a busy 2-core machine.
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: setup demo test bench lint clean
@@ -23,12 +25,15 @@ $(STAMP): pyproject.toml
 	touch $@
 
 demo: setup
+	@mkdir -p "$(PREFECT_HOME)"
 	$(PY) -m flows.demo
 
 test: setup
+	@mkdir -p "$(PREFECT_HOME)"
 	$(PY) -m pytest -q -p no:cacheprovider
 
 bench: setup
+	@mkdir -p "$(PREFECT_HOME)"
 	$(PY) -m bench
 
 lint: setup

@@ -28,7 +28,7 @@ from subpipe.errors import Finding
 
 # Markup we recognise as tags (anything else between < and > is text and gets escaped by readers).
 TAG_RE = re.compile(
-    r"</?(?:[ibu]|c|v|lang|ruby|rt|font)(?:[.\s][^<>]*)?>|<\d{1,}:\d{2}(?::\d{2})?\.\d{3}>",
+    r"</?(?:[ibus]|c|v|lang|ruby|rt|font)(?:[.\s][^<>]*)?>|<\d{1,}:\d{2}(?::\d{2})?\.\d{3}>",
     re.IGNORECASE,
 )
 ASS_BLOCK_RE = re.compile(r"\{\\[^{}]*\}")

@@ -105,7 +105,7 @@ def write_normalised(result: IngestResult, out_dir: str | Path, formats: tuple[s
 def ingest_error(path: str | Path, exc: Exception) -> dict:
     """The report entry for a file that could not be read: what a batch records and moves on from."""
     if isinstance(exc, SubpipeError):
-        return {"path": str(path), **exc.to_dict(), "text": str(exc)}
+        return {**exc.to_dict(), "path": exc.path or str(path), "text": str(exc)}
     return {"path": str(path), "error": type(exc).__name__, "message": str(exc), "line": None,
             "text": f"{path}: {type(exc).__name__}: {exc}"}
 

@@ -10,6 +10,7 @@ Adding a format touches one new module and one line in `_BUILTIN`.
 
 import importlib
 import os
+import threading
 from pathlib import Path
 from typing import Protocol
 
@@ -43,13 +44,17 @@ _BUILTIN = [
 ]
 
 _registry: dict[str, SubtitleFormat] = {}
+_registry_lock = threading.Lock()
 
 
 def _load() -> dict[str, SubtitleFormat]:
     if not _registry:
-        for fmt_id, target in _BUILTIN:
-            module, attr = target.split(":")
-            _registry[fmt_id] = getattr(importlib.import_module(module), attr)
+        # Flows read files from several threads at once: one thread builds, the others wait for it.
+        with _registry_lock:
+            if not _registry:
+                for fmt_id, target in _BUILTIN:
+                    module, attr = target.split(":")
+                    _registry[fmt_id] = getattr(importlib.import_module(module), attr)
     return _registry
 
 

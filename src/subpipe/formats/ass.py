@@ -1,0 +1,437 @@
+"""SubStation Alpha: ASS (v4.00+) and SSA (v4.00), read by us and written through pysubs2.
+
+The reader honours the ``Format:`` lines of ``[V4+ Styles]`` and ``[Events]`` (pysubs2 assumes the
+standard field order and loses text when a file uses another), numbers every line, and reports what it
+repairs. What lands where:
+
+- ``[Script Info]`` -> ``track.meta["info"]`` (``Script Type`` spelt with a space is read as
+  ``ScriptType``); ``[Aegisub Project Garbage]`` -> ``meta["aegisub_project"]``; ``[Fonts]`` and
+  ``[Graphics]`` -> ``meta["fonts"]``/``meta["graphics"]`` (name -> uuencoded lines), written back;
+- styles -> ``track.styles[name]``, the ``SSAStyle.as_dict()`` of each; a style's own bold/italic stays
+  there (it is not copied into every cue's text);
+- every event line of ``[Events]`` (Dialogue, Comment, Picture, Sound, Movie, Command) is a cue block
+  and takes the next position. Dialogue and Comment lines become cues (``cue.comment`` marks Comment
+  events, which a player never shows: consumers that show, check or translate text skip them); the
+  other kinds, and lines whose times cannot be read, are dropped with a finding;
+- event fields -> ``cue.style``, ``layer``, ``margins`` (None when all three are 0, i.e. the style's),
+  ``effect``, ``speaker`` (the Name field), ``line`` (1-based line in the file);
+- Text -> markup through `ass_to_markup`: ``\\N``/``\\n`` line breaks, ``\\h`` no-break space,
+  ``{\\i1}``... as ``<i>``..., ``{\\anN}``/``{\\aN}`` on ``cue.align``, other tags verbatim.
+
+Times have centisecond precision: the writer rounds to the nearest 10 ms (Aegisub's rule), so only
+times that are multiples of 10 ms survive a write and read unchanged. Times past 9:59:59.99 cannot
+be written.
+
+>>> text = '''[Script Info]
+... ScriptType: v4.00+
+...
+... [Events]
+... Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+... Dialogue: 1,0:00:01.50,0:00:03.00,Default,Ann,0,0,0,,{\\\\an8}{\\\\i1}Up here{\\\\i0}\\\\Nand & here'''
+>>> cue = ASS.parse(text, path="x.ass")[0]
+>>> cue.start, cue.end, cue.layer, cue.speaker, cue.align, cue.text, cue.line
+(1500, 3000, 1, 'Ann', 8, '<i>Up here</i>\\nand &amp; here', 6)
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import pysubs2
+from pysubs2.common import Alignment
+
+from subpipe.cues import Cue, Track
+from subpipe.errors import Finding, SubpipeError
+from subpipe.formats._pysubs2 import (
+    Cursor,
+    ass_to_markup,
+    end_before_start,
+    guarded,
+    timing_findings,
+    to_ssafile,
+)
+
+_SECTION_RE = re.compile(r"\[([^\]]*[a-z][^\]]*)\]")  # a lowercase letter: uuencoded data never has one
+_ATTACHMENT_RE = re.compile(r"(fontname|filename):\s*(\S.*)", re.IGNORECASE)
+_TIME_RE = re.compile(r"(-?)(\d+):(\d{1,2}):(\d{1,2})(?:([.,:])(\d{1,3}))?")
+_EVENT_KINDS = ("Dialogue", "Comment", "Picture", "Sound", "Movie", "Command")
+_EVENT_RE = re.compile(rf"({'|'.join(_EVENT_KINDS)})\s*:\s?", re.IGNORECASE)
+
+_STANDARD_EVENTS = {
+    "ass": ["layer", "start", "end", "style", "name", "marginl", "marginr", "marginv", "effect", "text"],
+    "ssa": ["marked", "start", "end", "style", "name", "marginl", "marginr", "marginv", "effect", "text"],
+}
+# What media3's fixtures (and Matroska tracks stripped of their header) use when there is no Format line.
+_SHORT_EVENTS = ["layer", "start", "end", "style", "name", "text"]
+_EVENT_FIELD_ALIASES = {"actor": "name"}
+
+_STYLE_FIELDS = {
+    "fontname": "fontname", "fontsize": "fontsize", "primarycolour": "primarycolor",
+    "secondarycolour": "secondarycolor", "tertiarycolour": "tertiarycolor", "outlinecolour": "outlinecolor",
+    "backcolour": "backcolor", "bold": "bold", "italic": "italic", "underline": "underline",
+    "strikeout": "strikeout", "scalex": "scalex", "scaley": "scaley", "spacing": "spacing", "angle": "angle",
+    "borderstyle": "borderstyle", "outline": "outline", "shadow": "shadow", "alignment": "alignment",
+    "marginl": "marginl", "marginr": "marginr", "marginv": "marginv", "alphalevel": "alphalevel",
+    "encoding": "encoding",
+}
+_INT_STYLE = {"borderstyle", "marginl", "marginr", "marginv", "alphalevel", "encoding"}
+_FLOAT_STYLE = {"fontsize", "scalex", "scaley", "spacing", "angle", "outline", "shadow"}
+_BOOL_STYLE = {"bold", "italic", "underline", "strikeout"}
+
+
+# --- detection -----------------------------------------------------------------------------------------
+
+def _first_line(text: str) -> str:
+    """The first line that is neither blank nor a ``;`` comment."""
+    for raw in text.lstrip("\ufeff").split("\n"):
+        line = raw.strip()
+        if line and not line.startswith(";"):
+            return line
+    return ""
+
+
+def looks_like_substation(text: str) -> bool:
+    """A SubStation script starts with a section heading or, headerless, with Format/Dialogue lines.
+
+    >>> looks_like_substation("[Script Info]\\nTitle: x"), looks_like_substation("1\\n00:00:01,000 --> x")
+    (True, False)
+    """
+    first = _first_line(text)
+    return bool(re.fullmatch(r"\[(script info|v4\+? styles|events)\]", first, re.IGNORECASE)
+                or re.match(r"(format|dialogue|comment)\s*:", first, re.IGNORECASE))
+
+
+def flavour(text: str) -> str:
+    """``"ass"`` or ``"ssa"``: from the styles heading, else ScriptType, else the event Format line.
+
+    >>> flavour("[Script Info]\\nScriptType: v4.00\\n[V4 Styles]"), flavour("[Script Info]\\n[Events]")
+    ('ssa', 'ass')
+    """
+    head = text[:20000]
+    if re.search(r"^\s*\[V4\+ Styles\]", head, re.IGNORECASE | re.MULTILINE):
+        return "ass"
+    if re.search(r"^\s*\[V4 Styles\]", head, re.IGNORECASE | re.MULTILINE):
+        return "ssa"
+    script_type = re.search(r"^\s*Script\s?Type\s*:\s*v?4\.00(\+?)", head, re.IGNORECASE | re.MULTILINE)
+    if script_type:
+        return "ass" if script_type.group(1) else "ssa"
+    if re.search(r"^\s*Format\s*:\s*Marked\b", head, re.IGNORECASE | re.MULTILINE):
+        return "ssa"
+    return "ass"
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+def parse_time(value: str) -> tuple[int, str]:
+    """An ASS timecode in ms and its fraction separator; ``ValueError`` if it is not one.
+
+    >>> parse_time("0:01:02.34"), parse_time(" 0:00:04:56 ")
+    ((62340, '.'), (4560, ':'))
+    """
+    m = _TIME_RE.fullmatch(value.strip())
+    if not m:
+        raise ValueError(value)
+    sign, h, mi, s, sep, frac = m.groups()
+    ms = (int(h) * 3600 + int(mi) * 60 + int(s)) * 1000 + (int(frac) * 10 ** (3 - len(frac)) if frac else 0)
+    return (-ms if sign else ms), sep or "."
+
+
+@dataclass
+class _Reader:
+    path: str
+    flavour: str
+    cursor: Cursor
+    cues: list[Cue] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    styles: dict[str, dict] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+    section: str | None = None
+    style_format: list[str] | None = None
+    event_format: list[str] | None = None
+    positions: int = 0
+    colon_times: list[int] = field(default_factory=list)
+    attachment: list[str] | None = None
+
+    def note(self, kind: str, message: str, *, line: int | None = None, position: int | None = None,
+             severity: str = "warning", fixed: bool = False, dropped: bool = False,
+             cue: Cue | None = None) -> None:
+        self.findings.append(Finding(
+            kind, message, self.path, line if line is not None else self.cursor.line, position, severity,
+            fixed, dropped, cue.start if cue else None, cue.end if cue else None))
+
+    # one line at a time ----------------------------------------------------------------------------
+    def feed(self, raw: str) -> None:
+        line = raw.strip()
+        if not line:
+            return
+        heading = _SECTION_RE.fullmatch(line)
+        if heading:
+            self.start_section(heading.group(1).strip())
+            return
+        if line.startswith(";"):
+            return
+        if self.section in ("fonts", "graphics"):
+            self.attachment_line(line)
+            return
+        event = _EVENT_RE.match(line)
+        in_events = self.section in (None, "events")
+        if event and (in_events or self.section != "unknown" and event.group(1).lower() in ("dialogue", "comment")):
+            if not in_events:  # a lost [Events] heading: the lines are still the file's cues
+                self.note("misplaced-event", f"{event.group(1)} line in [{self.section.title()}], not [Events]; "
+                          "read as an event", position=self.positions, fixed=True)
+            self.event(event.group(1).capitalize(), raw.lstrip()[event.end():])
+            return
+        key, sep, value = line.partition(":")
+        key = key.strip()
+        if sep and self.section in ("script info", "aegisub project garbage"):
+            store = self.meta.setdefault("info" if self.section == "script info" else "aegisub_project", {})
+            if re.fullmatch(r"script\s?type", key, re.IGNORECASE):
+                key = "ScriptType"
+            store[key] = value.strip()
+        elif sep and key.lower() == "format" and (
+                self.section == "events" or self.section is None and "start" in value.lower()):
+            self.set_event_format(value)
+        elif sep and key.lower() == "format" and self.section in ("v4+ styles", "v4 styles"):
+            self.style_format = [f.strip().lower() for f in value.split(",")]
+        elif sep and key.lower() == "style" and self.section in ("v4+ styles", "v4 styles"):
+            self.style(value)
+        elif self.section != "unknown":  # an unknown section was reported once, at its heading
+            self.note("unparsed-line", f"line ignored: {line[:60]!r}", severity="info")
+
+    def start_section(self, name: str) -> None:
+        self.close_attachment()
+        lower = name.lower()
+        known = ("script info", "v4+ styles", "v4 styles", "events", "fonts", "graphics",
+                 "aegisub project garbage")
+        self.section = lower if lower in known else "unknown"
+        if self.section == "unknown":
+            self.note("unknown-section", f"section [{name}] ignored (not written back)", severity="info")
+        elif lower in ("fonts", "graphics"):
+            self.meta.setdefault(lower, {})
+
+    # attachments -----------------------------------------------------------------------------------
+    def attachment_line(self, line: str) -> None:
+        start = _ATTACHMENT_RE.fullmatch(line)
+        if start:
+            self.close_attachment()
+            self.attachment = []
+            self.meta[self.section][start.group(2).strip()] = self.attachment
+        elif self.attachment is not None:
+            self.attachment.append(line)
+        else:
+            self.note("unparsed-line", f"[{self.section.title()}] data before any file name ignored",
+                      severity="info")
+
+    def close_attachment(self) -> None:
+        self.attachment = None
+
+    # styles ----------------------------------------------------------------------------------------
+    def style(self, value: str) -> None:
+        names = self.style_format or ["name", *pysubs2.formats.substation.STYLE_FIELDS[self.flavour]]
+        values = value.strip().split(",")
+        if len(values) != len(names):
+            self.note("malformed-style", f"style has {len(values)} fields, the Format line names "
+                      f"{len(names)}; missing ones take pysubs2's defaults")
+        fields = dict(zip(names, values))
+        name = fields.pop("name", "").strip() or "Default"
+        style = pysubs2.SSAStyle()
+        for key, raw in fields.items():
+            attr = _STYLE_FIELDS.get(key.replace(" ", ""))
+            if attr is None:
+                self.note("unknown-style-field", f"style field {key!r} ignored", severity="info")
+                continue
+            try:
+                setattr(style, attr, self.style_value(attr, raw.strip()))
+            except (ValueError, OverflowError):
+                self.note("invalid-style-field", f"style {name!r}: {key} {raw.strip()!r} is not valid; "
+                          f"using the default {getattr(style, attr)!r}", fixed=True)
+        if name in self.styles:
+            self.note("duplicate-style", f"style {name!r} defined again; the later one applies")
+        self.styles[name] = style.as_dict()
+
+    def style_value(self, attr: str, raw: str):
+        if "color" in attr:
+            digits = raw.rstrip("&")
+            hex_form = re.fullmatch(r"&H[0-9a-fA-F]{1,8}", digits, re.IGNORECASE)
+            if not hex_form and not (re.fullmatch(r"\d{1,10}", digits) and int(digits) <= 0xFFFFFFFF):
+                raise ValueError(raw)
+            return pysubs2.formats.substation.rgba_to_color(digits)
+        if attr in _BOOL_STYLE:
+            return raw not in ("0", "")
+        if attr in _INT_STYLE:
+            return int(raw)
+        if attr in _FLOAT_STYLE:
+            number = float(raw)
+            if not math.isfinite(number):
+                raise ValueError(raw)
+            return number
+        if attr == "alignment":
+            return Alignment(int(raw)) if self.flavour == "ass" else Alignment.from_ssa_alignment(int(raw))
+        return raw
+
+    # events ----------------------------------------------------------------------------------------
+    def set_event_format(self, value: str) -> None:
+        names = [_EVENT_FIELD_ALIASES.get(f.strip().lower(), f.strip().lower()) for f in value.split(",")]
+        if names[-1:] != ["text"] or "start" not in names or "end" not in names:
+            raise SubpipeError("the Format line of [Events] must name Start and End and end with Text, "
+                               f"not {value.strip()!r}", path=self.path, line=self.cursor.line)
+        self.event_format = names
+
+    def guess_event_format(self, value: str) -> list[str]:
+        """No Format line: the standard fields if this line fits them, else media3's short form."""
+        standard = _STANDARD_EVENTS[self.flavour]
+        for names in (standard, _SHORT_EVENTS):
+            parts = dict(zip(names, value.split(",", len(names) - 1)))
+            if "text" in parts and _fits(parts):
+                return names
+        return standard
+
+    def event(self, kind: str, value: str) -> None:
+        position = self.positions
+        self.positions += 1
+        if kind not in ("Dialogue", "Comment"):
+            self.note("unsupported-event", f"{kind} event dropped (only Dialogue and Comment are read)",
+                      position=position, dropped=True)
+            return
+        if self.event_format is None:
+            self.event_format = self.guess_event_format(value)
+            self.note("missing-format-line", "events without a Format line; read as "
+                      f"{', '.join(n.title() for n in self.event_format)}", position=position, fixed=True)
+        names = self.event_format
+        parts = value.split(",", len(names) - 1)
+        if len(parts) < len(names):
+            self.note("malformed-event", f"{kind} line has {len(parts)} fields, the Format line names "
+                      f"{len(names)}: dropped", position=position, dropped=True)
+            return
+        fields = dict(zip(names, parts))
+        times = []
+        for key in ("start", "end"):
+            try:
+                ms, sep = parse_time(fields[key])
+            except ValueError:
+                self.note("bad-timing", f"{key} time {fields[key].strip()!r} is not a timecode: "
+                          f"{kind} line dropped", position=position, dropped=True, severity="error")
+                return
+            if sep == ":":
+                self.colon_times.append(self.cursor.line)
+            times.append(ms)
+        cue = Cue(times[0], times[1], position=position, line=self.cursor.line,
+                  style=fields.get("style", "Default").strip() or "Default",
+                  speaker=fields.get("name", "").strip() or None, effect=fields.get("effect", "").strip(),
+                  comment=kind == "Comment")
+        for key in ("start", "end"):
+            if getattr(cue, key) < 0:
+                self.note("negative-timestamp", f"{key} time {fields[key].strip()} is negative; set to 0",
+                          position=position, fixed=True, cue=cue)
+                setattr(cue, key, 0)
+        cue.layer = self.integer(fields, "layer", "invalid-layer", cue)
+        margins = tuple(self.integer(fields, k, "invalid-margin", cue) for k in ("marginl", "marginr", "marginv"))
+        cue.margins = margins if any(margins) else None
+        text = ass_to_markup(fields["text"])
+        cue.text, cue.align = text.markup, text.align
+        for kind_, message in text.notes:
+            self.note(kind_, message, position=position, severity="info" if kind_ != "invalid-alignment"
+                      else "warning", fixed=kind_ != "invalid-alignment", cue=cue)
+        if cue.end < cue.start:
+            self.findings.append(end_before_start(cue, self.path))
+        self.cues.append(cue)
+
+    def integer(self, fields: dict, key: str, kind: str, cue: Cue) -> int:
+        raw = fields.get(key, "0").strip()
+        try:
+            return int(raw)
+        except ValueError:
+            self.note(kind, f"{key} {raw!r} is not an integer; read as 0", position=cue.position,
+                      fixed=True, cue=cue)
+            return 0
+
+    # after the last line ---------------------------------------------------------------------------
+    def finish(self) -> Track:
+        if self.colon_times:
+            self.note("timecode-separator", f"{len(self.colon_times)} timecodes use ':' before the "
+                      "centiseconds (H:MM:SS:cc); read as centiseconds", line=self.colon_times[0],
+                      severity="info", fixed=True)
+        for kind in ("fonts", "graphics"):
+            if kind in self.meta:
+                names = ", ".join(self.meta[kind]) or "none"
+                self.note("embedded-attachments", f"[{kind.title()}] section embeds {len(self.meta[kind])} "
+                          f"file(s) ({names}); kept in track.meta[{kind!r}] and written back to ASS/SSA",
+                          line=None, severity="info")
+        shown = [c for c in self.cues if not c.comment]
+        if not self.styles and shown:
+            self.note("no-styles", "no styles defined; players fall back to their default style",
+                      line=None, severity="info")
+        elif self.styles:
+            for cue in shown:
+                if cue.style not in self.styles:
+                    self.note("unknown-style", f"style {cue.style!r} is not defined; players use their "
+                              "default", line=cue.line, position=cue.position, cue=cue)
+        if self.positions == 0:
+            self.note("empty-file", "no cues: no Dialogue lines", line=None, severity="info")
+        self.findings.extend(timing_findings(self.cues, self.path))
+        return Track(cues=self.cues, path=self.path, format=self.flavour, meta=self.meta,
+                     styles=self.styles, findings=self.findings)
+
+
+def _fits(parts: dict[str, str]) -> bool:
+    try:
+        parse_time(parts["start"])
+        parse_time(parts["end"])
+        for key in ("marginl", "marginr", "marginv"):
+            if key in parts:
+                int(parts[key])
+    except ValueError:
+        return False
+    return True
+
+
+def parse_substation(text: str, *, path: str = "<input>") -> Track:
+    """Read an ASS or SSA script into a Track with findings.
+
+    The flavour (which decides how style alignments are numbered) comes from the content, so a file
+    read with the other format id is still read right.
+    """
+    cursor = Cursor()
+    with guarded(path, "SubStation", cursor):
+        reader = _Reader(path, flavour(text), cursor)
+        for number, raw in enumerate(text.lstrip("\ufeff").split("\n"), 1):
+            cursor.line = number
+            reader.feed(raw.rstrip("\r"))
+        cursor.line = None
+        return reader.finish()
+
+
+def compose_substation(track: Track, *, flavour_: str = "ass") -> str:
+    """Write the track as an ASS (or SSA) script through pysubs2.
+
+    The track's styles and script info are written back (pysubs2's Default style and info when it has
+    none, e.g. read from SRT); commas and newlines cannot live in the Style, Name and Effect fields
+    and become ``;`` and spaces; times are rounded to centiseconds.
+    """
+    try:
+        return to_ssafile(track, flavour=flavour_).to_string(flavour_)
+    except SubpipeError:
+        raise
+    except (ValueError, TypeError, KeyError) as exc:
+        raise SubpipeError(f"cannot write {flavour_.upper()}: {exc}", path=track.path, code="compose") from exc
+
+
+@dataclass(frozen=True)
+class SubStationFormat:
+    id: str
+    name: str
+    extensions: tuple[str, ...]
+    writable: bool = True
+
+    def sniff(self, text: str) -> bool:
+        return looks_like_substation(text) and flavour(text) == self.id
+
+    def parse(self, text: str, *, path: str = "<input>", fps: float | None = None) -> Track:
+        return parse_substation(text, path=path)
+
+    def compose(self, track: Track, *, fps: float | None = None) -> str:
+        return compose_substation(track, flavour_=self.id)
+
+
+ASS = SubStationFormat("ass", "Advanced SubStation Alpha", (".ass",))
+SSA = SubStationFormat("ssa", "SubStation Alpha", (".ssa",))

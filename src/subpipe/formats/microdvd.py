@@ -1,0 +1,193 @@
+"""MicroDVD (``{start}{end}text``, times in frames): read and written by us, with pysubs2's frame maths.
+
+Frames need a frame rate: the one given (``--fps``) or the ``{1}{1}23.976`` declaration that may open
+the file; with neither, reading is a `SubpipeError`. A given rate wins over a declaration that
+disagrees (reported). The declaration is not a cue block; every other non-blank line is one, and a
+line that is not ``{n}{n}text`` is dropped with a finding (pysubs2 skips such lines silently, and
+gives no line numbers).
+
+Text: ``|`` separates lines; ``{Y:i}`` (whole cue) and ``{y:i}`` (its line only) set italic, ``b``,
+``u`` likewise; ``{C:$BBGGRR}``/``{c:...}`` set the colour (``<font color>``); a code applies to its
+whole line or cue wherever it stands. Other control codes (font, size, position, charset) are dropped
+and reported. An empty end frame (``{100}{}``) means
+"until the next cue".
+
+>>> track = FORMAT.parse("{1}{1}25\\n{25}{50}{y:i}Hello|world", path="x.sub")
+>>> track.fps, [(c.start, c.end, c.text, c.line) for c in track]
+(25.0, [(1000, 2000, '<i>Hello</i>\\nworld', 2)])
+>>> print(FORMAT.compose(track), end="")
+{1}{1}25
+{25}{50}{y:i}Hello|world
+"""
+
+import math
+import re
+from dataclasses import dataclass
+
+from pysubs2.time import frames_to_ms, ms_to_frames
+
+from subpipe.cues import Cue, Track, escape_loose
+from subpipe.errors import Finding, SubpipeError
+from subpipe.formats._pysubs2 import (
+    Cursor,
+    close_open_ends,
+    end_before_start,
+    guarded,
+    italic_lines,
+    timing_findings,
+)
+
+NEED_FPS = "MicroDVD counts frames; give the frame rate with --fps"
+_LINE_RE = re.compile(r"\s*\{\s*(\d+)\s*\}\s*\{\s*(\d*)\s*\}(.*)")
+_CODE_RE = re.compile(r"\{([A-Za-z]):([^{}]*)\}")
+_STYLE_TAGS = {"i": "i", "b": "b", "u": "u"}
+
+
+def _declared_fps(line: str) -> float | None:
+    m = _LINE_RE.fullmatch(line)
+    if not m or m.group(1) not in ("0", "1") or m.group(2) != m.group(1):
+        return None
+    try:
+        fps = float(m.group(3).strip())
+    except ValueError:
+        return None
+    return fps if math.isfinite(fps) and fps > 0 else None
+
+
+def _check_fps(fps: float, path: str | None) -> float:
+    if not (isinstance(fps, (int, float)) and math.isfinite(fps) and fps > 0):
+        raise SubpipeError(f"frame rate must be a positive number, not {fps!r}", path=path, code="fps")
+    return float(fps)
+
+
+def line_markup(text: str, notes: list[str]) -> str:
+    """The text of one MicroDVD line as cue markup; dropped control codes are added to `notes`.
+
+    >>> line_markup("{Y:b}{c:$0000FF}Stop|{y:i}now", [])
+    '<b><font color="#ff0000">Stop</font></b>\\n<b><i>now</i></b>'
+    """
+    whole: list[str] = []
+    lines: list[tuple[list[str], str]] = []
+    for raw in text.split("|"):
+        own: list[str] = []
+        for m in _CODE_RE.finditer(raw):
+            code, value = m.group(1), m.group(2).strip()
+            target = whole if code.isupper() else own
+            if code.lower() == "y":
+                target.extend(f"<{_STYLE_TAGS[ch]}>" for ch in value.lower() if ch in _STYLE_TAGS)
+            elif code.lower() == "c" and re.fullmatch(r"\$[0-9a-fA-F]{6}", value):
+                bgr = value[1:].lower()
+                target.append(f'<font color="#{bgr[4:6]}{bgr[2:4]}{bgr[0:2]}">')
+            else:
+                notes.append(m.group(0))
+        lines.append((own, escape_loose(_CODE_RE.sub("", raw).strip())))
+    out = []
+    for own, body in lines:
+        tags = whole + own
+        out.append("".join(tags) + body + "".join(_closing(t) for t in reversed(tags)))
+    return "\n".join(out)
+
+
+def _closing(tag: str) -> str:
+    return "</font>" if tag.startswith("<font") else tag.replace("<", "</")
+
+
+def parse_microdvd(text: str, *, path: str = "<input>", fps: float | None = None) -> Track:
+    """Read a MicroDVD file into a Track with findings; `SubpipeError` without a frame rate."""
+    cursor = Cursor(1)
+    with guarded(path, "MicroDVD", cursor):
+        lines = text.lstrip("\ufeff").split("\n")
+        first = next(((n, line) for n, line in enumerate(lines, 1) if line.strip()), (None, ""))
+        declared = _declared_fps(first[1])
+        findings: list[Finding] = []
+        if fps is None and declared is None:
+            raise SubpipeError(NEED_FPS, path=path, line=first[0] or 1, code="fps")
+        if fps is not None:
+            fps = _check_fps(fps, path)
+            if declared is not None and abs(declared - fps) > 1e-6:
+                findings.append(Finding("fps-mismatch", f"file declares {declared:g} fps, {fps:g} was given "
+                                        "and is used", path, first[0], None, "warning"))
+        rate = fps if fps is not None else declared
+        cues: list[Cue] = []
+        open_ends: list[Cue] = []
+        position = 0
+        for number, raw in enumerate(lines, 1):
+            cursor.line = number
+            if not raw.strip() or (number == first[0] and declared is not None):
+                continue
+            m = _LINE_RE.fullmatch(raw.rstrip("\r"))
+            if not m:
+                # Not a cue line, so not a cue block: reported with its text, never counted as a cue.
+                findings.append(Finding("unparsed-line", f"not a {{start}}{{end}}text line, skipped: "
+                                        f"{raw.strip()[:60]!r}",
+                                        path, number, None, "error"))
+                continue
+            notes: list[str] = []
+            start = frames_to_ms(int(m.group(1)), rate)
+            cue = Cue(start, frames_to_ms(int(m.group(2)), rate) if m.group(2) else start,
+                      line_markup(m.group(3), notes), position=position, line=number)
+            if not m.group(2):
+                open_ends.append(cue)
+            if notes:
+                findings.append(Finding("unsupported-code", f"control codes dropped: {' '.join(notes)}", path,
+                                        number, position, "info", fixed=True))
+            if m.group(2) and cue.end < cue.start:
+                findings.append(end_before_start(cue, path))
+            cues.append(cue)
+            position += 1
+        cursor.line = None
+        findings.extend(close_open_ends(cues, open_ends, path))
+        findings.extend(timing_findings(cues, path))
+        if position == 0 and any(f.kind == "unparsed-line" for f in findings):
+            first_bad = next(f for f in findings if f.kind == "unparsed-line")
+            raise SubpipeError("not a MicroDVD file: no line has its cue syntax", path=path, line=first_bad.line,
+                               code="unknown-format")
+        if position == 0:
+            findings.append(Finding("empty-file", "no cues: only the frame rate declaration", path,
+                                    severity="info"))
+        return Track(cues=cues, path=path, format="microdvd", fps=rate, findings=findings)
+
+
+def compose_microdvd(track: Track, *, fps: float | None = None) -> str:
+    """MicroDVD text opening with the ``{1}{1}fps`` declaration; lines entirely italic get ``{y:i}``.
+
+    Written by us rather than pysubs2, whose declaration line comes out as ``{0}{0}`` (VLC and
+    pysubs2's own reader look for ``{1}{1}``) and which can only mark whole cues italic.
+    Comment cues are left out; other styling is not written; a ``|`` in the text becomes ``¦``.
+    """
+    rate = fps if fps is not None else track.fps
+    if rate is None:
+        raise SubpipeError(NEED_FPS, path=track.path, code="fps")
+    rate = _check_fps(rate, track.path)
+    out = [f"{{1}}{{1}}{rate:.10g}"]
+    for cue in track.cues:
+        if cue.comment:
+            continue
+        lines = [("{y:i}" if italic else "") + plain.replace("|", "¦") for plain, italic in italic_lines(cue.text)]
+        start, end = (max(0, ms_to_frames(ms, rate)) for ms in (cue.start, cue.end))
+        out.append(f"{{{start}}}{{{end}}}" + "|".join(lines))
+    return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class MicroDVDFormat:
+    id: str = "microdvd"
+    name: str = "MicroDVD"
+    extensions: tuple[str, ...] = (".sub",)
+    writable: bool = True
+
+    def sniff(self, text: str) -> bool:
+        """The first non-blank line is ``{n}{n}...``."""
+        for line in text.lstrip("\ufeff").split("\n", 50)[:50]:
+            if line.strip():
+                return bool(_LINE_RE.fullmatch(line))
+        return False
+
+    def parse(self, text: str, *, path: str = "<input>", fps: float | None = None) -> Track:
+        return parse_microdvd(text, path=path, fps=fps)
+
+    def compose(self, track: Track, *, fps: float | None = None) -> str:
+        return compose_microdvd(track, fps=fps)
+
+
+FORMAT = MicroDVDFormat()
