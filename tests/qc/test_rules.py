@@ -259,3 +259,20 @@ def test_summary_ignores_what_fixes_report_and_counts_errors():
 def test_summary_of_an_empty_track():
     assert summarize(Track(), []) == {"cues": 0, "passing": 0, "pass_rate": 1.0, "findings": 0, "errors": 0,
                                       "warnings": 0, "by_kind": {}}
+
+
+def test_ass_comment_events_are_neither_checked_nor_written_as_subtitles():
+    from subpipe.formats import compose_track, parse_track
+
+    ass = ("[Script Info]\nScriptType: v4.00+\n\n[Events]\n"
+           "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+           "Comment: 0,0:00:01.00,0:00:01.20,Default,,0,0,0,,Translator note: a very long note that breaks every "
+           "delivery rule there is, far too long for one line\n"
+           "Dialogue: 0,0:00:02.00,0:00:04.00,Default,,0,0,0,,Hello.\n")
+    track = parse_track(ass.encode(), path="notes.ass")
+    assert [c.comment for c in track.cues] == [True, False]
+    profile = load_profile("netflix", lang="en")
+    assert check_track(track, profile) == []
+    assert summarize(track, [])["cues"] == 1
+    srt = compose_track(track, "srt")
+    assert "Translator note" not in srt and "Hello." in srt

@@ -440,7 +440,8 @@ def compose(track: Track, *, fps: float | None = None) -> str:
     """Track -> SRT text, serialised by pysrt (cues sorted by start, indices from 1)."""
     coordinates = {int(k): v for k, v in track.meta.get(COORDINATES_META, {}).items()}
     items = []
-    for number, cue in enumerate(sorted(track.cues, key=lambda c: c.start), 1):
+    shown = (c for c in track.cues if not c.comment)  # ASS comment events are notes, not subtitles
+    for number, cue in enumerate(sorted(shown, key=lambda c: c.start), 1):
         lines = [line for line in markup_to_srt(cue.text).split("\n") if line.strip()]
         text = "\n".join(lines)
         if cue.align and cue.align != 2:

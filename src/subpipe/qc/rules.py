@@ -125,8 +125,19 @@ def check_timing(track: Track, profile: Profile) -> list[tuple[int, Finding]]:
     return found
 
 
+def shown_cues(track: Track) -> Track:
+    """`track` without ASS comment events (the same object when it has none)."""
+    if not any(c.comment for c in track.cues):
+        return track
+    return track.copy(cues=[c for c in track.cues if not c.comment])
+
+
 def check_track(track: Track, profile: Profile) -> list[Finding]:
-    """Every violation of `profile` in `track`, in track order (per-cue rules first for each cue)."""
+    """Every violation of `profile` in `track`, in track order (per-cue rules first for each cue).
+
+    ASS comment events are not shown to viewers, so delivery rules do not apply to them.
+    """
+    track = shown_cues(track)
     indexed = [(i, f) for i, cue in enumerate(track.cues) for f in check_cue(cue, profile, track.path)]
     indexed.extend(check_timing(track, profile))
     indexed.sort(key=lambda pair: pair[0])  # stable: a cue's own findings keep their order
@@ -163,6 +174,7 @@ def summarize(track: Track, findings: list[Finding]) -> QCSummary:
     {'cues': 2, 'passing': 1, 'pass_rate': 0.5, 'findings': 2, 'errors': 0, 'warnings': 2, \
 'by_kind': {'duration-too-short': 1, 'gap-too-short': 1}}
     """
+    track = shown_cues(track)
     relevant = [f for f in findings if f.severity != "info" and not f.fixed]
     failing = {(f.position, f.start_ms, f.end_ms) for f in relevant}
     passing = sum(1 for c in track.cues if (c.position, c.start, c.end) not in failing)
