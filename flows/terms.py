@@ -1,0 +1,72 @@
+"""Flow `flag_terms`: culture-specific terms of a track against the glossary, with term QA of a localization.
+
+Prefect owns orchestration only; every computation is a call into `subpipe.terms`. (No
+`from __future__ import annotations` here: deployment runs need real annotations to build forms.)
+"""
+
+from pathlib import Path
+from typing import Optional
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from subpipe.terms import FlagReport, Glossary, flag_file, load_glossary, report_markdown, write_reports
+
+TABLE_ROWS = 200  # a UI table beyond this is unreadable; the full CSV is written beside the outputs
+
+
+@task(name="load-glossary", task_run_name="load-glossary {path}")
+def load_glossary_task(path: str, lang: Optional[str]) -> Glossary:
+    return load_glossary(path, lang=lang)
+
+
+# Inputs are a loaded glossary and file paths; nothing worth caching across runs (the spaCy pipeline is
+# what is expensive, and it is cached per process by subpipe.nlp).
+@task(name="flag-track", task_run_name="flag-track {path}", cache_policy=NO_CACHE)
+def flag_track_task(path: str, glossary: Glossary, lang: Optional[str], target: Optional[str],
+                    links: Optional[str], target_lang: Optional[str], discover: bool) -> FlagReport:
+    return flag_file(path, glossary, lang=lang, target=target, links=links, target_lang=target_lang,
+                     discover_candidates=discover)
+
+
+@task(name="write-term-reports", cache_policy=NO_CACHE)
+def write_reports_task(report: FlagReport, output_dir: str) -> dict[str, str]:
+    return {k: str(v) for k, v in write_reports(report, output_dir).items()}
+
+
+@flow(name="flag-terms", log_prints=True)
+def flag_terms(path: str, glossary: str, target: Optional[str] = None, links: Optional[str] = None,
+               output_dir: Optional[str] = None, lang: Optional[str] = None, target_lang: Optional[str] = None,
+               discover: bool = True) -> dict:
+    """Flag the culture-specific terms of the track at `path` against `glossary`; with `target` and `links`
+    (a links.json from alignment), check the localized track renders them as approved."""
+    logger = get_run_logger()
+    source_lang = lang
+    if source_lang is None:
+        from subpipe.ingest import guess_lang
+
+        source_lang = guess_lang(path)
+    terms = load_glossary_task(glossary, source_lang)
+    report = flag_track_task(path, terms, lang, target, links, target_lang, discover)
+    outputs: dict[str, str] = {}
+    if output_dir:
+        outputs = write_reports_task(report, output_dir)
+    summary = report.summary()
+    logger.info("%s: %d glossary hits, %d candidates%s", Path(path).name, summary["hits"], summary["candidates"],
+                f", QA errors {report.errors()}" if report.qa else "")
+    csv_path = str(Path(outputs["csv"]).resolve()) if "csv" in outputs else None
+    markdown = report_markdown(report, limit=50, csv_path=csv_path)
+    if output_dir:
+        markdown += f"\n\nOutputs: `{Path(output_dir).resolve()}`\n"
+    create_markdown_artifact(markdown, key="terms-summary",
+                             description="Glossary hits, candidates and term QA of one track")
+    rows = report.rows()
+    shown = rows[:TABLE_ROWS]
+    full = f"; full table: {csv_path}" if csv_path else "; no output_dir, so no full CSV was written"
+    create_table_artifact(shown or [{"message": "nothing flagged"}], key="terms-table",
+                          description=f"Terms, first {len(shown)} of {len(rows)} rows{full}")
+    if csv_path:
+        create_link_artifact(Path(csv_path).as_uri(), link_text=f"{Path(csv_path).name} ({len(rows)} rows)",
+                             key="terms-csv", description="The full term table")
+    return {"summary": summary, "errors": report.errors(), "outputs": outputs}

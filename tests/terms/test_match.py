@@ -1,0 +1,175 @@
+"""Matching glossary terms in tracks: inflections, multiword terms, terms split across cues, case.
+
+The test set below is written for the purpose: each case is a run of cues and the hits it must give.
+Recall and precision over the whole set must both be 100%.
+"""
+
+import pytest
+from conftest import CORPUS, SAMPLES
+
+from subpipe.cues import Cue, Track
+from subpipe.formats import read_track
+from subpipe.terms.glossary import load_glossary, make_entry
+from subpipe.terms.match import analyze_track, build_passages, find_terms, match_track
+
+GLOSSARY = [
+    make_entry("honoured elder", "en", category="honorific"),
+    make_entry("elder", "en", category="honorific"),
+    make_entry("colossus of Rhodes", "en", category="place"),
+    make_entry("Emo", "en", category="person", case_sensitive=True, do_not_translate=True),
+    make_entry("Barley", "en", category="person", case_sensitive=True),
+    make_entry("Sir", "en", category="honorific"),
+    make_entry("happy new year", "en", category="holiday"),
+    make_entry("land of the gatekeepers", "en", category="place"),
+    make_entry("robot hand", "en"),
+    make_entry("rain cats and dogs", "en", category="idiom"),
+    make_entry("Thanksgiving dinner", "en", category="food"),
+]
+
+# (cues, expected hits as (term, cue indexes within the case))
+CASES = [
+    # inflections
+    (["We thank the honoured elders."], {("honoured elder", (0,))}),
+    (["The honoured elder speaks."], {("honoured elder", (0,))}),
+    (["Honoured Elders, welcome."], {("honoured elder", (0,))}),
+    (["HONOURED ELDERS OF THE VALLEY"], {("honoured elder", (0,))}),
+    (["It's raining cats and dogs."], {("rain cats and dogs", (0,))}),
+    (["It rained cats and dogs all night."], {("rain cats and dogs", (0,))}),
+    (["What brings you to the lands of the gatekeepers?"], {("land of the gatekeepers", (0,))}),
+    (["Two Thanksgiving dinners in a row!"], {("Thanksgiving dinner", (0,))}),
+    # multiword terms, with markup and line breaks in the cue
+    (["<i>The colossus of Rhodes</i>\nand it is here for you."], {("colossus of Rhodes", (0,))}),
+    (["He lost his robot   hand."], {("robot hand", (0,))}),
+    # split across two cues
+    (["We thank the honoured", "elders of the valley."], {("honoured elder", (0, 1))}),
+    (["...the colossus", "of Rhodes!"], {("colossus of Rhodes", (0, 1))}),
+    (["Happy new", "year to all of you!"], {("happy new year", (0, 1))}),
+    (["One move and it's raining cats...", "...and dogs."], {("rain cats and dogs", (0, 1))}),
+    # case-sensitive terms
+    (["Emo, listen to me."], {("Emo", (0,))}),
+    (["Barley, how's it looking?"], {("Barley", (0,))}),
+    (["Is that Emo's hat?"], {("Emo", (0,))}),
+    (["Yes, SIR!"], {("Sir", (0,))}),
+    # nested: the longer term wins, the shorter one alone still counts
+    (["We honour our honoured elders."], {("honoured elder", (0,))}),
+    (["The elder honoured us."], {("elder", (0,))}),
+    # none of these may match
+    (["I like emo music."], set()),
+    (["Pass the barley, please."], set()),
+    (["Sirloin steak for two."], set()),
+    (["Happy.", "New year, new rules."], set()),
+    (["The gatekeepers' land is far."], set()),
+    (["- Give me the robot", "- Hand it over!"], set()),
+    (["Is it the colossus", "of Rhodes?"], {("colossus of Rhodes", (0, 1))}),
+    (["Cats and dogs were everywhere."], set()),
+]
+GAP_MS = 60_000  # cases are a minute apart, so no passage runs from one case into the next
+
+
+def _test_track() -> tuple[Track, list[tuple[int, set]]]:
+    cues, expected = [], []
+    for n, (texts, hits) in enumerate(CASES):
+        first = len(cues)
+        for i, text in enumerate(texts):
+            start = n * GAP_MS + i * 2100
+            cues.append(Cue(start, start + 2000, text, position=len(cues)))
+        expected.append((first, {(term, tuple(first + i for i in idx)) for term, idx in hits}))
+    return Track(cues, lang="en"), expected
+
+
+@pytest.fixture(scope="module")
+def test_set_hits():
+    track, expected = _test_track()
+    return track, expected, match_track(track, GLOSSARY)
+
+
+def test_recall_and_precision_are_100_percent_on_the_test_set(test_set_hits):
+    _, expected, hits = test_set_hits
+    wanted = set().union(*(e for _, e in expected))
+    found = {(h.term, h.positions) for h in hits}
+    true_positives = found & wanted
+    assert len(wanted) == 21
+    assert len(true_positives) / len(wanted) == 1.0, f"missed: {wanted - found}"
+    assert len(true_positives) / len(found) == 1.0, f"spurious: {found - wanted}"
+
+
+@pytest.mark.parametrize("case", range(len(CASES)), ids=[" / ".join(c[0])[:40] for c in CASES])
+def test_each_case_of_the_test_set(test_set_hits, case):
+    track, expected, hits = test_set_hits
+    first, wanted = expected[case]
+    last = first + len(CASES[case][0])
+    assert {(h.term, h.positions) for h in hits if first <= h.positions[0] < last} == wanted
+
+
+def test_hits_point_at_their_words_in_each_cue_and_carry_timecodes(test_set_hits):
+    track, _, hits = test_set_hits
+    cues = track.by_position()
+    for hit in hits:
+        words = " ".join(cues[s.position].plain[s.start:s.end] for s in hit.spans)
+        assert " ".join(words.split()) == hit.text
+        assert hit.start_ms == cues[hit.positions[0]].start and hit.end_ms == cues[hit.positions[-1]].end
+    split = next(h for h in hits if h.text == "honoured elders" and len(h.positions) == 2)
+    assert split.match == "lemma" and split.timecode().startswith("00:10:00,000 --> 00:10:04,100")
+
+
+def test_how_each_hit_matched():
+    track = Track([Cue(0, 1000, "Honoured elder!", position=0), Cue(5000, 6000, "honoured elders", position=1),
+                   Cue(9000, 9500, "Emo.", position=2)], lang="en")
+    hits = match_track(track, GLOSSARY)
+    assert [(h.text, h.match) for h in hits] == [("Honoured elder", "case"), ("honoured elders", "lemma"),
+                                                 ("Emo", "exact")]
+
+
+def test_passages_follow_sentences_speakers_and_pauses():
+    cues = [Cue(0, 1000, "<v Proog>At the right we can see the...</v>", position=0),
+            Cue(1100, 2000, "<v Proog>...the head-snarlers</v>", position=1),
+            Cue(2100, 3000, "<v Emo>Everything is safe.</v>", position=2),
+            Cue(3100, 4000, "and then", position=3),
+            Cue(9000, 10000, "much later", position=4),
+            Cue(10100, 11000, "", position=5)]
+    assert [[c.position for c in p.cues] for p in build_passages(cues)] == [[0, 1], [2], [3], [4]]
+
+
+def test_only_entries_of_the_track_language_are_matched():
+    track = Track([Cue(0, 1000, "Señor, the colossus of Rhodes.", position=0)], lang="en")
+    entries = [make_entry("Señor", "es"), make_entry("colossus of Rhodes", "en")]
+    assert [h.term for h in find_terms(analyze_track(track, "en"), entries)] == ["colossus of Rhodes"]
+
+
+# --- real text ----------------------------------------------------------------------------------------------
+
+FILMS = CORPUS / "films"
+
+
+@pytest.fixture(scope="module")
+def films_glossary():
+    return load_glossary(SAMPLES / "glossary" / "films.csv")
+
+
+@pytest.mark.parametrize("path, counts", [
+    ("elephants-dream/elephants-dream-subtitles-en.vtt",
+     {"Emo": 20, "Proog": 5, "colossus of Rhodes": 2, "head-snarler": 1, "like clockwork": 1,
+      "ground to a pulp": 1, "hanging gardens of Babylon": 1}),
+    ("tears-of-steel/TOS-en.vtt",
+     {"Thom": 5, "Celia": 4, "jerk": 2, "robot hand": 2, "rockstar": 1, "Barley": 1, "all systems go": 1,
+      "Vivacissimo": 1, "ad-lib": 1, "quiet on set": 1, "Captain": 1}),
+    ("sintel/sintel-en.vtt",
+     {"Scales": 7, "land of the gatekeepers": 1, "kindred spirit": 1, "dragon lands": 1, "Sintel": 1}),
+])
+def test_the_films_glossary_on_the_films(films_glossary, path, counts):
+    track = read_track(FILMS / path, lang="en")
+    found: dict[str, int] = {}
+    for hit in match_track(track, films_glossary):
+        found[hit.term] = found.get(hit.term, 0) + 1
+    assert found == counts
+
+
+def test_a_real_inflected_and_split_term(films_glossary):
+    track = read_track(FILMS / "elephants-dream" / "elephants-dream-subtitles-en.vtt", lang="en")
+    snarlers = next(h for h in match_track(track, films_glossary) if h.term == "head-snarler")
+    assert (snarlers.text, snarlers.match, snarlers.positions) == ("head-snarlers", "lemma", (2,))
+    # Cue 1 ends "we can see the..." and cue 2 goes on "...the head-snarlers": one passage, read
+    # without the ellipses of the convention.
+    passage = next(p for p in build_passages(track.cues) if 2 in [c.position for c in p.cues])
+    assert [c.position for c in passage.cues][:2] == [1, 2]
+    assert passage.text.startswith("At the right we can see the the head-snarlers")
