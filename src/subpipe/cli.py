@@ -179,6 +179,46 @@ def ingest(files: list[Path], output: Annotated[Path, typer.Option("-o", "--outp
         raise typer.Exit(1)
 
 
+@app.command()
+def flag(file: Path,
+         glossary: Annotated[Path, typer.Option("--glossary", "-g", help="Glossary: CSV, TSV, TBX or JSON.")],
+         target: Annotated[Optional[Path], typer.Option("--target", help="Localized track to check against the "
+                                                        "glossary (needs --links).")] = None,
+         links: Annotated[Optional[Path], typer.Option("--links", help="links.json from `subpipe align` "
+                                                       "pairing FILE's cues with TARGET's.")] = None,
+         output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Report file (.json, .md or "
+                                                        ".csv) or a folder for all three.")] = None,
+         lang: LangOpt = None,
+         target_lang: Annotated[Optional[str], typer.Option("--target-lang", help="TARGET's language (default: "
+                                                            "from its file name).")] = None,
+         no_discover: Annotated[bool, typer.Option("--no-discover", help="Only glossary terms, no "
+                                                   "candidates.")] = False,
+         as_json: JsonOpt = False,
+         strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when term QA finds errors.")] = False,
+         ) -> None:
+    """Flag culture-specific terms in FILE: glossary hits, candidates the glossary lacks and, with --target
+    and --links, whether the localized track renders them as approved."""
+    from subpipe.terms import flag_file, report_markdown, write_reports
+
+    if (target is None) != (links is None):
+        raise typer.BadParameter("term QA needs both --target and --links", param_hint="--target/--links")
+    try:
+        report = flag_file(file, glossary, lang=lang, target=target, links=links, target_lang=target_lang,
+                           discover_candidates=not no_discover)
+        written = write_reports(report, output) if output else {}
+    except SubpipeError as exc:
+        _fail(exc, as_json)
+    if as_json:
+        data = report.to_dict() | {"outputs": {k: str(v) for k, v in written.items()}}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        console.print(report_markdown(report, limit=50), highlight=False, markup=False, soft_wrap=True)
+        for kind, path in written.items():
+            console.print(f"{kind}: {path}", highlight=False)
+    if strict and report.errors():
+        raise typer.Exit(1)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app(prog_name="subpipe")
 
