@@ -32,6 +32,7 @@ TAG_RE = re.compile(
     re.IGNORECASE,
 )
 ASS_BLOCK_RE = re.compile(r"\{\\[^{}]*\}")
+_VERBATIM_RE = re.compile(f"{TAG_RE.pattern}|{ASS_BLOCK_RE.pattern}", re.IGNORECASE)
 VOICE_RE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>")
 
 
@@ -58,15 +59,17 @@ def escape_text(text: str) -> str:
 def escape_loose(text: str) -> str:
     """Make text from a format without escaping (SRT, ASS, SAMI) into valid markup.
 
-    Recognised tags stay; a ``&`` that does not start an entity and a ``<``/``>`` that are not part
-    of a tag become entities.
+    Recognised tags and ASS override blocks stay as they are; a ``&`` that does not start an entity and
+    a ``<``/``>`` that are not part of a tag become entities.
 
     >>> escape_loose('<i>R&D</i> costs < 5 &amp; more')
     '<i>R&amp;D</i> costs &lt; 5 &amp; more'
+    >>> print(escape_loose(r'{\\c&H0000FF&}red & blue'))
+    {\\c&H0000FF&}red &amp; blue
     """
     out: list[str] = []
     pos = 0
-    for m in TAG_RE.finditer(text):
+    for m in _VERBATIM_RE.finditer(text):
         out.append(_escape_run(text[pos:m.start()]))
         out.append(m.group(0))
         pos = m.end()
