@@ -1,20 +1,62 @@
-"""`make demo`: the main job on the sample films in samples/, outputs in out/."""
+"""`make demo`: the main job on the sample films in samples/, outputs in out/.
+
+1. installs the demo argos packages of models/demo (the way a user installs a downloaded .argosmodel)
+   unless the pair is already installed;
+2. ingests and QCs every sample track (flow `ingest_tracks`) -> out/ingest/;
+3. localizes each film's English track into Spanish and French (flow `localize_film`), aligning and
+   term-checking the film's other tracks as references, with the sample glossary -> out/localize/<Title>/.
+"""
 
 import sys
+import tomllib
 from pathlib import Path
 
 from flows.ingest import ingest_tracks
+from flows.localize import localize_film
+from subpipe.ingest import guess_lang
+from subpipe.localize import film_title
 
 ROOT = Path(__file__).resolve().parent.parent
+SUBTITLES = {".srt", ".vtt", ".ass"}
+
+
+def install_demo_models() -> None:
+    from subpipe.translate.argos import install_package_file, installed_packages
+
+    have = {(p.from_code, p.to_code) for p in installed_packages()}
+    config = tomllib.loads((ROOT / "models" / "models.toml").read_text(encoding="utf-8"))
+    for pair in config["argos"]["pairs"]:
+        if (pair["from"], pair["to"]) not in have:
+            install_package_file(ROOT / "models" / pair["file"])
+            print(f"installed demo model {pair['from']}->{pair['to']}")
 
 
 def main() -> int:
-    samples = sorted(str(p) for p in (ROOT / "samples").rglob("*") if p.suffix in {".srt", ".vtt", ".ass"})
-    out = ROOT / "out" / "ingest"
-    result = ingest_tracks(paths=samples, profile="netflix", output_dir=str(out))
-    print(f"\n{len(result['tracks'])} tracks read, {len(result['errors'])} rejected.")
-    print(f"Outputs: {out}/ (clean UTF-8 SRT and WebVTT per track, ingest.md, ingest.json, findings.csv)")
-    return 1 if result["errors"] else 0
+    install_demo_models()
+    tracks = sorted(p for p in (ROOT / "samples").rglob("*") if p.suffix in SUBTITLES)
+    ingest_out = ROOT / "out" / "ingest"
+    ingested = ingest_tracks(paths=[str(p) for p in tracks], profile="netflix", output_dir=str(ingest_out))
+    films: dict[str, list[Path]] = {}
+    for p in tracks:
+        films.setdefault(film_title(p), []).append(p)
+    localize_out = ROOT / "out" / "localize"
+    failed = len(ingested["errors"])
+    for title, paths in sorted(films.items()):
+        source = next((p for p in paths if guess_lang(p) == "en"), None)
+        if source is None:
+            continue
+        references = [str(p) for p in paths if p != source]
+        result = localize_film(source=str(source), target_languages=["es", "fr"], reference_tracks=references,
+                               glossary=str(ROOT / "samples" / "glossary" / "films.csv"),
+                               output_dir=str(localize_out))
+        failed += len(result["errors"])
+        langs = ", ".join(f"{k} ({v['cues']} cues, QC pass {v['qc']['pass_rate']:.0%})"
+                          for k, v in result["languages"].items())
+        print(f"{title}: {langs}")
+    print(f"\nIngest: {len(ingested['tracks'])} tracks read -> {ingest_out}/ (ingest.md, findings.csv, clean copies)")
+    print(f"Localize: {localize_out}/<Title>/ (<Title>.<lang>.srt|vtt, dual tracks, reports/, align/, terms/, "
+          "summary.md)")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

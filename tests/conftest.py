@@ -1,6 +1,8 @@
 """Shared fixtures: where the corpus is, and one Prefect test server per session for flow tests."""
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,16 @@ SAMPLES = ROOT / "samples"
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+
+# argostranslate reads its settings when first imported: point it at an empty home of the session's own
+# before anything imports it, so tests install the demo packages the way a user does and touch nothing
+# of the machine's.
+ARGOS_HOME = Path(tempfile.mkdtemp(prefix="subpipe-test-argos-"))
+os.environ["SUBPIPE_ARGOS_HOME"] = str(ARGOS_HOME)
+os.environ["ARGOS_PACKAGES_DIR"] = str(ARGOS_HOME / "packages")
+for _var, _sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"), ("XDG_CONFIG_HOME", "config")):
+    os.environ[_var] = str(ARGOS_HOME / _sub)
+DEMO_MODELS = sorted((ROOT / "models" / "demo").glob("*.argosmodel"))
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +41,20 @@ def prefect_harness(tmp_path_factory):
     with prefect_test_harness(server_startup_timeout=60):
         with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_argos_home():
+    yield
+    shutil.rmtree(ARGOS_HOME, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def demo_models():
+    """The shipped demo argos packages, installed into the session's argos home like a user installs them."""
+    from subpipe.translate.argos import install_package_file, installed_packages
+
+    assert DEMO_MODELS, "no demo .argosmodel under models/demo"
+    for model in DEMO_MODELS:
+        install_package_file(model)
+    return installed_packages()

@@ -219,6 +219,170 @@ def flag(file: Path,
         raise typer.Exit(1)
 
 
+@app.command()
+def localize(file: Path,
+             to: Annotated[list[str], typer.Option("--to", help="Target language (repeat for several).")],
+             glossary: Annotated[Optional[Path], typer.Option("--glossary", help="CSV, TBX or JSON glossary.")]
+             = None,
+             reference: Annotated[Optional[list[Path]], typer.Option(
+                 "--reference", help="An existing track of another language to align and check (repeatable).")]
+             = None,
+             profile: ProfileOpt = "netflix", audience: AudienceOpt = "adult", fps: FpsOpt = None,
+             output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")] = Path("out"),
+             as_json: JsonOpt = False) -> None:
+    """Translate FILE into each --to language: SRT/WebVTT (ASS for ASS input), dual track, QC and term reports."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from subpipe.localize import localize_film, summary_markdown
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=err_console, disable=as_json) as bar:
+        job = bar.add_task("localize", total=3 + len(to))
+
+        def progress(name: str, n: int, total: int) -> None:
+            bar.update(job, description=name, completed=n, total=total)
+
+        try:
+            result = localize_film(file, to, reference_tracks=reference or [], glossary=glossary, profile=profile,
+                                   audience=audience, output_dir=output, fps=fps, progress=progress)
+        except SubpipeError as exc:
+            _fail(exc, as_json)
+    if as_json:
+        from subpipe.localize import _public
+
+        print(json.dumps(_public(result.summary()), ensure_ascii=False, indent=2))
+    else:
+        console.print(summary_markdown(result), highlight=False)
+    if result.errors:
+        raise typer.Exit(1)
+
+
+models_app = typer.Typer(help="Translation models: list installed argos packages, install new ones.",
+                         no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list(as_json: JsonOpt = False) -> None:
+    """Installed argos packages and the pairs they translate (pivots through English included)."""
+    from subpipe.translate.argos import ArgosEngine
+
+    engine = ArgosEngine(use_cache=False)
+    packages = [p.to_dict() for p in engine.packages()]
+    pairs = [f"{a}->{b}" for a, b in engine.pairs()]
+    if as_json:
+        print(json.dumps({"packages_dir": str(engine.settings.packages_dir), "packages": packages,
+                          "pairs": pairs}, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"argos packages in {engine.settings.packages_dir}")
+    for col in ("from", "to", "version", "description"):
+        table.add_column(col, overflow="fold")
+    for p in packages:
+        table.add_row(p["from"], p["to"], p["version"], p["description"])
+    console.print(table)
+    console.print(f"translatable pairs: {', '.join(pairs) or 'none'}", highlight=False)
+
+
+@models_app.command("install")
+def models_install(what: Annotated[list[str], typer.Argument(help="FILE.argosmodel, or FROM TO to fetch a "
+                                                                  "pair from argos's index (needs a network).")],
+                   as_json: JsonOpt = False) -> None:
+    """Install an argos package: a .argosmodel file, or a pair from argos's index when online."""
+    from subpipe.translate.argos import install_from_index, install_package_file
+
+    try:
+        if len(what) == 1:
+            installed = install_package_file(what[0])
+        elif len(what) == 2:
+            installed = install_from_index(what[0], what[1])
+        else:
+            raise typer.BadParameter("give one .argosmodel file, or two language codes FROM TO")
+    except SubpipeError as exc:
+        _fail(exc, as_json)
+    if as_json:
+        print(json.dumps({"installed": [p.to_dict() for p in installed]}, ensure_ascii=False, indent=2))
+    else:
+        for p in installed:
+            console.print(f"installed {p.from_code}->{p.to_code} {p.version} in {p.path}", highlight=False)
+
+
+# --- align and sync (subpipe.align) -------------------------------------------------------------------
+
+SrcLangOpt = Annotated[Optional[str], typer.Option("--src-lang", help="Source language (default: from "
+                                                                     "the file name, Title.lang.ext).")]
+TgtLangOpt = Annotated[Optional[str], typer.Option("--tgt-lang", help="Target language (default: from "
+                                                                     "the file name).")]
+
+
+@app.command()
+def align(src: Path, tgt: Path,
+          output: Annotated[Path, typer.Option("-o", "--output", help="Where links.json is written.")],
+          tmx: Annotated[Optional[Path], typer.Option("--tmx", help="Also write a TMX 1.4 file (one "
+                                                                    "translation unit per link).")] = None,
+          dual: Annotated[Optional[Path], typer.Option("--dual", help="Also write a dual-language track "
+                                                                      "(.srt, .vtt or .ass).")] = None,
+          report: Annotated[Optional[Path], typer.Option("--report", help="Also write an HTML timeline "
+                                                                          "report.")] = None,
+          glossary: Annotated[Optional[Path], typer.Option(
+              "--glossary", help="CSV of source,target term pairs used as anchors.")] = None,
+          profile: ProfileOpt = "netflix", src_lang: SrcLangOpt = None, tgt_lang: TgtLangOpt = None,
+          as_json: JsonOpt = False) -> None:
+    """Put TGT on SRC's clock, link their cues (N:M, with confidence) and write links.json."""
+    from subpipe.align import align_tracks, load_track, read_glossary_pairs
+    from subpipe.align.export import write_dual, write_tmx
+    from subpipe.align.report import write_report
+
+    try:
+        pairs = read_glossary_pairs(glossary) if glossary else None
+        alignment = align_tracks(load_track(src, src_lang), load_track(tgt, tgt_lang), glossary=pairs)
+        outputs = {"links": str(alignment.write_json(output))}
+        if tmx:
+            outputs["tmx"] = str(write_tmx(alignment, tmx))
+        if dual:
+            outputs["dual"] = str(write_dual(alignment, dual, profile=profile)[0])
+        if report:
+            outputs["report"] = str(write_report(alignment, report))
+    except SubpipeError as exc:
+        _fail(exc, as_json)
+    summary = alignment.summary()
+    if as_json:
+        print(json.dumps({"summary": summary, "outputs": outputs}, ensure_ascii=False, indent=2))
+    else:
+        kinds = ", ".join(f"{k} {v}" for k, v in summary["link_types"].items()) or "none"
+        console.print(f"{src} -> {tgt}: {summary['transform']}", highlight=False)
+        console.print(f"{summary['links']} links ({kinds}); unaligned: {summary['unaligned_source']} source, "
+                      f"{summary['unaligned_target']} target; {summary['low_confidence']} below confidence "
+                      "0.5", highlight=False)
+        for kind, path in outputs.items():
+            console.print(f"{kind}: {path}", highlight=False)
+
+
+@app.command()
+def sync(tgt: Path,
+         reference: Annotated[Path, typer.Option("--reference", "-r", help="The track whose clock TGT "
+                                                                           "is moved onto.")],
+         output: Annotated[Path, typer.Option("-o", "--output", help="Where the re-timed track is written "
+                                                                     "(format from the extension).")],
+         as_json: JsonOpt = False) -> None:
+    """Re-time TGT onto REFERENCE's clock (offset, frame rate, cuts), keeping everything else."""
+    from subpipe.align import load_track, sync_track
+    from subpipe.formats import write_track
+
+    try:
+        synced, transform = sync_track(load_track(tgt), load_track(reference))
+        out = write_track(synced, output)
+    except SubpipeError as exc:
+        _fail(exc, as_json)
+    if as_json:
+        print(json.dumps({"target": str(tgt), "reference": str(reference), "output": str(out),
+                          "cues": len(synced.cues), "transform": transform.to_dict(),
+                          "describe": transform.describe(), "fit_score": round(transform.score, 4)},
+                         ensure_ascii=False, indent=2))
+    else:
+        console.print(f"{tgt} -> {out}: {transform.describe()} ({len(synced.cues)} cues re-timed)",
+                      highlight=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app(prog_name="subpipe")
 

@@ -1,0 +1,406 @@
+"""argostranslate backend: installed packages, pivots through English, batched and cached translation.
+
+argostranslate reads its settings when it is first imported, so `configure_argos` runs before that import
+and every import of argostranslate in subpipe goes through `_argos()`. Settings subpipe chooses:
+
+- ``ARGOS_PACKAGES_DIR``: kept when the user set it; else the user's own argos package folder when it
+  holds packages (``$XDG_DATA_HOME/argos-translate/packages``); else subpipe's home
+  (``$SUBPIPE_ARGOS_HOME``, default ``~/.local/share/subpipe/argos``) ``/packages``;
+- ``ARGOS_DEVICE_TYPE=cpu`` and ``ARGOS_CHUNK_TYPE=SPACY``: sentence splitting by the package's own
+  ``spacy/`` folder, or by a small multilingual spaCy pipeline in argos's cache. argos downloads
+  ``xx_sent_ud_sm`` there when the cache is empty; offline that fails, so subpipe seeds the cache with a
+  rule-based multilingual sentencizer (``spacy.blank("xx")``) when it is missing;
+- the XDG homes, only when unset, under subpipe's home, so argos writes nowhere else.
+
+The batched path reproduces what ``argostranslate.translate.translate`` does for one text — the package's
+sentencizer, its SentencePiece tokenizer, CTranslate2 with argos's own decoding options, the same
+detokenisation — but for a whole film at once: sentences deduplicated, looked up in a persistent cache
+keyed by package id, version and source sentence, and the rest sent through one ``translate_batch``.
+"""
+
+import hashlib
+import logging
+import os
+import sqlite3
+import sys
+import threading
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from subpipe.errors import SubpipeError
+
+PIVOT = "en"
+ENV_HOME = "SUBPIPE_ARGOS_HOME"
+# Tokens per CTranslate2 batch on the batched path (argos's own default is 32, for one text at a time).
+DEFAULT_BATCH_TOKENS = 2048
+
+_configure_lock = threading.Lock()
+_translate_lock = threading.RLock()
+
+
+def argos_home() -> Path:
+    default = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "subpipe" / "argos"
+    return Path(os.environ.get(ENV_HOME) or default)
+
+
+def _user_packages_dir() -> Path:
+    data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data / "argos-translate" / "packages"
+
+
+@dataclass(frozen=True)
+class ArgosSettings:
+    packages_dir: Path
+    cache_dir: Path
+    home: Path
+
+
+def configure_argos(home: str | Path | None = None) -> ArgosSettings:
+    """Set argostranslate's import-time settings (see the module docstring); idempotent.
+
+    Called before argostranslate is imported, it decides everything. Called after, it can only move
+    the package folder, which argos reads at each lookup.
+    """
+    with _configure_lock:
+        home = Path(home) if home else argos_home()
+        if "ARGOS_PACKAGES_DIR" not in os.environ:
+            user_dir = _user_packages_dir()
+            use_user = user_dir.is_dir() and any(p.is_dir() for p in user_dir.iterdir())
+            os.environ["ARGOS_PACKAGES_DIR"] = str(user_dir if use_user else home / "packages")
+        os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
+        os.environ.setdefault("ARGOS_CHUNK_TYPE", "SPACY")
+        for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"), ("XDG_CONFIG_HOME", "config")):
+            os.environ.setdefault(var, str(home / sub))
+        packages = Path(os.environ["ARGOS_PACKAGES_DIR"])
+        packages.mkdir(parents=True, exist_ok=True)
+        cache = Path(os.environ["XDG_CACHE_HOME"]) / "argos-translate"
+        _seed_sentencizer(cache / "spacy")
+        if "argostranslate.settings" in sys.modules:
+            settings = sys.modules["argostranslate.settings"]
+            if Path(settings.package_data_dir) != packages:
+                settings.package_data_dir = packages
+                settings.package_dirs = [packages]
+                _clear_language_cache()
+        logging.getLogger("argostranslate.utils").setLevel(logging.WARNING)
+        logging.getLogger("argostranslate").setLevel(logging.WARNING)
+        return ArgosSettings(packages_dir=packages, cache_dir=cache, home=home)
+
+
+def _seed_sentencizer(spacy_cache: Path) -> None:
+    """Give argos the cached multilingual pipeline it would otherwise download (and fail to, offline)."""
+    marker = spacy_cache / "senter" / "model"
+    if marker.exists():
+        return
+    import spacy
+
+    spacy_cache.mkdir(parents=True, exist_ok=True)
+    # argos adds a "sentencizer" itself after loading, so the seeded pipeline must not have one.
+    spacy.blank("xx").to_disk(spacy_cache)
+    marker.mkdir(parents=True, exist_ok=True)
+    (marker / "README").write_text("Seeded by subpipe: a rule-based multilingual sentencizer stands in for "
+                                   "xx_sent_ud_sm, which cannot be downloaded offline.\n", encoding="utf-8")
+
+
+def _argos():
+    """argostranslate's modules, imported after `configure_argos`."""
+    configure_argos()
+    import argostranslate.package
+    import argostranslate.settings
+    import argostranslate.translate
+
+    return argostranslate
+
+
+def _clear_language_cache() -> None:
+    translate = sys.modules.get("argostranslate.translate")
+    if translate is not None:
+        translate.get_installed_languages.cache_clear()
+        translate.installed_translates.clear()
+
+
+@dataclass(frozen=True)
+class InstalledPackage:
+    """One installed argos package (a direct translation pair)."""
+
+    from_code: str
+    to_code: str
+    version: str
+    path: Path
+    description: str = ""
+
+    @property
+    def package_id(self) -> str:
+        return f"translate-{self.from_code}_{self.to_code}"
+
+    @property
+    def key(self) -> str:
+        """What the translation cache is keyed on, with the source sentence."""
+        return f"{self.package_id}@{self.version}"
+
+    def to_dict(self) -> dict:
+        return {"from": self.from_code, "to": self.to_code, "version": self.version, "path": str(self.path),
+                "description": self.description}
+
+
+def installed_packages() -> list[InstalledPackage]:
+    argos = _argos()
+    out = []
+    for pkg in argos.package.get_installed_packages():
+        if getattr(pkg, "type", "translate") != "translate":
+            continue
+        out.append(InstalledPackage(pkg.from_code, pkg.to_code, str(pkg.package_version), Path(pkg.package_path),
+                                    getattr(pkg, "package_description", "") or ""))
+    return sorted(out, key=lambda p: (p.from_code, p.to_code))
+
+
+def install_package_file(path: str | Path) -> list[InstalledPackage]:
+    """Install a ``.argosmodel`` file the way argospm does (unzipped into the package folder)."""
+    path = Path(path)
+    if not path.is_file():
+        raise SubpipeError("no such file", path=str(path), code="not-found")
+    if not zipfile.is_zipfile(path):
+        raise SubpipeError("not an argos package: an .argosmodel file is a zip archive", path=str(path),
+                           code="bad-package")
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        tops = {n.split("/", 1)[0] for n in names if n.strip("/")}
+        if len(tops) != 1 or not any(n.endswith("metadata.json") for n in names):
+            raise SubpipeError("not an argos package: expected one top-level folder with a metadata.json",
+                               path=str(path), code="bad-package")
+        if any(n.startswith("/") or ".." in Path(n).parts for n in names):
+            raise SubpipeError("refusing an archive with absolute or parent paths", path=str(path),
+                               code="bad-package")
+    argos = _argos()
+    with _translate_lock:
+        argos.package.install_from_path(path)
+        _clear_language_cache()
+    top = tops.pop()
+    return [p for p in installed_packages() if p.path.name == top]
+
+
+def network_available(host: str = "raw.githubusercontent.com", port: int = 443, timeout: float = 3.0) -> bool:
+    """Whether argos's package index could be reached (checked before any index call)."""
+    import socket
+
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def install_from_index(from_code: str, to_code: str) -> list[InstalledPackage]:
+    """Download and install a pair from argos's index; refused clearly when there is no network.
+
+    ``argostranslate.package.get_available_packages()`` recurses without end when the index cannot be
+    fetched, so it is called only after the network check and a successful index update.
+    """
+    if not network_available():
+        raise SubpipeError(f"cannot reach argos's package index to install {from_code}->{to_code}; install a "
+                           "downloaded .argosmodel file instead: subpipe models install FILE.argosmodel",
+                           code="network")
+    argos = _argos()
+    try:
+        argos.package.update_package_index()
+    except Exception as exc:  # network libraries raise many kinds; report them as one clear error
+        raise SubpipeError(f"could not update argos's package index: {exc}", code="network") from None
+    index = Path(argos.settings.local_package_index)
+    if not index.exists():
+        raise SubpipeError("argos's package index did not download", code="network")
+    available = argos.package.get_available_packages()
+    match = [p for p in available if p.from_code == from_code and p.to_code == to_code]
+    if not match:
+        pairs = sorted({f"{p.from_code}->{p.to_code}" for p in available})
+        raise SubpipeError(f"argos's index has no {from_code}->{to_code} package; it has: {', '.join(pairs)}",
+                           code="missing-pair")
+    with _translate_lock:
+        argos.package.install_from_path(match[0].download())
+        _clear_language_cache()
+    return [p for p in installed_packages() if (p.from_code, p.to_code) == (from_code, to_code)]
+
+
+class TranslationCache:
+    """Persistent translations keyed by package id and version and the source sentence (SQLite)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS translations (package TEXT NOT NULL, source_hash TEXT NOT "
+                         "NULL, source TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (package, source_hash))")
+        self._db.commit()
+
+    @staticmethod
+    def _hash(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def get_many(self, package: str, sources: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        with self._lock:
+            for i in range(0, len(sources), 500):
+                chunk = list(sources[i:i + 500])
+                hashes = {self._hash(s): s for s in chunk}
+                marks = ",".join("?" * len(hashes))
+                rows = self._db.execute(f"SELECT source_hash, source, target FROM translations WHERE package = ? "
+                                        f"AND source_hash IN ({marks})", [package, *hashes]).fetchall()
+                for h, source, target in rows:
+                    if hashes.get(h) == source:
+                        found[source] = target
+        return found
+
+    def put_many(self, package: str, pairs: dict[str, str]) -> None:
+        with self._lock:
+            self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?)",
+                                 [(package, self._hash(s), s, t) for s, t in pairs.items()])
+            self._db.commit()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+class _Hop:
+    """One installed package made ready for batches: argos's own sentencizer, tokenizer and translator."""
+
+    def __init__(self, info: InstalledPackage) -> None:
+        argos = _argos()
+        self.info = info
+        languages = {lang.code: lang for lang in argos.translate.get_installed_languages()}
+        translation = languages[info.from_code].get_translation(languages[info.to_code])
+        underlying = getattr(translation, "underlying", translation)
+        if not hasattr(underlying, "pkg"):
+            raise SubpipeError(f"argos has no direct package for {info.from_code}->{info.to_code}",
+                               code="missing-pair")
+        self.translation = underlying
+        self.pkg = underlying.pkg
+        self.settings = argos.settings
+
+    def translator(self):
+        """The package's CTranslate2 translator, created exactly as argos creates it (and shared with it)."""
+        if self.translation.translator is None:
+            import ctranslate2
+
+            s = self.settings
+            self.translation.translator = ctranslate2.Translator(
+                str(self.pkg.package_path / "model"), device=s.device, inter_threads=s.inter_threads,
+                intra_threads=s.intra_threads, compute_type=s.compute_type)
+        return self.translation.translator
+
+    def split(self, texts: Sequence[str]) -> list[list[str]]:
+        """Sentence chunks of each text, by the same sentencizer argos uses (batched through nlp.pipe)."""
+        sentencizer = self.translation.sentencizer
+        nlp = getattr(sentencizer, "nlp", None)
+        if nlp is None:  # a non-spaCy sentencizer (stanza/MiniSBD): one call per text, as argos does
+            return [sentencizer.split_sentences(t) for t in texts]
+        return [[s.text for s in doc.sents] for doc in nlp.pipe(texts, batch_size=256)]
+
+    def translate(self, texts: Sequence[str], max_batch_tokens: int = DEFAULT_BATCH_TOKENS) -> list[str]:
+        if not texts:
+            return []
+        tokenizer = self.pkg.tokenizer
+        chunks = self.split(texts)
+        flat = [tokenizer.encode(chunk) for per_text in chunks for chunk in per_text]
+        prefix = [[self.pkg.target_prefix]] * len(flat) if self.pkg.target_prefix else None
+        results = self.translator().translate_batch(
+            flat, target_prefix=prefix, replace_unknowns=True, max_batch_size=max_batch_tokens,
+            batch_type="tokens", beam_size=max(1, self.settings.beam_size), num_hypotheses=1,
+            length_penalty=0.2, return_scores=True) if flat else []
+        out, i = [], 0
+        for per_text in chunks:
+            tokens: list[str] = []
+            for _ in per_text:
+                tokens.extend(results[i].hypotheses[0])
+                i += 1
+            value = tokenizer.decode(tokens)
+            if self.pkg.target_prefix and value.startswith(self.pkg.target_prefix):
+                value = value[len(self.pkg.target_prefix):]
+            out.append(value[1:] if value.startswith(" ") else value)
+        return out
+
+
+class ArgosEngine:
+    """Translate sentence batches with installed argos packages, directly or through English."""
+
+    name = "argos"
+
+    def __init__(self, *, home: str | Path | None = None, cache: TranslationCache | str | Path | None = None,
+                 use_cache: bool = True, max_batch_tokens: int = DEFAULT_BATCH_TOKENS) -> None:
+        self.settings = configure_argos(home)
+        if use_cache and not isinstance(cache, TranslationCache):
+            cache = TranslationCache(cache or self.settings.home / "translations.sqlite")
+        self.cache: TranslationCache | None = cache if use_cache else None
+        self.max_batch_tokens = max_batch_tokens
+        self._hops: dict[tuple[str, str], _Hop] = {}
+        self.stats = {"requested": 0, "unique": 0, "cached": 0, "translated": 0}
+
+    def packages(self) -> list[InstalledPackage]:
+        return installed_packages()
+
+    def pairs(self) -> list[tuple[str, str]]:
+        direct = {(p.from_code, p.to_code) for p in self.packages()}
+        pivots = {(a, c) for a, b in direct if b == PIVOT for b2, c in direct if b2 == PIVOT and c != a}
+        return sorted(direct | pivots)
+
+    def route(self, source: str, target: str) -> list[InstalledPackage]:
+        """The packages that take `source` to `target`: one direct, or two through English."""
+        by_pair = {(p.from_code, p.to_code): p for p in self.packages()}
+        if (source, target) in by_pair:
+            return [by_pair[(source, target)]]
+        if (source, PIVOT) in by_pair and (PIVOT, target) in by_pair:
+            return [by_pair[(source, PIVOT)], by_pair[(PIVOT, target)]]
+        installed = ", ".join(f"{a}->{b}" for a, b in sorted(by_pair)) or "none"
+        raise SubpipeError(
+            f"no argos package translates {source}->{target} (directly or through {PIVOT}); installed: "
+            f"{installed}. Install one with `subpipe models install FILE.argosmodel` (from argos's package "
+            f"index or a colleague) or, with a network, `subpipe models install {source} {target}`. Packages "
+            f"are read from {self.settings.packages_dir}.", code="missing-pair")
+
+    def _hop(self, info: InstalledPackage) -> _Hop:
+        key = (info.from_code, info.to_code)
+        if key not in self._hops or self._hops[key].info != info:
+            self._hops[key] = _Hop(info)
+        return self._hops[key]
+
+    def translate_batch(self, sentences: Sequence[str], source: str, target: str, *,
+                        progress: Callable[[int, int], None] | None = None) -> list[str]:
+        """Translate `sentences` (deduplicated, cached, batched); one output per input, in order."""
+        if source == target:
+            return list(sentences)
+        route = self.route(source, target)
+        texts = list(sentences)
+        self.stats["requested"] += len(texts)
+        current = texts
+        for n, info in enumerate(route, 1):
+            current = self._translate_unique(info, current)
+            if progress:
+                progress(n, len(route))
+        return current
+
+    def _translate_unique(self, info: InstalledPackage, texts: list[str]) -> list[str]:
+        unique = list(dict.fromkeys(t for t in texts if t.strip()))
+        self.stats["unique"] += len(unique)
+        done = self.cache.get_many(info.key, unique) if self.cache is not None else {}
+        self.stats["cached"] += len(done)
+        todo = [t for t in unique if t not in done]
+        if todo:
+            with _translate_lock:  # one CTranslate2 translator per package, shared by threads
+                fresh = dict(zip(todo, self._hop(info).translate(todo, self.max_batch_tokens)))
+            self.stats["translated"] += len(fresh)
+            if self.cache is not None:
+                self.cache.put_many(info.key, fresh)
+            done.update(fresh)
+        return [done.get(t, t) for t in texts]
+
+
+def reference_translate(text: str, source: str, target: str) -> str:
+    """argostranslate's public one-text API: the reference the batched path must agree with."""
+    argos = _argos()
+    return argos.translate.translate(text, source, target)
