@@ -1,0 +1,210 @@
+"""What an alignment is written as: links.json, TMX 1.4 for CAT tools, and dual-language tracks.
+
+- ``links.json``: `Alignment.to_dict` (DESIGN.md's schema), written atomically by `write_links`.
+- TMX 1.4 (`tmx_document`, `write_tmx`): one translation unit per link; each language's variant holds
+  the cue positions and their timecodes as ``<prop>`` elements (``x-positions``, ``x-start``,
+  ``x-end``), the unit its link type and confidence, so a translation memory remembers where in the
+  film each segment came from.
+- Dual-language tracks (`dual_track`, `write_dual`): one event per link on the source's clock, source
+  text above target text, each language re-wrapped within its own QC profile's line length. SRT and
+  WebVTT get the two languages as lines of one cue; ASS gets two styles (``Source`` above, ``Target``
+  below in another colour) switched inside one event with ``{\\rTarget}``, so both share in and out
+  times by construction. A language that needs more lines than its profile allows is kept whole and
+  reported as a finding on the track.
+"""
+
+import dataclasses
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pysubs2
+
+from subpipe.cues import Cue, Track, escape_text, format_timecode
+from subpipe.errors import Finding
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SOURCE_STYLE = "Source"
+TARGET_STYLE = "Target"
+
+
+def write_links(alignment, path: str | os.PathLike) -> Path:
+    """links.json (DESIGN.md's schema) for `alignment`, written atomically."""
+    return alignment.write_json(path)
+
+
+# ------------------------------------------------------------------------------------------------ TMX
+
+
+def _plain(cues: list[Cue]) -> str:
+    return " ".join(" ".join(c.plain.split()) for c in cues)
+
+
+def _tuv(parent: ET.Element, lang: str, cues: list[Cue]) -> None:
+    tuv = ET.SubElement(parent, "tuv", {XML_LANG: lang})
+    for kind, value in (
+        ("x-positions", ",".join(str(c.position) for c in cues)),
+        ("x-start", format_timecode(min(c.start for c in cues), ".")),
+        ("x-end", format_timecode(max(c.end for c in cues), ".")),
+    ):
+        ET.SubElement(tuv, "prop", {"type": kind}).text = value
+    ET.SubElement(tuv, "seg").text = _plain(cues)
+
+
+def tmx_document(alignment) -> str:
+    """The alignment as a TMX 1.4 document (UTF-8 text), one ``<tu>`` per link.
+
+    Segment text is the cues' plain text (markup removed, lines joined by spaces); timecodes are
+    each track's own (the target's before re-timing).
+    """
+    from subpipe import __version__
+
+    src_lang = alignment.source.lang or "und"
+    tgt_lang = alignment.target.lang or "und"
+    root = ET.Element("tmx", {"version": "1.4"})
+    ET.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "subpipe",
+            "creationtoolversion": __version__,
+            "datatype": "plaintext",
+            "segtype": "block",
+            "adminlang": "en",
+            "srclang": src_lang,
+            "o-tmf": "subpipe links.json",
+        },
+    )
+    body = ET.SubElement(root, "body")
+    src = alignment.source.by_position()
+    tgt = alignment.target.by_position()
+    for n, link in enumerate(alignment.links, 1):
+        tu = ET.SubElement(body, "tu", {"tuid": str(n), "srclang": src_lang})
+        ET.SubElement(tu, "prop", {"type": "x-link"}).text = link.kind
+        ET.SubElement(tu, "prop", {"type": "x-confidence"}).text = f"{link.confidence:.3f}"
+        _tuv(tu, src_lang, [src[p] for p in link.source])
+        _tuv(tu, tgt_lang, [tgt[p] for p in link.target])
+    ET.indent(root, space=" ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def write_tmx(alignment, path: str | os.PathLike) -> Path:
+    from subpipe.fileio import write_text_atomic
+
+    return write_text_atomic(path, tmx_document(alignment))
+
+
+# --------------------------------------------------------------------------------------- dual tracks
+
+
+def _profile(name: str, lang: str | None, fps: float | None):
+    from subpipe.qc import load_profile
+
+    return load_profile(name, lang=lang, fps=fps)
+
+
+def wrap_for_profile(plain: str, profile) -> tuple[str, int]:
+    """Plain text as escaped markup in balanced lines within the profile's line length; and the count.
+
+    The line count is not capped: a long line is kept whole rather than cut (the caller reports it).
+
+    >>> from subpipe.qc import load_profile
+    >>> wrap_for_profile("Hör zu... Hör dem Klang der Maschine zu. Und hör auf deinen Atem.",
+    ...                  load_profile("netflix", lang="de"))
+    ('Hör zu... Hör dem Klang der Maschine\\nzu. Und hör auf deinen Atem.', 2)
+    >>> wrap_for_profile("我们必须马上离开这里，否则他们会找到我们的。", load_profile("netflix", lang="zh"))
+    ('我们必须马上离开这里，\\n否则他们会找到我们的。', 2)
+    """
+    from subpipe.qc import rewrap_text
+
+    text = escape_text(" ".join(plain.split()))
+    if not text:
+        return "", 0
+    wrapped = rewrap_text(text, dataclasses.replace(profile, max_lines=max(profile.max_lines, 99)))
+    if wrapped is None:  # a single word longer than a line: keep it as it is
+        wrapped = text
+    return wrapped, wrapped.count("\n") + 1
+
+
+def _dual_styles() -> dict[str, dict]:
+    source = pysubs2.SSAStyle(fontsize=20, marginv=20)
+    target = pysubs2.SSAStyle(fontsize=20, marginv=20, primarycolor=pysubs2.Color(255, 230, 120, 0))
+    return {SOURCE_STYLE: source.as_dict(), TARGET_STYLE: target.as_dict()}
+
+
+def dual_track(
+    alignment, *, profile: str = "netflix", fps: float | None = None, styles: bool = False
+) -> Track:
+    """One cue per link on the source's clock: source text above target text.
+
+    Each language is wrapped within its own profile (`profile` resolved for the track's language):
+    English at 42 characters per line and Chinese at 16 fit side by side. With `styles` (for ASS)
+    the target part is switched to the ``Target`` style by an inline ``{\\rTarget}``.
+    """
+    src_prof = _profile(profile, alignment.source.lang, fps)
+    tgt_prof = _profile(profile, alignment.target.lang, fps)
+    src = alignment.source.by_position()
+    tgt = alignment.target.by_position()
+    cues: list[Cue] = []
+    findings: list[Finding] = []
+    for link in sorted(alignment.links, key=lambda lk: min(src[p].start for p in lk.source)):
+        s_cues = [src[p] for p in link.source]
+        t_cues = [tgt[p] for p in link.target]
+        start, end = min(c.start for c in s_cues), max(c.end for c in s_cues)
+        s_text, s_lines = wrap_for_profile(_plain(s_cues), src_prof)
+        t_text, t_lines = wrap_for_profile(_plain(t_cues), tgt_prof)
+        position = len(cues)
+        for lang, lines, prof in (
+            (alignment.source.lang, s_lines, src_prof),
+            (alignment.target.lang, t_lines, tgt_prof),
+        ):
+            if lines > prof.max_lines:
+                findings.append(
+                    Finding(
+                        "dual-too-many-lines",
+                        f"{lang or 'text'} needs {lines} lines of at most "
+                        f"{prof.max_chars_per_line:g} {prof.width_unit} ({prof.max_lines} allowed); "
+                        "kept whole",
+                        position=position,
+                        severity="warning",
+                        start_ms=start,
+                        end_ms=end,
+                    )
+                )
+        target_part = ("{\\r" + TARGET_STYLE + "}" + t_text) if styles else t_text
+        text = "\n".join(part for part in (s_text, target_part) if part)
+        cues.append(
+            Cue(
+                start,
+                end,
+                text,
+                position=position,
+                identifier=str(position + 1),
+                style=SOURCE_STYLE if styles else None,
+            )
+        )
+    langs = "+".join(lang or "und" for lang in (alignment.source.lang, alignment.target.lang))
+    return Track(
+        cues=cues,
+        lang=langs,
+        fps=fps or alignment.source.fps,
+        findings=findings,
+        styles=_dual_styles() if styles else {},
+        meta={"info": {"Title": f"subpipe dual track ({langs})", "ScriptType": "v4.00+"}} if styles else {},
+    )
+
+
+def write_dual(
+    alignment,
+    path: str | os.PathLike,
+    *,
+    profile: str = "netflix",
+    fps: float | None = None,
+    format: str | None = None,
+) -> tuple[Path, Track]:
+    """Write the dual-language track to `path` (format from `format` or the extension); returns it too."""
+    from subpipe.formats import format_for_path, get_format, write_track
+
+    fmt = get_format(format) if format else format_for_path(path)
+    track = dual_track(alignment, profile=profile, fps=fps, styles=fmt.id in ("ass", "ssa"))
+    return write_track(track, path, format=fmt.id, fps=fps), track
