@@ -46,6 +46,7 @@ from subpipe.cues import ASS_BLOCK_RE, TAG_RE, VOICE_RE, Cue, Track, format_time
 from subpipe.errors import Finding, SubpipeError
 from subpipe.qc.profiles import Profile, _num, is_breaking_space
 from subpipe.qc.rules import is_empty, line_problems, text_lines, timed_order
+from subpipe.typography import CLAUSE_END, CLOSERS, DASHES, NO_BREAK_AFTER, NO_BREAK_BEFORE, SENTENCE_END
 
 FIXES = ("rewrap", "split", "extend", "gap")
 
@@ -56,22 +57,6 @@ _TOKEN_RE = re.compile(
 )
 _TAG_NAME_RE = re.compile(r"</?([a-zA-Z]+)")
 _EMPTY_PAIR_RE = re.compile(r"<(i|b|u|c|v|lang|ruby|rt|font)(?:[.\s][^<>]*)?></\1>", re.IGNORECASE)
-
-_DASHES = ("-", "\u2013", "\u2014")
-_CLOSERS = "\"'\u2019\u201d)]}\u00bb\u300d\u300f\uff09\u3011"
-_SENTENCE_END = ".!?\u2026\u3002\uff01\uff1f"
-_CLAUSE_END = ",;:\u2013\u2014\uff0c\u3001\uff1b\uff1a"
-# Japanese/Chinese line-breaking rules (kinsoku): no line starts with these...
-_NO_BREAK_BEFORE = set(
-    "\u3001\u3002\uff0c\uff0e\u30fb\uff1a\uff1b\uff1f\uff01\u309b\u309c\u30fd\u30fe\u309d\u309e\u3005\u30fc"
-    "\u2019\u201d\uff09\u3015\uff3d\uff5d\u3009\u300b\u300d\u300f\u3011\u3019\u3017\u301f\uff60\u00bb"
-    "\u3041\u3043\u3045\u3047\u3049\u3063\u3083\u3085\u3087\u308e\u3095\u3096"
-    "\u30a1\u30a3\u30a5\u30a7\u30a9\u30c3\u30e3\u30e5\u30e7\u30ee\u30f5\u30f6\u2026\u2025,.!?;:)]}%"
-)
-# ...and none ends with these.
-_NO_BREAK_AFTER = set(
-    "\u2018\u201c\uff08\u3014\uff3b\uff5b\u3008\u300a\u300c\u300e\u3010\u3018\u3016\u301d\uff5f\u00ab([{"
-)
 
 
 def _tc(ms: int) -> str:
@@ -166,8 +151,8 @@ class _Text:
 
     def _cjk_break(self, a: int, b: int) -> bool:
         pa, pb = self.toks[a].plain, self.toks[b].plain
-        return ((_cjk(pa[-1]) or _cjk(pb[0])) and pb[0] not in _NO_BREAK_BEFORE
-                and pa[-1] not in _NO_BREAK_AFTER)
+        return ((_cjk(pa[-1]) or _cjk(pb[0])) and pb[0] not in NO_BREAK_BEFORE
+                and pa[-1] not in NO_BREAK_AFTER)
 
     def _insertion_point(self, last_char: int) -> int:
         # A line break goes after the tags that close around the previous character.
@@ -180,14 +165,14 @@ class _Text:
         return "".join(self.toks[i].plain for i in self.units[k])
 
     def _rank(self, k: int) -> int:
-        before = self.unit_text(k).rstrip(_CLOSERS)
+        before = self.unit_text(k).rstrip(CLOSERS)
         after = self.unit_text(k + 1)
-        ends_sentence = bool(before) and before[-1] in _SENTENCE_END
-        if after.startswith(_DASHES) and (self.seps[k].newline or ends_sentence):
+        ends_sentence = bool(before) and before[-1] in SENTENCE_END
+        if after.startswith(DASHES) and (self.seps[k].newline or ends_sentence):
             return 0
         if ends_sentence:
             return 1
-        if self.seps[k].newline or (before and before[-1] in _CLAUSE_END) or before in _DASHES:
+        if self.seps[k].newline or (before and before[-1] in CLAUSE_END) or before in DASHES:
             return 2
         return 3
 
@@ -373,7 +358,7 @@ def _split_markup(text: _Text, k: int) -> tuple[str, str]:
 def _drop_lone_dash(markup: str) -> str:
     """Remove the dialogue dash opening `markup` when no other line of it starts with one."""
     lines = strip_markup(markup).strip().split("\n")
-    if not lines[0].startswith(_DASHES) or any(line.lstrip().startswith(_DASHES) for line in lines[1:]):
+    if not lines[0].startswith(DASHES) or any(line.lstrip().startswith(DASHES) for line in lines[1:]):
         return markup
     toks = _tokenize(markup)
     if toks is None:

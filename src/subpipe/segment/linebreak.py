@@ -59,6 +59,15 @@ from subpipe.cues import ASS_BLOCK_RE, TAG_RE, strip_markup
 from subpipe.errors import SubpipeError
 from subpipe.nlp import DEFAULT_BATCH_SIZE, base_lang, pipe_texts, pipeline_info
 from subpipe.qc.profiles import Profile, is_breaking_space
+from subpipe.typography import (
+    CLAUSE_END,
+    CLOSERS,
+    DASHES,
+    NO_BREAK_AFTER,
+    NO_BREAK_BEFORE,
+    OPENERS,
+    SENTENCE_END,
+)
 
 # Penalties (see the table in the module docstring).
 AFTER_SENTENCE = 0.0
@@ -76,23 +85,6 @@ BOTTOM_HEAVY_DISCOUNT = 0.5
 # A layout that cannot fit still needs a layout: every character over the limit costs this much.
 OVERFLOW = 1000.0
 
-DASHES = ("-", "\u2013", "\u2014")
-SENTENCE_END = ".!?\u2026\u3002\uff01\uff1f"
-CLAUSE_END = ",;:\u2013\u2014\uff0c\u3001\uff1b\uff1a"
-CLOSERS = "\"'\u2019\u201d)]}\u00bb\u300d\u300f\uff09\u3011"
-OPENERS = "\u00bf\u00a1\u00ab\u201c\u2018\u201e\"'([{\u300c\u300e\uff08\u3010"
-
-# Kinsoku: no line starts with these...
-_NO_BREAK_BEFORE = set(
-    "\u3001\u3002\uff0c\uff0e\u30fb\uff1a\uff1b\uff1f\uff01\u309b\u309c\u30fd\u30fe\u309d\u309e\u3005\u30fc"
-    "\u2019\u201d\uff09\u3015\uff3d\uff5d\u3009\u300b\u300d\u300f\u3011\u3019\u3017\u301f\uff60\u00bb"
-    "\u3041\u3043\u3045\u3047\u3049\u3063\u3083\u3085\u3087\u308e\u3095\u3096"
-    "\u30a1\u30a3\u30a5\u30a7\u30a9\u30c3\u30e3\u30e5\u30e7\u30ee\u30f5\u30f6\u2026\u2025,.!?;:)]}%"
-)
-# ...and none ends with these.
-_NO_BREAK_AFTER = set(
-    "\u2018\u201c\uff08\u3014\uff3b\uff5b\u3008\u300a\u300c\u300e\u3010\u3018\u3016\u301d\uff5f\u00ab([{"
-)
 
 # Word lists for languages without a tagger (and as a safety net for those with one).
 _W = str.split
@@ -211,7 +203,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
             continue
         if i + 1 < n and not is_breaking_space(text[i + 1]):
             a, b = text[i], text[i + 1]
-            if (is_cjk(a) or is_cjk(b)) and b not in _NO_BREAK_BEFORE and a not in _NO_BREAK_AFTER:
+            if (is_cjk(a) or is_cjk(b)) and b not in NO_BREAK_BEFORE and a not in NO_BREAK_AFTER:
                 runs.append((i + 1, i + 1))
         i += 1
     return runs
