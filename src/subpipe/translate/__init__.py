@@ -1,10 +1,9 @@
 """Translation: an engine protocol, the argostranslate backend, and glossary protection.
 
-An engine translates *sentences* (not cues) for one language pair, as a batch:
+An engine translates *sentences* (not cues) for one language pair, as a batch::
 
->>> from subpipe.translate import get_engine          # doctest: +SKIP
->>> get_engine().translate_batch(["Where is the house?"], "en", "es")   # doctest: +SKIP
-['¿Dónde está la casa?']
+    from subpipe.translate import get_engine
+    get_engine().translate_batch(["Where is the house?"], "en", "es")   # ['¿Dónde está la casa?']
 """
 
 from collections.abc import Sequence
