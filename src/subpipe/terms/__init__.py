@@ -1,7 +1,7 @@
-"""Culture-specific terms: glossaries, matching on lemmas across cues, discovery, term QA.
+"""Culture-specific terms: glossaries, matching on lemmas across cues, discovery, term QA::
 
->>> from subpipe.terms import load_glossary, flag_track   # doctest: +SKIP
->>> report = flag_track(track, load_glossary("samples/glossary/films.csv"))   # doctest: +SKIP
+    from subpipe.terms import load_glossary, flag_track
+    report = flag_track(track, load_glossary("samples/glossary/films.csv"))
 
 Modules: `glossary` (model, CSV/TSV/JSON loaders), `tbx` (TBX loader and checks), `match` (passages and
 PhraseMatchers), `discover` (what the glossary lacks), `qa` (the target against the glossary), `flag`
