@@ -17,23 +17,37 @@ export PYTHONPATH := $(CURDIR)
 export SUBPIPE_ARGOS_HOME ?= $(CURDIR)/.cache/argos
 export ARGOS_PACKAGES_DIR ?= $(SUBPIPE_ARGOS_HOME)/packages
 
-.PHONY: setup demo test bench lint clean
+.PHONY: setup demo test bench lint clean serve chromium
 
 setup: $(STAMP)
 
 # torch is pinned to the CPU build (argostranslate -> stanza -> torch); see README "Installing".
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,dask]'
 	touch $@
 
 demo: setup
 	@mkdir -p "$(PREFECT_HOME)"
 	$(PY) -m flows.demo
 
-test: setup
+test: setup chromium
 	@mkdir -p "$(PREFECT_HOME)"
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# The browser tests screenshot the Prefect UI with Debian's chromium; installed once, skipped when present.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "installing chromium (apt-get) for the browser tests"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO="sudo -n"; \
+	  $$SUDO apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Prefect's UI on http://127.0.0.1:4200 and the deployments (see README "Operations"); Ctrl-C stops it.
+serve: export SUBPIPE_GLOSSARIES ?= $(CURDIR)/samples/glossary
+serve: setup
+	@mkdir -p "$(PREFECT_HOME)"
+	$(VENV)/bin/subpipe serve
 
 bench: setup
 	@mkdir -p "$(PREFECT_HOME)"

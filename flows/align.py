@@ -13,12 +13,14 @@ from typing import Optional
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
+from flows.params import AlignOptions, allowed_path, glossary_path, value
 from subpipe import align as alignment_lib
 from subpipe.align.export import write_dual, write_tmx
 from subpipe.align.report import write_report
 from subpipe.reports import markdown_table
 
 TABLE_ROWS = 200  # a UI table beyond this is unreadable; links.json and the report hold everything
+DEFAULT_OPTIONS = AlignOptions()  # frozen: a shared default is safe
 
 
 @task(name="fit-and-link", task_run_name="fit-and-link {source} -> {target}")
@@ -82,19 +84,25 @@ def align_tracks(
     source: str,
     target: str,
     output_dir: str = "out/align",
-    tmx: bool = True,
-    dual: Optional[str] = "srt",
-    report: bool = True,
     glossary: Optional[str] = None,
-    profile: str = "netflix",
+    options: AlignOptions = DEFAULT_OPTIONS,
 ) -> dict:
     """Align `target` to `source` and write links.json (+ TMX, a dual-language track, an HTML report).
 
-    `dual` is the dual track's format (srt, vtt or ass; empty for none); `glossary` a CSV of
-    source,target term pairs used as anchors; `profile` the QC profile whose line length each
-    language of the dual track is wrapped to.
+    Args:
+        source: The track whose clock is kept (Title.lang.ext).
+        target: The track of another language put on the source's clock and linked to it.
+        output_dir: Where links.json and the other outputs are written (inside the outbox).
+        glossary: A CSV of source,target term pairs used as anchors: a file name in the glossaries folder.
+        options: TMX, dual track (srt, vtt, ass or none), HTML report, and the QC profile whose line
+            length each language of the dual track is wrapped to.
     """
     logger = get_run_logger()
+    source = allowed_path(source, what="source")
+    target = allowed_path(target, what="target")
+    output_dir = allowed_path(output_dir, what="output_dir", write=True)
+    glossary = glossary_path(glossary)
+    tmx, dual, report, profile = options.tmx, value(options.dual), options.report, value(options.profile)
     alignment = fit_and_link(source, target, glossary)
     outputs = write_outputs(alignment, output_dir, tmx, dual or None, report, profile)
     summary = alignment.summary()

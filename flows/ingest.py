@@ -1,6 +1,7 @@
 """Flow `ingest_tracks`: read and QC subtitle files, write clean copies and reports, publish artifacts.
 
-Prefect owns orchestration only; every computation is a call into `subpipe.ingest`. (No
+Prefect owns orchestration only; every computation is a call into `subpipe.ingest`. The profile is
+typed for the UI's form; paths are checked against the configured roots in deployment runs. (No
 `from __future__ import annotations` here: deployment runs need real annotations to build forms.)
 """
 
@@ -10,6 +11,7 @@ from typing import Optional
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from flows.params import Profile, allowed_path, value
 from subpipe.errors import SubpipeError
 from subpipe.ingest import IngestResult, ingest_error, ingest_file, write_normalised, write_run_reports
 from subpipe.reports import finding_row, ingest_markdown
@@ -26,10 +28,13 @@ def read_and_qc(path: str, profile: str, fps: Optional[float], output_dir: Optio
 
 
 @flow(name="ingest-tracks", log_prints=True)
-def ingest_tracks(paths: list[str], profile: str = "netflix", output_dir: Optional[str] = None,
+def ingest_tracks(paths: list[str], profile: Profile = Profile.NETFLIX, output_dir: Optional[str] = None,
                   fps: Optional[float] = None) -> dict:
     """Read every file in `paths`, QC it against `profile`, and report; a bad file is reported, not fatal."""
     logger = get_run_logger()
+    paths = [allowed_path(p, what="path") for p in paths]
+    output_dir = allowed_path(output_dir, what="output_dir", write=True)
+    profile = value(profile)
     futures = [read_and_qc.submit(p, profile, fps, output_dir) for p in paths]
     results: list[IngestResult] = []
     errors: list[dict] = []

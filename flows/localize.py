@@ -3,8 +3,9 @@
 ingest -> align (per reference track) -> flag terms -> translate (glossary-protected) -> re-segment -> QC
 -> write, each step a task around a `subpipe.localize` function, with artifacts for the Prefect UI: a
 summary, the QC findings and term tables (first 200 rows; full CSVs linked), links to every output, and
-a progress bar updated as languages finish. (No `from __future__ import annotations` here: deployment
-runs need real annotations to build their forms.)
+a progress bar updated as languages finish. Parameters are typed for the UI's form (`flows.params`);
+paths are checked against the configured roots in deployment runs. (No `from __future__ import
+annotations` here: deployment runs need real annotations to build their forms.)
 """
 
 from pathlib import Path
@@ -20,10 +21,12 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NO_CACHE
 
+from flows.params import Language, QCOptions, allowed_path, glossary_path, value
 from subpipe import localize as lib
 from subpipe.reports import finding_row
 
 TABLE_ROWS = 200
+DEFAULT_QC = QCOptions()  # frozen: a shared default is safe
 
 # Tasks pass Tracks and alignments in memory; hashing them for a cache key would cost more than the work.
 step = task(cache_policy=NO_CACHE)
@@ -61,13 +64,26 @@ def _link(path: str, description: str) -> None:
 
 
 @flow(name="localize-film", log_prints=True)
-def localize_film(source: str, target_languages: list[str], reference_tracks: Optional[list[str]] = None,
-                  glossary: Optional[str] = None, profile: str = "netflix", output_dir: str = "out",
-                  audience: str = "adult", fps: Optional[float] = None) -> dict:
-    """Localize one film: `source` is its subtitle file (`Title.lang.ext`), `target_languages` the
-    languages to deliver, `reference_tracks` existing tracks of other languages to align and check,
-    `glossary` a CSV/TBX/JSON glossary, `profile` the QC profile."""
+def localize_film(source: str, target_languages: list[Language],
+                  reference_tracks: Optional[list[str]] = None, glossary: Optional[str] = None,
+                  output_dir: str = "out", options: QCOptions = DEFAULT_QC) -> dict:
+    """Localize one film into each target language: SRT/WebVTT, dual track, QC and term reports.
+
+    Args:
+        source: The film's subtitle file, named Title.lang.ext: a path, or a file name in the inbox.
+        target_languages: The languages to deliver.
+        reference_tracks: Existing tracks of other languages to align with the source and term-check.
+        glossary: A CSV/TBX/JSON glossary: a file name in the glossaries folder, or a path.
+        output_dir: Where the film's folder (named after its title) is written, inside the outbox.
+        options: QC profile, audience and frame rate of the delivered tracks.
+    """
     logger = get_run_logger()
+    source = allowed_path(source, what="source")
+    reference_tracks = [allowed_path(r, what="reference track") for r in reference_tracks or []]
+    glossary = glossary_path(glossary)
+    output_dir = allowed_path(output_dir, what="output_dir", write=True)
+    target_languages = [value(t) for t in target_languages]
+    profile, audience, fps = value(options.profile), value(options.audience), options.fps
     progress = create_progress_artifact(0.0, description="localize-film: steps done")
     ingested = ingest_source(source, profile, audience, fps)
     src = ingested.track

@@ -1,7 +1,9 @@
 """Flow `flag_terms`: culture-specific terms of a track against the glossary, with term QA of a localization.
 
-Prefect owns orchestration only; every computation is a call into `subpipe.terms`. (No
-`from __future__ import annotations` here: deployment runs need real annotations to build forms.)
+Prefect owns orchestration only; every computation is a call into `subpipe.terms`. Languages are
+typed for the UI's form; paths are checked against the configured roots in deployment runs
+(`flows.params`). (No `from __future__ import annotations` here: deployment runs need real
+annotations to build forms.)
 """
 
 from pathlib import Path
@@ -11,6 +13,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.params import Language, allowed_path, glossary_path, value
 from subpipe.terms import FlagReport, Glossary, flag_file, load_glossary, report_markdown, write_reports
 
 TABLE_ROWS = 200  # a UI table beyond this is unreadable; the full CSV is written beside the outputs
@@ -37,11 +40,27 @@ def write_reports_task(report: FlagReport, output_dir: str) -> dict[str, str]:
 
 @flow(name="flag-terms", log_prints=True)
 def flag_terms(path: str, glossary: str, target: Optional[str] = None, links: Optional[str] = None,
-               output_dir: Optional[str] = None, lang: Optional[str] = None, target_lang: Optional[str] = None,
-               discover: bool = True) -> dict:
-    """Flag the culture-specific terms of the track at `path` against `glossary`; with `target` and `links`
-    (a links.json from alignment), check the localized track renders them as approved."""
+               output_dir: Optional[str] = None, lang: Optional[Language] = None,
+               target_lang: Optional[Language] = None, discover: bool = True) -> dict:
+    """Flag the culture-specific terms of a track; with a localized track and its links, check them.
+
+    Args:
+        path: The subtitle track to flag (Title.lang.ext).
+        glossary: A CSV/TBX/JSON glossary: a file name in the glossaries folder, or a path.
+        target: A localized track of the same film, to check it renders glossary terms as approved.
+        links: The links.json of an alignment of `path` with `target` (needed with `target`).
+        output_dir: Where the JSON/Markdown/CSV reports are written (inside the outbox).
+        lang: The track's language (default: from its file name).
+        target_lang: The target's language (default: from its file name).
+        discover: Also list candidate terms the glossary lacks.
+    """
     logger = get_run_logger()
+    path = allowed_path(path, what="path")
+    glossary = glossary_path(glossary)
+    target = allowed_path(target, what="target")
+    links = allowed_path(links, what="links")
+    output_dir = allowed_path(output_dir, what="output_dir", write=True)
+    lang, target_lang = value(lang), value(target_lang)
     source_lang = lang
     if source_lang is None:
         from subpipe.ingest import guess_lang

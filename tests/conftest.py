@@ -58,3 +58,13 @@ def demo_models():
     for model in DEMO_MODELS:
         install_package_file(model)
     return installed_packages()
+
+
+# The real Prefect server of tests/test_server.py and tests/test_browser.py (one per session, shared).
+from server_fixture import (  # noqa: E402, F401
+    batch_run,
+    localize_run,
+    prefect_server,
+    refused_run,
+    started_runs,
+)

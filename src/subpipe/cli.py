@@ -257,6 +257,49 @@ def localize(file: Path,
         raise typer.Exit(1)
 
 
+@app.command()
+def serve(config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (default: "
+                                                         "$SUBPIPE_CONFIG or ./subpipe.toml).")] = None,
+          host: Annotated[Optional[str], typer.Option("--host", help="Address of the Prefect server started "
+                                                      "here (default 127.0.0.1).")] = None,
+          port: Annotated[Optional[int], typer.Option("--port", help="Its port (default 4200).")] = None,
+          schedule: Annotated[Optional[str], typer.Option("--schedule", help="Cron of the drop-folder batch "
+                                                          "(default: settings, nightly 0 2 * * *).")] = None,
+          no_schedule: Annotated[bool, typer.Option("--no-schedule", help="Run the batch only on "
+                                                    "demand.")] = False) -> None:
+    """Start Prefect's server (unless PREFECT_API_URL points at one) and serve the deployments
+    localize-film, align-tracks, flag-terms and batch-drop-folder; Ctrl-C stops everything it started.
+
+    Runs `python -m flows.serve` from the checkout (the flows live beside src/, and the library never
+    imports Prefect); SUBPIPE_FLOWS_DIR points elsewhere.
+    """
+    import os
+    import signal
+    import subprocess
+
+    flows_dir = Path(os.environ.get("SUBPIPE_FLOWS_DIR") or Path(__file__).resolve().parents[2] / "flows")
+    if not (flows_dir / "serve.py").is_file():
+        _fail(SubpipeError("flows/serve.py not found: run from a checkout of subpipe or set "
+                           "SUBPIPE_FLOWS_DIR", path=str(flows_dir), code="no-flows"), False)
+    cmd = [sys.executable, "-m", "flows.serve"]
+    for flag, val in (("--config", config), ("--host", host), ("--port", port), ("--schedule", schedule)):
+        if val is not None:
+            cmd += [flag, str(val)]
+    if no_schedule:
+        cmd.append("--no-schedule")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(flows_dir.parent), env.get("PYTHONPATH")]))
+    # A session of its own: Ctrl-C reaches this process only, which passes it on exactly once.
+    child = subprocess.Popen(cmd, env=env, start_new_session=True)
+    signal.signal(signal.SIGTERM, lambda signum, frame: child.send_signal(signal.SIGTERM))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with SIGINT ignored
+    while True:
+        try:
+            raise typer.Exit(child.wait())
+        except KeyboardInterrupt:
+            child.send_signal(signal.SIGINT)
+
+
 models_app = typer.Typer(help="Translation models: list installed argos packages, install new ones.",
                          no_args_is_help=True)
 app.add_typer(models_app, name="models")

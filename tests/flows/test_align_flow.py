@@ -6,6 +6,7 @@ import json
 from conftest import SAMPLES
 
 from flows.align import align_tracks
+from flows.params import AlignOptions
 
 ED = SAMPLES / "elephants-dream"
 
@@ -28,7 +29,7 @@ def test_align_flow_writes_outputs_and_publishes_artifacts(prefect_harness, tmp_
         source=str(ED / "ElephantsDream.en.vtt"),
         target=str(ED / "ElephantsDream.de.vtt"),
         output_dir=str(tmp_path),
-        dual="ass",
+        options=AlignOptions(dual="ass"),
     )
     outputs = result["outputs"]
     assert set(outputs) == {"links", "tmx", "dual", "report"}

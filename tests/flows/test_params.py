@@ -1,0 +1,47 @@
+"""Flow parameters as the UI form sees them, and the roots a deployment run's paths must stay inside."""
+
+import pytest
+
+from flows.localize import localize_film
+from flows.params import BatchOptions, Language, QCOptions, allowed_path, glossary_path
+from subpipe.batch import BatchSettings
+from subpipe.errors import SubpipeError
+
+
+def test_enums_and_bounds_validate_like_the_form():
+    assert QCOptions(profile="netflix-legacy", fps=23.976).profile.value == "netflix-legacy"
+    for bad in ({"fps": 0}, {"fps": 500}, {"profile": "unknown"}, {"audience": "teens"}):
+        with pytest.raises(ValueError):
+            QCOptions(**bad)
+    assert BatchOptions(target_languages=["es", "pt-BR"]).target_languages == [Language.ES, Language.PT_BR]
+    with pytest.raises(ValueError):
+        BatchOptions(concurrency=0)
+    schema = localize_film.parameters.model_dump()
+    assert schema["properties"]["options"]["$ref"] == "#/definitions/QCOptions"
+    assert "Title.lang.ext" in schema["properties"]["source"]["description"]
+
+
+def test_restricted_paths_stay_in_their_roots(tmp_path):
+    s = BatchSettings(
+        inbox=tmp_path / "in", outbox=tmp_path / "out", glossaries=tmp_path / "gl", restrict_paths=True
+    )
+    for d in (s.inbox, s.outbox, s.glossaries):
+        d.mkdir()
+    assert allowed_path("Sintel.en.vtt", what="source", settings=s) == str(
+        s.inbox.resolve() / "Sintel.en.vtt"
+    )
+    assert allowed_path("films", what="output_dir", write=True, settings=s) == str(
+        s.outbox.resolve() / "films"
+    )
+    assert glossary_path("films.csv", s) == str(s.glossaries.resolve() / "films.csv")
+    assert allowed_path(str(s.glossaries / "films.csv"), what="glossary", settings=s)  # any root reads
+    for path, write in (
+        ("/etc/passwd", False),
+        ("../../etc/passwd", False),
+        (str(s.inbox), True),
+        (str(s.glossaries / "x"), True),
+    ):
+        with pytest.raises(SubpipeError, match="outside the configured roots"):
+            allowed_path(path, what="path", write=write, settings=s)
+    open_settings = s.model_copy(update={"restrict_paths": False})
+    assert allowed_path("/etc/passwd", what="source", settings=open_settings) == "/etc/passwd"

@@ -1,0 +1,172 @@
+"""Drop-folder batches without Prefect: films from names, content digests, roots, moves, settings."""
+
+import json
+import os
+import shutil
+
+import pytest
+from conftest import CORPUS, SAMPLES
+
+from subpipe.batch import (
+    BatchSettings,
+    check_path,
+    drop_folder_files,
+    file_digest,
+    film_digest,
+    group_films,
+    load_settings,
+    move_no_clobber,
+    settle_files,
+)
+from subpipe.errors import SubpipeError
+
+
+def _drop(inbox, *names_and_sources):
+    inbox.mkdir(exist_ok=True)
+    for name, source in names_and_sources:
+        shutil.copy(source, inbox / name)
+
+
+def test_files_are_grouped_into_films_by_title_with_the_source_language_chosen(tmp_path):
+    inbox = tmp_path / "inbox"
+    _drop(
+        inbox,
+        ("Sintel.en.vtt", SAMPLES / "sintel" / "Sintel.en.vtt"),
+        ("Sintel.de.vtt", SAMPLES / "sintel" / "Sintel.de.vtt"),
+        ("TearsOfSteel.es.vtt", SAMPLES / "tears-of-steel" / "TearsOfSteel.es.vtt"),
+        ("TearsOfSteel.en.vtt", SAMPLES / "tears-of-steel" / "TearsOfSteel.en.vtt"),
+        ("ElephantsDream.de.vtt", SAMPLES / "elephants-dream" / "ElephantsDream.de.vtt"),
+        ("subtitle.srt", SAMPLES / "sintel" / "Sintel.en.vtt"),
+        ("notes.pdf", SAMPLES / "ATTRIBUTION.md"),
+        ("Upload.en.srt.part", SAMPLES / "sintel" / "Sintel.en.vtt"),
+        (".DS_Store", SAMPLES / "ATTRIBUTION.md"),
+    )
+    (inbox / "done").mkdir()
+    files = drop_folder_files(inbox)
+    assert [f.name for f in files] == [
+        "ElephantsDream.de.vtt",
+        "Sintel.de.vtt",
+        "Sintel.en.vtt",
+        "TearsOfSteel.en.vtt",
+        "TearsOfSteel.es.vtt",
+        "notes.pdf",
+        "subtitle.srt",
+    ]
+
+    films, rejected = group_films(files, source_lang="en")
+    assert [(f.title, f.source.name, [r.name for r in f.references]) for f in films] == [
+        ("Sintel", "Sintel.en.vtt", ["Sintel.de.vtt"]),
+        ("TearsOfSteel", "TearsOfSteel.en.vtt", ["TearsOfSteel.es.vtt"]),
+    ]
+    assert {r.path.name: r.code for r in rejected} == {
+        "ElephantsDream.de.vtt": "no-source-track",
+        "notes.pdf": "not-subtitles",
+        "subtitle.srt": "bad-name",
+    }
+    assert "Title.lang.ext" in next(r.reason for r in rejected if r.code == "bad-name")
+
+    films, _ = group_films(files, source_lang="de")  # the source language is a setting
+    assert [(f.title, f.source.name) for f in films] == [
+        ("ElephantsDream", "ElephantsDream.de.vtt"),
+        ("Sintel", "Sintel.de.vtt"),
+    ]
+
+
+def test_two_source_tracks_of_one_film_are_refused_not_guessed(tmp_path):
+    films, rejected = group_films(
+        [tmp_path / "Film.en.srt", tmp_path / "Film.en-GB.vtt", tmp_path / "Film.fr.srt"]
+    )
+    assert films == [] and {r.code for r in rejected} == {"several-source-tracks"} and len(rejected) == 3
+
+
+def test_a_film_digest_follows_content_not_names(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    _drop(
+        a,
+        ("Sintel.en.vtt", SAMPLES / "sintel" / "Sintel.en.vtt"),
+        ("Sintel.de.vtt", SAMPLES / "sintel" / "Sintel.de.vtt"),
+    )
+    _drop(
+        b,
+        ("Sintel.en.vtt", SAMPLES / "sintel" / "Sintel.en.vtt"),
+        ("Sintel.de.srt", SAMPLES / "sintel" / "Sintel.de.vtt"),
+    )
+    (film_a,), _ = group_films(drop_folder_files(a))
+    (film_b,), _ = group_films(drop_folder_files(b))
+    assert film_digest(film_a) == film_digest(film_b)  # same languages and bytes, another extension
+    assert film_digest(film_a, {"targets": ["es"]}) != film_digest(film_a, {"targets": ["fr"]})
+    before = file_digest(b / "Sintel.de.srt")
+    with open(b / "Sintel.de.srt", "ab") as fh:
+        fh.write(b"\n")
+    assert file_digest(b / "Sintel.de.srt") != before and film_digest(film_a) != film_digest(film_b)
+
+
+def test_paths_outside_the_roots_are_refused_symlinks_included(tmp_path):
+    inbox, outbox, secret = tmp_path / "inbox", tmp_path / "outbox", tmp_path / "secret"
+    for d in (inbox, outbox, secret):
+        d.mkdir()
+    (secret / "key.txt").write_text("private")
+    (inbox / "Film.en.srt").write_text("1\n00:00:01,000 --> 00:00:02,000\nHi\n")
+    (inbox / "escape.en.srt").symlink_to(secret / "key.txt")
+    (inbox / "archive").symlink_to(secret, target_is_directory=True)
+    (inbox / "alias.en.srt").symlink_to(inbox / "Film.en.srt")
+    roots = [inbox, outbox]
+
+    assert check_path(inbox / "Film.en.srt", roots) == (inbox / "Film.en.srt").resolve()
+    assert check_path(inbox / "alias.en.srt", roots) == (inbox / "Film.en.srt").resolve()
+    assert check_path(outbox / "new" / "folder", roots) == (outbox / "new" / "folder").resolve()
+    for bad in (
+        secret / "key.txt",
+        inbox / ".." / "secret" / "key.txt",
+        inbox / "escape.en.srt",
+        inbox / "archive" / "key.txt",
+        "/etc/passwd",
+        f"{inbox}-evil/Film.en.srt",
+    ):
+        with pytest.raises(SubpipeError, match="outside the configured roots") as err:
+            check_path(bad, roots, what="source")
+        assert err.value.code == "outside-roots" and str(inbox.resolve()) in str(err.value)
+    with pytest.raises(SubpipeError, match="empty"):
+        check_path("", roots)
+
+
+def test_moves_never_overwrite_and_failures_get_an_error_report(tmp_path):
+    inbox = tmp_path / "inbox"
+    _drop(inbox, ("Sintel.en.vtt", SAMPLES / "sintel" / "Sintel.en.vtt"))
+    first = move_no_clobber(inbox / "Sintel.en.vtt", tmp_path / "done")
+    _drop(inbox, ("Sintel.en.vtt", SAMPLES / "sintel" / "Sintel.en.vtt"))
+    second = move_no_clobber(inbox / "Sintel.en.vtt", tmp_path / "done")
+    assert (first.name, second.name) == ("Sintel.en.vtt", "Sintel.en (2).vtt")
+    assert not (inbox / "Sintel.en.vtt").exists() and first.read_bytes() == second.read_bytes()
+
+    bad = CORPUS / "corner-cases" / "gpac-misc" / "subtitle.ttxt"
+    _drop(inbox, ("Broken.en.srt", bad), ("Sintel.en.vtt", SAMPLES / "sintel" / "Sintel.en.vtt"))
+    error = SubpipeError("no SRT cue could be read", path=str(inbox / "Broken.en.srt"), line=1)
+    moved = settle_files(
+        [inbox / "Sintel.en.vtt"], {inbox / "Broken.en.srt": error}, inbox, "20260101T020000Z"
+    )
+    assert moved["done"][0]["moved_to"] == str(inbox / "done" / "20260101T020000Z" / "Sintel.en.vtt")
+    failed = inbox / "failed" / "20260101T020000Z" / "Broken.en.srt"
+    assert failed.read_bytes() == bad.read_bytes() and sorted(os.listdir(inbox)) == ["done", "failed"]
+    report = json.loads((failed.parent / "Broken.en.srt.error.json").read_text(encoding="utf-8"))
+    assert report["error"]["message"] == "no SRT cue could be read" and report["error"]["line"] == 1
+    assert report["sha256"] == file_digest(bad) and report["batch"] == "20260101T020000Z"
+
+
+def test_settings_come_from_a_toml_file_then_the_environment(tmp_path):
+    config = tmp_path / "subpipe.toml"
+    config.write_text(
+        'inbox = "drop/in"\noutbox = "/srv/out"\nschedule = "30 1 * * 1-5"\n'
+        'task_runner = "dask"\ndask_workers = 4\n',
+        encoding="utf-8",
+    )
+    s = load_settings(config, env={"SUBPIPE_CONCURRENCY": "3", "SUBPIPE_EXTRA_ROOTS": f"/a{os.pathsep}/b"})
+    assert s.inbox == tmp_path / "drop" / "in" and str(s.outbox) == "/srv/out"
+    assert (s.schedule, s.task_runner, s.dask_workers, s.concurrency) == ("30 1 * * 1-5", "dask", 4, 3)
+    assert [str(p) for p in s.extra_roots] == ["/a", "/b"]
+    assert load_settings(env={"SUBPIPE_CONFIG": str(config)}).dask_workers == 4
+    assert BatchSettings().failed_dir.as_posix() == "drop/inbox/failed"
+    with pytest.raises(SubpipeError, match="concurrency"):
+        load_settings(env={"SUBPIPE_CONCURRENCY": "0"})
+    with pytest.raises(SubpipeError, match="task_runner"):
+        load_settings(env={"SUBPIPE_TASK_RUNNER": "spark"})
