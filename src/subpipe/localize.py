@@ -22,7 +22,7 @@ from subpipe.errors import Finding, SubpipeError
 from subpipe.fileio import write_text_atomic
 from subpipe.formats import write_track
 from subpipe.ingest import IngestResult, guess_lang, ingest_file
-from subpipe.reports import finding_row, markdown_table, write_findings_csv, write_json
+from subpipe.reports import markdown_table, write_findings_csv, write_json
 
 Progress = Callable[[str, int, int], None]
 

@@ -134,7 +134,7 @@ def translate_protected(sentences: Sequence[str], entries: Sequence[GlossaryEntr
             for slot in protected[i].slots:
                 slot.status = "via-unprotected" if _contains(plain, slot.rendering) else "unresolved"
             results[i] = plain
-    for p, r in zip(protected, results):
+    for p in protected:
         for slot in p.slots:
             if slot.status == "pending":
                 slot.status = "resolved"
