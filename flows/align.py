@@ -1,7 +1,7 @@
 """Flow `align_tracks`: put two language tracks of one film on one clock, link their cues, publish.
 
 Prefect owns orchestration only; every computation is a call into `subpipe.align`. (No
-`from __future__ import annotations` here: deployment runs need real annotations to build forms.)
+the postponed-annotations `__future__` import here: deployment runs need real annotations to build forms.)
 
 Artifacts: a Markdown summary (transform, link counts, confidence), a table of the lowest-confidence
 links first (what a person should look at), and a link to the HTML timeline report.

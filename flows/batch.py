@@ -7,7 +7,7 @@
 A bad file fails alone: the other films are delivered, and the run ends in a FAILED state named
 "Partially failed", which the Prefect UI shows as a red "Partially failed" badge on the run, in the
 runs list and on the deployment, with the summary artifact listing each failure. (No
-`from __future__ import annotations` here: deployment runs need real annotations to build forms.)
+the postponed-annotations `__future__` import here: deployment runs need real annotations to build forms.)
 """
 
 import time

@@ -2,7 +2,7 @@
 
 Prefect owns orchestration only; every computation is a call into `subpipe.ingest`. The profile is
 typed for the UI's form; paths are checked against the configured roots in deployment runs. (No
-`from __future__ import annotations` here: deployment runs need real annotations to build forms.)
+the postponed-annotations `__future__` import here: deployment runs need real annotations to build forms.)
 """
 
 from pathlib import Path

@@ -5,7 +5,7 @@ fields with descriptions and bounds; paths are plain strings, checked against th
 (`subpipe.batch.BatchSettings`: inbox, outbox, glossaries, extra roots) by `allowed_path` when the run
 comes from a deployment (the UI, a schedule, a worker), so a form cannot make a flow read or write
 anywhere else; there a relative path is taken in the inbox (inputs) or the outbox (outputs).
-(No `from __future__ import annotations`: deployments need real annotations.)
+(No the postponed-annotations `__future__` import: deployments need real annotations.)
 """
 
 import os
