@@ -448,3 +448,14 @@ def italic_lines(markup: str) -> list[tuple[str, bool]]:
                 all_italic = False
     end_line()
     return lines
+
+
+def refuse_without_cue_lines(findings: list[Finding], path: str, what: str) -> None:
+    """Line-based formats (MicroDVD, MPL2): text none of whose lines has the cue syntax is not this format.
+
+    `what` names it with its article ("an MPL2 file"); the error points at the first such line.
+    """
+    first_bad = next((f for f in findings if f.kind == "unparsed-line"), None)
+    if first_bad is not None:
+        raise SubpipeError(f"not {what}: no line has its cue syntax", path=path, line=first_bad.line,
+                           code="unknown-format")

@@ -34,6 +34,7 @@ from subpipe.formats._pysubs2 import (
     end_before_start,
     guarded,
     italic_lines,
+    refuse_without_cue_lines,
     timing_findings,
 )
 
@@ -138,11 +139,8 @@ def parse_microdvd(text: str, *, path: str = "<input>", fps: float | None = None
         cursor.line = None
         findings.extend(close_open_ends(cues, open_ends, path))
         findings.extend(timing_findings(cues, path))
-        if position == 0 and any(f.kind == "unparsed-line" for f in findings):
-            first_bad = next(f for f in findings if f.kind == "unparsed-line")
-            raise SubpipeError("not a MicroDVD file: no line has its cue syntax", path=path, line=first_bad.line,
-                               code="unknown-format")
         if position == 0:
+            refuse_without_cue_lines(findings, path, "a MicroDVD file")
             findings.append(Finding("empty-file", "no cues: only the frame rate declaration", path,
                                     severity="info"))
         return Track(cues=cues, path=path, format="microdvd", fps=rate, findings=findings)

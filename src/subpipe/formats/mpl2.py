@@ -18,13 +18,14 @@ import re
 from dataclasses import dataclass
 
 from subpipe.cues import Cue, Track, escape_loose
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import Finding
 from subpipe.formats._pysubs2 import (
     Cursor,
     close_open_ends,
     end_before_start,
     guarded,
     italic_lines,
+    refuse_without_cue_lines,
     timing_findings,
 )
 
@@ -83,11 +84,8 @@ def parse_mpl2(text: str, *, path: str = "<input>") -> Track:
         cursor.line = None
         findings.extend(close_open_ends(cues, open_ends, path))
         findings.extend(timing_findings(cues, path))
-        if position == 0 and any(f.kind == "unparsed-line" for f in findings):
-            first_bad = next(f for f in findings if f.kind == "unparsed-line")
-            raise SubpipeError("not an MPL2 file: no line has its cue syntax", path=path, line=first_bad.line,
-                               code="unknown-format")
         if position == 0:
+            refuse_without_cue_lines(findings, path, "an MPL2 file")
             findings.append(Finding("empty-file", "no cues: the file is empty", path, severity="info"))
         return Track(cues=cues, path=path, format="mpl2", findings=findings)
 
