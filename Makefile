@@ -12,7 +12,8 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 # The first start of the local API migrates a fresh SQLite database: give it time on a busy 2-core machine.
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
-export PYTHONPATH := $(CURDIR)
+# src first: a git worktree of this checkout tests its own code even with the venv of another checkout.
+export PYTHONPATH := $(CURDIR)/src:$(CURDIR)
 # Translation models live in the checkout (argos reads these when first imported); see models/README.md.
 export SUBPIPE_ARGOS_HOME ?= $(CURDIR)/.cache/argos
 export ARGOS_PACKAGES_DIR ?= $(SUBPIPE_ARGOS_HOME)/packages

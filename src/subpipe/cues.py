@@ -126,6 +126,12 @@ class Cue:
     the cue block starts; `settings` holds WebVTT cue settings (``{"line": "0", "align": "start"}``);
     `style`, `layer`, `margins` and `effect` carry ASS fields; `speaker` is the ASS Name field or the
     first WebVTT voice.
+
+    `lang` is the language spoken in the cue (BCP 47, ``und`` for a cue without words: music, sounds,
+    interjections); ``None`` means the track's language (`Track.cue_lang`), so a single-language track
+    carries nothing per cue and costs nothing more. `lang_confidence` (0-1) and `lang_origin`
+    (``declared``, ``detected`` or ``override``) say how sure and where the call came from;
+    `line_langs` holds one language per line where a cue's lines differ (two speakers on dash lines).
     """
 
     start: int
@@ -142,6 +148,10 @@ class Cue:
     margins: tuple[int, int, int] | None = None
     effect: str = ""
     comment: bool = False
+    lang: str | None = None
+    lang_confidence: float | None = None
+    lang_origin: str | None = None
+    line_langs: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         self.start = int(self.start)
@@ -203,6 +213,24 @@ class Track:
     def duration(self) -> int:
         """End of the last cue, in ms (0 for an empty track)."""
         return max((c.end for c in self.cues), default=0)
+
+    def cue_lang(self, cue: Cue) -> str:
+        """The language spoken in `cue`: its own call, else the track's, else ``und``."""
+        return cue.lang or self.lang or "und"
+
+    def languages(self) -> list[tuple[str, int, float]]:
+        """``(code, cues, share)`` of every language spoken in the track, most cues first.
+
+        >>> Track([Cue(0, 1, "Hi"), Cue(1, 2, "你好", lang="zh"), Cue(2, 3, "Yes")], lang="en").languages()
+        [('en', 2, 0.667), ('zh', 1, 0.333)]
+        """
+        counts: dict[str, int] = {}
+        for cue in self.cues:
+            if not cue.comment:
+                code = self.cue_lang(cue)
+                counts[code] = counts.get(code, 0) + 1
+        total = sum(counts.values()) or 1
+        return [(code, n, round(n / total, 3)) for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
     def by_position(self) -> dict[int, Cue]:
         return {c.position: c for c in self.cues}
