@@ -1,8 +1,116 @@
-"""Atomic output: write to a temporary file beside the target, then rename it into place."""
+"""Files in and out: inputs read with every OS failure as a `SubpipeError`, outputs written atomically.
 
+Reading: `read_input` is the one way subpipe reads an input file's bytes. Whatever the operating system
+says (no such file, a directory, no permission, a NUL in the name, a symlink loop, a FIFO, a file
+beyond the size limit) becomes a `SubpipeError` naming the input, never an `OSError`, `ValueError` or
+`RuntimeError`. `resolve_input` resolves a path's symlinks under the same rule, for callers that
+check where a path really leads (confinement).
+
+Writing: to a temporary file beside the target, then renamed into place, so readers see the old file
+or the whole new one. The new file gets the mode a plain ``open(path, "w")`` would give it: the
+target's mode when it exists, else 0666 less the umask (mkstemp alone would leave 0600).
+"""
+
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from subpipe.errors import SubpipeError
+
+# ---------------------------------------------------------------------------------------- reading
+
+def _check_name(path: str | os.PathLike, what: str) -> str:
+    name = os.fspath(path)
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    if "\x00" in name:
+        raise SubpipeError(f"{what} name contains a NUL character", path=name.replace("\x00", "\\x00"),
+                           code="bad-path")
+    return name
+
+
+def _os_error(exc: OSError, name: str, what: str) -> SubpipeError:
+    if exc.errno == errno.ENOENT:
+        return SubpipeError(f"no such {what}", path=name, code="not-found")
+    if exc.errno == errno.EISDIR:
+        return SubpipeError(f"is a directory, not a {what}", path=name, code="not-found")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return SubpipeError(f"permission denied: cannot read this {what}", path=name, code="permission")
+    if exc.errno == errno.ELOOP:
+        return SubpipeError(f"symlink loop: this {what} name never leads to a file", path=name,
+                            code="symlink-loop")
+    return SubpipeError(f"cannot read this {what}: {exc.strerror or exc}", path=name, code="io")
+
+
+def resolve_input(path: str | os.PathLike, what: str = "file") -> Path:
+    """`path` with every symlink resolved (it need not exist), or `SubpipeError` for a loop or a NUL.
+
+    >>> resolve_input("/tmp/../tmp") == Path("/tmp").resolve()
+    True
+    """
+    name = _check_name(path, what)
+    try:
+        return Path(name).resolve()
+    except RuntimeError:  # Python 3.11 reports a symlink loop so
+        raise SubpipeError(f"symlink loop: this {what} name never leads to a file", path=name,
+                           code="symlink-loop") from None
+    except OSError as exc:
+        raise _os_error(exc, name, what) from None
+
+
+def read_input(path: str | os.PathLike, *, what: str = "file", max_bytes: int | None = None) -> bytes:
+    """The bytes of input file `path`; `SubpipeError` naming it for anything that stops the reading.
+
+    `max_bytes` refuses a larger file before reading it (and a file that grows past it while read).
+    """
+    name = _check_name(path, what)
+    try:
+        # stat before open: opening a FIFO would block until someone writes to it
+        info = os.stat(name)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise SubpipeError(f"not a regular file (a device, socket or pipe), not a {what}", path=name,
+                               code="io")
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise _too_large(name, what, info.st_size, max_bytes)
+        with open(name, "rb") as fh:
+            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise _os_error(exc, name, what) from None
+    if max_bytes is not None and len(data) > max_bytes:
+        raise _too_large(name, what, len(data), max_bytes)
+    return data
+
+
+def _too_large(name: str, what: str, size: int, max_bytes: int) -> SubpipeError:
+    return SubpipeError(f"{what} too large: {size:,} bytes, limit {max_bytes:,} "
+                        "(SUBPIPE_MAX_FILE_BYTES raises it)", path=name, code="limit")
+
+
+# ---------------------------------------------------------------------------------------- writing
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows (Linux /proc)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return 0o666 & ~current_umask()
 
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
@@ -11,6 +119,7 @@ def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -86,11 +86,12 @@ def test_header_only_file_keeps_its_style():
     assert read(MEDIA3 / "typical_header").styles["Default"]["outline"] == 1.7
 
 
-def test_empty_file_is_no_known_format_but_reads_as_empty_ass_when_asked():
-    with pytest.raises(SubpipeError) as err:
-        read(MEDIA3 / "empty")
-    assert err.value.code == "unknown-format"
-    assert read(MEDIA3 / "empty", format="ass").cues == []
+def test_empty_file_is_an_empty_track_said_so_in_any_format():
+    track = read(MEDIA3 / "empty")
+    assert (track.cues, track.format) == ([], None)  # no extension, no content: no format to tell
+    assert [(f.kind, f.severity, f.path) for f in track.findings] == [
+        ("empty-file", "warning", str(MEDIA3 / "empty"))]
+    assert read(MEDIA3 / "empty", format="ass").format == "ass"
 
 
 def test_style_line_with_only_a_name_takes_defaults():

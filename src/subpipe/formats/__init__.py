@@ -2,20 +2,20 @@
 
 Each format is an object with ``id``, ``name``, ``extensions``, ``sniff(text) -> bool``,
 ``parse(text, *, path, fps) -> Track`` and, when it can be written, ``compose(track, *, fps) -> str``.
-Adding a format touches one new module and one line in `_BUILTIN`.
+Adding a format touches one new module and one line in `_builtin`.
 
 `read_track` is the one entry point for reading: bytes -> text (`subpipe.encoding`) -> format
 (detected from content first, extension second) -> Track with findings.
 """
 
-import importlib
 import os
 import threading
 from pathlib import Path
 from typing import Protocol
 
 from subpipe.cues import Track
-from subpipe.errors import SubpipeError
+from subpipe.errors import Finding, SubpipeError
+from subpipe.limits import Limits, current_limits, env_name
 
 
 class SubtitleFormat(Protocol):
@@ -31,40 +31,35 @@ class SubtitleFormat(Protocol):
     def compose(self, track: Track, *, fps: float | None = None) -> str: ...
 
 
-# Detection order matters: the most specific signatures first, SRT (the loosest) last.
-_BUILTIN = [
-    ("vtt", "subpipe.formats.vtt:FORMAT"),
-    ("ass", "subpipe.formats.ass:ASS"),
-    ("ssa", "subpipe.formats.ass:SSA"),
-    ("ttml", "subpipe.formats.ttml:FORMAT"),
-    ("sami", "subpipe.formats.sami:FORMAT"),
-    ("microdvd", "subpipe.formats.microdvd:FORMAT"),
-    ("mpl2", "subpipe.formats.mpl2:FORMAT"),
-    ("srt", "subpipe.formats.srt:FORMAT"),
-]
+def _builtin() -> dict[str, SubtitleFormat]:
+    # Imported here, not at the top: each format module imports subpipe.formats._pysubs2.
+    from subpipe.formats import ass, microdvd, mpl2, sami, srt, ttml, vtt
 
-_registry: dict[str, SubtitleFormat] = {}
-_registry_lock = threading.Lock()
+    # Detection order matters: the most specific signatures first, SRT (the loosest) last.
+    formats = [vtt.FORMAT, ass.ASS, ass.SSA, ttml.FORMAT, sami.FORMAT, microdvd.FORMAT, mpl2.FORMAT, srt.FORMAT]
+    return {fmt.id: fmt for fmt in formats}
 
 
-def _load() -> dict[str, SubtitleFormat]:
-    if not _registry:
-        # Flows read files from several threads at once: one thread builds, the others wait for it.
-        with _registry_lock:
-            if not _registry:
-                for fmt_id, target in _BUILTIN:
-                    module, attr = target.split(":")
-                    _registry[fmt_id] = getattr(importlib.import_module(module), attr)
+# Built completely at import, before any thread can read it, and never changed in place afterwards:
+# `register` publishes a new dict with one assignment, so a reader sees the old registry or the new
+# one, never a half-filled one (flows read files from several threads at once).
+_registry: dict[str, SubtitleFormat] = _builtin()
+_register_lock = threading.Lock()
+
+
+def _formats() -> dict[str, SubtitleFormat]:
     return _registry
 
 
 def register(fmt: SubtitleFormat) -> None:
     """Add a format (a plug-in's, say); it is tried after the built-ins when detecting."""
-    _load()[fmt.id] = fmt
+    global _registry
+    with _register_lock:
+        _registry = {**_registry, fmt.id: fmt}
 
 
 def get_format(fmt_id: str) -> SubtitleFormat:
-    formats = _load()
+    formats = _formats()
     try:
         return formats[fmt_id.lower().lstrip(".")]
     except KeyError:
@@ -76,12 +71,12 @@ def get_format(fmt_id: str) -> SubtitleFormat:
 
 
 def format_ids() -> list[str]:
-    return list(_load())
+    return list(_formats())
 
 
 def detect_format(text: str, path: str | os.PathLike | None = None) -> SubtitleFormat:
     """The format of `text`: by content first (extension-less files are common), then by extension."""
-    formats = _load()
+    formats = _formats()
     for fmt in formats.values():
         if fmt.sniff(text):
             return fmt
@@ -98,25 +93,31 @@ def detect_format(text: str, path: str | os.PathLike | None = None) -> SubtitleF
 def format_for_path(path: str | os.PathLike) -> SubtitleFormat:
     """The format to write for `path`, from its extension."""
     suffix = Path(path).suffix.lower()
-    for fmt in _load().values():
+    for fmt in _formats().values():
         if suffix in fmt.extensions and fmt.writable:
             return fmt
-    writable = sorted(f.id for f in _load().values() if f.writable)
+    writable = sorted(f.id for f in _formats().values() if f.writable)
     raise SubpipeError(f"cannot tell which format to write from extension {suffix or '(none)'!r}; "
                        f"writable formats: {', '.join(writable)}", path=str(path), code="unknown-format")
 
 
 def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", format: str | None = None,
                 fps: float | None = None, encoding: str | None = None, lang: str | None = None,
-                strict: bool = False) -> Track:
+                strict: bool = False, limits: Limits | None = None) -> Track:
     """Bytes or text -> Track, with every repair and decision recorded in ``track.findings``.
 
     With `strict`, any finding of severity warning or error becomes a `SubpipeError` naming the file
-    and line of the first one.
+    and line of the first one. `limits` (default: `subpipe.limits`' settings) bound the input: beyond
+    them a `SubpipeError` with code ``limit``. A file with nothing but whitespace is an empty track
+    with an ``empty-file`` warning, whatever its format.
     """
     from subpipe.encoding import decode
 
     path = str(path)
+    limits = current_limits(limits)
+    if len(data) > limits.max_file_bytes:
+        raise SubpipeError(f"input too large: {len(data):,} bytes, limit {limits.max_file_bytes:,} "
+                           f"({env_name('max_file_bytes')} raises it)", path=path, code="limit")
     findings = []
     if isinstance(data, bytes):
         decoded = decode(data, path=path, encoding=encoding, lang=lang)
@@ -124,10 +125,15 @@ def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", forma
         findings.extend(decoded.findings)
     else:
         text, enc = data, None
-    fmt = get_format(format) if format else detect_format(text, path)
-    track = fmt.parse(text, path=path, fps=fps)
+    if not text.strip("\ufeff \t\n\r\f\v"):
+        track = _empty_track(path, format, len(data))
+    else:
+        fmt = get_format(format) if format else detect_format(text, path)
+        _refuse_too_many_cue_lines(text, fmt.id, path, limits)
+        track = fmt.parse(text, path=path, fps=fps)
+        track.format = fmt.id
+        _refuse_beyond_limits(track, path, limits)
     track.path = path
-    track.format = fmt.id
     track.encoding = enc
     track.lang = track.lang or lang
     track.fps = track.fps or fps
@@ -139,20 +145,55 @@ def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", forma
     return track
 
 
+def _empty_track(path: str, format: str | None, size: int) -> Track:
+    """Nothing to read is said, not delivered as a track that passes QC without a word."""
+    suffix = Path(path).suffix.lower()
+    by_extension = (f.id for f in _formats().values() if suffix and suffix in f.extensions)
+    fmt_id = get_format(format).id if format else next(by_extension, None)
+    what = "0 bytes" if size == 0 else "only whitespace"
+    finding = Finding("empty-file", f"no cues: the file is empty ({what})", path=path, line=1,
+                      severity="warning")
+    return Track(path=path, format=fmt_id, findings=[finding])
+
+
+# Formats whose every cue block has one "-->": counting them bounds the work before parsing.
+_ARROW_FORMATS = ("srt", "vtt")
+
+
+def _refuse_too_many_cue_lines(text: str, fmt_id: str, path: str, limits: Limits) -> None:
+    if fmt_id in _ARROW_FORMATS and text.count("-->") > limits.max_cues:
+        raise _too_many_cues(text.count("-->"), path, limits)
+
+
+def _too_many_cues(count: int, path: str, limits: Limits) -> SubpipeError:
+    return SubpipeError(f"too many cues: {count:,}, limit {limits.max_cues:,} ({env_name('max_cues')} "
+                        "raises it)", path=path, code="limit")
+
+
+def _refuse_beyond_limits(track: Track, path: str, limits: Limits) -> None:
+    if len(track.cues) > limits.max_cues:
+        raise _too_many_cues(len(track.cues), path, limits)
+    for cue in track.cues:
+        if len(cue.text) > limits.max_cue_chars:
+            raise SubpipeError(f"cue {cue.position} is too long: {len(cue.text):,} characters, limit "
+                               f"{limits.max_cue_chars:,} ({env_name('max_cue_chars')} raises it)",
+                               path=path, line=cue.line, code="limit")
+
+
 def read_track(path: str | os.PathLike, *, format: str | None = None, fps: float | None = None,
-               encoding: str | None = None, lang: str | None = None, strict: bool = False) -> Track:
-    """Read a subtitle file of any supported format. The file is only ever read."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise SubpipeError("no such file", path=str(p), code="not-found") from None
-    except IsADirectoryError:
-        raise SubpipeError("is a directory, not a subtitle file", path=str(p), code="not-found") from None
-    except OSError as exc:
-        raise SubpipeError(f"cannot read: {exc.strerror}", path=str(p), code="io") from None
-    return parse_track(data, path=str(p), format=format, fps=fps, encoding=encoding, lang=lang,
-                       strict=strict)
+               encoding: str | None = None, lang: str | None = None, strict: bool = False,
+               limits: Limits | None = None) -> Track:
+    """Read a subtitle file of any supported format. The file is only ever read.
+
+    Every reason it cannot be read (missing, a directory, no permission, a symlink loop, beyond the
+    size limit, ...) is a `SubpipeError` naming it.
+    """
+    from subpipe.fileio import read_input
+
+    limits = current_limits(limits)
+    data = read_input(path, what="subtitle file", max_bytes=limits.max_file_bytes)
+    return parse_track(data, path=os.fspath(path), format=format, fps=fps, encoding=encoding, lang=lang,
+                       strict=strict, limits=limits)
 
 
 def compose_track(track: Track, format: str, *, fps: float | None = None) -> str:

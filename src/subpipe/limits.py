@@ -1,0 +1,71 @@
+"""Limits on what one input may cost: settings with defaults, refused with a clear error beyond them.
+
+Hostile or broken files are input like any other, so reading one must stay cheap. Each limit has a
+default, an environment variable that overrides it for the process, and can be given per call
+(``read_track(path, limits=Limits(max_cues=500))``):
+
+- ``max_file_bytes`` (``SUBPIPE_MAX_FILE_BYTES``, default 50,000,000 = 50 MB): the size of one
+  subtitle file. A feature film's track is 50-200 KB; a 200 MB "subtitle" is refused before it is
+  read.
+- ``max_cue_chars`` (``SUBPIPE_MAX_CUE_CHARS``, default 10,000): the characters of one cue's text,
+  markup included. A real cue holds two lines of about 42; 10,000 leaves room for karaoke markup.
+- ``max_cues`` (``SUBPIPE_MAX_CUES``, default 100,000): the cues of one track. A three-hour film
+  has about 3,000.
+
+A value of 0 in an environment variable means "no limit". A value that is not a whole number is a
+`SubpipeError` naming the variable. Beyond a limit, readers raise `SubpipeError` with
+``code="limit"`` naming the file (and line, where there is one) and the setting that refused it.
+
+>>> Limits().max_cue_chars
+10000
+>>> Limits.from_env({"SUBPIPE_MAX_CUES": "500"}).max_cues
+500
+"""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+from subpipe.errors import SubpipeError
+
+_ENV = {
+    "max_file_bytes": "SUBPIPE_MAX_FILE_BYTES",
+    "max_cue_chars": "SUBPIPE_MAX_CUE_CHARS",
+    "max_cues": "SUBPIPE_MAX_CUES",
+}
+_UNLIMITED = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 50_000_000
+    max_cue_chars: int = 10_000
+    max_cues: int = 100_000
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Limits":
+        """The defaults, overridden by any ``SUBPIPE_MAX_*`` variable set in `environ` (os.environ)."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(_ENV[f.name])
+            if raw is None or not raw.strip():
+                continue
+            try:
+                value = int(raw.strip().replace("_", ""))
+            except ValueError:
+                raise SubpipeError(f"{_ENV[f.name]}={raw!r} is not a whole number", code="limit") from None
+            if value < 0:
+                raise SubpipeError(f"{_ENV[f.name]}={raw!r} is negative (0 means no limit)", code="limit")
+            values[f.name] = value or _UNLIMITED
+        return cls(**values)
+
+
+def current_limits(limits: Limits | None = None) -> Limits:
+    """`limits` when given, else the defaults as the environment overrides them now."""
+    return limits if limits is not None else Limits.from_env()
+
+
+def env_name(setting: str) -> str:
+    """The environment variable of a `Limits` field: ``env_name("max_cues") == "SUBPIPE_MAX_CUES"``."""
+    return _ENV[setting]
