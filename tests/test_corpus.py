@@ -1,7 +1,9 @@
 """Every file of the shared corpus is read with findings or rejected with a located SubpipeError.
 
 Nothing else may escape a reader, and no cue is lost silently: the cue blocks counted in the file
-independently of the readers equal the cues in the track plus the cues reported as dropped.
+independently of the readers equal the cues in the track plus the cues reported as dropped (an SRT
+block whose timing line is missing counts: `webvtt-py/missing_timeframe.srt`,
+`media3/subrip/typical_missing_timecode`).
 """
 
 import re
@@ -55,9 +57,21 @@ _TTML_P = re.compile(r"<(?:\w+:)?p[\s>]")
 _SAMI_SYNC = re.compile(r"<sync\b", re.IGNORECASE)
 
 
-def count_cue_blocks(text: str, fmt: str) -> int:
+def _srt_blocks_without_timing(text: str) -> int:
+    """Paragraphs of an index line and text but no timing line: cues that lost their timing (issue 9)."""
+    count = 0
+    for para in re.split(r"\n[ \t]*\n", text.strip("\n")):
+        lines = [line for line in para.split("\n") if line.strip()]
+        if len(lines) >= 2 and lines[0].strip().isdigit() and not any(_TIMING.search(x) for x in lines):
+            count += 1
+    return count
+
+
+def count_cue_blocks(text: str, fmt: str | None) -> int:
+    if not text.strip():
+        return 0
     if fmt == "srt":
-        return sum(1 for line in text.split("\n") if _TIMING.search(line))
+        return sum(1 for line in text.split("\n") if _TIMING.search(line)) + _srt_blocks_without_timing(text)
     if fmt == "vtt":
         # W3C "collect a WebVTT block": a "-->" line is a timing line as a block's 1st line (or 2nd after an
         # id); anywhere else it ends the block and starts a new one. So each such line starts one cue block.

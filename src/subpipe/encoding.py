@@ -154,15 +154,14 @@ def _decode_legacy(data: bytes, path: str, lang: str | None,
                    first_bad: int) -> tuple[str, str, list[Finding], bool]:
     """Not UTF-8: a legacy code page, or UTF-8 with some lines in a legacy code page."""
     utf8_lines, legacy_lines = _classify_lines(data)
-    if utf8_lines >= len(legacy_lines):
-        # As many lines prove UTF-8 as refute it: a UTF-8 file with pasted-in legacy lines. Decode
-        # each line by itself. (A legacy file rarely has a whole line that happens to be valid UTF-8.)
+    if utf8_lines:
+        # Some lines prove UTF-8 (non-ASCII that decodes), others refute it: lines pasted in from files
+        # of other code pages, maybe several. Each such line gets the code page that reads it best.
+        # (A legacy file rarely has a whole non-ASCII line that happens to be valid UTF-8.)
         detected = detect_encoding(b"\n".join(legacy_lines), lang)
-        legacy = detected[0] if detected else _lang_codecs(lang)[0]
-        text, bad_lines, lossy = _decode_by_line(data, legacy)
-        return text, "utf-8", [Finding(
-            "mixed-encoding", f"UTF-8, but {len(bad_lines)} line(s) are not; decoded those as {legacy}",
-            path=path, line=bad_lines[0], fixed=True)], lossy
+        candidates = _line_candidates(lang, detected[0] if detected else None)
+        text, decisions, lossy = _decode_by_line(data, candidates)
+        return text, "utf-8", _mixed_encoding_findings(decisions, path), lossy
     detected = detect_encoding(data, lang)
     if detected:
         codec, confidence, others = detected
@@ -283,20 +282,113 @@ def _classify_lines(data: bytes) -> tuple[int, list[bytes]]:
     return utf8, legacy
 
 
-def _decode_by_line(data: bytes, legacy: str) -> tuple[str, list[int], bool]:
-    pieces, legacy_lines, lossy = [], [], False
+@dataclass(frozen=True)
+class LineDecision:
+    """How one line that is not UTF-8 was decoded: `codec`, and the others that read it as well."""
+
+    line: int
+    codec: str
+    tied: tuple[str, ...] = ()
+
+
+# Single-byte code pages a pasted line is tried in after the language's own: their texts differ, and
+# `_implausibility` tells them apart on a line of real words.
+_LINE_CODECS = ("cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1257")
+
+
+def _line_candidates(lang: str | None, detected: str | None) -> list[str]:
+    preferred = _lang_codecs(lang) if lang else ()
+    return list(dict.fromkeys([*preferred, *([detected] if detected else []), *_LINE_CODECS]))
+
+
+_WORD_RE = re.compile(r"\S+")
+
+
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return name.split(" ", 1)[0] if name else "?"
+
+
+def _implausibility(text: str) -> int:
+    """How unlike real words `text` is: words mixing scripts ("cafй"), words of accented Latin only
+    ("Ïðèâåò", Cyrillic read as CP1252), symbols inside words ("Za¿ó³æ"), control characters.
+
+    >>> _implausibility("café crème"), _implausibility("cafй crиme"), _implausibility("Ïðèâåò")
+    (0, 4, 1)
+    """
+    score = 0
+    for word in _WORD_RE.findall(text):
+        core = word.strip(".,;:!?\"'()[]<>-…«»„“”‘’")
+        letters = [ch for ch in core if ch.isalpha()]
+        scripts = {_script(ch) for ch in letters}
+        if len(scripts) > 1:
+            score += 2
+        elif len(letters) >= 3 and all(not ch.isascii() for ch in letters) and scripts == {"LATIN"}:
+            score += 1
+        score += sum(1 for ch in core if unicodedata.category(ch)[0] in "SC" or
+                     unicodedata.category(ch) == "No")
+    return score
+
+
+def _decode_line(raw: bytes, candidates: list[str]) -> tuple[str | None, LineDecision | None]:
+    """The best reading of a line that is not UTF-8, or (None, None) if no candidate decodes it."""
+    readings = []
+    for codec in candidates:
+        try:
+            text = raw.decode(codec)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        readings.append((_implausibility(text), codec, text))
+    if not readings:
+        return None, None
+    best = min(score for score, _, _ in readings)
+    winners = [(codec, text) for score, codec, text in readings if score == best]  # candidate order kept
+    codec, text = winners[0]
+    tied = tuple(dict.fromkeys(c for c, t in winners[1:] if t != text))
+    return text, LineDecision(0, codec, tied)
+
+
+def _decode_by_line(data: bytes, candidates: list[str]) -> tuple[str, list[LineDecision], bool]:
+    pieces, decisions, lossy = [], [], False
     for number, raw in enumerate(data.split(b"\n"), 1):
         try:
             pieces.append(raw.decode("utf-8"))
             continue
         except UnicodeDecodeError:
-            legacy_lines.append(number)
-        try:
-            pieces.append(raw.decode(legacy))
-        except (UnicodeDecodeError, LookupError):
+            pass
+        text, decision = _decode_line(raw, candidates)
+        if text is None:
             pieces.append(raw.decode("utf-8", errors="replace"))
             lossy = True
-    return "\n".join(pieces), legacy_lines, lossy
+            continue
+        pieces.append(text)
+        decisions.append(LineDecision(number, decision.codec, decision.tied))
+    return "\n".join(pieces), decisions, lossy
+
+
+def _mixed_encoding_findings(decisions: list[LineDecision], path: str) -> list[Finding]:
+    """One finding per run of consecutive lines decoded alike, naming the lines and the code page."""
+    runs: list[list[LineDecision]] = []
+    for d in decisions:
+        if runs and runs[-1][-1].line == d.line - 1 and (runs[-1][-1].codec, runs[-1][-1].tied) == (d.codec, d.tied):
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    per_run = []
+    for run in runs:
+        first, last = run[0].line, run[-1].line
+        lines = f"line {first}" if first == last else f"lines {first}-{last}"
+        message = f"UTF-8 file, but {lines} not: decoded as {run[0].codec}"
+        if run[0].tied:
+            message += f" (as plausible: {', '.join(run[0].tied)}; pass --encoding if that is wrong)"
+        per_run.append((first, message))
+    if not per_run:
+        return []
+    total = len(decisions)
+    summary = Finding("mixed-encoding", f"UTF-8, but {total} line(s) are not; decoded those as "
+                      f"{', '.join(dict.fromkeys(d.codec for d in decisions))}, each line by itself", path=path,
+                      line=decisions[0].line, fixed=True)
+    return [summary, *_capped("mixed-encoding-line", per_run, path, severity="warning")]
 
 
 def _is_lossy(data: bytes, codec: str) -> bool:

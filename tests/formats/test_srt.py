@@ -192,7 +192,7 @@ def test_media3_empty_file_is_an_empty_track():
     track = read(MEDIA3 / "empty")
     assert track.cues == []
     assert found(track) == [("empty-file", 1, None)]
-    assert track.findings[0].severity == "info"
+    assert track.findings[0].severity == "warning"  # nothing to deliver is said
 
 
 def test_media3_bad_millisecond_counts_are_read_as_fractions():
@@ -210,13 +210,13 @@ def test_media3_missing_index():
 def test_media3_missing_and_broken_timecodes_drop_their_cues():
     track = read(MEDIA3 / "typical_missing_timecode")
     assert [(c.position, c.identifier, c.text) for c in track.cues] == [
-        (0, "1", "This is the first subtitle."), (1, "3", "This is the third subtitle.")]
-    assert found(track) == [("missing-timing", 5, None), ("bad-timing", 14, 2), ("bad-timing", 18, 3)]
-    # cue blocks are counted by their timing lines: four here, two kept and two dropped; the block
-    # with no timing line at all is not a cue block, its text is reported as removed
-    assert [f.dropped for f in track.findings] == [False, True, True]
-    assert "removed its text 'This is the second subtitle. / Second subtitle" in track.findings[0].message
-    assert cue_blocks_accounted_for(track) == [0, 1, 2, 3]
+        (0, "1", "This is the first subtitle."), (2, "3", "This is the third subtitle.")]
+    assert found(track) == [("missing-timing", 5, 1), ("bad-timing", 14, 3), ("bad-timing", 18, 4)]
+    # five cue blocks: two kept; the one whose timing line is missing and the two whose timing lines
+    # cannot be read are dropped, each at its position (issue 9 case 6)
+    assert [f.dropped for f in track.findings] == [True, True, True]
+    assert "cue dropped with its text 'This is the second subtitle. / Second subtitle" in track.findings[0].message
+    assert cue_blocks_accounted_for(track) == [0, 1, 2, 3, 4]
 
 
 def test_media3_negative_timestamps_are_clamped():
@@ -277,10 +277,11 @@ def test_webvtt_py_missing_caption_text():
 
 def test_webvtt_py_missing_timeframe():
     track = read(WEBVTT_PY / "missing_timeframe.srt")
-    assert [c.position for c in track.cues] == [0, 1, 2, 3]
+    assert [c.position for c in track.cues] == [0, 2, 3, 4]
     assert [c.identifier for c in track.cues] == ["1", "3", "4", "5"]
-    assert found(track) == [("missing-timing", 5, None)]
-    assert "removed its text 'Caption text #2'" in track.findings[0].message
+    assert found(track) == [("missing-timing", 5, 1)]
+    assert track.findings[0].dropped
+    assert "cue dropped with its text 'Caption text #2'" in track.findings[0].message
 
 
 @pytest.mark.parametrize(("name", "line"), [("invalid_format1.srt", 1), ("invalid_format2.srt", 1),
@@ -482,7 +483,8 @@ def test_every_timing_line_is_a_cue_or_a_dropped_cue(text):
     except SubpipeError:
         return
     timing_lines = sum("-->" in line for line in text.split("\n"))
-    assert len(track.cues) + len(track.dropped()) == timing_lines
+    lost_timing = [f for f in track.dropped() if f.kind == "missing-timing"]
+    assert len(track.cues) + len(track.dropped()) - len(lost_timing) == timing_lines
 
 
 @settings(max_examples=300, deadline=None)

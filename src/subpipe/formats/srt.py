@@ -15,9 +15,10 @@ reports every repair as a `Finding`. What the scanner decides:
   one field does not hide the cue).
 - Text after a blank line that is not followed by a timing line continues the cue above (players show
   it); it is joined without the blank line and reported. A paragraph that starts with the next
-  expected index but has no timing line is a cue that lost its timing: having no timing line it is no
-  cue block and gets no position; its text is removed and reported (``missing-timing``, or
-  ``truncated-cue`` for a lone index at the end of the file).
+  expected index but has no timing line is a cue that lost its timing: a cue block, with its
+  position, dropped (``missing-timing``, ``dropped=True``), so cues in the file = cues in the track +
+  dropped findings. A lone index line, with no text, is no cue block: it is reported as removed
+  (``missing-timing``, or ``truncated-cue`` at the end of the file).
 - Lines before the first cue that are not a cue are reported as garbage.
 - ``{\\anN}`` at the start of a cue (after any opening tags) becomes `Cue.align` and leaves the text;
   elsewhere it stays verbatim (reported), like every other ``{\\...}`` block.
@@ -254,8 +255,7 @@ def _parse(text: str, path: str) -> Track:
     lines = text.split("\n")
     track = Track(path=path, format="srt")
     if not text.strip():
-        track.findings.append(Finding("empty-file", "no cues: the file is empty", path=path, line=1,
-                                      severity="info"))
+        track.findings.append(Finding("empty-file", "no cues: the file is empty", path=path, line=1))
         return track
     blocks = _scan(lines)
     findings: list[Finding] = []
@@ -271,14 +271,16 @@ def _parse(text: str, path: str) -> Track:
             findings.append(Finding("garbage", f"text outside any cue removed: {excerpt!r}", path=path,
                                     line=block.line, fixed=True))
             continue
-        # A block without a timing line is not a cue block (cue blocks are counted by their timing
-        # lines): it gets no position, but its index still counts for the numbering checks.
-        pos = position
-        if block.kind == "timed":
-            position += 1
+        # A cue block is a timing line, or an index and text that lost their timing line (dropped,
+        # but counted, so cues in the file = cues in the track + dropped). A lone index is no cue.
+        is_cue_block = block.kind == "timed" or bool(block.text)
+        pos = position if is_cue_block else None
+        # the position a lone index would have had: its number is checked against that one
+        at, recorded = (position, position) if is_cue_block else (position, position - 1)
+        position += is_cue_block
         if block.index is not None:
             index = int(block.index)
-            expected = last_index[0] + pos - last_index[1] if last_index else pos + 1
+            expected = last_index[0] + at - last_index[1] if last_index else at + 1
             if index in seen_indexes:
                 findings.append(Finding("duplicate-index", f"index {index} was used before", path=path,
                                         line=block.line, position=pos, severity="warning", fixed=True))
@@ -287,9 +289,9 @@ def _parse(text: str, path: str) -> Track:
                                         "expected (SRT output renumbers)", path=path, line=block.line,
                                         position=pos, severity="info", fixed=True))
             seen_indexes.add(index)
-            last_index = (index, pos if block.kind == "timed" else pos - 1)
+            last_index = (index, recorded)
         if block.kind == "untimed":
-            findings.append(_untimed_finding(block, path))
+            findings.append(_untimed_finding(block, pos, path))
             continue
         try:
             timing = _parse_timing(block.timing or "")
@@ -319,13 +321,16 @@ def _parse(text: str, path: str) -> Track:
 _LOST_TEXT = {"garbage", "missing-timing", "truncated-cue"}
 
 
-def _untimed_finding(block: _Block, path: str) -> Finding:
+def _untimed_finding(block: _Block, pos: int | None, path: str) -> Finding:
     if block.truncated:
         return Finding("truncated-cue", f"the file ends after the index line of cue {block.index}; removed",
                        path=path, line=block.line, severity="error", fixed=True)
-    what = f"its text {' / '.join(block.text)[:80]!r}" if block.text else "it (an index line only)"
-    return Finding("missing-timing", f"cue {block.index} has no timing line; removed {what}",
-                   path=path, line=block.line, severity="error", fixed=True)
+    if not block.text:
+        return Finding("missing-timing", f"index line {block.index} with neither timing nor text; removed",
+                       path=path, line=block.line, severity="warning", fixed=True)
+    return Finding("missing-timing", f"cue {block.index} has no timing line; cue dropped with its text "
+                   f"{' / '.join(block.text)[:80]!r}", path=path, line=block.line, position=pos,
+                   severity="error", dropped=True)
 
 
 def _make_cue(block: _Block, timing: _Timing, pos: int, path: str, track: Track) -> tuple[Cue, list[Finding]]:
