@@ -69,3 +69,14 @@ def current_limits(limits: Limits | None = None) -> Limits:
 def env_name(setting: str) -> str:
     """The environment variable of a `Limits` field: ``env_name("max_cues") == "SUBPIPE_MAX_CUES"``."""
     return _ENV[setting]
+
+
+def excerpt(text: str, max_chars: int = 80) -> str:
+    """`text` quoted for a message, cut at `max_chars` (a finding never carries a whole hostile line).
+
+    >>> excerpt("abc"), excerpt("x" * 100, 5)
+    ("'abc'", "'xxxxx'… (100 characters)")
+    """
+    if len(text) <= max_chars:
+        return repr(text)
+    return f"{text[:max_chars]!r}… ({len(text):,} characters)"

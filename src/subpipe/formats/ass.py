@@ -50,6 +50,7 @@ from subpipe.formats._pysubs2 import (
     timing_findings,
     to_ssafile,
 )
+from subpipe.limits import excerpt
 
 _SECTION_RE = re.compile(r"\[([^\]]*[a-z][^\]]*)\]")  # a lowercase letter: uuencoded data never has one
 _ATTACHMENT_RE = re.compile(r"(fontname|filename):\s*(\S.*)", re.IGNORECASE)
@@ -309,7 +310,7 @@ class _Reader:
             try:
                 ms, sep = parse_time(fields[key])
             except ValueError:
-                self.note("bad-timing", f"{key} time {fields[key].strip()!r} is not a timecode: "
+                self.note("bad-timing", f"{key} time {excerpt(fields[key].strip())} is not a timecode: "
                           f"{kind} line dropped", position=position, dropped=True, severity="error")
                 return
             if sep == ":":
@@ -341,7 +342,7 @@ class _Reader:
         try:
             return int(raw)
         except ValueError:
-            self.note(kind, f"{key} {raw!r} is not an integer; read as 0", position=cue.position,
+            self.note(kind, f"{key} {excerpt(raw)} is not an integer; read as 0", position=cue.position,
                       fixed=True, cue=cue)
             return 0
 

@@ -35,6 +35,7 @@ from html.parser import HTMLParser
 from subpipe.cues import Cue, Track, escape_text
 from subpipe.errors import Finding, SubpipeError
 from subpipe.formats._pysubs2 import Cursor, color_hex, guarded, timing_findings
+from subpipe.limits import excerpt
 
 _SNIFF_RE = re.compile(r"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<sami[\s>]", re.IGNORECASE | re.DOTALL)
 _CLASS_RE = re.compile(r"\.([\w-]+)\s*\{([^}]*)\}")
@@ -215,7 +216,7 @@ def _to_track(parser: _SamiParser, path: str) -> Track:
         if not markup.strip("\u00a0 \n"):
             continue
         if sync.start is None:
-            findings.append(Finding("bad-timing", f"SYNC Start {sync.raw_start!r} is not a number of "
+            findings.append(Finding("bad-timing", f"SYNC Start {excerpt(sync.raw_start)} is not a number of "
                                     "milliseconds: caption dropped", path, sync.line, position, "error",
                                     dropped=True))
             position += 1

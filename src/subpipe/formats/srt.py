@@ -50,6 +50,7 @@ import pysrt
 
 from subpipe.cues import Cue, Track, escape_loose, format_timecode, unescape_text
 from subpipe.errors import Finding, SubpipeError
+from subpipe.limits import excerpt
 
 _INDEX_RE = re.compile(r"^\s*(\d+)\s*$")
 _TIMING_LINE_RE = re.compile(r"^\s*(?P<start>[-\d:.,]*)\s*-->\s*(?P<end>[-\d:.,]*)(?P<rest>.*?)\s*$")
@@ -267,8 +268,7 @@ def _parse(text: str, path: str) -> Track:
 
     for block in blocks:
         if block.kind == "garbage":
-            excerpt = " / ".join(block.text)[:80]
-            findings.append(Finding("garbage", f"text outside any cue removed: {excerpt!r}", path=path,
+            findings.append(Finding("garbage", f"text outside any cue removed: {excerpt(' / '.join(block.text))}", path=path,
                                     line=block.line, fixed=True))
             continue
         # A cue block is a timing line, or an index and text that lost their timing line (dropped,
@@ -296,7 +296,7 @@ def _parse(text: str, path: str) -> Track:
         try:
             timing = _parse_timing(block.timing or "")
         except ValueError as exc:
-            findings.append(Finding("bad-timing", f"timing line {block.timing.strip()!r} cannot be read "
+            findings.append(Finding("bad-timing", f"timing line {excerpt(block.timing.strip())} cannot be read "
                                     f"({exc}); cue dropped", path=path, line=block.timing_line,
                                     position=pos, severity="error", dropped=True))
             continue
@@ -343,17 +343,17 @@ def _make_cue(block: _Block, timing: _Timing, pos: int, path: str, track: Track)
 
     start, end = max(timing.start, 0), max(timing.end, 0)
     for kind in timing.repairs:
-        note(kind, f"{_REPAIR_TEXT[kind]}: {block.timing.strip()!r}", line=block.timing_line,
+        note(kind, f"{_REPAIR_TEXT[kind]}: {excerpt(block.timing.strip())}", line=block.timing_line,
              severity="info" if kind == "timestamp-dot" else "warning")
     if end < start:
         start, end = end, start
-        note("end-before-start", f"ends before it starts ({block.timing.strip()!r}); start and end swapped",
+        note("end-before-start", f"ends before it starts ({excerpt(block.timing.strip())}); start and end swapped",
              line=block.timing_line)
     timing_line = f"{format_timecode(start)} --> {format_timecode(end)}"
     if timing.coordinates:
         timing_line += " " + timing.coordinates
         track.meta.setdefault(COORDINATES_META, {})[pos] = timing.coordinates
-        note("srt-coordinates", f"display coordinates {timing.coordinates!r} kept for SRT output only",
+        note("srt-coordinates", f"display coordinates {excerpt(timing.coordinates)} kept for SRT output only",
              line=block.timing_line, severity="info", fixed=False)
     # pysrt reads the cleaned block: index, canonical timing line, text lines.
     item = pysrt.SubRipItem.from_lines([block.index or str(pos + 1), timing_line, *block.text])

@@ -44,6 +44,7 @@ from functools import cache
 
 from subpipe.cues import ASS_BLOCK_RE, TAG_RE, VOICE_RE, Cue, Track, format_timecode, strip_markup
 from subpipe.errors import Finding, SubpipeError
+from subpipe.limits import excerpt
 from subpipe.qc.profiles import Profile, _num, is_breaking_space
 from subpipe.qc.rules import is_empty, line_problems, text_lines, timed_order
 from subpipe.typography import CLAUSE_END, CLOSERS, DASHES, NO_BREAK_AFTER, NO_BREAK_BEFORE, SENTENCE_END
@@ -463,14 +464,20 @@ def _fix_text(cue: Cue, profile: Profile, split: bool, path: str | None) -> tupl
                             cue, fixed=False)]
     base = cue.identifier or str(cue.position)
     pieces = [p.copy(identifier=base + _letters(n)) for n, p in enumerate(pieces)]
-    described = "; ".join(f"{p.identifier} {_tc(p.start)} --> {_tc(p.end)} {p.plain!r}" for p in pieces)
+    described = "; ".join(f"{p.identifier} {_tc(p.start)} --> {_tc(p.end)} {excerpt(p.plain)}"
+                          for p in pieces[:_DESCRIBED_PIECES])
+    if len(pieces) > _DESCRIBED_PIECES:  # a hostile cue splits in hundreds: the message stays short
+        described += f"; ... and {len(pieces) - _DESCRIBED_PIECES} more"
     found = [Finding("fix-split", f"split {_tc(cue.start)} --> {_tc(cue.end)} ({'; '.join(reasons)}) into "
                      f"{len(pieces)} cues: {described}", path=path, line=cue.line, position=cue.position,
                      severity="info", fixed=True, start_ms=cue.start, end_ms=cue.end)]
     for p in stuck:
-        found.append(note("fix-split-unresolved", f"piece {_tc(p.start)} --> {_tc(p.end)} {p.plain!r} still "
-                          "breaks the line or duration limits and is a single word", p, fixed=False))
+        found.append(note("fix-split-unresolved", f"piece {_tc(p.start)} --> {_tc(p.end)} {excerpt(p.plain)} "
+                          "still breaks the line or duration limits and is a single word", p, fixed=False))
     return pieces, found
+
+
+_DESCRIBED_PIECES = 10
 
 
 def _letters(n: int) -> str:

@@ -26,6 +26,7 @@ from typing import TypedDict
 
 from subpipe.cues import Cue, Track, format_timecode
 from subpipe.errors import Finding
+from subpipe.limits import excerpt
 from subpipe.qc.profiles import Profile, _num
 
 KINDS = (
@@ -65,7 +66,7 @@ def line_problems(cue: Cue, profile: Profile, path: str | None = None) -> list[F
         if width > profile.max_chars_per_line:
             found.append(_finding(
                 "line-too-long", f"text line {n} has {_num(width)} {profile.width_unit}, limit "
-                f"{_num(profile.max_chars_per_line)}: {line!r}", cue, path))
+                f"{_num(profile.max_chars_per_line)}: {excerpt(line)}", cue, path))
     return found
 
 
