@@ -5,12 +5,14 @@ input, impossible request). QC findings are not errors unless `--strict` is give
 """
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from subpipe.errors import SubpipeError
@@ -32,11 +34,44 @@ ProfileOpt = Annotated[str, typer.Option("--profile", help="QC profile: a built-
 AudienceOpt = Annotated[str, typer.Option("--audience", help="adult or children (reading speed).")]
 
 
+_CONTROL_CHARS = {cp: f"\\x{cp:02x}" for cp in [*range(0x20), 0x7f, *range(0x80, 0xa0)]}
+_CONTROL_CHARS[ord("\\")] = "\\\\"
+
+
+def shown(text: object) -> str:
+    r"""A file name (or a message quoting one) safe to print on a terminal: control characters, which
+    could move the cursor, retitle the window or hide text (``\x1b]0;...``), are written as ``\xNN``
+    escapes (a backslash as two); rich markup is escaped, so ``[red]`` in a name stays text.
+
+    >>> shown("Film\x1b]0;pwned\x07.srt")
+    'Film\\x1b]0;pwned\\x07.srt'
+    >>> shown("[bold]a\\b.srt")
+    '\\[bold]a\\\\b.srt'
+    """
+    return escape(str(text).translate(_CONTROL_CHARS))
+
+
 def _fail(exc: SubpipeError, as_json: bool) -> None:
     if as_json:
         print(json.dumps(exc.to_dict() | {"text": str(exc)}, ensure_ascii=False))
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {shown(exc)}", highlight=False)
     raise typer.Exit(1)
+
+
+def _refuse_same_file(source: Path, output: Path, option: str) -> None:
+    """`output` must not be `source` under another spelling, a symlink or a hard link: the input is
+    never modified. Checked before anything is read or written."""
+    from subpipe.fileio import resolve_input
+
+    same = resolve_input(source) == resolve_input(output)
+    if not same and output.exists():
+        try:
+            same = source.exists() and os.path.samefile(source, output)
+        except OSError:
+            same = False
+    if same:
+        raise SubpipeError(f"{option} {output} is the input file itself; inputs are never modified: write "
+                           "the result to another file", path=str(source), code="same-file")
 
 
 def _findings_table(findings, title: str, limit: int = 50) -> Table:
@@ -47,7 +82,7 @@ def _findings_table(findings, title: str, limit: int = 50) -> Table:
         table.add_column(col, overflow="fold")
     for f in findings[:limit]:
         row = finding_row(f)
-        table.add_row(*(str(row[c]) for c in ("line", "position", "start", "severity", "kind", "message")))
+        table.add_row(*(shown(row[c]) for c in ("line", "position", "start", "severity", "kind", "message")))
     if len(findings) > limit:
         table.caption = f"{len(findings) - limit} more (use --json for all)"
     return table
@@ -70,7 +105,7 @@ def inspect(file: Path, as_json: JsonOpt = False, fps: FpsOpt = None, lang: Lang
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         qc = summary["qc"]
-        console.print(f"[bold]{file}[/]: {summary['format']}, {summary['encoding']}, "
+        console.print(f"[bold]{shown(file)}[/]: {summary['format']}, {summary['encoding']}, "
                       f"lang {summary['lang'] or '?'}, {summary['cues']} cues "
                       f"({summary['dropped']} dropped), {summary['duration_ms'] / 1000:.1f} s", highlight=False)
         console.print(f"QC ({summary['profile']}): {qc['passing']}/{qc['cues']} cues pass "
@@ -90,6 +125,7 @@ def convert(src: Path, dst: Path, fps: FpsOpt = None, encoding: EncOpt = None,
     from subpipe.formats import read_track, write_track
 
     try:
+        _refuse_same_file(src, dst, "DST")
         track = read_track(src, fps=fps, encoding=encoding, strict=strict)
         out = write_track(track, dst, format=to, fps=fps)
     except SubpipeError as exc:
@@ -98,7 +134,7 @@ def convert(src: Path, dst: Path, fps: FpsOpt = None, encoding: EncOpt = None,
         print(json.dumps({"source": str(src), "output": str(out), "cues": len(track.cues),
                           "findings": [f.to_dict() for f in track.findings]}, ensure_ascii=False, indent=2))
     else:
-        console.print(f"{src} ({track.format}, {track.encoding}) -> {out}: {len(track.cues)} cues, "
+        console.print(f"{shown(src)} ({track.format}, {track.encoding}) -> {shown(out)}: {len(track.cues)} cues, "
                       f"{len(track.findings)} reader findings", highlight=False)
 
 
@@ -117,6 +153,8 @@ def qc(file: Path, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adu
     if fix and output is None:
         raise typer.BadParameter("--fix writes a new file: give it with -o OUT", param_hint="--fix")
     try:
+        if fix:
+            _refuse_same_file(file, output, "-o")
         result = ingest_file(file, profile=profile, lang=lang, fps=fps, encoding=encoding, audience=audience)
         findings, done = result.qc, []
         if fix:
@@ -140,7 +178,7 @@ def qc(file: Path, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adu
         if findings:
             console.print(_findings_table(findings, f"QC findings ({len(findings)})"))
         console.print(f"QC ({result.profile.name}): {summary['passing']}/{summary['cues']} cues pass "
-                      f"({summary['pass_rate']:.0%})" + (f"; fixed copy written to {output}" if fix else ""),
+                      f"({summary['pass_rate']:.0%})" + (f"; fixed copy written to {shown(output)}" if fix else ""),
                       highlight=False)
     if strict and findings:
         raise typer.Exit(1)

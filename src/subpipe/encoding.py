@@ -558,7 +558,8 @@ def _clean_controls(text: str, path: str, lossy: bool) -> tuple[str, list[Findin
                                 "files?)", path=path, line=lines[0], fixed=True))
         text = text.replace("\ufeff", "")
     per_line = []
-    for number, line in enumerate(text.split("\n"), 1):
+    lines = text.split("\n") if _CONTROL_RE.search(text) else []  # one scan when there are none
+    for number, line in enumerate(lines, 1):
         found = sorted(set(_CONTROL_RE.findall(line)))
         if found:
             codes = ", ".join(f"U+{ord(ch):04X}" for ch in found)
