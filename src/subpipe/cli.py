@@ -88,6 +88,12 @@ def _findings_table(findings, title: str, limit: int = 50) -> Table:
     return table
 
 
+def _qc_line(profile: str, qc: dict) -> str:
+    if not qc["cues"]:
+        return f"QC ({profile}): no cues, nothing to check or deliver"
+    return f"QC ({profile}): {qc['passing']}/{qc['cues']} cues pass ({qc['pass_rate']:.0%}), {qc['findings']} findings"
+
+
 @app.command()
 def inspect(file: Path, as_json: JsonOpt = False, fps: FpsOpt = None, lang: LangOpt = None,
             encoding: EncOpt = None, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adult",
@@ -105,11 +111,10 @@ def inspect(file: Path, as_json: JsonOpt = False, fps: FpsOpt = None, lang: Lang
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         qc = summary["qc"]
-        console.print(f"[bold]{shown(file)}[/]: {summary['format']}, {summary['encoding']}, "
+        console.print(f"[bold]{shown(file)}[/]: {summary['format'] or 'unknown format'}, {summary['encoding']}, "
                       f"lang {summary['lang'] or '?'}, {summary['cues']} cues "
                       f"({summary['dropped']} dropped), {summary['duration_ms'] / 1000:.1f} s", highlight=False)
-        console.print(f"QC ({summary['profile']}): {qc['passing']}/{qc['cues']} cues pass "
-                      f"({qc['pass_rate']:.0%}), {qc['findings']} findings", highlight=False)
+        console.print(_qc_line(summary['profile'], qc), highlight=False)
         if result.track.findings:
             console.print(_findings_table(result.track.findings, "Reader findings"))
     if strict and result.qc:
@@ -177,9 +182,8 @@ def qc(file: Path, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adu
             console.print(_findings_table(done, f"Fixes applied ({len(done)})"))
         if findings:
             console.print(_findings_table(findings, f"QC findings ({len(findings)})"))
-        console.print(f"QC ({result.profile.name}): {summary['passing']}/{summary['cues']} cues pass "
-                      f"({summary['pass_rate']:.0%})" + (f"; fixed copy written to {shown(output)}" if fix else ""),
-                      highlight=False)
+        console.print(_qc_line(result.profile.name, summary)
+                      + (f"; fixed copy written to {shown(output)}" if fix else ""), highlight=False)
     if strict and findings:
         raise typer.Exit(1)
 

@@ -167,7 +167,8 @@ def summarize(track: Track, findings: list[Finding]) -> QCSummary:
 
     A cue fails when an unfixed warning or error names it: same position and times (cues split by a
     fix share their source's position but not their times). Informational and fixed findings (what
-    a fix did) do not count.
+    a fix did) do not count. A track without cues has a pass rate of 0: nothing in it can be delivered
+    (an empty file is not a track that passes QC).
 
     >>> from subpipe.qc.profiles import load_profile
     >>> track = Track([Cue(0, 1000, "Cut!"), Cue(1000, 1500, "Cut!", position=1)])
@@ -183,7 +184,7 @@ def summarize(track: Track, findings: list[Finding]) -> QCSummary:
     for f in relevant:
         by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
     cues = len(track.cues)
-    return QCSummary(cues=cues, passing=passing, pass_rate=round(passing / cues, 4) if cues else 1.0,
+    return QCSummary(cues=cues, passing=passing, pass_rate=round(passing / cues, 4) if cues else 0.0,
                      findings=len(relevant), errors=sum(1 for f in relevant if f.severity == "error"),
                      warnings=sum(1 for f in relevant if f.severity == "warning"),
                      by_kind=dict(sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0]))))
