@@ -39,6 +39,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from subpipe.errors import SubpipeError
+from subpipe.fileio import read_input
 
 AUDIENCES = ("adult", "children")
 WIDTH_RULES = ("chars", "fullwidth")
@@ -319,17 +320,19 @@ def _parse(text: str, where: str) -> dict:
     return data
 
 
+_MAX_PROFILE_BYTES = 1_000_000  # a profile is a few hundred bytes of TOML
+
+
 def _read(ref, base: Path | None) -> tuple[str, str, Path | None]:
     """(text, where, directory for relative `extends`) of a profile name or path."""
     if _looks_like_path(ref):
         path = Path(ref)
         if base is not None and not path.is_absolute():
             path = base / path
+        data = read_input(path, what="profile file", max_bytes=_MAX_PROFILE_BYTES)
         try:
-            return path.read_text(encoding="utf-8"), str(path), path.parent
-        except FileNotFoundError:
-            raise SubpipeError("no such profile file", path=str(path), code="bad-profile") from None
-        except (OSError, UnicodeDecodeError) as exc:
+            return data.decode("utf-8"), str(path), path.parent
+        except UnicodeDecodeError as exc:
             raise SubpipeError(f"cannot read profile file: {exc}", path=str(path),
                                code="bad-profile") from None
     resource = _builtin_dir() / f"{ref}.toml"
