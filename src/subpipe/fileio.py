@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from subpipe.errors import SubpipeError
+from subpipe.limits import env_name
 
 # ---------------------------------------------------------------------------------------- reading
 
@@ -75,19 +76,20 @@ def read_input(path: str | os.PathLike, *, what: str = "file", max_bytes: int | 
             raise SubpipeError(f"not a regular file (a device, socket or pipe), not a {what}", path=name,
                                code="io")
         if max_bytes is not None and info.st_size > max_bytes:
-            raise _too_large(name, what, info.st_size, max_bytes)
+            raise too_large(name, what, info.st_size, max_bytes)
         with open(name, "rb") as fh:
             data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
     except OSError as exc:
         raise _os_error(exc, name, what) from None
     if max_bytes is not None and len(data) > max_bytes:
-        raise _too_large(name, what, len(data), max_bytes)
+        raise too_large(name, what, len(data), max_bytes)
     return data
 
 
-def _too_large(name: str, what: str, size: int, max_bytes: int) -> SubpipeError:
+def too_large(name: str, what: str, size: int, max_bytes: int) -> SubpipeError:
+    """The error for an input beyond the size limit (`subpipe.limits`)."""
     return SubpipeError(f"{what} too large: {size:,} bytes, limit {max_bytes:,} "
-                        "(SUBPIPE_MAX_FILE_BYTES raises it)", path=name, code="limit")
+                        f"({env_name('max_file_bytes')} raises it)", path=name, code="limit")
 
 
 # ---------------------------------------------------------------------------------------- writing

@@ -112,12 +112,12 @@ def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", forma
     with an ``empty-file`` warning, whatever its format.
     """
     from subpipe.encoding import decode
+    from subpipe.fileio import too_large
 
     path = str(path)
     limits = current_limits(limits)
     if len(data) > limits.max_file_bytes:
-        raise SubpipeError(f"input too large: {len(data):,} bytes, limit {limits.max_file_bytes:,} "
-                           f"({env_name('max_file_bytes')} raises it)", path=path, code="limit")
+        raise too_large(path, "input", len(data), limits.max_file_bytes)
     findings = []
     if isinstance(data, bytes):
         decoded = decode(data, path=path, encoding=encoding, lang=lang)
