@@ -91,7 +91,8 @@ def _findings_table(findings, title: str, limit: int = 50) -> Table:
 def _qc_line(profile: str, qc: dict) -> str:
     if not qc["cues"]:
         return f"QC ({profile}): no cues, nothing to check or deliver"
-    return f"QC ({profile}): {qc['passing']}/{qc['cues']} cues pass ({qc['pass_rate']:.0%}), {qc['findings']} findings"
+    return (f"QC ({profile}): {qc['passing']}/{qc['cues']} cues pass ({qc['pass_rate']:.0%}), "
+            f"{qc['findings']} findings")
 
 
 @app.command()
@@ -111,7 +112,8 @@ def inspect(file: Path, as_json: JsonOpt = False, fps: FpsOpt = None, lang: Lang
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         qc = summary["qc"]
-        console.print(f"[bold]{shown(file)}[/]: {summary['format'] or 'unknown format'}, {summary['encoding']}, "
+        console.print(f"[bold]{shown(file)}[/]: {summary['format'] or 'unknown format'}, "
+                      f"{summary['encoding']}, "
                       f"lang {summary['lang'] or '?'}, {summary['cues']} cues "
                       f"({summary['dropped']} dropped), {summary['duration_ms'] / 1000:.1f} s", highlight=False)
         console.print(_qc_line(summary['profile'], qc), highlight=False)
@@ -139,8 +141,8 @@ def convert(src: Path, dst: Path, fps: FpsOpt = None, encoding: EncOpt = None,
         print(json.dumps({"source": str(src), "output": str(out), "cues": len(track.cues),
                           "findings": [f.to_dict() for f in track.findings]}, ensure_ascii=False, indent=2))
     else:
-        console.print(f"{shown(src)} ({track.format}, {track.encoding}) -> {shown(out)}: {len(track.cues)} cues, "
-                      f"{len(track.findings)} reader findings", highlight=False)
+        console.print(f"{shown(src)} ({track.format}, {track.encoding}) -> {shown(out)}: "
+                      f"{len(track.cues)} cues, {len(track.findings)} reader findings", highlight=False)
 
 
 @app.command()

@@ -370,7 +370,8 @@ def _mixed_encoding_findings(decisions: list[LineDecision], path: str) -> list[F
     """One finding per run of consecutive lines decoded alike, naming the lines and the code page."""
     runs: list[list[LineDecision]] = []
     for d in decisions:
-        if runs and runs[-1][-1].line == d.line - 1 and (runs[-1][-1].codec, runs[-1][-1].tied) == (d.codec, d.tied):
+        last = runs[-1][-1] if runs else None
+        if last and last.line == d.line - 1 and (last.codec, last.tied) == (d.codec, d.tied):
             runs[-1].append(d)
         else:
             runs.append([d])
@@ -385,9 +386,9 @@ def _mixed_encoding_findings(decisions: list[LineDecision], path: str) -> list[F
     if not per_run:
         return []
     total = len(decisions)
-    summary = Finding("mixed-encoding", f"UTF-8, but {total} line(s) are not; decoded those as "
-                      f"{', '.join(dict.fromkeys(d.codec for d in decisions))}, each line by itself", path=path,
-                      line=decisions[0].line, fixed=True)
+    codecs_used = ", ".join(dict.fromkeys(d.codec for d in decisions))
+    summary = Finding("mixed-encoding", f"UTF-8, but {total} line(s) are not; decoded those as {codecs_used}, "
+                      "each line by itself", path=path, line=decisions[0].line, fixed=True)
     return [summary, *_capped("mixed-encoding-line", per_run, path, severity="warning")]
 
 

@@ -36,7 +36,8 @@ def _builtin() -> dict[str, SubtitleFormat]:
     from subpipe.formats import ass, microdvd, mpl2, sami, srt, ttml, vtt
 
     # Detection order matters: the most specific signatures first, SRT (the loosest) last.
-    formats = [vtt.FORMAT, ass.ASS, ass.SSA, ttml.FORMAT, sami.FORMAT, microdvd.FORMAT, mpl2.FORMAT, srt.FORMAT]
+    formats = [vtt.FORMAT, ass.ASS, ass.SSA, ttml.FORMAT, sami.FORMAT, microdvd.FORMAT, mpl2.FORMAT,
+               srt.FORMAT]
     return {fmt.id: fmt for fmt in formats}
 
 

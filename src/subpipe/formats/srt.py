@@ -268,15 +268,16 @@ def _parse(text: str, path: str) -> Track:
 
     for block in blocks:
         if block.kind == "garbage":
-            findings.append(Finding("garbage", f"text outside any cue removed: {excerpt(' / '.join(block.text))}", path=path,
+            removed = excerpt(" / ".join(block.text))
+            findings.append(Finding("garbage", f"text outside any cue removed: {removed}", path=path,
                                     line=block.line, fixed=True))
             continue
         # A cue block is a timing line, or an index and text that lost their timing line (dropped,
         # but counted, so cues in the file = cues in the track + dropped). A lone index is no cue.
         is_cue_block = block.kind == "timed" or bool(block.text)
         pos = position if is_cue_block else None
-        # the position a lone index would have had: its number is checked against that one
-        at, recorded = (position, position) if is_cue_block else (position, position - 1)
+        # A lone index is numbered as if it had the next position, and the cue after it takes that one.
+        at, recorded = position, position if is_cue_block else position - 1
         position += is_cue_block
         if block.index is not None:
             index = int(block.index)
