@@ -1,16 +1,13 @@
 """Sentences per language and back: a bilingual dinner scene (Mandarin and English, written for these
 tests) and Tears of Steel / Sintel with a scene swapped for the German or Russian of the same timing."""
 
-from pathlib import Path
+from dinner_scene import dinner
 
 from subpipe.formats import read_track
 from subpipe.qc import load_profile
 from subpipe.segment import cues_to_sentences, resegment_sentences
 from subpipe.segment.sentences import translation_notes
 
-DINNER = Path(__file__).resolve().parent / "data" / "dinner.en-zh.srt"
-DINNER_LANGS = {0: "en", 1: "zh", 2: "en", 3: "zh", 4: "zh", 5: "und", 6: "en", 7: "zh", 8: "en", 9: "zh",
-                10: "und"}
 # What a translator would write for the Mandarin sentences, in order (the English ones are kept).
 ENGLISH_FOR = {
     "快进来，外面冷。": "Come in, it's cold out there.",
@@ -21,15 +18,6 @@ ENGLISH_FOR = {
     "我带了一些橘子。": "I brought some mandarins.",
     "酱油？": "soy sauce?",
 }
-
-
-def dinner(with_langs: bool = True):
-    track = read_track(DINNER, lang="en")
-    if with_langs:
-        for cue in track.cues:
-            cue.lang = DINNER_LANGS[cue.position]
-        track.cues[4].line_langs = ("zh", "en")
-    return track
 
 
 def test_sentences_are_built_per_language_and_carry_it():

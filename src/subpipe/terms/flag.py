@@ -10,9 +10,9 @@ from pathlib import Path
 from subpipe.cues import Track, format_timecode
 from subpipe.errors import SubpipeError
 from subpipe.nlp import PipelineInfo, pipeline_info
-from subpipe.terms.discover import Candidate, discover, group_candidates
+from subpipe.terms.discover import Candidate, discover_in, group_candidates
 from subpipe.terms.glossary import Glossary, load_glossary
-from subpipe.terms.match import TermHit, analyze_track, find_terms
+from subpipe.terms.match import TermHit, analyze_languages, find_terms_in
 from subpipe.terms.qa import TermQA, check_terms
 
 ROW_COLUMNS = ("kind", "positions", "start", "end", "term", "text", "category", "action", "severity", "message",
@@ -118,10 +118,11 @@ def flag_track(track: Track, glossary: Glossary, *, lang: str | None = None, tar
         lang = langs.pop()
     if (target is None) != (links is None):
         raise SubpipeError("term QA needs both the target track and the alignment links", code="usage")
-    analysis = analyze_track(track, lang)
-    hits = find_terms(analysis, glossary)
+    # Each language spoken in the track through its own pipeline, with its own glossary entries.
+    analyses = analyze_languages(track, lang)
+    hits = find_terms_in(analyses, glossary)
     info = pipeline_info(lang)
-    candidates = discover(analysis, hits=hits, glossary=glossary, ner=info.has_ner) if discover_candidates else []
+    candidates = discover_in(analyses, hits=hits, glossary=glossary) if discover_candidates else []
     qa, tlang = None, None
     if target is not None:
         tlang = _lang_of(target, target_lang)
