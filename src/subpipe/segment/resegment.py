@@ -22,7 +22,9 @@ then fixed and checked against the target profile.
    of the source cue is rebuilt with its dialogue dash (a dashed turn starts a new line) and its
    WebVTT voice (``<v Emo>``), the dash inside or outside the voice as it was. Continuation ellipses
    ("chased..." / "...by") are put back where the sentence still runs across the cue boundary. Cues
-   with no sentence (empty cues, ASS comments) are copied unchanged.
+   with no sentence (empty cues, ASS comments, cues without words: ``und``) are copied unchanged, and
+   so are the cues spoken in a language of `keep_langs`; every other output cue speaks the target
+   language (its `Cue.lang` cleared: the track's).
 3. **Styling.** A style span is mapped onto the translation as follows: over the whole sentence ->
    the whole translation (an italic sentence stays italic); over the whole of one cue's part -> the
    whole piece that replaces it (a fully italic cue stays fully italic); over some words only -> the
@@ -68,7 +70,7 @@ from subpipe.segment.linebreak import (
     markup_tokens,
     phrase_boundaries,
 )
-from subpipe.segment.sentences import Sentence, StyleSpan, line_languages
+from subpipe.segment.sentences import Sentence, StyleSpan, spoken_languages
 
 DISTANCE_WEIGHT = 3.0
 EMPTY_PIECE = 10.0
@@ -488,7 +490,7 @@ def _verbatim_reason(cue: Cue, lang: str, keep: set[str], has_sentences: bool) -
     """Why a source cue goes to the target as it is (a key of the ``segment-kept`` note), or None."""
     if cue.comment or not cue.plain.strip():
         return None
-    langs = set(line_languages(cue, lang))
+    langs = set(spoken_languages(cue, lang))
     if langs == {"und"}:
         return "und"
     if langs <= keep:

@@ -293,12 +293,24 @@ def line_languages(cue: Cue, lang: str) -> list[str]:
     return [cue.lang or lang] * lines
 
 
+def spoken_languages(cue: Cue, lang: str) -> tuple[str, ...]:
+    """The languages spoken in a cue, each once, in line order (`lang` is the track's). The text is
+    read only for a cue whose lines differ, so a single-language track costs nothing more.
+
+    >>> spoken_languages(Cue(0, 1, "Hi"), "en"), spoken_languages(Cue(0, 1, "♪ ♪", lang="und"), "en")
+    (('en',), ('und',))
+    """
+    if not cue.line_langs:
+        return (cue.lang or lang,)
+    return tuple(dict.fromkeys(line_languages(cue, lang)))
+
+
 def _turns(cue: Cue, cue_index: int, lang: str) -> list[_Turn]:
     chars = _cue_chars(cue, cue_index)
     plain = "".join(c.text for c in chars)
-    line_langs = line_languages(cue, lang)
+    line_langs = line_languages(cue, lang) if cue.line_langs else [cue.lang or lang]
     mixed = len(set(line_langs)) > 1
-    line_starts = [0] + [i + 1 for i, ch in enumerate(cue.plain) if ch == "\n"]
+    line_starts = [0] + [i + 1 for i, ch in enumerate(cue.plain) if ch == "\n"] if mixed else [0]
 
     def lang_at(offset: int) -> str:
         return line_langs[bisect_right(line_starts, offset) - 1] if mixed else line_langs[0]
@@ -408,7 +420,7 @@ def _continues(prev: _Turn, nxt: _Turn, cues: Sequence[Cue], max_gap_ms: int) ->
 
 def without_words(cue: Cue, lang: str) -> bool:
     """Is every line of the cue ``und`` (music, sounds, interjections: nothing to translate)?"""
-    return all(line_lang == "und" for line_lang in line_languages(cue, lang))
+    return spoken_languages(cue, lang) == ("und",)
 
 
 def _passages(track: Track | Sequence[Cue], max_gap_ms: int, lang: str) -> list[list[_Turn]]:
@@ -618,4 +630,4 @@ def _merge_spans(spans: list[StyleSpan]) -> list[StyleSpan]:
 
 
 __all__ = ["MAX_GAP_MS", "MAX_SENTENCE_CHARS", "CueSpan", "Part", "Sentence", "StyleSpan",
-           "cues_to_sentences", "line_languages", "translation_notes", "without_words"]
+           "cues_to_sentences", "line_languages", "spoken_languages", "translation_notes", "without_words"]

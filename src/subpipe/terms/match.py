@@ -129,6 +129,8 @@ def _lines_in(cue: Cue, lang: str) -> set[int] | None:
     when none is)."""
     from subpipe.segment.sentences import line_languages
 
+    if not cue.line_langs:
+        return None if (cue.lang or lang) == lang else set()
     langs = line_languages(cue, lang)
     if all(line_lang == lang for line_lang in langs):
         return None
@@ -334,11 +336,10 @@ def analyze_languages(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: in
     """`analyze_track` for every language spoken in `track` (`lang` for cues without a `Cue.lang`),
     in order of first appearance, ``und`` (no words) left out: one `Analysis` for a single-language
     track, exactly what `analyze_track` gives."""
-    from subpipe.segment.sentences import line_languages
+    from subpipe.segment.sentences import spoken_languages
 
     cues = track.cues if isinstance(track, Track) else list(track)
-    spoken = dict.fromkeys(line_lang for c in cues if not c.comment and c.plain.strip()
-                           for line_lang in line_languages(c, lang))
+    spoken = dict.fromkeys(code for c in cues if not c.comment for code in spoken_languages(c, lang))
     spoken.pop("und", None)
     return [analyze_track(cues, code, max_gap_ms=max_gap_ms, batch_size=batch_size) for code in spoken or [lang]]
 
