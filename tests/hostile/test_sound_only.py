@@ -52,3 +52,10 @@ def test_a_sound_cue_inside_dialogue_is_kept_and_the_dialogue_translated(corpus)
                                load_profile("netflix", lang="es"), template=scene)
     wind = [c for c in done.track.cues if c.position == 13]
     assert [(c.text, c.start, c.end) for c in wind] == [("(howling wind)", 72000, 74000)]
+
+
+def test_a_track_without_cues_says_it_has_nothing_to_translate():
+    empty = Track([], path="empty.en.srt", lang="en", format="srt")
+    notes = translation_notes(empty, cues_to_sentences(empty, "en"))
+    assert [(n.kind, n.message) for n in notes] == [
+        ("segment-nothing-to-translate", "nothing to translate: the track has no cues")]

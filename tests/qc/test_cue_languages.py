@@ -47,6 +47,8 @@ def test_the_fixes_rewrap_and_extend_a_chinese_cue_by_the_chinese_rules():
     assert kinds(notes) == [(3, "fix-rewrap"), (1, "fix-extend"), (4, "fix-extend")]
     assert "(limit 11 zh characters at 9 cps + 26 en characters at 20 cps" in notes[2].message
     assert check_track(fixed, EN) == []
+    assert not [line for c in fixed.cues if c.lang == "zh" for line in c.plain.split("\n")[1:]
+                if line.startswith(("，", "。", "！", "？"))]
     # English cues are laid out by the English rules as before.
     assert by_position[2].text == "It smells amazing.\nDid you make dumplings?"
 

@@ -550,7 +550,7 @@ def cues_to_sentences(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: in
 
 def translation_notes(track: Track | Sequence[Cue], sentences: Sequence[Sentence]) -> list[Finding]:
     """What the sentences leave untranslated, said rather than silently done: a warning when a track
-    with cues gives no sentence at all (only music, sounds or empty cues), naming how many of each.
+    gives no sentence at all (no cues; only music, sounds or empty cues: how many of each).
 
     >>> track = Track([Cue(0, 2000, "♪ ♪", lang="und"), Cue(3000, 4000, "(door opens)", lang="und")],
     ...               path="score.en.srt", lang="en")
@@ -560,9 +560,11 @@ music, sounds); they are kept as they are, at their times']
     """
     if sentences:
         return []
+    path = getattr(track, "path", None)
     cues = [c for c in track if not c.comment]
     if not cues:
-        return []
+        return [Finding("segment-nothing-to-translate", "nothing to translate: the track has no cues", path=path,
+                        severity="warning")]
     lang = getattr(track, "lang", None) or "und"
     wordless = sum(1 for c in cues if c.plain.strip() and without_words(c, lang))
     empty = sum(1 for c in cues if not c.plain.strip())
@@ -570,7 +572,7 @@ music, sounds); they are kept as they are, at their times']
     if empty:
         counts.append(f"{empty} empty cue{'s' if empty != 1 else ''}")
     return [Finding("segment-nothing-to-translate", f"nothing to translate: {', '.join(counts)}; they are kept "
-                    "as they are, at their times", path=getattr(track, "path", None), severity="warning")]
+                    "as they are, at their times", path=path, severity="warning")]
 
 
 def _make_sentence(sid: int, turns: list[_Turn], text: str, where: list[tuple[int, int] | None],
