@@ -22,6 +22,7 @@ What is checked, on `Cue.plain` (markup removed):
   less than the profile's minimum gap after the latest end so far. Both are reported on the later cue.
 """
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from typing import TypedDict
@@ -178,11 +179,21 @@ def check_track(track: Track, profile: "Profile | LanguageProfiles") -> list[Fin
     """
     profiles = language_profiles(profile)
     track = shown_cues(track)
-    indexed = [(i, f) for i, cue in enumerate(track.cues)
-               for f in check_cue(cue, profiles.for_cue(cue), track.path, profiles.for_lines(cue))]
+    indexed = [(i, f) for i, cue in enumerate(track.cues) for f in _check_in_language(cue, profiles, track.path)]
     indexed.extend(check_timing(track, profiles.profile))
     indexed.sort(key=lambda pair: pair[0])  # stable: a cue's own findings keep their order
     return [f for _, f in indexed]
+
+
+def _check_in_language(cue: Cue, profiles: LanguageProfiles, path: str | None) -> list[Finding]:
+    """`check_cue` by the cue's language; a finding made by another language's rules than the track's
+    says whose (``... (zh rules)``), so that "limit 16" in an English track explains itself."""
+    own = profiles.for_cue(cue)
+    lines = profiles.for_lines(cue)
+    found = check_cue(cue, own, path, lines)
+    if own is profiles.profile or not own.lang or lines:  # a cue whose lines differ names each line's
+        return found
+    return [dataclasses.replace(f, message=f"{f.message} ({own.lang} rules)") for f in found]
 
 
 class QCSummary(TypedDict):
