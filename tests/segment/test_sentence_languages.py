@@ -118,3 +118,16 @@ def test_a_track_with_nothing_to_translate_says_so():
     assert [(f.kind, f.severity) for f in notes] == [("segment-nothing-to-translate", "warning")]
     assert "2 cues without words" in notes[0].message
     assert translation_notes(source, cues_to_sentences(source, "en")) == []
+
+
+def test_a_line_without_words_inside_a_spoken_cue_is_kept_as_it_is():
+    from subpipe.cues import Cue, Track
+
+    source = Track([Cue(1000, 3500, "- (laughs)\n- Hi, Grandma.", position=0, lang="en", line_langs=("und", "en"))],
+                   lang="en")
+    sentences = cues_to_sentences(source, "en")
+    assert [(s.lang, s.text) for s in sentences] == [("und", "(laughs)"), ("en", "Hi, Grandma.")]
+    # Whatever a caller sends for the und line, it is not used.
+    done = resegment_sentences(sentences, ["(se ríe)", "Hola, abuela."], "es", load_profile("netflix", lang="es"),
+                               template=source)
+    assert done.track.cues[0].plain == "- (laughs)\n- Hola, abuela."
