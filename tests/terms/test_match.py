@@ -235,3 +235,25 @@ def test_flagging_a_bilingual_track_reads_each_language():
     assert [(h.entry.term, h.positions) for h in report.hits] == [("dumpling", (2,)), ("饺子", (3,)), ("新年", (7,))]
     # Candidates come from the English cues only (the music cue is not a name).
     assert [(c.text, c.positions) for c in report.candidates] == [("Grandma", (0,)), ("Grandma", (8,))]
+
+
+def test_a_language_spacy_cannot_read_here_leaves_the_others_flagged():
+    """Japanese needs SudachiPy, which this project does not install: a film in English and Japanese still
+    gets its English terms, and the report says the Japanese cues were not read."""
+    from dinner_scene import dinner
+
+    from subpipe.errors import SubpipeError
+    from subpipe.terms.flag import flag_track
+    from subpipe.terms.glossary import Glossary
+
+    track = dinner()
+    for cue in track.cues:
+        if cue.lang == "zh":  # the same cues, as a Japanese-speaking grandmother's (the text does not matter)
+            cue.lang = "ja"
+    track.cues[4].line_langs = ("ja", "en")
+    report = flag_track(track, Glossary(BILINGUAL))
+    assert [(h.entry.term, h.positions) for h in report.hits] == [("dumpling", (2,))]
+    assert list(report.summary()["languages_not_read"]) == ["ja"]
+    assert "SudachiPy" in report.unread["ja"]
+    with pytest.raises(SubpipeError, match="SudachiPy"):
+        match_track(track, BILINGUAL)  # the one-call form says it rather than leave cues out

@@ -501,8 +501,9 @@ def discover_in(analyses: Sequence[Analysis], *, hits: Sequence[TermHit] = (), g
                 ner: bool = True) -> list[Candidate]:
     """`discover` in each language's analysis (its own lists, holidays and NER), in cue order; `ner`
     False turns NER off for all."""
-    if len(analyses) == 1:
-        return discover(analyses[0], hits=hits, glossary=glossary, ner=ner and pipeline_info(analyses[0].lang).has_ner)
+    if len(analyses) <= 1:
+        return discover(analyses[0], hits=hits, glossary=glossary,
+                        ner=ner and pipeline_info(analyses[0].lang).has_ner) if analyses else []
     found = [c for a in analyses
              for c in discover(a, hits=hits, glossary=glossary, ner=ner and pipeline_info(a.lang).has_ner)]
     found.sort(key=lambda c: (c.positions, c.spans[0].start if c.spans else 0))

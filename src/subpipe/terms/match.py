@@ -332,23 +332,36 @@ def find_terms(analysis: Analysis, entries: Sequence[GlossaryEntry] | Glossary, 
 
 
 def analyze_languages(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: int = MAX_GAP_MS,
-                      batch_size: int = 256) -> list[Analysis]:
+                      batch_size: int = 256, unread: dict[str, str] | None = None) -> list[Analysis]:
     """`analyze_track` for every language spoken in `track` (`lang` for cues without a `Cue.lang`),
     in order of first appearance, ``und`` (no words) left out: one `Analysis` for a single-language
-    track, exactly what `analyze_track` gives."""
+    track, exactly what `analyze_track` gives.
+
+    A language other than `lang` that spaCy cannot read here (Japanese without SudachiPy...) raises,
+    unless `unread` is given: then its cues are left out and ``unread[code]`` says why, so that one
+    language without a pipeline does not stop the terms of the others."""
+    from subpipe.errors import SubpipeError
     from subpipe.segment.sentences import spoken_languages
 
     cues = track.cues if isinstance(track, Track) else list(track)
     spoken = dict.fromkeys(code for c in cues if not c.comment for code in spoken_languages(c, lang))
     spoken.pop("und", None)
-    return [analyze_track(cues, code, max_gap_ms=max_gap_ms, batch_size=batch_size) for code in spoken or [lang]]
+    analyses = []
+    for code in spoken or [lang]:
+        try:
+            analyses.append(analyze_track(cues, code, max_gap_ms=max_gap_ms, batch_size=batch_size))
+        except SubpipeError as exc:
+            if unread is None or code == lang:
+                raise
+            unread[code] = exc.message
+    return analyses
 
 
 def find_terms_in(analyses: Sequence[Analysis], entries: Sequence[GlossaryEntry] | Glossary, *,
                   keep_nested: bool = False) -> list[TermHit]:
     """`find_terms` in each language's analysis, each with the entries of its language, in cue order."""
-    if len(analyses) == 1:
-        return find_terms(analyses[0], entries, keep_nested=keep_nested)
+    if len(analyses) <= 1:
+        return find_terms(analyses[0], entries, keep_nested=keep_nested) if analyses else []
     hits = [h for a in analyses for h in find_terms(a, entries, keep_nested=keep_nested)]
     hits.sort(key=lambda h: (h.positions, h.spans[0].start if h.spans else 0))
     return hits
