@@ -117,3 +117,29 @@ def test_real_film_candidates_and_grouping():
     assert "broke my heart" in groups and "move your asses" in groups
     names = {c.text for c in found}
     assert not names & {"Thom", "Celia", "Barley"}  # the glossary has them
+
+
+# --- a language per cue ----------------------------------------------------------------------------------
+
+def test_discovery_reads_each_cue_with_its_own_languages_pipeline():
+    english = read_track(CORPUS / "films" / "sintel" / "sintel-en.vtt", lang="en")
+    russian = read_track(CORPUS / "films" / "sintel" / "sintel-ru.vtt", lang="ru")
+    mixed = english.copy(cues=[russian.cues[i].copy(lang="ru") if 19 <= i <= 22 else c
+                               for i, c in enumerate(english.cues)])
+    found = discover_terms(mixed, "en")
+    # The English NER never sees the Russian scene; read as English it took "получилось" for a place.
+    assert not [c for c in found if set(c.positions) & {19, 20, 21, 22}]
+    as_english = discover_terms(mixed.copy(cues=[c.copy(lang=None) for c in mixed.cues]), "en")
+    assert ("ner:GPE", "получилось") in [(c.detector, c.text) for c in as_english]
+    english_only = [(c.detector, c.text, c.positions) for c in as_english if not set(c.positions) & {19, 20, 21, 22}]
+    assert [(c.detector, c.text, c.positions) for c in found] == english_only
+
+
+def test_cues_without_words_are_not_read_for_names():
+    from dinner_scene import dinner
+
+    found = [(c.detector, c.text, c.positions) for c in discover_terms(dinner(), "en")]
+    assert found == [("ner:PERSON", "Grandma", (0,)), ("ner:PERSON", "Grandma", (8,))]
+    # Read as English, the music cue "♪ ♪" passed for a person's name.
+    assert ("ner:PERSON", "♪ ♪", (10,)) in [(c.detector, c.text, c.positions)
+                                           for c in discover_terms(dinner(with_langs=False), "en")]

@@ -173,3 +173,87 @@ def test_a_real_inflected_and_split_term(films_glossary):
     passage = next(p for p in build_passages(track.cues) if 2 in [c.position for c in p.cues])
     assert [c.position for c in passage.cues][:2] == [1, 2]
     assert passage.text.startswith("At the right we can see the the head-snarlers")
+
+
+# --- a language per cue ----------------------------------------------------------------------------------
+
+BILINGUAL = [
+    make_entry("dumpling", "en", category="other", translations={"zh": ["饺子"]}),
+    make_entry("饺子", "zh", category="other", translations={"en": ["dumplings"]}),
+    make_entry("新年", "zh", category="holiday", translations={"en": ["New Year"]}),
+    make_entry("дракон", "ru", category="other", translations={"en": ["dragon"]}),
+]
+
+
+def test_each_cue_is_matched_in_its_own_language():
+    from dinner_scene import dinner
+
+    hits = [(h.entry.term, h.text, h.positions, h.match) for h in match_track(dinner(), BILINGUAL)]
+    assert hits == [("dumpling", "dumplings", (2,), "lemma"), ("饺子", "饺子", (3,), "exact"),
+                    ("新年", "新年", (7,), "exact")]
+    # Read as one English track, the Chinese terms are never looked for.
+    assert [h.entry.term for h in match_track(dinner(with_langs=False), BILINGUAL)] == ["dumpling"]
+
+
+def test_a_russian_scene_is_matched_on_russian_lemmas():
+    english = read_track(CORPUS / "films" / "sintel" / "sintel-en.vtt", lang="en")
+    russian = read_track(CORPUS / "films" / "sintel" / "sintel-ru.vtt", lang="ru")
+    mixed = english.copy(cues=[russian.cues[i].copy(lang="ru") if 19 <= i <= 22 else c
+                               for i, c in enumerate(english.cues)])
+    found = [(h.entry.term, h.text, h.positions, h.match) for h in match_track(mixed, BILINGUAL)]
+    assert found == [("дракон", "драконов", (21,), "lemma")]  # "до земли драконов": genitive plural
+
+
+def test_passages_stop_at_a_change_of_language():
+    english = read_track(CORPUS / "films" / "tears-of-steel" / "TOS-en.vtt", lang="en")
+    german = read_track(CORPUS / "films" / "tears-of-steel" / "TOS-de.vtt", lang="de")
+    assert "that I'm being chased by these giant robotic claws of death" in \
+        [p.text for p in build_passages(english.cues[6:8], lang="en")][0]
+    mixed = [english.cues[6].copy(lang="en"), german.cues[7].copy(lang="de")]
+    assert [p.text for p in build_passages(mixed, lang="en")] == \
+        ["I'm freaked out! I have nightmares that I'm being chased..."]
+    assert [p.text for p in build_passages(mixed, lang="de")] == ["...von diesen riesigen Roboter Todesklauen..."]
+    # Without a language, passages are built as they always were.
+    assert len(build_passages(mixed)) == 1
+
+
+def test_the_lines_of_a_two_language_cue_are_read_each_in_its_language():
+    cue = Cue(0, 3000, "- 饺子好了！\n- Dumplings! Finally.", position=0, lang="zh", line_langs=("zh", "en"))
+    assert [p.text for p in build_passages([cue], lang="zh")] == ["- 饺子好了！"]
+    assert [p.text for p in build_passages([cue], lang="en")] == ["- Dumplings! Finally."]
+    hits = match_track(Track([cue], lang="en"), BILINGUAL)
+    assert [(h.entry.term, h.spans[0].start, h.spans[0].end) for h in hits] == [("饺子", 2, 4), ("dumpling", 10, 19)]
+
+
+def test_flagging_a_bilingual_track_reads_each_language():
+    from dinner_scene import dinner
+
+    from subpipe.terms.flag import flag_track
+    from subpipe.terms.glossary import Glossary
+
+    report = flag_track(dinner(), Glossary(BILINGUAL))
+    assert [(h.entry.term, h.positions) for h in report.hits] == [("dumpling", (2,)), ("饺子", (3,)), ("新年", (7,))]
+    # Candidates come from the English cues only (the music cue is not a name).
+    assert [(c.text, c.positions) for c in report.candidates] == [("Grandma", (0,)), ("Grandma", (8,))]
+
+
+def test_a_language_spacy_cannot_read_here_leaves_the_others_flagged():
+    """Japanese needs SudachiPy, which this project does not install: a film in English and Japanese still
+    gets its English terms, and the report says the Japanese cues were not read."""
+    from dinner_scene import dinner
+
+    from subpipe.errors import SubpipeError
+    from subpipe.terms.flag import flag_track
+    from subpipe.terms.glossary import Glossary
+
+    track = dinner()
+    for cue in track.cues:
+        if cue.lang == "zh":  # the same cues, as a Japanese-speaking grandmother's (the text does not matter)
+            cue.lang = "ja"
+    track.cues[4].line_langs = ("ja", "en")
+    report = flag_track(track, Glossary(BILINGUAL))
+    assert [(h.entry.term, h.positions) for h in report.hits] == [("dumpling", (2,))]
+    assert list(report.summary()["languages_not_read"]) == ["ja"]
+    assert "SudachiPy" in report.unread["ja"]
+    with pytest.raises(SubpipeError, match="SudachiPy"):
+        match_track(track, BILINGUAL)  # the one-call form says it rather than leave cues out

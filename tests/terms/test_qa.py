@@ -129,3 +129,32 @@ def test_real_tracks_tears_of_steel_in_spanish_and_german():
     german = read_track(films / "TOS-de.vtt", lang="de")
     qa_de = check_terms(hits, german, _same_time_links(source, german))
     assert qa_de.summary()["passed"] == qa_de.summary()["hits"] == len(hits) == 20
+
+
+# --- a language per cue ----------------------------------------------------------------------------------
+
+def test_term_qa_of_a_bilingual_film_localized_into_one_of_its_languages():
+    """The dinner scene (Mandarin and English) into English: the Chinese cues translated, the English ones
+    kept. A term in a kept English cue must stand as it is; a Chinese term must find its approved English."""
+    from dinner_scene import dinner
+
+    from subpipe.qc import load_profile
+    from subpipe.segment import cues_to_sentences, resegment_sentences
+
+    source = dinner()
+    glossary = [make_entry("dumpling", "en", category="other", translations={"zh": ["饺子"]}),
+                make_entry("饺子", "zh", category="other", translations={"en": ["dumpling"]}),
+                make_entry("新年", "zh", category="holiday", translations={"en": ["Lunar New Year"]})]
+    english_for = {"当然了，你最喜欢的韭菜猪肉馅的饺子。": "Of course, your favourite pork and chive dumplings.",
+                   "妈，新年快乐！": "Mom, happy New Year!"}
+    sentences = cues_to_sentences(source, "en")
+    target = resegment_sentences(sentences, [english_for.get(s.text, s.text) for s in sentences], "en",
+                                 load_profile("netflix", lang="en"), template=source, keep_langs={"en"}).track
+    links = [{"source": [c.position], "target": [c.position]} for c in target.cues]
+    qa = check_terms(match_track(source, glossary), target, {"links": links}, target_lang="en")
+    assert [(r.hit.term, r.hit.positions, r.status) for r in qa.results] == [
+        ("dumpling", (2,), "ok"),  # kept as it is: "Did you make dumplings?"
+        ("饺子", (3,), "ok"),       # "...pork and chive dumplings."
+        ("新年", (7,), "missing"),  # "happy New Year!": not the approved "Lunar New Year"
+    ]
+    assert "kept as is" in qa.results[0].message

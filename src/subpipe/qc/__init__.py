@@ -1,5 +1,8 @@
 """QC against delivery rules: profiles (limits as TOML data), rules (checks) and opt-in fixes.
 
+Each cue is held to its own language's rules (`Cue.lang`; `LanguageProfiles` loads each language's
+profile once per track): a Chinese cue inside an English track gets 16 characters a line and 9 cps.
+
 >>> from subpipe.cues import Cue, Track
 >>> profile = load_profile("netflix", lang="en", fps=24)
 >>> track = Track([Cue(41000, 42000, "...by these giant robotic claws of death...", position=7, line=33),
@@ -15,6 +18,7 @@ from subpipe.qc.fixes import FIXES, fix_track, rewrap_text, split_cue
 from subpipe.qc.profiles import (
     AUDIENCES,
     WIDTH_RULES,
+    LanguageProfiles,
     Profile,
     line_width,
     list_profiles,
@@ -25,7 +29,7 @@ from subpipe.qc.profiles import (
 from subpipe.qc.rules import KINDS, QCSummary, check_cue, check_track, summarize
 
 __all__ = [
-    "AUDIENCES", "FIXES", "KINDS", "WIDTH_RULES", "Profile", "QCSummary", "check_cue", "check_track",
-    "fix_track", "line_width", "list_profiles", "load_profile", "profile_for_track", "reading_chars",
-    "rewrap_text", "split_cue", "summarize",
+    "AUDIENCES", "FIXES", "KINDS", "WIDTH_RULES", "LanguageProfiles", "Profile", "QCSummary", "check_cue",
+    "check_track", "fix_track", "line_width", "list_profiles", "load_profile", "profile_for_track",
+    "reading_chars", "rewrap_text", "split_cue", "summarize",
 ]

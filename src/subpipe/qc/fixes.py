@@ -45,8 +45,8 @@ from functools import cache
 from subpipe.cues import ASS_BLOCK_RE, TAG_RE, VOICE_RE, Cue, Track, format_timecode, strip_markup
 from subpipe.errors import Finding, SubpipeError
 from subpipe.limits import excerpt
-from subpipe.qc.profiles import Profile, _num, is_breaking_space
-from subpipe.qc.rules import is_empty, line_problems, text_lines, timed_order
+from subpipe.qc.profiles import LanguageProfiles, Profile, _num, is_breaking_space, language_profiles
+from subpipe.qc.rules import is_empty, line_problems, mixed_reading_ms, text_lines, timed_order
 from subpipe.typography import CLAUSE_END, CLOSERS, DASHES, NO_BREAK_AFTER, NO_BREAK_BEFORE, SENTENCE_END
 
 FIXES = ("rewrap", "split", "extend", "gap")
@@ -430,35 +430,82 @@ def _line_summary(cue: Cue, profile: Profile) -> str:
     return f"{len(lines)} line{'s' if len(lines) != 1 else ''}, longest {_num(longest)}"
 
 
-def _fits(cue: Cue, profile: Profile) -> bool:
-    return not line_problems(cue, profile)
+def _fits(cue: Cue, profiles: LanguageProfiles) -> bool:
+    return not line_problems(cue, profiles.for_cue(cue), None, profiles.for_lines(cue))
 
 
-def _fix_text(cue: Cue, profile: Profile, split: bool, path: str | None) -> tuple[list[Cue], list[Finding]]:
-    """Rewrap (and, with `split`, split) one cue. Returns the cues replacing it and the findings."""
+def _layout_profile(cue: Cue, profiles: LanguageProfiles) -> Profile:
+    """The profile a cue is re-broken and split by: its language's; for a cue whose lines are in
+    different languages, the one with the shortest lines (what fits it fits the others' lines)."""
+    lines = profiles.for_lines(cue)
+    if not lines:
+        return profiles.for_cue(cue)
+    return min(lines, key=lambda p: (p.max_chars_per_line * (2 if p.width_rule == "fullwidth" else 1)))
+
+
+def relabel(source: Cue, pieces: list[Cue]) -> list[Cue]:
+    """The pieces a fix made of `source` (rewrapped, split), with the languages of their lines when
+    `source`'s lines were in different languages (`Cue.line_langs`): each line takes the language
+    of the source line its first character came from; a piece of one language gets `Cue.lang`.
+
+    >>> a, b = relabel(Cue(0, 1, "- 你好。\\n- Hi.", lang="zh", line_langs=("zh", "en")),
+    ...                [Cue(0, 1, "你好。"), Cue(0, 1, "Hi.")])
+    >>> (a.lang, a.line_langs), (b.lang, b.line_langs)
+    (('zh', None), ('en', None))
+    """
+    lines = source.plain.split("\n")
+    if not source.line_langs or len(source.line_langs) != len(lines):
+        return pieces
+    chars = [(ch, lang) for line, lang in zip(lines, source.line_langs) for ch in line if not ch.isspace()]
+    at = 0
+    out = []
+    for piece in pieces:
+        langs = []
+        for line in piece.plain.split("\n"):
+            first = None
+            for ch in line:
+                if ch.isspace():
+                    continue
+                while at < len(chars) and chars[at][0] != ch:  # a fix dropped it (a lone dialogue dash)
+                    at += 1
+                if first is None and at < len(chars):
+                    first = chars[at][1]
+                at += 1
+            langs.append(first or (langs[-1] if langs else source.line_langs[0]))
+        distinct = set(langs)
+        out.append(piece.copy(lang=langs[0], line_langs=None) if len(distinct) == 1 else
+                   piece.copy(line_langs=tuple(langs)))
+    return out
+
+
+def _fix_text(cue: Cue, profiles: LanguageProfiles, split: bool,
+              path: str | None) -> tuple[list[Cue], list[Finding]]:
+    """Rewrap (and, with `split`, split) one cue by its language's rules. Returns the cues replacing it
+    and the findings."""
     def note(kind: str, message: str, c: Cue, fixed: bool = True) -> Finding:
         return Finding(kind, message, path=path, line=c.line, position=c.position,
                        severity="info" if fixed else "warning", fixed=fixed, start_ms=c.start, end_ms=c.end)
 
-    too_long = split and cue.duration > profile.max_duration_ms
-    if _fits(cue, profile) and not too_long:
+    profile = _layout_profile(cue, profiles)
+    too_long = split and cue.duration > profiles.for_cue(cue).max_duration_ms
+    if _fits(cue, profiles) and not too_long:
         return [cue], []
     limit = f"limit {_num(profile.max_chars_per_line)} {profile.width_unit} x {profile.max_lines} lines"
-    if not _fits(cue, profile):
+    if not _fits(cue, profiles):
         wrapped = rewrap_text(cue.text, profile)
         if wrapped is not None and not too_long:
-            new = cue.copy(text=wrapped)
+            new = relabel(cue, [cue.copy(text=wrapped)])[0]
             return [new], [note("fix-rewrap", f"re-broke {_line_summary(cue, profile)} into "
                                 f"{_line_summary(new, profile)}; {limit}", new)]
         if not split:
             return [cue], [note("fix-rewrap-unresolved", f"{_line_summary(cue, profile)} cannot be re-broken "
                                 f"within the {limit} (the split fix can split it)", cue, fixed=False)]
     reasons = []
-    if not _fits(cue, profile):
+    if not _fits(cue, profiles):
         reasons.append(f"{_line_summary(cue, profile)}, {limit}")
     if too_long:
-        reasons.append(f"duration {cue.duration} ms, maximum {profile.max_duration_ms} ms")
-    pieces, stuck = _split_until_fit(cue, profile)
+        reasons.append(f"duration {cue.duration} ms, maximum {profiles.for_cue(cue).max_duration_ms} ms")
+    pieces, stuck = _split_until_fit(cue, profiles)
     if len(pieces) == 1:
         return [cue], [note("fix-split-unresolved", f"{'; '.join(reasons)}: cannot split a single word",
                             cue, fixed=False)]
@@ -490,22 +537,24 @@ def _letters(n: int) -> str:
     return s
 
 
-def _split_until_fit(cue: Cue, profile: Profile) -> tuple[list[Cue], list[Cue]]:
+def _split_until_fit(cue: Cue, profiles: LanguageProfiles) -> tuple[list[Cue], list[Cue]]:
     """Split recursively until every piece fits (rewrapping pieces whose lines do not fit but can).
     Returns (pieces in order, pieces that could not be made to fit)."""
-    if _fits(cue, profile) and cue.duration <= profile.max_duration_ms:
+    profile = _layout_profile(cue, profiles)
+    max_duration = profiles.for_cue(cue).max_duration_ms
+    if _fits(cue, profiles) and cue.duration <= max_duration:
         return [cue], []
-    if cue.duration <= profile.max_duration_ms:
+    if cue.duration <= max_duration:
         wrapped = rewrap_text(cue.text, profile)
         if wrapped is not None:
-            return [cue.copy(text=wrapped)], []
+            return relabel(cue, [cue.copy(text=wrapped)]), []
     halves = split_cue(cue, profile)
     if halves is None:
         return [cue], [cue]
     pieces: list[Cue] = []
     stuck: list[Cue] = []
-    for half in halves:
-        p, s = _split_until_fit(half, profile)
+    for half in relabel(cue, list(halves)):
+        p, s = _split_until_fit(half, profiles)
         pieces.extend(p)
         stuck.extend(s)
     return pieces, stuck
@@ -514,8 +563,13 @@ def _split_until_fit(cue: Cue, profile: Profile) -> tuple[list[Cue], list[Cue]]:
 # ---------------------------------------------------------------------------------- timing fixes
 
 
-def _needed_ms(cue: Cue, profile: Profile) -> int:
-    """The shortest display time that breaks neither the minimum duration nor the reading speed."""
+def _needed_ms(cue: Cue, profiles: LanguageProfiles) -> int:
+    """The shortest display time that breaks neither the minimum duration nor the reading speed of
+    the cue's language (of each line's language, when they differ)."""
+    profile = profiles.for_cue(cue)
+    lines = profiles.for_lines(cue)
+    if lines is not None and len(lines) == len(text_lines(cue)):
+        return max(profile.min_duration_ms, mixed_reading_ms(cue, lines)[0])
     return max(profile.min_duration_ms, profile.reading_ms(cue.plain))
 
 
@@ -523,46 +577,54 @@ def _cps(cue: Cue, profile: Profile, duration: int) -> str:
     return f"{profile.reading_chars(cue.plain) * 1000 / duration:.1f}" if duration > 0 else "inf"
 
 
-def _extend(cues: list[Cue], profile: Profile, path: str | None) -> list[Finding]:
+def _extend(cues: list[Cue], profiles: LanguageProfiles, path: str | None) -> list[Finding]:
     found = []
     order = timed_order(cues)
+    min_gap_ms = profiles.profile.min_gap_ms
     for n, i in enumerate(order):
         cue = cues[i]
-        need = _needed_ms(cue, profile)
+        need = _needed_ms(cue, profiles)
         if cue.duration >= need:
             continue
+        profile = profiles.for_cue(cue)
         limit, why = cue.start + profile.max_duration_ms, f"the {profile.max_duration_ms} ms maximum duration"
         if n + 1 < len(order):
             nxt = cues[order[n + 1]]
-            if nxt.start - profile.min_gap_ms < limit:
-                limit = nxt.start - profile.min_gap_ms
-                why = f"cue {nxt.position} at {_tc(nxt.start)} minus the {profile.min_gap_ms} ms minimum gap"
+            if nxt.start - min_gap_ms < limit:
+                limit = nxt.start - min_gap_ms
+                why = f"cue {nxt.position} at {_tc(nxt.start)} minus the {min_gap_ms} ms minimum gap"
         new_end = min(cue.start + need, limit)
         where = {"path": path, "line": cue.line, "position": cue.position}
+        lines = profiles.for_lines(cue)
+        # A cue whose lines are in different languages is read at each line's speed.
+        speed = mixed_reading_ms(cue, lines)[1] if lines and len(lines) == len(text_lines(cue)) else \
+            f"{_num(profile.max_cps)} cps"
         if new_end > cue.end:
             new = cue.copy(end=new_end)
+            rates = "" if lines else \
+                f", {_cps(cue, profile, cue.duration)} -> {_cps(cue, profile, new.duration)} cps"
             found.append(Finding(
                 "fix-extend", f"end {_tc(cue.end)} -> {_tc(new_end)} (+{new_end - cue.end} ms): duration "
-                f"{cue.duration} -> {new.duration} ms, {_cps(cue, profile, cue.duration)} -> "
-                f"{_cps(cue, profile, new.duration)} cps (limit {_num(profile.max_cps)} cps, minimum "
+                f"{cue.duration} -> {new.duration} ms{rates} (limit {speed}, minimum "
                 f"{profile.min_duration_ms} ms)", severity="info", fixed=True, start_ms=new.start,
                 end_ms=new.end, **where))
             cues[i] = cue = new
         if new_end < cue.start + need:
             found.append(Finding(
-                "fix-extend-unresolved", f"needs {need} ms at {_num(profile.max_cps)} cps (minimum "
+                "fix-extend-unresolved", f"needs {need} ms at {speed} (minimum "
                 f"{profile.min_duration_ms} ms) but {why} allows {max(limit - cue.start, cue.duration)} ms",
                 severity="warning", start_ms=cue.start, end_ms=cue.end, **where))
     return found
 
 
-def _widen_gap(cues: list[Cue], ia: int, ib: int, profile: Profile, path: str | None) -> list[Finding]:
+def _widen_gap(cues: list[Cue], ia: int, ib: int, profiles: LanguageProfiles,
+               path: str | None) -> list[Finding]:
     """Move cue `ia`'s end and/or cue `ib`'s start so that the minimum gap separates them."""
     a, b = cues[ia], cues[ib]
-    gap, min_gap = b.start - a.end, profile.min_gap_ms
+    gap, min_gap = b.start - a.end, profiles.profile.min_gap_ms
     need = min_gap - gap
-    slack_a = max(0, a.duration - _needed_ms(a, profile))
-    slack_b = max(0, b.duration - _needed_ms(b, profile))
+    slack_a = max(0, a.duration - _needed_ms(a, profiles))
+    slack_b = max(0, b.duration - _needed_ms(b, profiles))
     if slack_a + slack_b < need:
         return [Finding("fix-gap-unresolved",
                         f"gap of {gap} ms after cue {a.position} cannot reach {min_gap} ms: cue {a.position} "
@@ -587,13 +649,13 @@ def _widen_gap(cues: list[Cue], ia: int, ib: int, profile: Profile, path: str | 
     return found
 
 
-def _gap(cues: list[Cue], profile: Profile, path: str | None) -> list[Finding]:
+def _gap(cues: list[Cue], profiles: LanguageProfiles, path: str | None) -> list[Finding]:
     found = []
     latest: int | None = None  # the cue that ends last so far
     for i in timed_order(cues):
         # Only real gaps: a negative one is an overlap, left to a person.
-        if latest is not None and 0 <= cues[i].start - cues[latest].end < profile.min_gap_ms:
-            found.extend(_widen_gap(cues, latest, i, profile, path))
+        if latest is not None and 0 <= cues[i].start - cues[latest].end < profiles.profile.min_gap_ms:
+            found.extend(_widen_gap(cues, latest, i, profiles, path))
         if latest is None or cues[i].end > cues[latest].end:
             latest = i
     return found
@@ -602,10 +664,15 @@ def _gap(cues: list[Cue], profile: Profile, path: str | None) -> list[Finding]:
 # ------------------------------------------------------------------------------------------ entry
 
 
-def fix_track(track: Track, profile: Profile,
+def fix_track(track: Track, profile: "Profile | LanguageProfiles",
               fixes: tuple[str, ...] | list[str] = ("extend", "gap", "split")) -> tuple[Track, list[Finding]]:
     """Apply the chosen fixes to a copy of `track`; return the copy and what was done (see the module
-    docstring). `track` and its cues are left untouched."""
+    docstring). `track` and its cues are left untouched.
+
+    Each cue is fixed by its own language's rules (`subpipe.qc.profiles.LanguageProfiles`): a Chinese
+    cue in an English track is re-broken at 16 characters, between characters and never before
+    closing punctuation, and extended for 9 cps; the minimum gap is `profile`'s."""
+    profiles = language_profiles(profile)
     unknown = [f for f in fixes if f not in FIXES]
     if unknown:
         raise SubpipeError(f"unknown fix {', '.join(map(repr, unknown))}; fixes are {', '.join(FIXES)}",
@@ -618,15 +685,15 @@ def fix_track(track: Track, profile: Profile,
             if is_empty(cue) or cue.end < cue.start:
                 cues.append(cue)
                 continue
-            replaced, notes = _fix_text(cue, profile, "split" in fixes, track.path)
+            replaced, notes = _fix_text(cue, profiles, "split" in fixes, track.path)
             cues.extend(replaced)
             found.extend(notes)
         new.cues = cues
     if "extend" in fixes:
-        found.extend(_extend(new.cues, profile, track.path))
+        found.extend(_extend(new.cues, profiles, track.path))
     if "gap" in fixes:
-        found.extend(_gap(new.cues, profile, track.path))
+        found.extend(_gap(new.cues, profiles, track.path))
     return new, found
 
 
-__all__ = ["FIXES", "fix_track", "rewrap_text", "split_cue"]
+__all__ = ["FIXES", "fix_track", "relabel", "rewrap_text", "split_cue"]

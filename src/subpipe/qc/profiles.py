@@ -437,3 +437,86 @@ def profile_for_track(track, name_or_path="netflix", *, audience: str = "adult",
                       fps: float | None = None) -> Profile:
     """The profile for a track's own language and frame rate (`fps` wins over ``track.fps``)."""
     return load_profile(name_or_path, lang=track.lang, audience=audience, fps=fps or track.fps)
+
+
+# ------------------------------------------------------------------------------ a language per cue
+
+# What a language section may change; two profiles equal on these check a cue the same way.
+_LIMITS = ("max_chars_per_line", "max_lines", "max_cps", "min_duration_ms", "max_duration_ms", "width_rule",
+           "cps_counts_spaces")
+
+
+def _limits(profile: Profile) -> tuple:
+    return tuple(getattr(profile, key) for key in _LIMITS)
+
+
+class LanguageProfiles:
+    """The profile of every language a track speaks, each loaded once (build one per track).
+
+    `profile` is the track's. A cue in another language (`Cue.lang`) is checked against that
+    language's ``[lang.<tag>]`` section of the same file, with the same audience and frame rate: a
+    Chinese cue inside an English track gets 16 characters a line and 9 cps. A language whose limits
+    come out the same as those of `profile`'s own language gets `profile` itself, so a profile
+    changed with ``dataclasses.replace`` keeps its changes there; a hand-built profile (no file) is
+    used for every language. Cues without a language of their own, and ``und`` cues (music, sounds:
+    no words to read in any language), get `profile`.
+
+    >>> from subpipe.cues import Cue
+    >>> profiles = LanguageProfiles(load_profile("netflix", lang="en"))
+    >>> [profiles.for_cue(c).max_chars_per_line for c in (Cue(0, 1, "Hi"), Cue(0, 1, "你好", lang="zh"))]
+    [42, 16]
+    >>> [p.lang for p in profiles.for_lines(Cue(0, 1, "- 你好。\\n- Hi, Grandma.", line_langs=("zh", "en")))]
+    ['zh', 'en']
+    """
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self._loaded: dict[str, Profile] = {}
+        self._own_limits: tuple | None = None
+
+    def __call__(self, lang: str | None) -> Profile:
+        """The profile for cues spoken in `lang` (None or ``und``: the track's)."""
+        if not lang or lang == "und" or lang == self.profile.lang or self.profile.source is None:
+            return self.profile
+        key = lang.strip().lower()
+        if key not in self._loaded:
+            self._loaded[key] = self._load(lang)
+        return self._loaded[key]
+
+    def _load(self, lang: str) -> Profile:
+        base = self.profile
+        other = load_profile(base.source, lang=lang, audience=base.audience, fps=base.fps)
+        if self._own_limits is None:
+            self._own_limits = _limits(load_profile(base.source, lang=base.lang, audience=base.audience,
+                                                    fps=base.fps))
+        return base if _limits(other) == self._own_limits else other
+
+    @property
+    def mixed(self) -> bool:
+        """Has any cue so far needed a profile other than the track's?"""
+        return any(p is not self.profile for p in self._loaded.values())
+
+    def for_cue(self, cue) -> Profile:
+        """The profile of the cue's language (for a cue whose lines differ: of its `Cue.lang`)."""
+        return self(cue.lang)
+
+    def for_lines(self, cue) -> list[Profile] | None:
+        """One profile per line of `text_lines(cue)` when the cue's lines are in different languages
+        (`Cue.line_langs`, one per line of ``cue.plain``), else None."""
+        langs = cue.line_langs
+        if not langs:
+            return None
+        lines = cue.plain.split("\n")
+        if len(langs) != len(lines):
+            return None  # the text changed since the languages were called: the cue's language rules
+        pairs = list(zip(lines, langs))
+        while pairs and not pairs[0][0]:  # text_lines drops blank first and last lines
+            pairs.pop(0)
+        while pairs and not pairs[-1][0]:
+            pairs.pop()
+        return [self(lang) for _, lang in pairs] or None
+
+
+def language_profiles(profile: "Profile | LanguageProfiles") -> LanguageProfiles:
+    """`profile` as a `LanguageProfiles` (the same object when it already is one)."""
+    return profile if isinstance(profile, LanguageProfiles) else LanguageProfiles(profile)

@@ -22,12 +22,15 @@ What is checked, on `Cue.plain` (markup removed):
   less than the profile's minimum gap after the latest end so far. Both are reported on the later cue.
 """
 
+import dataclasses
+import math
+from collections.abc import Sequence
 from typing import TypedDict
 
 from subpipe.cues import Cue, Track, format_timecode
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
-from subpipe.qc.profiles import Profile, _num
+from subpipe.qc.profiles import LanguageProfiles, Profile, _num, language_profiles
 
 KINDS = (
     "end-before-start", "empty-cue", "duration-too-short", "duration-too-long", "reading-speed",
@@ -55,23 +58,53 @@ def is_empty(cue: Cue) -> bool:
     return not cue.plain.strip()
 
 
-def line_problems(cue: Cue, profile: Profile, path: str | None = None) -> list[Finding]:
-    """``too-many-lines`` and ``line-too-long`` findings for one cue."""
+def line_problems(cue: Cue, profile: Profile, path: str | None = None,
+                  line_profiles: Sequence[Profile] | None = None) -> list[Finding]:
+    """``too-many-lines`` and ``line-too-long`` findings for one cue; `line_profiles` (one per text
+    line, `LanguageProfiles.for_lines`) measure each line by its own language's rules."""
     found = []
     lines = text_lines(cue)
     if len(lines) > profile.max_lines:
         found.append(_finding("too-many-lines", f"{len(lines)} lines, limit {profile.max_lines}", cue, path))
+    if line_profiles is not None and len(line_profiles) != len(lines):
+        line_profiles = None
     for n, line in enumerate(lines, 1):
-        width = profile.line_width(line)
-        if width > profile.max_chars_per_line:
+        rules = line_profiles[n - 1] if line_profiles else profile
+        width = rules.line_width(line)
+        if width > rules.max_chars_per_line:
             found.append(_finding(
-                "line-too-long", f"text line {n} has {_num(width)} {profile.width_unit}, limit "
-                f"{_num(profile.max_chars_per_line)}: {excerpt(line)}", cue, path))
+                "line-too-long", f"text line {n} has {_num(width)} {rules.width_unit}, limit "
+                f"{_num(rules.max_chars_per_line)}{f' ({rules.lang})' if line_profiles else ''}: {excerpt(line)}",
+                cue, path))
     return found
 
 
-def check_cue(cue: Cue, profile: Profile, path: str | None = None) -> list[Finding]:
-    """The rules that look at one cue alone."""
+def mixed_reading_ms(cue: Cue, line_profiles: Sequence[Profile]) -> tuple[int, str]:
+    """The time a cue whose lines are in different languages needs: each line at its language's
+    reading speed, added up; and how that was counted, for messages.
+
+    >>> from subpipe.qc.profiles import load_profile
+    >>> cue = Cue(0, 2000, "- 你好，奶奶。\\n- Hi, Grandma.")
+    >>> mixed_reading_ms(cue, [load_profile("netflix", lang="zh"), load_profile("netflix", lang="en")])
+    (1589, '8 zh characters at 9 cps + 14 en characters at 20 cps')
+    """
+    lines = text_lines(cue)
+    needed = 0.0
+    counted: dict[tuple[str, float], int] = {}
+    for line, rules in zip(lines, line_profiles):
+        chars = rules.reading_chars(line)
+        needed += chars * 1000 / rules.max_cps
+        key = (rules.lang or "", rules.max_cps)
+        counted[key] = counted.get(key, 0) + chars
+    how = " + ".join(f"{n} {lang + ' ' if lang else ''}characters at {_num(cps)} cps"
+                     for (lang, cps), n in counted.items())
+    return math.ceil(needed - 1e-9), how
+
+
+def check_cue(cue: Cue, profile: Profile, path: str | None = None,
+              line_profiles: Sequence[Profile] | None = None) -> list[Finding]:
+    """The rules that look at one cue alone, against `profile` (the profile of the cue's language);
+    `line_profiles`, one per text line, when the cue's lines are in different languages."""
     found = []
     if cue.end < cue.start:
         found.append(_finding("end-before-start", f"ends {cue.start - cue.end} ms before it starts "
@@ -88,13 +121,18 @@ def check_cue(cue: Cue, profile: Profile, path: str | None = None) -> list[Findi
             found.append(_finding("duration-too-long", f"duration {duration} ms, maximum "
                                   f"{profile.max_duration_ms} ms", cue, path))
         plain = cue.plain
-        if duration > 0 and profile.too_fast(plain, duration):
+        if line_profiles is not None and len(line_profiles) == len(text_lines(cue)):
+            needed, how = mixed_reading_ms(cue, line_profiles)
+            if duration > 0 and needed > duration:
+                found.append(_finding("reading-speed", f"reading speed too fast: {how} need {needed} ms, "
+                                      f"shown {duration} ms", cue, path))
+        elif duration > 0 and profile.too_fast(plain, duration):
             chars = profile.reading_chars(plain)
             found.append(_finding(
                 "reading-speed", f"reading speed {chars * 1000 / duration:.1f} cps ({chars} characters in "
                 f"{duration} ms), limit {_num(profile.max_cps)} cps; needs {profile.reading_ms(plain)} ms",
                 cue, path))
-    found.extend(line_problems(cue, profile, path))
+    found.extend(line_problems(cue, profile, path, line_profiles))
     return found
 
 
@@ -133,16 +171,30 @@ def shown_cues(track: Track) -> Track:
     return track.copy(cues=[c for c in track.cues if not c.comment])
 
 
-def check_track(track: Track, profile: Profile) -> list[Finding]:
+def check_track(track: Track, profile: "Profile | LanguageProfiles") -> list[Finding]:
     """Every violation of `profile` in `track`, in track order (per-cue rules first for each cue).
 
-    ASS comment events are not shown to viewers, so delivery rules do not apply to them.
+    Each cue is checked against its own language's rules (`LanguageProfiles`): a Chinese cue in an
+    English track gets the Chinese line length and reading speed; the gaps between cues are those of
+    `profile`. ASS comment events are not shown to viewers, so delivery rules do not apply to them.
     """
+    profiles = language_profiles(profile)
     track = shown_cues(track)
-    indexed = [(i, f) for i, cue in enumerate(track.cues) for f in check_cue(cue, profile, track.path)]
-    indexed.extend(check_timing(track, profile))
+    indexed = [(i, f) for i, cue in enumerate(track.cues) for f in _check_in_language(cue, profiles, track.path)]
+    indexed.extend(check_timing(track, profiles.profile))
     indexed.sort(key=lambda pair: pair[0])  # stable: a cue's own findings keep their order
     return [f for _, f in indexed]
+
+
+def _check_in_language(cue: Cue, profiles: LanguageProfiles, path: str | None) -> list[Finding]:
+    """`check_cue` by the cue's language; a finding made by another language's rules than the track's
+    says whose (``... (zh rules)``), so that "limit 16" in an English track explains itself."""
+    own = profiles.for_cue(cue)
+    lines = profiles.for_lines(cue)
+    found = check_cue(cue, own, path, lines)
+    if own is profiles.profile or not own.lang or lines:  # a cue whose lines differ names each line's
+        return found
+    return [dataclasses.replace(f, message=f"{f.message} ({own.lang} rules)") for f in found]
 
 
 class QCSummary(TypedDict):

@@ -22,7 +22,9 @@ then fixed and checked against the target profile.
    of the source cue is rebuilt with its dialogue dash (a dashed turn starts a new line) and its
    WebVTT voice (``<v Emo>``), the dash inside or outside the voice as it was. Continuation ellipses
    ("chased..." / "...by") are put back where the sentence still runs across the cue boundary. Cues
-   with no sentence (empty cues, ASS comments) are copied unchanged.
+   with no sentence (empty cues, ASS comments, cues without words: ``und``) are copied unchanged, and
+   so are the cues spoken in a language of `keep_langs`; every other output cue speaks the target
+   language (its `Cue.lang` cleared: the track's).
 3. **Styling.** A style span is mapped onto the translation as follows: over the whole sentence ->
    the whole translation (an italic sentence stays italic); over the whole of one cue's part -> the
    whole piece that replaces it (a fully italic cue stays fully italic); over some words only -> the
@@ -50,14 +52,14 @@ then fixed and checked against the target profile.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from subpipe.cues import ASS_BLOCK_RE, Cue, Track, escape_text, format_timecode
 from subpipe.errors import Finding, SubpipeError
 from subpipe.nlp import DEFAULT_BATCH_SIZE
 from subpipe.qc.fixes import fix_track
-from subpipe.qc.profiles import Profile, is_breaking_space
+from subpipe.qc.profiles import LanguageProfiles, Profile, is_breaking_space
 from subpipe.qc.rules import check_track, line_problems
 from subpipe.segment.linebreak import (
     AFTER_SENTENCE,
@@ -68,7 +70,7 @@ from subpipe.segment.linebreak import (
     markup_tokens,
     phrase_boundaries,
 )
-from subpipe.segment.sentences import Sentence, StyleSpan
+from subpipe.segment.sentences import Sentence, StyleSpan, spoken_languages
 
 DISTANCE_WEIGHT = 3.0
 EMPTY_PIECE = 10.0
@@ -407,14 +409,21 @@ def _frame(cue: Cue) -> tuple[str, str]:
 
 def resegment_sentences(sentences: Sequence[Sentence], translations: Sequence[str], lang: str,
                         profile: Profile, *, template: Track, fixes: Sequence[str] = DEFAULT_FIXES,
-                        batch_size: int = DEFAULT_BATCH_SIZE) -> Resegmented:
+                        batch_size: int = DEFAULT_BATCH_SIZE, keep_langs: Collection[str] = ()) -> Resegmented:
     """Translated sentences -> a target track fitted to `profile` (see the module docstring).
 
     `sentences` come from `cues_to_sentences(template, source_lang)`; `translations[i]` is the
     translation of ``sentences[i].text``; `lang` the target language; `template` the source track the
     sentences were read from (its cues give times, positions and cue-level styling; its metadata and
     ASS styles are carried over). `fixes` are passed to `subpipe.qc.fixes.fix_track` (``()`` for
-    none).
+    none); each cue is fixed and checked by its own language's rules.
+
+    Kept as they are, at their times, whatever `translations` says for them: cues without words
+    (``und``: they give no sentence), and, for the languages in `keep_langs` (``{"en"}`` when
+    localizing into English a film that speaks English and Chinese), the cues spoken in them and the
+    sentences in them (a dash line of a cue whose lines differ); ``und`` sentences too. Every other
+    output cue speaks `lang`: its `Cue.lang` is cleared (the track's language). One
+    ``segment-kept`` note per reason lists the positions kept.
     """
     if len(translations) != len(sentences):
         raise SubpipeError(f"{len(translations)} translations for {len(sentences)} sentences: give one "
@@ -426,7 +435,8 @@ def resegment_sentences(sentences: Sequence[Sentence], translations: Sequence[st
                 raise SubpipeError(f"sentence {s.id} names cue {p.position} (index {p.cue_index}), which the "
                                    "template does not have there: pass the track the sentences were read "
                                    "from", code="input")
-    texts = [_normalize(t) for t in translations]
+    keep = set(keep_langs) | {"und"}
+    texts = [s.text if s.lang in keep else _normalize(t) for s, t in zip(sentences, translations)]
     all_bounds = phrase_boundaries(texts, lang, batch_size=batch_size)
     notes: list[Finding] = []
     per_cue: dict[int, dict[int, list[_Item]]] = {}
@@ -438,8 +448,12 @@ def resegment_sentences(sentences: Sequence[Sentence], translations: Sequence[st
             per_cue.setdefault(p.cue_index, {}).setdefault(p.turn, []).append(_Item(i, k, piece))
     out_cues: list[Cue] = []
     composed: list[tuple[int, _Cue]] = []
+    kept: dict[str, list[int]] = {}
     for index, cue in enumerate(cues):
-        if index not in per_cue:
+        verbatim = _verbatim_reason(cue, template.lang or "", keep, index in per_cue)
+        if verbatim:
+            kept.setdefault(verbatim, []).append(cue.position)
+        if index not in per_cue or verbatim:
             out_cues.append(cue.copy())
             continue
         if _TIMESTAMP_RE.search(cue.text):
@@ -451,30 +465,66 @@ def resegment_sentences(sentences: Sequence[Sentence], translations: Sequence[st
                                "than cues): no output cue", cue, template.path))
             continue
         composed.append((len(out_cues), body))
-        out_cues.append(cue.copy())
+        out_cues.append(cue.copy(lang=None, lang_confidence=None, lang_origin=None, line_langs=None))
     for slot, body in composed:
         breaks = choose_breaks(body.text, body.bounds, profile)
         lead, trail = _frame(cues_slot := out_cues[slot])
         out_cues[slot] = cues_slot.copy(text=lead + _render(body, breaks) + trail)
+    notes.extend(_kept_note(reason, positions, template.path) for reason, positions in kept.items())
     track = template.copy(cues=out_cues, lang=lang, path=None, findings=[])
-    fixed, fix_notes = (fix_track(track, profile, tuple(fixes)) if fixes else (track, []))
-    fixed = _rebreak_changed(track, fixed, lang, profile, batch_size)
-    remaining = check_track(fixed, profile)
+    profiles = LanguageProfiles(profile)
+    fixed, fix_notes = (fix_track(track, profiles, tuple(fixes)) if fixes else (track, []))
+    fixed = _rebreak_changed(track, fixed, lang, profiles, batch_size)
+    remaining = check_track(fixed, profiles)
     fixed.findings = notes + fix_notes
     return Resegmented(fixed, notes, fix_notes, remaining)
 
 
-def _rebreak_changed(before: Track, after: Track, lang: str, profile: Profile, batch_size: int) -> Track:
-    """Give cues the QC fixes re-wrapped or split linguistic line breaks again, where they fit."""
+_KEPT_REASONS = {
+    "und": "without words (und: music, sounds, interjections)",
+    "untranslated": "that no sentence covers (not read from this template?)",
+}
+
+
+def _verbatim_reason(cue: Cue, lang: str, keep: set[str], has_sentences: bool) -> str | None:
+    """Why a source cue goes to the target as it is (a key of the ``segment-kept`` note), or None."""
+    if cue.comment or not cue.plain.strip():
+        return None
+    langs = set(spoken_languages(cue, lang))
+    if langs == {"und"}:
+        return "und"
+    if langs <= keep:
+        return ", ".join(sorted(langs - {"und"}))
+    return None if has_sentences else "untranslated"
+
+
+def _kept_note(reason: str, positions: list[int], path: str | None) -> Finding:
+    shown = ", ".join(str(p) for p in positions[:30]) + (f" and {len(positions) - 30} more" if len(positions) > 30
+                                                         else "")
+    why = _KEPT_REASONS.get(reason, f"already spoken in {reason}")
+    return Finding("segment-kept", f"{len(positions)} cue{'s' if len(positions) != 1 else ''} {why} kept as "
+                   f"they are, at their times: {shown}", path=path, position=positions[0],
+                   severity="warning" if reason == "untranslated" else "info")
+
+
+def _rebreak_changed(before: Track, after: Track, lang: str, profiles: LanguageProfiles,
+                     batch_size: int) -> Track:
+    """Give cues the QC fixes re-wrapped or split linguistic line breaks again, where they fit (by
+    their own language: the target's, or that of a cue kept as it is)."""
     original = {(c.position, c.identifier): c.text for c in before.cues}
-    todo = [i for i, c in enumerate(after.cues) if original.get((c.position, c.identifier)) != c.text]
-    if not todo:
-        return after
-    broken = break_markup_batch([after.cues[i].text for i in todo], lang, profile, batch_size=batch_size)
-    for i, text in zip(todo, broken):
-        candidate = after.cues[i].copy(text=text)
-        if not line_problems(candidate, profile):
-            after.cues[i] = candidate
+    todo: dict[str, list[int]] = {}
+    for i, c in enumerate(after.cues):
+        cue_lang = c.lang or lang
+        if original.get((c.position, c.identifier)) != c.text and cue_lang != "und" and not c.line_langs:
+            todo.setdefault(cue_lang, []).append(i)
+    for cue_lang, indices in todo.items():
+        profile = profiles(cue_lang)
+        broken = break_markup_batch([after.cues[i].text for i in indices], cue_lang, profile,
+                                    batch_size=batch_size)
+        for i, text in zip(indices, broken):
+            candidate = after.cues[i].copy(text=text)
+            if not line_problems(candidate, profile):
+                after.cues[i] = candidate
     return after
 
 
@@ -486,12 +536,12 @@ def _note(kind: str, message: str, cue: Cue, path: str | None) -> Finding:
 
 def sentences_to_cues(sentences: Sequence[Sentence], translations: Sequence[str], lang: str, profile: Profile,
                       *, template: Track, fixes: Sequence[str] = DEFAULT_FIXES,
-                      batch_size: int = DEFAULT_BATCH_SIZE) -> Track:
+                      batch_size: int = DEFAULT_BATCH_SIZE, keep_langs: Collection[str] = ()) -> Track:
     """`resegment_sentences(...).track`: the target track, whose `findings` are the re-segmentation notes
     and what the QC fixes did (`resegment_sentences(...).remaining`, or `subpipe.qc.check_track` on it,
     for what remains)."""
     return resegment_sentences(sentences, translations, lang, profile, template=template, fixes=fixes,
-                     batch_size=batch_size).track
+                               batch_size=batch_size, keep_langs=keep_langs).track
 
 
 __all__ = ["DEFAULT_FIXES", "Resegmented", "distribute", "map_styles", "resegment_sentences",

@@ -48,11 +48,12 @@ Inline karaoke timestamps (``<00:00:01.000>``) cannot survive translation and ar
 """
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from subpipe.cues import VOICE_RE, Cue, Track
-from subpipe.errors import SubpipeError
+from subpipe.errors import Finding, SubpipeError
 from subpipe.nlp import DEFAULT_BATCH_SIZE, pipe_texts
 from subpipe.qc.profiles import is_breaking_space
 from subpipe.segment.linebreak import CLOSERS, SENTENCE_END, markup_tokens
@@ -131,7 +132,10 @@ class Sentence:
 
     `id` is the sentence's index in the list `cues_to_sentences` returns. `dash` is the dialogue dash
     that opened it (``''`` when none); `speaker` the voice or cue speaker; `styles` the styling spans
-    and ASS marks over `text` (see the module docstring).
+    and ASS marks over `text` (see the module docstring); `lang` the language it is spoken in (its
+    cues' `Cue.lang`, else the track's): translate it from that language. ``und`` only for a line
+    without words inside a cue whose other lines have some (``- ♪ ♪`` / ``- Hi.``): it is there to be
+    kept as it is, not translated.
     """
 
     id: int
@@ -140,6 +144,7 @@ class Sentence:
     speaker: str | None = None
     dash: str = ""
     styles: tuple[StyleSpan, ...] = ()
+    lang: str = ""
 
     @property
     def positions(self) -> tuple[int, ...]:
@@ -201,6 +206,7 @@ class _Turn:
     chars: list[_Char]  # the text, whitespace already collapsed to single spaces
     voice: str
     speaker: str | None
+    lang: str
     dash: str = ""
     dash_in_voice: bool = False
     lead: str = ""
@@ -272,9 +278,42 @@ def _dash_starts(plain: str) -> dict[int, tuple[int, int, str]]:
     return found
 
 
-def _turns(cue: Cue, cue_index: int) -> list[_Turn]:
+def line_languages(cue: Cue, lang: str) -> list[str]:
+    """The language of each line of ``cue.plain``: `Cue.line_langs` where it has one per line, else the
+    cue's language (`Cue.lang`, else `lang`, the track's) for every line.
+
+    >>> line_languages(Cue(0, 1, "- 你好。\\n- Hi, Grandma.", line_langs=("zh", "en")), "en")
+    ['zh', 'en']
+    >>> line_languages(Cue(0, 1, "Hi,\\nGrandma."), "en")
+    ['en', 'en']
+    """
+    lines = cue.plain.count("\n") + 1
+    if cue.line_langs and len(cue.line_langs) == lines:
+        return list(cue.line_langs)
+    return [cue.lang or lang] * lines
+
+
+def spoken_languages(cue: Cue, lang: str) -> tuple[str, ...]:
+    """The languages spoken in a cue, each once, in line order (`lang` is the track's). The text is
+    read only for a cue whose lines differ, so a single-language track costs nothing more.
+
+    >>> spoken_languages(Cue(0, 1, "Hi"), "en"), spoken_languages(Cue(0, 1, "♪ ♪", lang="und"), "en")
+    (('en',), ('und',))
+    """
+    if not cue.line_langs:
+        return (cue.lang or lang,)
+    return tuple(dict.fromkeys(line_languages(cue, lang)))
+
+
+def _turns(cue: Cue, cue_index: int, lang: str) -> list[_Turn]:
     chars = _cue_chars(cue, cue_index)
     plain = "".join(c.text for c in chars)
+    line_langs = line_languages(cue, lang) if cue.line_langs else [cue.lang or lang]
+    mixed = len(set(line_langs)) > 1
+    line_starts = [0] + [i + 1 for i, ch in enumerate(cue.plain) if ch == "\n"] if mixed else [0]
+
+    def lang_at(offset: int) -> str:
+        return line_langs[bisect_right(line_starts, offset) - 1] if mixed else line_langs[0]
     # Character index of each plain offset (entities make some characters longer than one).
     index_at = {c.offset: i for i, c in enumerate(chars)}
     dashes = {index_at[k]: (v[0], index_at.get(v[1]), v[2]) for k, v in _dash_starts(plain).items()
@@ -288,9 +327,10 @@ def _turns(cue: Cue, cue_index: int) -> list[_Turn]:
         nonlocal current
         text_chars = _collapse(current)
         if "".join(c.text for c in text_chars).strip():
-            voice = next(c.voice for c in text_chars if not c.text.isspace())
-            turns.append(_Turn(cue_index, len(turns), text_chars, voice,
-                               _speaker_of(voice, cue, cue_has_voice), *pending_dash))
+            first = next(c for c in text_chars if not c.text.isspace())
+            turns.append(_Turn(cue_index, len(turns), text_chars, first.voice,
+                               _speaker_of(first.voice, cue, cue_has_voice), lang_at(first.offset),
+                               *pending_dash))
         current = []
 
     i = 0
@@ -307,7 +347,9 @@ def _turns(cue: Cue, cue_index: int) -> list[_Turn]:
         c = chars[i]
         if not c.text.isspace():
             last = next((x for x in reversed(current) if not x.text.isspace()), None)
-            if last is not None and last.voice != c.voice:
+            # A new voice, or a line in another language (Cue.line_langs), is a new turn.
+            if last is not None and (last.voice != c.voice or
+                                     (mixed and lang_at(last.offset) != lang_at(c.offset))):
                 close()
                 pending_dash = ("", False)
         current.append(c)
@@ -366,7 +408,7 @@ def _strip_ellipsis(turn: _Turn, at_end: bool) -> None:
 def _continues(prev: _Turn, nxt: _Turn, cues: Sequence[Cue], max_gap_ms: int) -> bool:
     """May the speech of turn `prev` go on in `nxt` (the first turn of a later cue)?"""
     a, b = cues[prev.cue_index], cues[nxt.cue_index]
-    if nxt.dash or prev.speaker != nxt.speaker or b.start - a.end > max_gap_ms:
+    if nxt.dash or prev.speaker != nxt.speaker or b.start - a.end > max_gap_ms or prev.lang != nxt.lang:
         return False
     if (a.style, a.layer, a.align) != (b.style, b.layer, b.align):
         return False
@@ -376,14 +418,19 @@ def _continues(prev: _Turn, nxt: _Turn, cues: Sequence[Cue], max_gap_ms: int) ->
     return not _ends_sentence(before)
 
 
-def _passages(track: Track | Sequence[Cue], max_gap_ms: int) -> list[list[_Turn]]:
+def without_words(cue: Cue, lang: str) -> bool:
+    """Is every line of the cue ``und`` (music, sounds, interjections: nothing to translate)?"""
+    return spoken_languages(cue, lang) == ("und",)
+
+
+def _passages(track: Track | Sequence[Cue], max_gap_ms: int, lang: str) -> list[list[_Turn]]:
     cues = list(track)
     passages: list[list[_Turn]] = []
     current: list[_Turn] = []
     for index, cue in enumerate(cues):
-        if cue.comment or not cue.plain.strip():
+        if cue.comment or not cue.plain.strip() or without_words(cue, lang):
             continue
-        for turn in _turns(cue, index):
+        for turn in _turns(cue, index, lang):
             if current and not (turn.turn == 0 and current[-1].cue_index != index
                                 and _continues(current[-1], turn, cues, max_gap_ms)):
                 passages.append(current)
@@ -403,12 +450,27 @@ def _passages(track: Track | Sequence[Cue], max_gap_ms: int) -> list[list[_Turn]
 def _sentence_spans(texts: list[str], lang: str, batch_size: int) -> list[list[tuple[int, int]]]:
     """(start, end) of each sentence of each text: spaCy, or a punctuation rule without it."""
     try:
+        if lang == "und":
+            raise SubpipeError("no words, no pipeline")
         docs = pipe_texts(lang, texts, batch_size=batch_size, disable=("ner", "lemmatizer"))
         found = [[(s.start_char, s.end_char) for s in doc.sents] for doc in docs]
     except SubpipeError:
         found = [[(m.start(), m.end()) for m in _RULE_SENTENCE_RE.finditer(t) if m.group().strip()]
                  for t in texts]
     return [_glue(text, spans) for text, spans in zip(texts, found)]
+
+
+def _spans_per_language(texts: list[str], langs: list[str], batch_size: int) -> list[list[tuple[int, int]]]:
+    """`_sentence_spans` with each text split by its own language's pipeline: one batched call per
+    language (one call in all for a single-language track)."""
+    by_lang: dict[str, list[int]] = {}
+    for i, text_lang in enumerate(langs):
+        by_lang.setdefault(text_lang, []).append(i)
+    spans: list[list[tuple[int, int]]] = [[] for _ in texts]
+    for text_lang, indices in by_lang.items():
+        for i, found in zip(indices, _sentence_spans([texts[i] for i in indices], text_lang, batch_size)):
+            spans[i] = found
+    return spans
 
 
 def _glue(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -443,11 +505,16 @@ def cues_to_sentences(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: in
                       batch_size: int = DEFAULT_BATCH_SIZE) -> list[Sentence]:
     """The sentences of a track, in order, for translation (see the module docstring).
 
-    `lang` is the language of the track (it picks the spaCy pipeline); `max_gap_ms` the longest pause a
-    sentence may run across (inclusive); `max_chars` the length past which a sentence is cut at cue
-    boundaries. Empty cues and ASS comment events give no sentence.
+    `lang` is the language of the track: of every cue without a language of its own (`Cue.lang`).
+    Sentences are built per language, each split by its language's spaCy pipeline, and never run
+    across a change of language (a cue in English followed by one in Chinese ends the sentence, and
+    the dash lines of a cue whose lines differ, `Cue.line_langs`, give a sentence each); each
+    `Sentence.lang` says which. `max_gap_ms` is the longest pause a sentence may run across
+    (inclusive); `max_chars` the length past which a sentence is cut at cue boundaries. Empty cues,
+    ASS comment events and cues without words (``und``: music, sounds, interjections) give no
+    sentence: they are not for translation (`translation_notes` says so).
     """
-    passages = _passages(track, max_gap_ms)
+    passages = _passages(track, max_gap_ms, lang)
     texts: list[str] = []
     maps: list[list[tuple[int, int] | None]] = []  # per character: (turn index in passage, char index)
     cuts: list[list[int]] = []
@@ -466,7 +533,8 @@ def cues_to_sentences(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: in
         cuts.append(joins)
     cues = list(track)
     sentences: list[Sentence] = []
-    for p_i, spans in enumerate(_sentence_spans(texts, lang, batch_size)):
+    langs = [turns[0].lang for turns in passages]
+    for p_i, spans in enumerate(_spans_per_language(texts, langs, batch_size)):
         text = texts[p_i]
         for start, end in spans:
             while start < end and text[start].isspace():
@@ -478,6 +546,33 @@ def cues_to_sentences(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: in
             for lo, hi in _limit(start, end, cuts[p_i], max_chars):
                 sentences.append(_make_sentence(len(sentences), passages[p_i], text, maps[p_i], lo, hi, cues))
     return sentences
+
+
+def translation_notes(track: Track | Sequence[Cue], sentences: Sequence[Sentence]) -> list[Finding]:
+    """What the sentences leave untranslated, said rather than silently done: a warning when a track
+    gives no sentence at all (no cues; only music, sounds or empty cues: how many of each).
+
+    >>> track = Track([Cue(0, 2000, "♪ ♪", lang="und"), Cue(3000, 4000, "(door opens)", lang="und")],
+    ...               path="score.en.srt", lang="en")
+    >>> [str(f) for f in translation_notes(track, cues_to_sentences(track, "en"))]
+    ['score.en.srt: [segment-nothing-to-translate] nothing to translate: 2 cues without words (und: \
+music, sounds); they are kept as they are, at their times']
+    """
+    if sentences:
+        return []
+    path = getattr(track, "path", None)
+    cues = [c for c in track if not c.comment]
+    if not cues:
+        return [Finding("segment-nothing-to-translate", "nothing to translate: the track has no cues", path=path,
+                        severity="warning")]
+    lang = getattr(track, "lang", None) or "und"
+    wordless = sum(1 for c in cues if c.plain.strip() and without_words(c, lang))
+    empty = sum(1 for c in cues if not c.plain.strip())
+    counts = [f"{wordless} cue{'s' if wordless != 1 else ''} without words (und: music, sounds)"] if wordless else []
+    if empty:
+        counts.append(f"{empty} empty cue{'s' if empty != 1 else ''}")
+    return [Finding("segment-nothing-to-translate", f"nothing to translate: {', '.join(counts)}; they are kept "
+                    "as they are, at their times", path=path, severity="warning")]
 
 
 def _make_sentence(sid: int, turns: list[_Turn], text: str, where: list[tuple[int, int] | None],
@@ -518,7 +613,8 @@ def _make_sentence(sid: int, turns: list[_Turn], text: str, where: list[tuple[in
     styles = _merge_spans([StyleSpan(a, b, o, c) for a, b, o, c in spans.values()])
     first = turns[next(iter(groups))]
     return Sentence(id=sid, text=text[lo:hi], parts=tuple(parts), speaker=first.speaker,
-                    dash=parts[0].dash, styles=tuple(sorted(styles + marks, key=lambda s: (s.start, -s.end))))
+                    dash=parts[0].dash, styles=tuple(sorted(styles + marks, key=lambda s: (s.start, -s.end))),
+                    lang=first.lang)
 
 
 def _merge_spans(spans: list[StyleSpan]) -> list[StyleSpan]:
@@ -536,4 +632,4 @@ def _merge_spans(spans: list[StyleSpan]) -> list[StyleSpan]:
 
 
 __all__ = ["MAX_GAP_MS", "MAX_SENTENCE_CHARS", "CueSpan", "Part", "Sentence", "StyleSpan",
-           "cues_to_sentences"]
+           "cues_to_sentences", "line_languages", "spoken_languages", "translation_notes", "without_words"]

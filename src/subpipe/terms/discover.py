@@ -32,7 +32,7 @@ from importlib import resources
 from subpipe.cues import Cue, Track, format_timecode
 from subpipe.nlp import base_lang, pipeline_info
 from subpipe.terms.glossary import Glossary, GlossaryEntry, make_entry
-from subpipe.terms.match import Analysis, CueSpan, Passage, TermHit, TermMatcher, analyze_track
+from subpipe.terms.match import Analysis, CueSpan, Passage, TermHit, TermMatcher, analyze_languages
 
 ACTIONS = ("keep", "adapt", "convert", "explain")
 
@@ -497,15 +497,29 @@ def _prune(found: list[Candidate], hits: Sequence[TermHit], glossary: Glossary |
     return out
 
 
+def discover_in(analyses: Sequence[Analysis], *, hits: Sequence[TermHit] = (), glossary: Glossary | None = None,
+                ner: bool = True) -> list[Candidate]:
+    """`discover` in each language's analysis (its own lists, holidays and NER), in cue order; `ner`
+    False turns NER off for all."""
+    if len(analyses) <= 1:
+        return discover(analyses[0], hits=hits, glossary=glossary,
+                        ner=ner and pipeline_info(analyses[0].lang).has_ner) if analyses else []
+    found = [c for a in analyses
+             for c in discover(a, hits=hits, glossary=glossary, ner=ner and pipeline_info(a.lang).has_ner)]
+    found.sort(key=lambda c: (c.positions, c.spans[0].start if c.spans else 0))
+    return found
+
+
 def discover_terms(track: Track | Sequence[Cue], lang: str | None = None, *, glossary: Glossary | None = None,
                    hits: Sequence[TermHit] = ()) -> list[Candidate]:
-    """Analyse `track` and discover candidates: the one-call form of `analyze_track` + `discover`."""
+    """Analyse `track` and discover candidates: the one-call form of `analyze_track` + `discover`,
+    each cue read in its own language (`Cue.lang`; `lang`, else the track's, for the others)."""
     lang = lang or (track.lang if isinstance(track, Track) else None)
     if not lang:
         from subpipe.errors import SubpipeError
 
         raise SubpipeError("the track's language is unknown: pass lang", code="no-language")
-    return discover(analyze_track(track, lang), hits=hits, glossary=glossary, ner=pipeline_info(lang).has_ner)
+    return discover_in(analyze_languages(track, lang), hits=hits, glossary=glossary)
 
 
 def group_candidates(candidates: Sequence[Candidate]) -> list[dict]:
@@ -525,5 +539,5 @@ def group_candidates(candidates: Sequence[Candidate]) -> list[dict]:
     return rows
 
 
-__all__ = ["ACTIONS", "Candidate", "discover", "discover_terms", "group_candidates", "idioms", "holidays",
+__all__ = ["ACTIONS", "Candidate", "discover", "discover_in", "discover_terms", "group_candidates", "idioms", "holidays",
            "honorifics", "convert_unit", "fahrenheit_to_celsius", "parse_number"]

@@ -4,15 +4,15 @@ This is what ``subpipe flag`` and the ``flag-terms`` flow call. One spaCy pass o
 both matching and discovery.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from subpipe.cues import Track, format_timecode
 from subpipe.errors import SubpipeError
 from subpipe.nlp import PipelineInfo, pipeline_info
-from subpipe.terms.discover import Candidate, discover, group_candidates
+from subpipe.terms.discover import Candidate, discover_in, group_candidates
 from subpipe.terms.glossary import Glossary, load_glossary
-from subpipe.terms.match import TermHit, analyze_track, find_terms
+from subpipe.terms.match import TermHit, analyze_languages, find_terms_in
 from subpipe.terms.qa import TermQA, check_terms
 
 ROW_COLUMNS = ("kind", "positions", "start", "end", "term", "text", "category", "action", "severity", "message",
@@ -31,6 +31,7 @@ class FlagReport:
     candidates: list[Candidate]
     qa: TermQA | None = None
     target_lang: str | None = None
+    unread: dict[str, str] = field(default_factory=dict)  # language -> why spaCy could not read its cues
 
     def summary(self) -> dict:
         groups = group_candidates(self.candidates)
@@ -45,6 +46,7 @@ class FlagReport:
             "candidates": len(self.candidates), "distinct_candidates": len(groups),
             "candidates_by_category": by_cat,
             "qa": self.qa.summary() if self.qa else None,
+            **({"languages_not_read": dict(self.unread)} if self.unread else {}),
         }
 
     def errors(self) -> int:
@@ -118,10 +120,12 @@ def flag_track(track: Track, glossary: Glossary, *, lang: str | None = None, tar
         lang = langs.pop()
     if (target is None) != (links is None):
         raise SubpipeError("term QA needs both the target track and the alignment links", code="usage")
-    analysis = analyze_track(track, lang)
-    hits = find_terms(analysis, glossary)
+    # Each language spoken in the track through its own pipeline, with its own glossary entries.
+    unread: dict[str, str] = {}
+    analyses = analyze_languages(track, lang, unread=unread)
+    hits = find_terms_in(analyses, glossary)
     info = pipeline_info(lang)
-    candidates = discover(analysis, hits=hits, glossary=glossary, ner=info.has_ner) if discover_candidates else []
+    candidates = discover_in(analyses, hits=hits, glossary=glossary) if discover_candidates else []
     qa, tlang = None, None
     if target is not None:
         tlang = _lang_of(target, target_lang)
@@ -130,7 +134,7 @@ def flag_track(track: Track, glossary: Glossary, *, lang: str | None = None, tar
                                path=target.path, code="no-language")
         qa = check_terms(hits, target, links, target_lang=tlang)
     return FlagReport(source=track, lang=lang, glossary=glossary, pipeline=info, hits=hits, candidates=candidates,
-                      qa=qa, target_lang=tlang)
+                      qa=qa, target_lang=tlang, unread=unread)
 
 
 def flag_file(path: str | Path, glossary: str | Path | Glossary, *, lang: str | None = None,

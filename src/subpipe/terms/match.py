@@ -87,11 +87,15 @@ def _continues(prev: Cue, nxt: Cue, max_gap_ms: int) -> bool:
     return not _SENTENCE_END.search(text) and not following.startswith(("-", "–", "—"))
 
 
-def build_passages(cues: Iterable[Cue], *, max_gap_ms: int = MAX_GAP_MS) -> list[Passage]:
+def build_passages(cues: Iterable[Cue], *, max_gap_ms: int = MAX_GAP_MS, lang: str | None = None) -> list[Passage]:
     """Group cues (document order) into passages; empty and comment cues are skipped.
 
     The ellipses of the continuation convention ("we see the..." / "...the head-snarlers") are left
     out of the passage text, so that a term can run across them.
+
+    With `lang`, only what is spoken in `lang` is read (`Cue.lang`, None meaning `lang`; of a cue
+    whose lines differ, `Cue.line_langs`, its lines in `lang`), and a passage never runs across a
+    cue in another language.
 
     >>> [p.text for p in build_passages([Cue(0, 1000, "At the right we see the..."),
     ...                                  Cue(1100, 2000, "...the <i>head-snarlers</i>."), Cue(2100, 3000, "Emo?")])]
@@ -99,21 +103,46 @@ def build_passages(cues: Iterable[Cue], *, max_gap_ms: int = MAX_GAP_MS) -> list
     """
     passages: list[Passage] = []
     current: list[Cue] = []
+    lines: dict[int, set[int]] = {}  # id(cue) -> the lines in `lang` of a cue whose lines differ
     for cue in cues:
         if cue.comment or not cue.plain.strip():
             continue
-        if current and not _continues(current[-1], cue, max_gap_ms):
-            passages.append(_join(current))
+        spoken = _lines_in(cue, lang) if lang else None
+        if spoken is not None and not spoken:  # another language: the passage stops here
+            if current:
+                passages.append(_join(current, lines))
+                current = []
+            continue
+        if current and (spoken or id(current[-1]) in lines or not _continues(current[-1], cue, max_gap_ms)):
+            passages.append(_join(current, lines))
             current = []
+        if spoken:
+            lines[id(cue)] = spoken
         current.append(cue)
     if current:
-        passages.append(_join(current))
+        passages.append(_join(current, lines))
     return passages
 
 
-def _words(cue: Cue, trim_end: bool, trim_start: bool) -> list[tuple[str, int]]:
-    """(word, offset in cue.plain) for the words of a cue, continuation ellipses trimmed off."""
+def _lines_in(cue: Cue, lang: str) -> set[int] | None:
+    """None when the whole cue is spoken in `lang`; else the indices of its lines in `lang` (empty
+    when none is)."""
+    from subpipe.segment.sentences import line_languages
+
+    if not cue.line_langs:
+        return None if (cue.lang or lang) == lang else set()
+    langs = line_languages(cue, lang)
+    if all(line_lang == lang for line_lang in langs):
+        return None
+    return {i for i, line_lang in enumerate(langs) if line_lang == lang}
+
+
+def _words(cue: Cue, trim_end: bool, trim_start: bool, lines: set[int] | None = None) -> list[tuple[str, int]]:
+    """(word, offset in cue.plain) for the words of a cue (of its `lines` only, when given),
+    continuation ellipses trimmed off."""
     words = [(m.group(), m.start()) for m in _WORD.finditer(cue.plain)]
+    if lines is not None:
+        words = [(w, o) for w, o in words if cue.plain.count("\n", 0, o) in lines]
     if trim_start and words:
         word, offset = words[0]
         m = _ELLIPSIS_START.match(word)
@@ -126,7 +155,7 @@ def _words(cue: Cue, trim_end: bool, trim_start: bool) -> list[tuple[str, int]]:
     return [(w, o) for w, o in words if w]
 
 
-def _join(cues: list[Cue]) -> Passage:
+def _join(cues: list[Cue], lines: dict[int, set[int]] | None = None) -> Passage:
     # Whitespace inside a cue (line breaks, double spaces) becomes one space: spaCy makes a token of
     # extra whitespace, which would break a multiword match.
     words, pieces, pos = [], [], 0
@@ -135,7 +164,7 @@ def _join(cues: list[Cue]) -> Passage:
             bool(_ELLIPSIS_START.match(cues[idx + 1].plain.lstrip()))
         trim_start = idx > 0 and bool(_ELLIPSIS_END.search(cues[idx - 1].plain.rstrip())) and \
             bool(_ELLIPSIS_START.match(cue.plain.lstrip()))
-        for word, offset in _words(cue, trim_end, trim_start):
+        for word, offset in _words(cue, trim_end, trim_start, (lines or {}).get(id(cue))):
             if words:
                 pos += 1
             words.append(word)
@@ -175,9 +204,10 @@ def set_match_keys(doc, lookup) -> None:
 
 def analyze_track(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: int = MAX_GAP_MS,
                   batch_size: int = 256) -> Analysis:
-    """Passages of `track` through the `lang` pipeline in batches, ready for matching and discovery."""
+    """Passages of `track` spoken in `lang` (every cue without a `Cue.lang` of its own) through the
+    `lang` pipeline in batches, ready for matching and discovery."""
     cues = track.cues if isinstance(track, Track) else list(track)
-    passages = build_passages(cues, max_gap_ms=max_gap_ms)
+    passages = build_passages(cues, max_gap_ms=max_gap_ms, lang=lang)
     lookup = lookup_lemmas(lang)
     docs = []
     for doc in pipe_texts(lang, (p.text for p in passages), batch_size=batch_size, disable=NOT_NEEDED):
@@ -301,12 +331,49 @@ def find_terms(analysis: Analysis, entries: Sequence[GlossaryEntry] | Glossary, 
     return hits
 
 
+def analyze_languages(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: int = MAX_GAP_MS,
+                      batch_size: int = 256, unread: dict[str, str] | None = None) -> list[Analysis]:
+    """`analyze_track` for every language spoken in `track` (`lang` for cues without a `Cue.lang`),
+    in order of first appearance, ``und`` (no words) left out: one `Analysis` for a single-language
+    track, exactly what `analyze_track` gives.
+
+    A language other than `lang` that spaCy cannot read here (Japanese without SudachiPy...) raises,
+    unless `unread` is given: then its cues are left out and ``unread[code]`` says why, so that one
+    language without a pipeline does not stop the terms of the others."""
+    from subpipe.errors import SubpipeError
+    from subpipe.segment.sentences import spoken_languages
+
+    cues = track.cues if isinstance(track, Track) else list(track)
+    spoken = dict.fromkeys(code for c in cues if not c.comment for code in spoken_languages(c, lang))
+    spoken.pop("und", None)
+    analyses = []
+    for code in spoken or [lang]:
+        try:
+            analyses.append(analyze_track(cues, code, max_gap_ms=max_gap_ms, batch_size=batch_size))
+        except SubpipeError as exc:
+            if unread is None or code == lang:
+                raise
+            unread[code] = exc.message
+    return analyses
+
+
+def find_terms_in(analyses: Sequence[Analysis], entries: Sequence[GlossaryEntry] | Glossary, *,
+                  keep_nested: bool = False) -> list[TermHit]:
+    """`find_terms` in each language's analysis, each with the entries of its language, in cue order."""
+    if len(analyses) <= 1:
+        return find_terms(analyses[0], entries, keep_nested=keep_nested) if analyses else []
+    hits = [h for a in analyses for h in find_terms(a, entries, keep_nested=keep_nested)]
+    hits.sort(key=lambda h: (h.positions, h.spans[0].start if h.spans else 0))
+    return hits
+
+
 def match_track(track: Track | Sequence[Cue], entries: Sequence[GlossaryEntry] | Glossary,
                 lang: str | None = None) -> list[TermHit]:
-    """Analyse `track` and find `entries` in it: the one-call form of `analyze_track` + `find_terms`."""
+    """Analyse `track` and find `entries` in it: the one-call form of `analyze_track` + `find_terms`,
+    each cue read in its own language (`Cue.lang`; `lang`, else the track's, for the others)."""
     lang = lang or (track.lang if isinstance(track, Track) else None)
     if not lang:
         from subpipe.errors import SubpipeError
 
         raise SubpipeError("the track's language is unknown: pass lang", code="no-language")
-    return find_terms(analyze_track(track, lang), entries)
+    return find_terms_in(analyze_languages(track, lang), entries)

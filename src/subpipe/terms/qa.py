@@ -4,12 +4,17 @@ Given the source hits (`subpipe.terms.match`), the target track and the alignmen
 ``links.json`` of ``subpipe align``: ``{"links": [{"source": [3], "target": [2, 3], "confidence": 0.9}]}``),
 each hit is checked in the target cues linked to its source cues:
 
-- a do-not-translate term must appear verbatim (a possessive or plural ending is allowed: *Proogs*);
+- a do-not-translate term must appear verbatim (a possessive or plural ending is allowed: *Proogs*),
+  and so must a term of a cue already spoken in the target language (a bilingual film keeps those
+  cues as they are);
 - a forbidden rendering of the term is an error;
 - a term with approved translations into the target language must find one of them, matched on
   lemmas in the target language ("Hängenden Gärten" satisfies "Hängende Gärten");
 - a term without approved translations for that language is reported as unchecked, a hit whose cues
   have no link as unaligned: neither passes nor fails.
+
+Renderings are looked for only where the target speaks its language: target cues of another language
+(`Cue.lang`: kept as they are, or ``und`` music and sounds) are not read as the target language.
 
 Each result names the source and target cues by position and timecode; `TermQA.summary` counts them.
 """
@@ -22,7 +27,7 @@ from pathlib import Path
 
 from subpipe.cues import Cue, Track, format_timecode
 from subpipe.errors import Finding, SubpipeError
-from subpipe.terms.glossary import GlossaryEntry, make_entry
+from subpipe.terms.glossary import GlossaryEntry, make_entry, same_language
 from subpipe.terms.match import TermHit, analyze_track, find_terms
 
 STATUSES = ("ok", "missing", "forbidden", "dnt-altered", "unaligned", "unchecked")
@@ -158,7 +163,7 @@ def check_terms(hits: Sequence[TermHit], target: Track, links, *, target_lang: s
     seen: set[int] = set()
     for hit in hits:
         entry = hit.entry
-        if id(entry) in seen or entry.do_not_translate:
+        if id(entry) in seen or entry.do_not_translate or same_language(entry.language, lang):
             continue
         seen.add(id(entry))
         for kind, values in (("approved", entry.approved(lang)), ("forbidden", entry.forbidden_in(lang))):
@@ -191,7 +196,7 @@ def _judge(hit: TermHit, cues: list[Cue], lang: str, found_at: dict, base: dict)
     entry = hit.entry
     where = f"source cue(s) {_cues(hit.positions)} -> target cue(s) {_cues(base['target_positions'])}"
     text = " ".join(" ".join(c.plain.split()) for c in cues)
-    if entry.do_not_translate:
+    if entry.do_not_translate or same_language(entry.language, lang):
         forms = list(dict.fromkeys([entry.term, hit.text]))
         if any(_verbatim(f, text, entry.case_sensitive) for f in forms):
             return QAResult(hit, "ok", f"{entry.term!r} kept as is ({where})", expected=forms,
