@@ -52,13 +52,18 @@ from subpipe.terms.glossary import normalize_tag
 
 UND = "und"
 LOW_CONFIDENCE = 0.75
-# A language found automatically must carry this share of the track's text (by letters) ...
+# A language found automatically is a candidate when it carries this share of the track's text (by
+# letters) and is the sure call (`SURE`) of a cue of `MIN_LETTERS` letters or more in the open
+# detector; short lines ("Cut!", "Sorry!") are borrowed across languages and prove nothing.
 MIN_SHARE = 0.04
-# ... and be the sure call (`SURE`) of at least this many cues of `MIN_LETTERS` letters or more:
-# short lines ("Cut!", "Sorry!") are borrowed across languages and prove nothing.
-MIN_CUES = 2
 MIN_LETTERS = 6
 SURE = 0.8
+# A candidate is kept when the restricted detector with context then gives it `MIN_CUES` cues (and
+# `MIN_CONFIRMED_SHARE` of the worded cues) of `MIN_LETTERS` or more at `CONFIRMED` confidence: a
+# Dutch film's "Zo, da's perfect." and "Oeps- Sorry!" do not make it bilingual.
+MIN_CUES = 2
+MIN_CONFIRMED_SHARE = 0.04
+CONFIRMED = 0.9
 
 _TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
@@ -103,6 +108,9 @@ def char_script(ch: str) -> str | None:
 
 def script_counts(text: str) -> dict[str, int]:
     """Letters of `text` by script."""
+    if text.isascii():  # the common case, without a look-up per character
+        letters = sum(ch.isalpha() for ch in text)
+        return {"Latin": letters} if letters else {}
     counts: dict[str, int] = {}
     for ch in text:
         script = char_script(ch)
@@ -177,6 +185,8 @@ def is_wordless(text: str) -> bool:
     return True
 
 
+_SOUND_SPAN_RE = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+_MUSIC_TO_SPACE = str.maketrans({ch: " " for ch in _MUSIC_CHARS})
 _DASH_RE = re.compile(r"^\s*[-‐‑–—]\s*")
 _SPEAKER_LABEL_RE = re.compile(r"^\s*[A-Z][A-Z .'-]{1,24}:\s+")
 
@@ -195,8 +205,7 @@ def dash_lines(text: str) -> list[str] | None:
 
 def spoken_text(text: str) -> str:
     """What the detector should read: sound descriptions, music signs and speaker labels removed."""
-    text = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", text)
-    text = "".join(" " if ch in _MUSIC_CHARS else ch for ch in text)
+    text = _SOUND_SPAN_RE.sub(" ", text).translate(_MUSIC_TO_SPACE)
     text = "\n".join(_SPEAKER_LABEL_RE.sub("", _DASH_RE.sub("", line)) for line in text.split("\n"))
     return " ".join(text.split())
 
@@ -260,11 +269,15 @@ class FastTextDetector:
     def probabilities(self, texts: Sequence[str], codes: Sequence[str] | None) -> list[dict[str, float]]:
         model = self._model()
         out = []
+        # restricted: every language's score is needed to renormalise; open: the best few will do
+        k = -1 if codes is not None else 5
         for text in texts:
-            labels, probs = model.predict(text.replace("\n", " "), k=-1)
+            labels, probs = model.predict(text.replace("\n", " "), k=k)
             scores = {label.removeprefix("__label__"): float(p) for label, p in zip(labels, probs)}
-            if codes is not None:
-                scores = {code: scores.get(code, 0.0) for code in codes}
+            if codes is None:  # the model's own probabilities (the best few of all its languages)
+                out.append(scores)
+                continue
+            scores = {code: scores.get(code, 0.0) for code in codes}
             total = sum(scores.values())
             out.append({c: p / total for c, p in scores.items()} if total > 0 else _uniform(codes))
         return out
@@ -287,6 +300,11 @@ def get_detector(name: str = "lingua"):
 
 _CACHE: dict[tuple[str, tuple[str, ...] | None, str], dict[str, float]] = {}
 _CACHE_SIZE = 200_000
+
+
+def clear_cache() -> None:
+    """Forget every cached detector call (a benchmark's cold text, or a detector swapped in tests)."""
+    _CACHE.clear()
 
 
 def detect_texts(detector, texts: Sequence[str], codes: Sequence[str] | None) -> list[dict[str, float]]:
@@ -374,7 +392,8 @@ class ContextModel:
     from `full_letters` letters on and proportionally less below. `speaker_weight` scales the prior a
     speaker's other cues give (mean of their probabilities). `floor` bounds a detector's certainty.
     `glossary_weight` (log-odds per glossary term found) is staff's word: it outweighs a detector
-    that is fairly sure (a loanword), not one that is certain.
+    that is fairly sure (a loanword), not one that is certain. `lexicon_weight` scales the film's own
+    vocabulary (`_film_lexicon`) learnt from the cues a first pass is `lexicon_sure` of.
     """
 
     switch: float = 0.4
@@ -556,8 +575,9 @@ def find_languages(units: Sequence[_Unit], known: Sequence[str] = (), detector_n
     """The languages a track speaks, found over the whole track before any cue is decided.
 
     Every worded cue votes for its best language with its length times the detector's confidence; a
-    language is kept when it carries `MIN_SHARE` of the votes and is the sure call of `MIN_CUES` cues
-    of some length. `known` (the file name's language) is always kept.
+    language is a candidate when it carries `MIN_SHARE` of the votes and is the sure call of a cue of
+    some length (`identify_languages` then confirms it). `known` (the file name's language) is always
+    kept.
     """
     detector = get_detector(detector_name)
     probs = detect_texts(detector, [u.text for u in units], None)
@@ -572,7 +592,7 @@ def find_languages(units: Sequence[_Unit], known: Sequence[str] = (), detector_n
             wins[best] = wins.get(best, 0) + 1
     total = sum(mass.values()) or 1.0
     found = [code for code, m in sorted(mass.items(), key=lambda kv: -kv[1])
-             if m / total >= MIN_SHARE and wins.get(code, 0) >= MIN_CUES]
+             if m / total >= MIN_SHARE and wins.get(code, 0) >= 1]
     lingua = LinguaDetector.supported()
     found = [code for code in found if code in lingua or detector_name != "lingua"]
     out = list(known)
@@ -656,8 +676,25 @@ def identify_languages(track: Track, *, languages: Iterable[str] | str | None = 
                            code="usage")
 
     calls = _decide(units, codes, det, terms, model, context, overrides) if codes else {}
+    if not declared and len(codes) > 1:
+        confirmed = _confirmed(codes, calls, units, known)
+        if confirmed != codes:
+            codes = confirmed
+            calls = _decide(units, codes, det, terms, model, context, overrides)
     origin = "declared" if len(codes) == 1 and declared else "detected"
     return _result(result_track, cues, calls, overrides, declared, det.name, origin)
+
+
+def _confirmed(codes: list[str], calls, units: Sequence[_Unit], known: Sequence[str]) -> list[str]:
+    """The found languages the restricted calls bear out (see `MIN_CUES`)."""
+    sure: dict[str, int] = {}
+    for unit in units:
+        lang, confidence = calls[(unit.index, unit.line)]
+        if confidence >= CONFIRMED and unit.letters >= MIN_LETTERS:
+            sure[lang] = sure.get(lang, 0) + 1
+    needed = max(MIN_CUES, MIN_CONFIRMED_SHARE * len(units))
+    kept = [code for code in codes if code in known or sure.get(code, 0) >= needed]
+    return kept or [max(codes, key=lambda code: sure.get(code, 0))]
 
 
 def _decide(units, codes, det, terms, model, context, overrides) -> dict[tuple[int, int | None], tuple[str, float]]:
@@ -687,28 +724,33 @@ _TOKEN_RE = re.compile(r"[^\W\d_]{2,}|[\u3400-\u9fff]", re.UNICODE)
 
 
 def _film_lexicon(units: Sequence[_Unit], post: np.ndarray, model: ContextModel) -> np.ndarray:
-    """Evidence from the film's own vocabulary: words of the cues the first pass is sure of count for
-    their language in the other cues (leave-one-out), so "Lo so." leans Italian when "so" came in
-    sure Italian lines. A word used in both languages (a name) cancels out."""
+    """Evidence from the film's own vocabulary: the words of the cues a first pass is sure of count for
+    their language in every other cue (leave-one-out), so "Lo so." leans Italian when "so" came in sure
+    Italian lines. A word used in both languages (a name) cancels out."""
     k = post.shape[1]
+    best = post.argmax(axis=1).tolist()
+    sure = (post.max(axis=1) >= model.lexicon_sure).tolist()
     tokens = [set(_TOKEN_RE.findall(unit.text.casefold())) for unit in units]
-    sure = post.max(axis=1) >= model.lexicon_sure
-    counts: dict[str, np.ndarray] = {}
-    for words, p, ok in zip(tokens, post, sure):
+    counts: dict[str, list[int]] = {}
+    for words, lang, ok in zip(tokens, best, sure):
         if ok:
             for word in words:
-                counts.setdefault(word, np.zeros(k))[int(np.argmax(p))] += 1
+                counts.setdefault(word, [0] * k)[lang] += 1
     evidence = np.zeros_like(post)
-    for i, (words, p, ok) in enumerate(zip(tokens, post, sure)):
+    for i, words in enumerate(tokens):
+        row = [0.0] * k
         for word in words:
-            c = counts.get(word)
-            if c is None:
+            seen = counts.get(word)
+            if seen is None:
                 continue
-            c = c.copy()
-            if ok:
-                c[int(np.argmax(p))] -= 1
-            if c.sum() > 0:
-                evidence[i] += np.log((c + 0.5) / (c.sum() + 0.5 * k))
+            if sure[i]:
+                seen = list(seen)
+                seen[best[i]] -= 1
+            total = sum(seen)
+            if total:
+                for j in range(k):
+                    row[j] += math.log((seen[j] + 0.5) / (total + 0.5 * k))
+        evidence[i] = row
     return model.lexicon_weight * evidence
 
 
