@@ -40,7 +40,7 @@ def test_json_has_shares_and_one_object_per_cue_with_lines_where_they_differ(tmp
 def test_human_output_lists_shares_and_the_unsure_cues_with_timecodes(tmp_path):
     versions = {lang: read_track(CORPUS / "films" / "tears-of-steel" / f"TOS-{lang}.vtt", lang=lang)
                 for lang in ("es", "it")}
-    mixed = mix_tracks(versions, ["es", "it"])
+    mixed = mix_tracks(versions, ["es"] * 4 + ["it"] * 4)
     for cue in mixed.cues:
         cue.lang = cue.lang_origin = cue.lang_confidence = None
     path = tmp_path / "mixed.srt"

@@ -40,7 +40,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -153,6 +153,7 @@ _INTERJECTIONS = frozenset(
     "ха хм о а э м ну 啊 哦 噢 嗯 哈 呀 唉 哇 呃 嘿 喔 哎 咦 嘛 呵 嗨 あ ああ え ええ うん はは ふむ 아 오 하".split()
 )
 _SQUEEZE_RE = re.compile(r"(.)\1+")
+_STRETCHED_RE = re.compile(r"(.)\1\1")
 
 
 def _squeeze(word: str) -> str:
@@ -163,8 +164,8 @@ def is_wordless(text: str) -> bool:
     """True for text with no spoken words to tell a language by: empty, music, sounds, interjections.
 
     >>> [is_wordless(t) for t in ("", "♪ Ooh, baby ♪", "[door slams]", "(laughs)", "Woaaa!", "Hmm...",
-    ...                           "Ha ha", "Oh no!", "啊!", "Yes.")]
-    [True, True, True, True, True, True, True, False, True, False]
+    ...                           "Ha ha", "Oh no!", "啊!", "Yes.", "Nooooo!", "No!", "Sooo good")]
+    [True, True, True, True, True, True, True, False, True, False, True, False, False]
     """
     stripped = text.strip()
     if not stripped or _SOUND_RE.match(stripped):
@@ -177,6 +178,8 @@ def is_wordless(text: str) -> bool:
     for word in words:
         if word.lower() in _INTERJECTIONS or _squeeze(word) in _INTERJECTIONS:
             continue
+        if len(words) <= 2 and _STRETCHED_RE.search(word) and len(_squeeze(word)) <= 3:
+            continue  # a cry stretched out ("Nooooo!", "Neeee!") is a sound more than a word
         if all(char_script(ch) in ("Han", "Kana", "Hangul") for ch in word):
             # CJK runs are not split into words: an interjection run repeats its characters (哈哈哈)
             if set(word) <= _INTERJECTIONS:
@@ -264,7 +267,9 @@ class FastTextDetector:
     @staticmethod
     @lru_cache(maxsize=1)
     def supported() -> frozenset[str]:
-        return frozenset(label.removeprefix("__label__") for label in FastTextDetector._model().get_labels())
+        # fasttext-predict has no label list: every label comes back for a prediction without threshold
+        labels, _ = FastTextDetector._model().predict("a", k=-1, threshold=-1.0)
+        return frozenset(label.removeprefix("__label__") for label in labels)
 
     def probabilities(self, texts: Sequence[str], codes: Sequence[str] | None) -> list[dict[str, float]]:
         model = self._model()
@@ -407,6 +412,10 @@ class ContextModel:
     glossary_weight: float = 12.0
     lexicon_weight: float = 0.3
     lexicon_sure: float = 0.95
+    learn_switch: bool = True
+    drop_names: bool = True
+    min_switch: float = 0.05
+    max_switch: float = 0.9
 
 
 def evidence_weight(letters: int, model: ContextModel) -> float:
@@ -685,6 +694,13 @@ def identify_languages(track: Track, *, languages: Iterable[str] | str | None = 
     return _result(result_track, cues, calls, overrides, declared, det.name, origin)
 
 
+def _switch_rate(post: np.ndarray, model: ContextModel) -> float:
+    """How often this film changes language from one cue to the next, as the first pass sees it: a
+    scene-by-scene film switches rarely, a dialogue across two languages at nearly every line."""
+    same = (post[1:] * post[:-1]).sum(axis=1)
+    return float(np.clip(1.0 - same.mean(), model.min_switch, model.max_switch))
+
+
 def _confirmed(codes: list[str], calls, units: Sequence[_Unit], known: Sequence[str]) -> list[str]:
     """The found languages the restricted calls bear out (see `MIN_CUES`)."""
     sure: dict[str, int] = {}
@@ -701,23 +717,62 @@ def _decide(units, codes, det, terms, model, context, overrides) -> dict[tuple[i
     """(position, dash line) -> (language, confidence) for every unit, context included."""
     if len(codes) == 1:
         return {(u.index, u.line): (codes[0], 1.0) for u in units}
+    post = _chain(units, codes, det, terms, model, context, overrides)
+    if context and model.drop_names:
+        names = film_names(units, post)
+        if names:
+            # names mislead a detector ("Welterusten, Scales." reads English): ask again without them
+            post = _chain([_without(unit, names) for unit in units], codes, det, terms, model, context, overrides)
+    return {(u.index, u.line): (codes[int(np.argmax(p))], float(p.max())) for u, p in zip(units, post)}
+
+
+def _chain(units, codes, det, terms, model, context, overrides) -> np.ndarray:
+    """Posterior language probabilities of every unit: evidence, overrides, speakers, the cue chain."""
     logs, own = _emissions(units, codes, det, terms, model)
     for i, unit in enumerate(units):
         fixed = overrides.get(unit.cue.position)
         if fixed in codes:  # staff's call anchors the neighbours too
             logs[i] = np.where(np.array(codes) == fixed, 0.0, math.log(model.floor) * 10)
-    if context:
-        logs = logs + _speaker_priors(units, own, model)
-    if context and len(units) > 1:
+    if not context:
+        return own
+    logs = logs + _speaker_priors(units, own, model)
+    if len(units) < 2:
+        return posteriors(logs, [0.0] * len(units))
+    switches = [0.0] + [_unit_switch(units[i - 1], units[i], model) for i in range(1, len(units))]
+    post = posteriors(logs, switches)
+    if model.learn_switch:
+        model = replace(model, switch=_switch_rate(post, model))
         switches = [0.0] + [_unit_switch(units[i - 1], units[i], model) for i in range(1, len(units))]
         post = posteriors(logs, switches)
-        if model.lexicon_weight:
-            post = posteriors(logs + _film_lexicon(units, post, model), switches)
-    elif context:
-        post = posteriors(logs, [0.0] * len(units))
-    else:
-        post = own
-    return {(u.index, u.line): (codes[int(np.argmax(p))], float(p.max())) for u, p in zip(units, post)}
+    if model.lexicon_weight:
+        post = posteriors(logs + _film_lexicon(units, post, model), switches)
+    return post
+
+
+_MID_SENTENCE_WORD_RE = re.compile(r"(?:(?<=[^\W\d_][,;:] )|(?<=[^\W\d_] ))[^\W\d_]{2,}")
+
+
+def film_names(units: Sequence[_Unit], post: np.ndarray) -> set[str]:
+    """Capitalised words met inside a sentence in lines of two different languages: the film's names
+    ("Scales", "Celia"), which belong to no language.
+
+    Only mid-sentence words count, after a word, so sentence openers ("No", "Come") are not taken.
+    """
+    best = post.argmax(axis=1).tolist()
+    langs: dict[str, set[int]] = {}
+    for unit, lang in zip(units, best):
+        for word in _MID_SENTENCE_WORD_RE.findall(unit.text):
+            if word[0].isupper():
+                langs.setdefault(word, set()).add(lang)
+    return {word for word, seen in langs.items() if len(seen) > 1}
+
+
+def _without(unit: _Unit, names: set[str]) -> _Unit:
+    words = _WORD_RE.findall(unit.text)
+    if not any(word in names for word in words):
+        return unit
+    text = " ".join(_WORD_RE.sub(lambda m: "" if m.group(0) in names else m.group(0), unit.text).split())
+    return replace(unit, text=text, scripts=script_counts(text))
 
 
 _TOKEN_RE = re.compile(r"[^\W\d_]{2,}|[\u3400-\u9fff]", re.UNICODE)
