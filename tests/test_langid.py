@@ -193,3 +193,12 @@ def test_every_detector_runs_from_its_wheel_on_the_mandarin_scene(detector):
     result = identify_languages(read_track(SCENE), languages=["en", "zh"], detector=detector)
     got = calls(result)
     assert sum(got[p] == row["lang"] for p, row in TRUTH.items()) >= len(TRUTH) - 1
+
+
+def test_a_declared_language_lingua_lacks_is_handed_to_the_176_language_model():
+    track = Track([Cue(0, 2000, "Ik heb honger, ik wil eten.", position=0),
+                   Cue(3000, 5000, "Dat is een mooie dag vandaag.", position=1),
+                   Cue(6000, 8000, "The weather is lovely today, isn't it?", position=2)])
+    result = identify_languages(track, languages=["en", "fy"])  # West Frisian: not in lingua
+    assert result.detector == "fasttext"
+    assert calls(result)[2] == "en"

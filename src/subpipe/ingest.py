@@ -43,8 +43,8 @@ def guess_languages(path: str | Path) -> list[str]:
 
     >>> guess_languages("Dumplings.en+zh.srt"), guess_languages("Film.pt-BR+en.vtt"), guess_languages("a.de.vtt")
     (['en', 'zh'], ['pt-BR', 'en'], ['de'])
-    >>> guess_languages("subtitle.srt")
-    []
+    >>> guess_languages("subtitle.srt"), guess_lang("Dumplings.en+zh.srt")
+    ([], None)
     """
     name = Path(path).name
     stem = name[: -len(Path(path).suffix)] if Path(path).suffix else name

@@ -4,23 +4,27 @@
 is a copy with each cue's `lang`, `lang_confidence`, `lang_origin` (and `line_langs` for dash lines
 in two languages) set, the language shares, one `CueLanguage` per cue and a finding for every cue
 whose call is unsure. A track found to speak one language is returned as it was (its cues carry
-nothing; `Track.lang` says it), so single-language work stays exactly as before.
+nothing, `und` ones included; `Track.lang` says it, and `LangIdResult.cues` still has every call), so
+single-language work stays exactly as before.
 
 How a cue's language is decided, cheapest first:
 
 1. ``und`` without asking anyone: empty cues, music (``♪ ... ♪``), sound descriptions
    (``[door slams]``, ``(laughs)``) and interjections (``Woaaa!``, ``Hmm...``, ``Ha ha``).
 2. The candidates: the declared languages, or else the track's languages found first over the whole
-   track (a fast 176-language model, aggregated by text length, then confirmed per cue).
+   track (fastText's bundled 176-language model, votes weighted by text length), each kept only when
+   the restricted detector then confirms it on enough cues (`find_languages`, `MIN_CUES`).
 3. The script: a cue in Han, Hangul, Cyrillic, Arabic... is decided by it when only one candidate
    writes that script; a cue with no letter of a candidate's script cannot be that language.
 4. The detector (lingua, restricted to the candidates), batched over the distinct texts.
 5. Names and words the glossary knows with their language add evidence to that language.
-6. Context: a hidden Markov chain over the cues with a switch cost, cheaper where the speaker
-   changes (WebVTT ``<v>``, ASS Name, a new dash line) or after a pause, dearer within one speaker's
-   run; each cue's evidence counts by its length, so a short cue leans on its neighbours.
-   Forward-backward gives each cue's posterior: the call is its most likely language, the confidence
-   its probability.
+6. Context: a hidden Markov chain over the cues with a switch probability learnt from the film
+   itself (a film told in scenes switches rarely, a two-language dialogue at nearly every line),
+   higher where the speaker changes (WebVTT ``<v>``, ASS Name, a new dash line) or after a pause,
+   lower within one speaker's run; a speaker's other lines, and words the film uses in lines it is
+   sure of, add evidence; names met in lines of both languages are taken out and the lines asked
+   again. Forward-backward gives each cue's posterior: the call is its most likely language, the
+   confidence its probability (`ContextModel` holds the weights).
 7. Dash lines (``- 你好。`` / ``- Hi, Grandma.``) are identified line by line; `Cue.line_langs` is set
    when they differ, and the cue's own language is the first speaker's.
 8. Overrides (`load_overrides`) always win and anchor their neighbours.
@@ -389,7 +393,7 @@ class LangIdResult:
 
 @dataclass(frozen=True)
 class ContextModel:
-    """Weights of the cue chain (tuned on Tears of Steel mixes only; see bench/bench_langid.py).
+    """Weights of the cue chain (tuned on the Tears of Steel mixes only; see bench/bench_langid.py).
 
     `switch` is the prior probability that the next worded cue changes language when nothing else is
     known; a change of speaker or a pause raises it to `switch_new_speaker`, the same speaker lowers it
@@ -399,6 +403,8 @@ class ContextModel:
     `glossary_weight` (log-odds per glossary term found) is staff's word: it outweighs a detector
     that is fairly sure (a loanword), not one that is certain. `lexicon_weight` scales the film's own
     vocabulary (`_film_lexicon`) learnt from the cues a first pass is `lexicon_sure` of.
+    `learn_switch` replaces `switch` by the rate the first pass sees (within `min_switch` and
+    `max_switch`); `drop_names` asks again without the names met in both languages (`film_names`).
     """
 
     switch: float = 0.4
@@ -579,14 +585,14 @@ def declared_languages(languages: Iterable[str] | str | None) -> tuple[str, ...]
     return tuple(out)
 
 
-def find_languages(units: Sequence[_Unit], known: Sequence[str] = (), detector_name: str = "fasttext"
-                   ) -> list[str]:
+def find_languages(units: Sequence[_Unit], known: Sequence[str] = (), supported: Iterable[str] | None = None,
+                   detector_name: str = "fasttext"                   ) -> list[str]:
     """The languages a track speaks, found over the whole track before any cue is decided.
 
     Every worded cue votes for its best language with its length times the detector's confidence; a
     language is a candidate when it carries `MIN_SHARE` of the votes and is the sure call of a cue of
     some length (`identify_languages` then confirms it). `known` (the file name's language) is always
-    kept.
+    kept; with `supported`, only languages the per-cue detector knows are proposed.
     """
     detector = get_detector(detector_name)
     probs = detect_texts(detector, [u.text for u in units], None)
@@ -602,8 +608,8 @@ def find_languages(units: Sequence[_Unit], known: Sequence[str] = (), detector_n
     total = sum(mass.values()) or 1.0
     found = [code for code, m in sorted(mass.items(), key=lambda kv: -kv[1])
              if m / total >= MIN_SHARE and wins.get(code, 0) >= 1]
-    lingua = LinguaDetector.supported()
-    found = [code for code in found if code in lingua or detector_name != "lingua"]
+    if supported is not None:  # only what the per-cue detector can then tell apart
+        found = [code for code in found if code in set(supported)]
     out = list(known)
     for code in found:
         if all(primary(code) != primary(k) for k in out):
@@ -660,8 +666,10 @@ def identify_languages(track: Track, *, languages: Iterable[str] | str | None = 
     `languages`: the film's declared languages (``["en", "zh"]`` or ``"en,zh"``); none: found from the
     track (its file-name language is always among them). `glossary`: a `Glossary`, a mapping term ->
     language or (term, language) pairs. `overrides`: position -> language (`load_overrides`), which
-    always win. `detector` names the per-cue detector (``lingua`` or ``fasttext``); `context=False`
-    turns the chain off (the detector alone per cue, for comparison).
+    always win. `detector` names the per-cue detector (``lingua``, ``fasttext`` or ``lingua>fasttext``,
+    see `DETECTORS`; lingua hands over to fastText for a declared language it lacks, and
+    `LangIdResult.detector` says which ran); `context=False` turns the chain off (the detector alone
+    per cue, for comparison).
     """
     declared = declared_languages(languages)
     overrides = dict(overrides or {})
@@ -673,13 +681,16 @@ def identify_languages(track: Track, *, languages: Iterable[str] | str | None = 
     # music signs are read on the cue as written; speaker labels and sounds only once removed
     worded = [(i, c) for i, c in enumerate(cues) if not (is_wordless(c.plain) or is_wordless(spoken_text(c.plain)))]
     units = _units(worded)
+    known: list[str] = []
     if declared:
         codes = list(declared)
     else:
         known = [normalize_tag(track.lang)] if track.lang and _TAG_RE.match(track.lang) else []
-        codes = find_languages(units, known) if units else known
-    supported = det.supported()
-    missing = [code for code in codes if primary(code) not in supported]
+        codes = find_languages(units, known, det.supported()) if units else known
+    missing = [code for code in codes if primary(code) not in det.supported()]
+    if missing and detector == "lingua" and all(primary(c) in FastTextDetector.supported() for c in codes):
+        det = FastTextDetector()  # Cantonese, Low German...: lingua lacks them, the 176-language model not
+        missing = []
     if missing:
         raise SubpipeError(f"the {det.name} detector does not know {', '.join(missing)}", path=track.path,
                            code="usage")
