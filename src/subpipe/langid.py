@@ -532,7 +532,8 @@ def _script_prior(unit: _Unit, codes: Sequence[str]) -> np.ndarray | None:
 
 
 def glossary_terms(glossary) -> list[tuple[re.Pattern, str]]:
-    """(pattern, language) for a `Glossary`, a mapping term -> language, or (term, language) pairs."""
+    """One pattern per language matching any of its terms, for a `Glossary`, a mapping term -> language,
+    or (term, language) pairs (one alternation each: a 1,000-term glossary is one search per cue)."""
     if glossary is None:
         return []
     if hasattr(glossary, "entries"):
@@ -541,19 +542,23 @@ def glossary_terms(glossary) -> list[tuple[re.Pattern, str]]:
         pairs = list(glossary.items())
     else:
         pairs = list(glossary)
-    out = []
+    by_lang: dict[str, list[str]] = {}
     for term, lang in pairs:
         if term and lang:
-            out.append((re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE), normalize_tag(lang)))
-    return out
+            by_lang.setdefault(primary(normalize_tag(lang)), []).append(re.escape(term))
+    return [(re.compile(rf"(?<!\w)(?:{'|'.join(sorted(terms, key=len, reverse=True))})(?!\w)", re.IGNORECASE), lang)
+            for lang, terms in by_lang.items()]
 
 
 def _glossary_votes(text: str, terms, codes: Sequence[str]) -> np.ndarray | None:
+    """Glossary terms found in `text`, counted for each candidate language."""
     votes = np.zeros(len(codes))
     for pattern, lang in terms:
-        for i, code in enumerate(codes):
-            if primary(code) == primary(lang) and pattern.search(text):
-                votes[i] += 1
+        hits = len(pattern.findall(text))
+        if hits:
+            for i, code in enumerate(codes):
+                if primary(code) == lang:
+                    votes[i] += hits
     return votes if votes.any() else None
 
 
