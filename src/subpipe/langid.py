@@ -769,18 +769,19 @@ _MID_SENTENCE_WORD_RE = re.compile(r"(?:(?<=[^\W\d_][,;:] )|(?<=[^\W\d_] ))[^\W\
 
 
 def film_names(units: Sequence[_Unit], post: np.ndarray) -> set[str]:
-    """Capitalised words met inside a sentence in lines of two different languages: the film's names
-    ("Scales", "Celia"), which belong to no language.
-
-    Only mid-sentence words count, after a word, so sentence openers ("No", "Come") are not taken.
+    """The film's names ("Scales", "Celia"), which belong to no language: capitalised words met inside
+    a sentence somewhere (after a word, so sentence openers such as "No" or "Come" are not taken) and
+    in lines of two different languages.
     """
     best = post.argmax(axis=1).tolist()
+    inside: set[str] = set()
     langs: dict[str, set[int]] = {}
     for unit, lang in zip(units, best):
-        for word in _MID_SENTENCE_WORD_RE.findall(unit.text):
+        inside.update(word for word in _MID_SENTENCE_WORD_RE.findall(unit.text) if word[0].isupper())
+        for word in _WORD_RE.findall(unit.text):
             if word[0].isupper():
                 langs.setdefault(word, set()).add(lang)
-    return {word for word, seen in langs.items() if len(seen) > 1}
+    return {word for word in inside if len(langs[word]) > 1}
 
 
 def _without(unit: _Unit, names: set[str]) -> _Unit:
