@@ -292,11 +292,32 @@ class FastTextDetector:
         return out
 
 
+class BackoffDetector(LinguaDetector):
+    """lingua, and where it cannot choose (best below `flat`) the bundled fastText model's opinion too,
+    to the power `fasttext_weight`: fastText settles many short lines lingua leaves at 51/49
+    ("Come on!" between English and Italian) but is confidently wrong too often to lead."""
+
+    name = "lingua>fasttext"
+    flat = 0.55
+    fasttext_weight = 0.5
+
+    def probabilities(self, texts, codes):
+        out = super().probabilities(texts, codes)
+        unsure = [i for i, p in enumerate(out) if p and max(p.values()) < self.flat]
+        if unsure and codes is not None:
+            second = FastTextDetector().probabilities([texts[i] for i in unsure], codes)
+            for i, p2 in zip(unsure, second):
+                joint = {k: out[i].get(k, 0.0) * max(p2.get(k, 0.0), 1e-4) ** self.fasttext_weight for k in codes}
+                total = sum(joint.values()) or 1.0
+                out[i] = {k: v / total for k, v in joint.items()}
+        return out
+
+
 def _uniform(codes: Sequence[str] | None) -> dict[str, float]:
     return {code: 1.0 / len(codes) for code in codes} if codes else {}
 
 
-DETECTORS = {"lingua": LinguaDetector, "fasttext": FastTextDetector}
+DETECTORS = {"lingua": LinguaDetector, "fasttext": FastTextDetector, "lingua>fasttext": BackoffDetector}
 
 
 def get_detector(name: str = "lingua"):
@@ -1025,26 +1046,3 @@ def _words(text: str) -> str:
     return " ".join(_WORD_RE.findall(text.casefold()))
 
 
-
-class BackoffDetector(LinguaDetector):
-    """lingua, and where it cannot choose (best below `flat`) the bundled fastText model's opinion too,
-    to the power `fasttext_weight`: fastText settles many short lines lingua leaves at 51/49
-    ("Come on!" between English and Italian) but is confidently wrong too often to lead."""
-
-    name = "lingua>fasttext"
-    flat = 0.55
-    fasttext_weight = 0.5
-
-    def probabilities(self, texts, codes):
-        out = super().probabilities(texts, codes)
-        unsure = [i for i, p in enumerate(out) if p and max(p.values()) < self.flat]
-        if unsure and codes is not None:
-            second = FastTextDetector().probabilities([texts[i] for i in unsure], codes)
-            for i, p2 in zip(unsure, second):
-                joint = {k: out[i].get(k, 0.0) * max(p2.get(k, 0.0), 1e-4) ** self.fasttext_weight for k in codes}
-                total = sum(joint.values()) or 1.0
-                out[i] = {k: v / total for k, v in joint.items()}
-        return out
-
-
-DETECTORS["lingua>fasttext"] = BackoffDetector
