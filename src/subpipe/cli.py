@@ -470,6 +470,56 @@ def sync(tgt: Path,
                       highlight=False)
 
 
+@app.command()
+def langid(file: Path,
+           languages: Annotated[Optional[str], typer.Option(
+               "--languages", help="The film's spoken languages, comma-separated (en,zh). Default: from "
+                                   "the file name (Title.en+zh.srt), else found from the track.")] = None,
+           overrides: Annotated[Optional[Path], typer.Option(
+               "--overrides", help="CSV (position,lang) or JSON ({\"12\": \"zh\"}) of calls that always "
+                                   "win.")] = None,
+           glossary: Annotated[Optional[Path], typer.Option(
+               "--glossary", help="Glossary (CSV, TBX, JSON) whose terms count for their language.")] = None,
+           fps: FpsOpt = None, encoding: EncOpt = None, as_json: JsonOpt = False) -> None:
+    """The spoken language of every cue of FILE: shares, per-cue calls, and the cues it is unsure of."""
+    from subpipe.cues import format_timecode
+    from subpipe.formats import read_track
+    from subpipe.ingest import guess_languages
+    from subpipe.langid import identify_languages, load_overrides
+
+    try:
+        declared = languages.split(",") if languages else guess_languages(file)
+        track = read_track(file, fps=fps, encoding=encoding, lang=declared[0] if len(declared) == 1 else None)
+        fixed = load_overrides(overrides, [c.position for c in track.cues]) if overrides else None
+        terms = None
+        if glossary:
+            from subpipe.terms import load_glossary
+
+            terms = load_glossary(glossary)
+        # one language in the name is the track's, not a declaration that every cue speaks it
+        result = identify_languages(track, languages=declared if languages or len(declared) > 1 else None,
+                                    overrides=fixed, glossary=terms)
+    except SubpipeError as exc:
+        _fail(exc, as_json)
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    shares = ", ".join(f"{s.code} {s.share:.0%} ({s.cues} cues)" for s in result.languages) or "no cues"
+    console.print(f"[bold]{file}[/]: {shares}", highlight=False)
+    unsure = result.low_confidence()
+    if unsure:
+        table = Table(title=f"Unsure calls ({len(unsure)})")
+        for col in ("position", "start", "end", "lang", "confidence", "text"):
+            table.add_column(col, overflow="fold")
+        cues = result.track.by_position()
+        for call in unsure:
+            table.add_row(str(call.position), format_timecode(call.start_ms), format_timecode(call.end_ms),
+                          call.lang, f"{call.confidence:.2f}", cues[call.position].plain.replace("\n", " / "))
+        console.print(table)
+    else:
+        console.print("every call is sure", highlight=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app(prog_name="subpipe")
 

@@ -34,6 +34,27 @@ def guess_lang(path: str | Path) -> str | None:
     return tag if len(stem) > len(tag) else None
 
 
+_LANGS_RE = re.compile(r"[._-]([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?(?:\+[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)+)$")
+
+
+def guess_languages(path: str | Path) -> list[str]:
+    """The spoken languages a file name declares: ``Title.en+zh.srt`` for a bilingual track, else the
+    single language of `guess_lang` (none when the name says nothing).
+
+    >>> guess_languages("Dumplings.en+zh.srt"), guess_languages("Film.pt-BR+en.vtt"), guess_languages("a.de.vtt")
+    (['en', 'zh'], ['pt-BR', 'en'], ['de'])
+    >>> guess_languages("subtitle.srt"), guess_lang("Dumplings.en+zh.srt")
+    ([], None)
+    """
+    name = Path(path).name
+    stem = name[: -len(Path(path).suffix)] if Path(path).suffix else name
+    m = _LANGS_RE.search(stem)
+    if m:
+        return m.group(1).split("+")
+    single = guess_lang(path)
+    return [single] if single else []
+
+
 @dataclass
 class IngestResult:
     """A track as read, with the reader's findings and the QC findings against `profile`."""
