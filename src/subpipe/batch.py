@@ -44,7 +44,7 @@ from subpipe.errors import SubpipeError
 from subpipe.fileio import write_text_atomic
 from subpipe.ingest import guess_lang
 from subpipe.localize import film_title
-from subpipe.paths import is_safe_name, printable, safe_name
+from subpipe.paths import has_unsafe_chars, is_safe_name, printable, safe_name
 from subpipe.reports import markdown_table, write_json
 from subpipe.runners import InTurn, Runner, as_completed
 
@@ -240,7 +240,9 @@ def _same_language(tag: str, wanted: str) -> bool:
 
 def drop_folder_files(inbox: str | Path) -> list[Path]:
     """The files waiting in `inbox`: top level only (done/ and failed/ live below), no hidden files and
-    none still being copied in (``.part``, ``.tmp``, ...), sorted by name."""
+    none still being copied in (``.part``, ``.tmp``, ...), sorted by name. A name starting with a dot
+    but holding path separators or control characters (``..\\..\\evil.en.srt``) is not a hidden file:
+    it is listed, for `screen_files` to refuse with a report."""
     folder = Path(inbox)
     if not folder.is_dir():
         raise SubpipeError("the drop folder does not exist", path=str(folder), code="no-inbox")
@@ -248,7 +250,7 @@ def drop_folder_files(inbox: str | Path) -> list[Path]:
         p
         for p in folder.iterdir()
         if (p.is_symlink() or p.is_file())
-        and not p.name.startswith(".")
+        and not (p.name.startswith(".") and not has_unsafe_chars(p.name))
         and not p.name.endswith(IN_PROGRESS_SUFFIXES)
     )
 

@@ -39,6 +39,11 @@ def safe_name(text: str, *, what: str = "name", path: str | None = None) -> str:
     return cleaned
 
 
+def has_unsafe_chars(name: str) -> bool:
+    """Whether `name` holds a path separator, a control character or an undecodable byte."""
+    return _UNSAFE_CHARS.search(name) is not None
+
+
 def is_safe_name(name: str) -> bool:
     """Whether `name` is already a safe file name (nothing to replace or strip)."""
     try:
