@@ -272,7 +272,9 @@ def serve(config: Annotated[Optional[Path], typer.Option("--config", help="Setti
           schedule: Annotated[Optional[str], typer.Option("--schedule", help="Cron of the drop-folder batch "
                                                           "(default: settings, nightly 0 2 * * *).")] = None,
           no_schedule: Annotated[bool, typer.Option("--no-schedule", help="Run the batch only on "
-                                                    "demand.")] = False) -> None:
+                                                    "demand.")] = False,
+          samples: Annotated[bool, typer.Option("--samples", help="Copy the sample films into an empty "
+                                                "inbox (make serve).")] = False) -> None:
     """Start Prefect's server (unless PREFECT_API_URL points at one) and serve the deployments
     localize-film, align-tracks, flag-terms and batch-drop-folder; Ctrl-C stops everything it started.
 
@@ -291,8 +293,7 @@ def serve(config: Annotated[Optional[Path], typer.Option("--config", help="Setti
     for flag, val in (("--config", config), ("--host", host), ("--port", port), ("--schedule", schedule)):
         if val is not None:
             cmd += [flag, str(val)]
-    if no_schedule:
-        cmd.append("--no-schedule")
+    cmd += [flag for flag, on in (("--no-schedule", no_schedule), ("--samples", samples)) if on]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(flows_dir.parent), env.get("PYTHONPATH")]))
     # A session of its own: Ctrl-C reaches this process only, which passes it on exactly once.

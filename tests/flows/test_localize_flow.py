@@ -95,3 +95,18 @@ def test_each_step_is_a_task_run_and_a_missing_model_is_never_tried(prefect_harn
     runs = _task_runs(state)
     assert runs["localize es"] == ["Completed"] and "localize ja" not in runs
     assert {name.rsplit("-", 1)[0] for name in runs if name != "localize es"} == {"ingest-source", "sentences"}
+
+
+def test_only_transient_errors_are_retried():
+    from prefect.states import Failed
+
+    from flows.localize import FILM_TASKS
+    from flows.runners import retry_transient
+    from subpipe.errors import SubpipeError
+    from subpipe.localize import localize_language
+
+    missing = SubpipeError("no argos package translates en->ja", code="missing-pair")
+    assert retry_transient(None, None, Failed(data=missing)) is False
+    assert retry_transient(None, None, Failed(data=KeyError("a bug"))) is False
+    assert retry_transient(None, None, Failed(data=TimeoutError("slow disk"))) is True
+    assert FILM_TASKS[localize_language].retry_condition_fn is retry_transient
