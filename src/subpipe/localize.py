@@ -108,12 +108,11 @@ class TermQAResult:
 
     reference: str
     lang: str
-    summary_: dict | None
+    qa: dict | None
     outputs: dict[str, str]
 
     def summary(self) -> dict:
-        return {"reference": self.reference, "lang": self.lang, "summary": self.summary_,
-                "outputs": self.outputs}
+        return {"reference": self.reference, "lang": self.lang, "summary": self.qa, "outputs": self.outputs}
 
 
 @dataclass
