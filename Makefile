@@ -14,7 +14,8 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 # src first: a git worktree of this checkout tests its own code even with the venv of another checkout.
 export PYTHONPATH := $(CURDIR)/src:$(CURDIR)
-# Translation models live in the checkout (argos reads these when first imported); see models/README.md.
+# Translation models live in the checkout: subpipe's default model home when run from a checkout, set here
+# too so every tool the Makefile runs agrees (argos reads these when first imported); see models/README.md.
 export SUBPIPE_ARGOS_HOME ?= $(CURDIR)/.cache/argos
 export ARGOS_PACKAGES_DIR ?= $(SUBPIPE_ARGOS_HOME)/packages
 
@@ -45,10 +46,11 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 # Prefect's UI on http://127.0.0.1:4200 and the deployments (see README "Operations"); Ctrl-C stops it.
+# An empty inbox gets the sample films, so the first run from the UI works right after `make demo`.
 serve: export SUBPIPE_GLOSSARIES ?= $(CURDIR)/samples/glossary
 serve: setup
 	@mkdir -p "$(PREFECT_HOME)"
-	$(VENV)/bin/subpipe serve
+	$(VENV)/bin/subpipe serve --samples
 
 bench: setup
 	@mkdir -p "$(PREFECT_HOME)"

@@ -1,16 +1,16 @@
 """Flow `batch_drop_folder`: every film in the drop folder localized, concurrently, once per content.
 
-    group files into films (Title.lang.ext) -> localize each film (threads or Dask, at most `concurrency`
-    at once, retried after transient errors, cached on the bytes of its files) -> move its files to
-    done/ or failed/ (with <file>.error.json) as it finishes -> reports and artifacts
+The batch's steps are the library's (`subpipe.batch.run_batch`: screen and group files into films ->
+localize each film -> move its files to done/ or failed/ as it finishes -> reports). This flow passes a
+runner that submits each film as a Prefect task (threads or Dask, at most `concurrency` at once, retried
+after transient errors only, cached on the bytes of its files) and adds artifacts and the final state.
 
 A bad file fails alone: the other films are delivered, and the run ends in a FAILED state named
-"Partially failed", which the Prefect UI shows as a red "Partially failed" badge on the run, in the
-runs list and on the deployment, with the summary artifact listing each failure. (No
-the postponed-annotations `__future__` import here: deployment runs need real annotations to build forms.)
+"Partially failed" (the localize-film flow uses the same names), which the Prefect UI shows as a red
+badge on the run, in the runs list and on the deployment, with the summary artifact listing each
+failure. (No postponed annotations here: deployment runs need real annotations to build forms.)
 """
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -24,16 +24,16 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 from prefect.cache_policies import CachePolicy
-from prefect.futures import as_completed
-from prefect.states import Completed, Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.params import BatchOptions, allowed_path, glossary_path, value
+from flows.runners import PARTIALLY_FAILED, PrefectRunner, final_state, retry_transient
 from subpipe import batch as lib
-from subpipe.errors import SubpipeError
+from subpipe.paths import printable
+
+__all__ = ["PARTIALLY_FAILED", "batch_drop_folder"]
 
 TABLE_ROWS = 200
-PARTIALLY_FAILED = "Partially failed"
 # Operators can cap films localized at once across every batch and machine with a tag limit:
 # `prefect concurrency-limit create subpipe-localize 4` (no limit exists until one is created).
 CONCURRENCY_TAG = "subpipe-localize"
@@ -44,7 +44,8 @@ DEFAULT_OPTIONS = BatchOptions()  # frozen: a shared default is safe
 class FilmContent(CachePolicy):
     """Cache a film's result on the bytes of its files and of the glossary, and on every parameter that
     changes the output; never on file names or times. A re-dropped unchanged film is a cache hit, a
-    changed byte is a miss. (Prefect's INPUTS policy would hash a path by its name.)"""
+    changed byte is a miss. (Prefect's INPUTS policy would hash a path by its name.) Only a film
+    delivered in every language is cached: an incomplete one raises (`subpipe.batch.IncompleteFilm`)."""
 
     def compute_key(self, task_ctx, inputs: dict, flow_parameters: dict, **kwargs) -> Optional[str]:
         glossary = inputs.get("glossary")
@@ -57,20 +58,8 @@ class FilmContent(CachePolicy):
         return "subpipe-film-" + lib.film_digest(inputs["film"], extra)
 
 
-def retry_transient(task, task_run, state) -> bool:
-    """Retry after a transient error (I/O, time-outs, memory); bad input (SubpipeError) fails at once."""
-    try:
-        state.result()
-    except SubpipeError:
-        return False
-    except lib.TRANSIENT_ERRORS:
-        return True
-    except Exception:
-        return False
-    return False
-
-
-@task(
+localize_film_files = task(
+    lib.localize_one,
     name="localize-film-files",
     task_run_name="localize {film.title}",
     cache_policy=FilmContent(),
@@ -78,10 +67,6 @@ def retry_transient(task, task_run, state) -> bool:
     tags=[CONCURRENCY_TAG],
     retry_condition_fn=retry_transient,
 )
-def localize_film_files(
-    film: lib.Film, target_languages: list[str], outbox: str, glossary: Optional[str], profile: str
-) -> dict:
-    return lib.localize_one(film, target_languages, outbox, glossary=glossary, profile=profile)
 
 
 def task_runner_for(settings: lib.BatchSettings, concurrency: int):
@@ -125,119 +110,65 @@ def batch_drop_folder(
         options: Languages, QC profile, concurrency, retries, cache and file moves of this batch.
     """
     logger = get_run_logger()
-    t0 = time.perf_counter()
-    settings = lib.load_settings()
-    inbox = allowed_path(inbox or str(settings.inbox), what="inbox", settings=settings)
-    outbox = allowed_path(outbox or str(settings.outbox), what="outbox", write=True, settings=settings)
-    if glossary is None and settings.glossary:
-        glossary = str(settings.glossaries / settings.glossary)
-    glossary = glossary_path(glossary, settings)
-    source_lang = value(options.source_language) or settings.source_lang
-    targets = (
-        [value(t) for t in options.target_languages]
-        if options.target_languages
-        else list(settings.target_languages)
-    )
-    profile = value(options.profile) or settings.profile
-    concurrency = options.concurrency or settings.concurrency
+    settings = batch_settings(inbox, outbox, glossary, options)
     retries = settings.retries if options.retries is None else options.retries
-
-    result = lib.BatchResult(batch=lib.batch_id())
-    films, rejected = lib.group_films(lib.drop_folder_files(inbox), source_lang)
-    for r in rejected:
-        logger.warning("rejected %s: %s", r.path.name, r.reason)
-        result.failed[r.path] = r.error()
-    logger.info(
-        "batch %s: %d films, %d files rejected; %s -> %s",
-        result.batch,
-        len(films),
-        len(rejected),
-        targets,
-        outbox,
-    )
-    progress = create_progress_artifact(
-        0.0 if films else 100.0, description=f"batch {result.batch}: films finished of {len(films)}"
-    )
-    moved: dict[str, list] = {"done": [], "failed": []}
-
-    def settle(done, failed) -> None:
-        if options.move_files:
-            for kind, entries in lib.settle_files(done, failed, inbox, result.batch).items():
-                moved[kind] += entries
-
-    settle([], dict(result.failed))  # rejected files leave the inbox at once
     # Cache records are kept in the outbox: the cache lives and dies with the deliveries it describes,
     # and every machine that writes the outbox (Dask workers included) shares it.
     localize = localize_film_files.with_options(
         retries=retries,
         retry_delay_seconds=[settings.retry_delay_seconds * 2**n for n in range(retries)] or 0,
         refresh_cache=options.refresh_cache,
-        cache_policy=FilmContent().configure(key_storage=Path(outbox).resolve() / ".subpipe-cache"),
+        cache_policy=FilmContent().configure(key_storage=settings.outbox.resolve() / ".subpipe-cache"),
     )
-    queue = list(films)
-    finished = 0
-    with task_runner_for(settings, concurrency) as runner:
-        running = {}
-        while queue or running:
-            # A window of `concurrency` films in flight bounds the work whatever the runner (a Dask
-            # cluster included), and lets each film's files move as soon as it is done.
-            while queue and len(running) < concurrency:
-                film = queue.pop(0)
-                future = runner.submit(
-                    localize,
-                    parameters={
-                        "film": film,
-                        "target_languages": targets,
-                        "outbox": outbox,
-                        "glossary": glossary,
-                        "profile": profile,
-                    },
-                )
-                running[future] = film
-            future = next(as_completed(list(running)))
-            film = running.pop(future)
-            done_before, failed_before = len(result.done), set(result.failed)
-            try:
-                summary, error = future.result(), None
-                if future.state.name == "Cached":
-                    result.cached.add(film.title)
-            except Exception as exc:  # a film that fails, whatever the reason, must not stop the batch
-                summary, error = None, exc
-                logger.error("%s failed: %s", film.title, exc)
-            lib.record_film(result, film, summary, error)
-            settle(
-                result.done[done_before:], {f: e for f, e in result.failed.items() if f not in failed_before}
-            )
-            finished += 1
-            update_progress_artifact(progress, 100.0 * finished / len(films))
-    result.moved = moved
-    result.seconds = time.perf_counter() - t0
-    reports = lib.write_batch_reports(result, outbox)
-    _publish(result, reports)
-    summary = {
-        "batch": result.batch,
-        "status": result.status,
-        "films": len(result.films),
-        "delivered": [t for t, s in result.films.items() if "error" not in s],
-        "cached": sorted(result.cached),
-        "failed_files": [str(p) for p in result.failed],
-        "moved": moved,
-        "reports": reports,
-        "seconds": round(result.seconds, 2),
-    }
-    if result.status in ("partially failed", "failed"):
-        names = ", ".join(Path(p).name for p in result.failed)
-        partial = result.status == "partially failed"
-        return Failed(
-            name=PARTIALLY_FAILED if partial else "Failed",
-            message=f"{len(result.failed)} of {len(result.done) + len(result.failed)} files failed "
-            f"({names}); {'the other films were' if partial else 'nothing was'} delivered. "
-            f"See the batch-summary artifact and {inbox}/failed/{result.batch}/.",
-            data=summary,
+    batch = lib.batch_id()
+    progress = create_progress_artifact(0.0, description=f"batch {batch}: films finished")
+
+    def show_progress(finished: int, films: int) -> None:
+        update_progress_artifact(progress, 100.0 * finished / films)
+
+    with task_runner_for(settings, settings.concurrency) as task_runner:
+        result = lib.run_batch(
+            settings,
+            runner=PrefectRunner({lib.localize_one: localize}, task_runner=task_runner),
+            progress=show_progress,
+            move_files=options.move_files,
+            batch=batch,
         )
-    return Completed(
-        message=f"{len(result.done)} files done ({len(result.cached)} films cached)", data=summary
+    update_progress_artifact(progress, 100.0)
+    for path, error in result.failed.items():
+        logger.warning("failed %s: %s", printable(Path(path).name), error)
+    _publish(result, result.reports)
+    names = ", ".join(printable(Path(p).name) for p in result.failed)
+    files = len(result.done) + len(result.failed)
+    message = (
+        f"{len(result.failed)} of {files} files failed ({names}); "
+        f"{'the other films were' if result.delivered else 'nothing was'} delivered. "
+        f"See the batch-summary artifact and {settings.inbox}/failed/{result.batch}/."
+        if result.failed
+        else f"{len(result.done)} files done ({len(result.cached)} films cached)"
     )
+    return final_state(result.status, f"batch {result.batch}", result.summary(), message)
+
+
+def batch_settings(inbox, outbox, glossary, options: BatchOptions) -> lib.BatchSettings:
+    """The server's settings with this run's form values over them, its paths checked against the roots."""
+    settings = lib.load_settings()
+    inbox = allowed_path(inbox or str(settings.inbox), what="inbox", settings=settings)
+    outbox = allowed_path(outbox or str(settings.outbox), what="outbox", write=True, settings=settings)
+    if glossary is None and settings.glossary:
+        glossary = str(settings.glossaries / settings.glossary)
+    glossary = glossary_path(glossary, settings)
+    update = {
+        "inbox": Path(inbox),
+        "outbox": Path(outbox),
+        "glossary": glossary,
+        "source_lang": value(options.source_language) or settings.source_lang,
+        "target_languages": [value(t) for t in options.target_languages] if options.target_languages
+        else list(settings.target_languages),
+        "profile": value(options.profile) or settings.profile,
+        "concurrency": options.concurrency or settings.concurrency,
+    }
+    return settings.model_copy(update=update)
 
 
 def _publish(result: lib.BatchResult, reports: dict[str, str]) -> None:

@@ -46,9 +46,10 @@ def main() -> int:
         if source is None:
             continue
         references = [str(p) for p in paths if p != source]
-        result = localize_film(source=str(source), target_languages=["es", "fr"], reference_tracks=references,
-                               glossary=str(ROOT / "samples" / "glossary" / "films.csv"),
-                               output_dir=str(localize_out))
+        state = localize_film(source=str(source), target_languages=["es", "fr"], reference_tracks=references,
+                              glossary=str(ROOT / "samples" / "glossary" / "films.csv"),
+                              output_dir=str(localize_out), return_state=True)
+        result = state.result(raise_on_failure=False)
         failed += len(result["errors"])
         langs = ", ".join(f"{k} ({v['cues']} cues, QC pass {v['qc']['pass_rate']:.0%})"
                           for k, v in result["languages"].items())

@@ -1,17 +1,19 @@
 """Flow `localize_film`: a film's source track to delivery-ready tracks in the target languages.
 
-ingest -> align (per reference track) -> flag terms -> translate (glossary-protected) -> re-segment -> QC
--> write, each step a task around a `subpipe.localize` function, with artifacts for the Prefect UI: a
-summary, the QC findings and term tables (first 200 rows; full CSVs linked), links to every output, and
-a progress bar updated as languages finish. Parameters are typed for the UI's form (`flows.params`);
-paths are checked against the configured roots in deployment runs. (No `from __future__ import
-annotations` here: deployment runs need real annotations to build their forms.)
+The steps are the library's (`subpipe.localize.localize_film`): this flow passes a runner that submits
+each of them as a Prefect task (ingest-source, align-reference per reference, flag-terms, sentences,
+localize-language per language, run concurrently where they are independent) and adds what the UI
+shows: a summary, the QC findings and term tables (first 200 rows; full CSVs linked), links to every
+output, a progress bar, and the final state: Completed, or a FAILED-type state named "Partially failed"
+(some languages delivered) or "Failed" (none), as the batch flow names them. Parameters are typed for
+the UI's form (`flows.params`); paths are checked against the configured roots in deployment runs.
+(No `from __future__ import annotations` here: deployment runs need real annotations to build forms.)
 """
 
 from pathlib import Path
 from typing import Optional
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, task
 from prefect.artifacts import (
     create_link_artifact,
     create_markdown_artifact,
@@ -22,41 +24,29 @@ from prefect.artifacts import (
 from prefect.cache_policies import NO_CACHE
 
 from flows.params import Language, QCOptions, allowed_path, glossary_path, value
+from flows.runners import PrefectRunner, final_state, retry_transient
 from subpipe import localize as lib
 from subpipe.reports import finding_row
 
 TABLE_ROWS = 200
 DEFAULT_QC = QCOptions()  # frozen: a shared default is safe
 
-# Tasks pass Tracks and alignments in memory; hashing them for a cache key would cost more than the work.
-step = task(cache_policy=NO_CACHE)
+# Steps pass Tracks and alignments in memory; hashing them for a cache key would cost more than the work.
+# Only transient errors (I/O, time-outs) are retried: a missing model or bad input never is.
+FILM_TASKS = {
+    lib.ingest_source: task(lib.ingest_source, name="ingest-source", cache_policy=NO_CACHE),
+    lib.align_reference: task(lib.align_reference, name="align-reference", task_run_name="align {reference}",
+                              cache_policy=NO_CACHE),
+    lib.flag_terms: task(lib.flag_terms, name="flag-terms", cache_policy=NO_CACHE),
+    lib.source_sentences: task(lib.source_sentences, name="sentences", cache_policy=NO_CACHE),
+    lib.localize_language: task(lib.localize_language, name="localize-language",
+                                task_run_name="localize {target_lang}", cache_policy=NO_CACHE, retries=1,
+                                retry_delay_seconds=5, retry_condition_fn=retry_transient),
+}
 
 
-@step(name="ingest-source")
-def ingest_source(source: str, profile: str, audience: str, fps: Optional[float]):
-    return lib.ingest_file(source, profile=profile, audience=audience, fps=fps)
-
-
-@step(name="align-reference", task_run_name="align {reference}")
-def align_reference(source_track, reference: str, out_dir: Path, glossary, profile: str) -> dict:
-    return lib.align_reference(source_track, reference, out_dir, glossary=glossary, profile=profile)
-
-
-@step(name="flag-terms")
-def flag_source(source_track, glossary, out_dir: Path, references: list) -> dict:
-    return lib.flag_source(source_track, glossary, out_dir, references=references)
-
-
-@step(name="sentences")
-def source_sentences(source_track, lang: str):
-    return lib.source_sentences(source_track, lang)
-
-
-@step(name="localize-language", task_run_name="localize {target_lang}", retries=1, retry_delay_seconds=5)
-def localize_language(source_track, sentences, target_lang: str, out_dir: Path, glossary, glossary_report,
-                      profile: str, audience: str, fps: Optional[float]) -> lib.LanguageResult:
-    return lib.localize_language(source_track, sentences, target_lang, out_dir, glossary=glossary,
-                                 glossary_report=glossary_report, profile=profile, audience=audience, fps=fps)
+def film_runner() -> PrefectRunner:
+    return PrefectRunner(FILM_TASKS)
 
 
 def _link(path: str, description: str) -> None:
@@ -66,7 +56,7 @@ def _link(path: str, description: str) -> None:
 @flow(name="localize-film", log_prints=True)
 def localize_film(source: str, target_languages: list[Language],
                   reference_tracks: Optional[list[str]] = None, glossary: Optional[str] = None,
-                  output_dir: str = "out", options: QCOptions = DEFAULT_QC) -> dict:
+                  output_dir: str = "out", options: QCOptions = DEFAULT_QC):
     """Localize one film into each target language: SRT/WebVTT, dual track, QC and term reports.
 
     Args:
@@ -77,59 +67,43 @@ def localize_film(source: str, target_languages: list[Language],
         output_dir: Where the film's folder (named after its title) is written, inside the outbox.
         options: QC profile, audience and frame rate of the delivered tracks.
     """
-    logger = get_run_logger()
     source = allowed_path(source, what="source")
     reference_tracks = [allowed_path(r, what="reference track") for r in reference_tracks or []]
     glossary = glossary_path(glossary)
     output_dir = allowed_path(output_dir, what="output_dir", write=True)
-    target_languages = [value(t) for t in target_languages]
-    profile, audience, fps = value(options.profile), value(options.audience), options.fps
     progress = create_progress_artifact(0.0, description="localize-film: steps done")
-    ingested = ingest_source(source, profile, audience, fps)
-    src = ingested.track
-    if not src.lang:
-        raise lib.SubpipeError("the source language is unknown: name the file Title.lang.ext", path=source,
-                               code="no-language")
-    title = lib.film_title(source)
-    out = Path(output_dir) / title
-    result = lib.LocalizeResult(title=title, source=ingested, output_dir=out)
-    gloss = lib.load_glossary_for(glossary, src.lang)
-    total = 3 + len(target_languages)
-    update_progress_artifact(progress, 100 * 1 / total)
 
-    futures = [(ref, align_reference.submit(src, ref, out, gloss, profile)) for ref in reference_tracks or []]
-    for ref, future in futures:
-        try:
-            result.alignments.append(future.result())
-        except lib.SubpipeError as exc:
-            logger.warning("reference track rejected: %s", exc)
-            result.errors.append({"step": "align", "path": ref, "error": str(exc)})
-    update_progress_artifact(progress, 100 * 2 / total)
+    def show_progress(name: str, n: int, total: int) -> None:
+        update_progress_artifact(progress, 100.0 * n / total)
 
-    if gloss is not None:
-        result.terms = flag_source(src, gloss, out, result.alignments)
-    sentences = source_sentences(src, src.lang)
-    update_progress_artifact(progress, 100 * 3 / total)
+    review = None  # the one place a term review plugs in (the review_terms parameter)
+    result = lib.localize_film(source, [value(t) for t in target_languages], reference_tracks=reference_tracks,
+                               glossary=glossary, profile=value(options.profile),
+                               audience=value(options.audience), fps=options.fps, output_dir=output_dir,
+                               runner=film_runner(), review=review, progress=show_progress)
+    publish_film(result)
+    return film_state(result)
 
-    report = result.terms["_report"] if result.terms else None
-    pending = {lang: localize_language.submit(src, sentences, lang, out, gloss, report, profile, audience, fps)
-               for lang in target_languages}
-    for n, (lang, future) in enumerate(pending.items(), 4):
-        try:
-            result.languages[lang] = future.result()
-        except lib.SubpipeError as exc:
-            logger.error("%s failed: %s", lang, exc)
-            result.errors.append({"step": f"localize {lang}", "path": source, "error": str(exc)})
-        update_progress_artifact(progress, 100 * n / total)
 
-    lib.write_summary(result)
+def film_state(result: lib.FilmResult):
+    """The run's final state: the film's status named as the batch names it, the summary as its data."""
+    failed = result.failed_languages
+    message = (f"delivered {', '.join(result.languages) or 'nothing'}"
+               + (f"; not delivered: {'; '.join(f'{k} ({e.code}: {e.message})' for k, e in failed.items())}"
+                  if failed else ""))
+    return final_state(result.status, result.title, result.summary(), message)
+
+
+def publish_film(result: lib.FilmResult) -> None:
+    """The run's artifacts: summary, QC and term tables, links to the outputs."""
+    title = result.title
     create_markdown_artifact(lib.summary_markdown(result), key="localize-summary",
                              description=f"{title}: languages, QC pass rates, terms")
     qc_rows = [{"lang": lang, **finding_row(f)} for lang, lr in result.languages.items() for f in lr.qc]
     create_table_artifact(qc_rows[:TABLE_ROWS] or [{"message": "no QC findings"}], key="localize-qc",
                           description=f"QC findings after fixes, first {min(len(qc_rows), TABLE_ROWS)} of "
                                       f"{len(qc_rows)}; full CSVs under reports/")
-    term_rows = result.terms["_report"].rows() if result.terms else []
+    term_rows = result.terms.report.rows() if result.terms else []
     if term_rows:
         create_table_artifact(term_rows[:TABLE_ROWS], key="localize-terms",
                               description=f"Glossary hits and candidates, first {min(len(term_rows), TABLE_ROWS)}"
@@ -139,8 +113,5 @@ def localize_film(source: str, target_languages: list[Language],
             if kind in lr.outputs:
                 _link(lr.outputs[kind], f"{title} {lang} {kind}")
     for alignment in result.alignments:
-        _link(alignment["outputs"]["report"], f"alignment with {Path(alignment['reference']).name}")
+        _link(alignment.outputs["report"], f"alignment with {Path(alignment.reference).name}")
     _link(result.outputs["summary_md"], "run summary")
-    if result.errors and not result.languages:
-        raise lib.SubpipeError(f"no language was delivered: {result.errors[0]['error']}", path=source)
-    return lib._public(result.summary())

@@ -1,11 +1,18 @@
 """`subpipe serve` / `make serve` / `python -m flows.serve`: the Prefect UI and subpipe's deployments.
 
-1. Unless ``PREFECT_API_URL`` points at a Prefect server, starts one (``prefect server start``, its
+1. Unless ``PREFECT_API_URL`` points at a Prefect server (checked first: a server that does not answer
+   ends the command with one line saying so), starts one (``prefect server start``, its
    SQLite database under ``PREFECT_HOME``) on ``host:port`` of the settings (127.0.0.1:4200).
 2. Serves the deployments from this process: ``localize-film``, ``align-tracks`` and ``flag-terms``
    (run from the UI's Run button) and ``batch-drop-folder`` (on the settings' cron schedule, nightly
    at 02:00 UTC by default; one batch at a time).
 3. Ctrl-C (or SIGTERM) stops the runner, its flow runs, and the server if it started one.
+
+With ``--samples`` (``make serve``), an inbox holding no subtitle file gets a copy of the sample films
+of samples/, and the localize-film form proposes the first English one, so the first run from the UI
+works right after ``make demo``. Translation models are read from subpipe's model home
+(`subpipe.translate.argos.argos_home`: the checkout's .cache/argos where ``make demo`` installs them),
+exported to every flow run.
 
 Settings (folders, schedule, concurrency, task runner) come from ``subpipe.toml`` / ``SUBPIPE_*``
 (`subpipe.batch.load_settings`); their folders are made absolute and passed to every flow run, which
@@ -14,6 +21,7 @@ refuses any path outside them. For workers on other machines see flows/prefect.y
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -67,6 +75,23 @@ def start_server(
     raise SystemExit(f"subpipe serve: the Prefect server did not answer on {url} within {timeout:.0f} s")
 
 
+def check_api(url: str, timeout: float = 5) -> None:
+    """Refuse with one line when no Prefect server answers at `url` (``PREFECT_API_URL``)."""
+    health = url.rstrip("/") + "/health"
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with direct.open(health, timeout=timeout):
+            return
+    except urllib.error.HTTPError:  # it answered (maybe asking for credentials): a server is there
+        return
+    except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError) as exc:
+        reason = str(getattr(exc, "reason", exc))
+    raise SystemExit(
+        f"subpipe serve: no Prefect server answers at {url} (PREFECT_API_URL): {reason}; start that "
+        "server, or unset PREFECT_API_URL and subpipe serve starts one"
+    )
+
+
 def stop_server(proc: subprocess.Popen | None, timeout: float = 20) -> None:
     """SIGTERM to the server's process group (only what `start_server` started), SIGKILL if it lingers."""
     if proc is None or proc.poll() is not None:
@@ -96,8 +121,30 @@ def export_settings(settings) -> None:
     os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))  # flow runs import flows.*
 
 
+SAMPLE_TRACKS = (".vtt", ".srt", ".ass")
+
+
+def seed_samples(inbox: Path, samples: Path = ROOT / "samples") -> list[Path]:
+    """Copy the sample films into `inbox` when it holds no subtitle file (a first run after ``make demo``)."""
+    from subpipe.batch import SUBTITLE_EXTENSIONS
+    from subpipe.ingest import guess_lang
+
+    if any(p.suffix.lower() in SUBTITLE_EXTENSIONS for p in inbox.iterdir() if p.is_file()):
+        return []
+    tracks = sorted(p for p in samples.rglob("*") if p.suffix in SAMPLE_TRACKS and guess_lang(p))
+    return [Path(shutil.copy2(p, inbox / p.name)) for p in tracks]
+
+
+def default_source(inbox: Path) -> str | None:
+    """The first English track waiting in the inbox: what the localize-film form proposes."""
+    from subpipe.ingest import guess_lang
+
+    tracks = sorted(p.name for p in inbox.iterdir() if p.is_file() and guess_lang(p) == "en")
+    return tracks[0] if tracks else None
+
+
 def deployments(settings, schedule: str | None):
-    """The four deployments, their form defaults pointing into the outbox."""
+    """The four deployments, their form defaults pointing into the outbox (and at a film of the inbox)."""
     from prefect.deployments.runner import EntrypointType
     from prefect.schedules import Cron
 
@@ -111,7 +158,8 @@ def deployments(settings, schedule: str | None):
     return [
         localize_film.to_deployment(
             name="localize-film",
-            parameters={"output_dir": outbox, "target_languages": ["es"]},
+            parameters={"output_dir": outbox, "target_languages": ["es"]}
+            | ({"source": source} if (source := default_source(Path(os.environ["SUBPIPE_INBOX"]))) else {}),
             description="Localize one film: pick its source track under the inbox and the languages.",
             **common,
         ),
@@ -149,19 +197,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, help="port of the server started here (default 4200)")
     parser.add_argument("--schedule", help="cron of batch-drop-folder (default: settings, 0 2 * * *)")
     parser.add_argument("--no-schedule", action="store_true", help="batch-drop-folder only on demand")
+    parser.add_argument("--samples", action="store_true", help="copy the sample films into an empty inbox")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     from subpipe.batch import load_settings
+    from subpipe.translate.argos import argos_home
 
     settings = load_settings(args.config)
     export_settings(settings)
+    os.environ.setdefault("SUBPIPE_ARGOS_HOME", str(argos_home()))  # flow runs read the same models
+    if args.samples and (seeded := seed_samples(Path(os.environ["SUBPIPE_INBOX"]))):
+        print(f"copied {len(seeded)} sample tracks into the inbox {os.environ['SUBPIPE_INBOX']}", flush=True)
     host, port = args.host or settings.host, args.port or settings.port
     schedule = None if args.no_schedule else (args.schedule or settings.schedule)
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with SIGINT ignored
     server = None
+    if os.environ.get("PREFECT_API_URL"):
+        check_api(os.environ["PREFECT_API_URL"])
     try:
         if not os.environ.get("PREFECT_API_URL"):
             print(

@@ -16,6 +16,7 @@ from subpipe.batch import (
     group_films,
     load_settings,
     move_no_clobber,
+    run_batch,
     settle_files,
 )
 from subpipe.errors import SubpipeError
@@ -170,3 +171,36 @@ def test_settings_come_from_a_toml_file_then_the_environment(tmp_path):
         load_settings(env={"SUBPIPE_CONCURRENCY": "0"})
     with pytest.raises(SubpipeError, match="task_runner"):
         load_settings(env={"SUBPIPE_TASK_RUNNER": "spark"})
+
+
+def _settings(root, targets):
+    return BatchSettings(inbox=root / "inbox", outbox=root / "outbox", glossaries=SAMPLES / "glossary",
+                         glossary="films.csv", target_languages=targets)
+
+
+def test_run_batch_in_turn_delivers_good_films_and_fails_a_bad_file_alone(demo_models, tmp_path):
+    _drop(
+        tmp_path / "inbox",
+        ("Sintel.en.vtt", SAMPLES / "sintel" / "Sintel.en.vtt"),
+        ("Sintel.de.vtt", SAMPLES / "sintel" / "Sintel.de.vtt"),
+        ("Broken.en.srt", CORPUS / "corner-cases" / "gpac-misc" / "subtitle.ttxt"),
+    )
+    result = run_batch(_settings(tmp_path, ["es"]), batch="20260101T020000Z")
+    assert result.status == "partially failed" and result.delivered == ["Sintel"]
+    done = tmp_path / "inbox" / "done" / "20260101T020000Z"
+    assert sorted(p.name for p in done.iterdir()) == ["Sintel.de.vtt", "Sintel.en.vtt"]
+    assert (tmp_path / "outbox" / "Sintel" / "Sintel.es.srt").exists()
+    report = json.loads((tmp_path / "outbox" / "batches" / "20260101T020000Z" / "batch.json").read_text())
+    assert report["status"] == "partially failed" and report["films"]["Broken"]["status"] == "failed"
+
+
+def test_a_film_missing_a_language_goes_to_failed_with_the_reason_and_the_rest_delivered(demo_models, tmp_path):
+    _drop(tmp_path / "inbox", ("ElephantsDream.en.vtt", SAMPLES / "elephants-dream" / "ElephantsDream.en.vtt"))
+    result = run_batch(_settings(tmp_path, ["es", "ja"]), batch="20260101T020000Z")
+    assert result.status == "partially failed"
+    assert result.films["ElephantsDream"]["failed_languages"]["ja"]["code"] == "missing-pair"
+    assert (tmp_path / "outbox" / "ElephantsDream" / "ElephantsDream.es.srt").exists()
+    failed = tmp_path / "inbox" / "failed" / "20260101T020000Z"
+    report = json.loads((failed / "ElephantsDream.en.vtt.error.json").read_text(encoding="utf-8"))
+    assert report["error"]["error"] == "film-partially-failed"
+    assert "delivered es" in report["error"]["message"] and "en->ja" in report["error"]["message"]

@@ -2,14 +2,23 @@
 user installs one: outputs per language, QC accounted for, glossary terms as approved, tags kept."""
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, replace
 
 import pytest
 
 from conftest import SAMPLES
+from typer.testing import CliRunner
+
+from subpipe.cli import app
 from subpipe.errors import SubpipeError
 from subpipe.formats import read_track
 from subpipe.localize import film_title, localize_film
 from subpipe.qc import check_track, load_profile
+from subpipe.terms.glossary import Glossary
 
 TOS = SAMPLES / "tears-of-steel" / "TearsOfSteel.en.vtt"
 ED = SAMPLES / "elephants-dream" / "ElephantsDream.en.vtt"
@@ -58,9 +67,9 @@ def test_glossary_terms_come_out_as_approved(tos_es):
 
 def test_reference_track_is_aligned_and_term_checked(tos_es):
     [ref] = tos_es.alignments
-    assert ref["lang"] == "es" and ref["links"] >= 70
-    qa = tos_es.terms["qa"][0]
-    assert qa["lang"] == "es" and qa["summary"]
+    assert ref.lang == "es" and ref.summary()["links"] >= 70
+    qa = tos_es.terms.qa[0]
+    assert qa.lang == "es" and qa.summary()["summary"]
 
 
 def test_voices_and_bold_survive_translation(demo_models, tmp_path):
@@ -74,6 +83,102 @@ def test_voices_and_bold_survive_translation(demo_models, tmp_path):
     assert (tmp_path / "ElephantsDream" / "ElephantsDream.es.vtt").exists()
 
 
-def test_an_uninstalled_language_is_a_clear_error(demo_models, tmp_path):
-    with pytest.raises(SubpipeError, match="no argos package translates en->ja"):
-        localize_film(TOS, ["ja"], output_dir=tmp_path)
+def test_an_uninstalled_language_is_refused_before_any_work_when_strict(demo_models, tmp_path):
+    with pytest.raises(SubpipeError, match="no argos package translates en->ja") as err:
+        localize_film(TOS, ["es", "ja"], output_dir=tmp_path, strict=True)
+    assert err.value.path == str(TOS) and err.value.code == "missing-pair"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_language_without_a_model_fails_alone_and_the_summary_says_why(demo_models, tmp_path):
+    result = localize_film(TOS, ["es", "ja"], output_dir=tmp_path)
+    assert result.status == "partially failed" and list(result.languages) == ["es"]
+    summary = json.loads((tmp_path / "TearsOfSteel" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "partially failed"
+    ja = summary["failed_languages"]["ja"]
+    assert ja["code"] == "missing-pair" and "en->ja" in ja["message"] and ja["path"] == str(TOS)
+    assert (tmp_path / "TearsOfSteel" / "TearsOfSteel.es.srt").exists()
+    assert not list((tmp_path / "TearsOfSteel").glob("*.ja.*"))
+
+
+@dataclass
+class Decisions:
+    """A review outcome as the term-review feature gives one: the glossary to use from now on."""
+
+    glossary: Glossary
+    decisions: dict
+
+    def summary(self) -> dict:
+        return {"status": "reviewed", "decisions": self.decisions}
+
+
+def translate_robot_hand_as(rendering: str):
+    """A reviewer choosing another Spanish rendering for one flagged term."""
+    def review(title, terms, glossary):
+        assert title == "TearsOfSteel" and terms.report.hits and glossary is not None
+        entries = [replace(e, translations={**e.translations, "es": [rendering]}) if e.term == "robot hand"
+                   else e for e in glossary.entries]
+        return Decisions(Glossary(entries=entries, path=glossary.path), {"robot hand": rendering})
+    return review
+
+
+def test_the_review_hook_decides_what_protection_uses(demo_models, tmp_path):
+    result = localize_film(TOS, ["es"], glossary=GLOSSARY, output_dir=tmp_path,
+                           review=translate_robot_hand_as("mano biónica"))
+    text = "\n".join(c.plain for c in result.languages["es"].track.cues)
+    assert "mano biónica" in text and "mano robótica" not in text
+    summary = json.loads((tmp_path / "TearsOfSteel" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["review"] == {"status": "reviewed", "decisions": {"robot hand": "mano biónica"}}
+
+
+def _checkout_like(root):
+    """A checkout of subpipe at `root` (its own .cache/argos), its code linked from this one."""
+    from conftest import ROOT
+
+    root.mkdir()
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    (root / "src").mkdir()
+    for part in ("src/subpipe", "flows", "models", "samples"):
+        (root / part).symlink_to(ROOT / part)
+    return root
+
+
+def _clean_env(checkout, **extra):
+    """The environment of a new user's shell: no SUBPIPE_*, ARGOS_* or XDG_* variable, a home of its own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SUBPIPE_", "ARGOS_", "XDG_", "PREFECT_"))}
+    env |= {"HOME": str(checkout.parent / "home"), "PYTHONPATH": f"{checkout / 'src'}{os.pathsep}{checkout}",
+            "PREFECT_HOME": str(checkout / ".cache" / "prefect"), "DO_NOT_TRACK": "1"}
+    return env | extra
+
+
+def test_a_new_user_runs_subpipe_after_make_demo_with_no_variable_set(tmp_path):
+    checkout = _checkout_like(tmp_path / "subpipe")
+    home = checkout / ".cache" / "argos"
+    # `make demo` installs the demo models with the Makefile's variables ...
+    install = subprocess.run(
+        [sys.executable, "-c", "from flows.demo import install_demo_models; install_demo_models()"],
+        env=_clean_env(checkout, SUBPIPE_ARGOS_HOME=str(home), ARGOS_PACKAGES_DIR=str(home / "packages")),
+        cwd=checkout, capture_output=True, text=True, timeout=600)
+    assert install.returncode == 0, install.stderr
+    # ... and `subpipe` run directly, with none set, finds them in the checkout's model home.
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [sys.executable, "-m", "subpipe", "localize", "samples/tears-of-steel/TearsOfSteel.en.vtt", "--to", "es",
+         "-o", str(out), "--json"],
+        env=_clean_env(checkout), cwd=checkout, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["status"] == "completed" and summary["languages"]["es"]["cues"] > 60
+    spanish = read_track(out / "TearsOfSteel" / "TearsOfSteel.es.srt")
+    assert "mano" in " ".join(c.plain for c in spanish.cues)
+    models = subprocess.run([sys.executable, "-m", "subpipe", "models", "list", "--json"], env=_clean_env(checkout),
+                            cwd=checkout, capture_output=True, text=True, timeout=600)
+    assert json.loads(models.stdout)["packages_dir"] == str(home / "packages")
+
+
+def test_the_cli_checks_every_model_before_any_work_and_names_the_file(demo_models, tmp_path):
+    result = CliRunner().invoke(app, ["localize", str(TOS), "--to", "es", "--to", "ja", "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert f"{TOS}: en->ja: no argos package translates en->ja" in said and "<input>" not in said
+    assert list(tmp_path.iterdir()) == []

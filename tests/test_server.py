@@ -84,3 +84,40 @@ def test_without_credentials_the_api_refuses(prefect_server):
     assert wrong.status_code == 401
     assert prefect_server.request("POST", "/flow_runs/filter", json={}).status_code == 200
     assert prefect_server.request("GET", "/health", auth=False).status_code == 200  # probes stay open
+
+
+def test_serve_with_a_dead_prefect_api_url_ends_with_one_clear_line(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    url = f"http://127.0.0.1:{port}/api"
+    env = dict(os.environ, PREFECT_API_URL=url, SUBPIPE_INBOX=str(tmp_path / "in"),
+               SUBPIPE_OUTBOX=str(tmp_path / "out"), SUBPIPE_GLOSSARIES=str(tmp_path / "glossaries"))
+    done = subprocess.run([sys.executable, "-m", "subpipe", "serve", "--no-schedule"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert lines[0].startswith(f"subpipe serve: no Prefect server answers at {url} (PREFECT_API_URL)")
+
+
+def test_make_serve_offers_the_sample_films_in_an_empty_inbox(tmp_path, monkeypatch):
+    from flows.batch import batch_drop_folder  # noqa: F401  (deployments import the flows)
+    from flows.serve import deployments, seed_samples
+    from subpipe.batch import BatchSettings
+
+    inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
+    inbox.mkdir()
+    seeded = {p.name for p in seed_samples(inbox)}
+    assert {"Sintel.en.vtt", "Sintel.de.vtt", "TearsOfSteel.en.vtt", "ElephantsDream.en.vtt"} <= seeded
+    assert seed_samples(inbox) == []  # an inbox with work in it is left alone
+    monkeypatch.setenv("SUBPIPE_INBOX", str(inbox))
+    monkeypatch.setenv("SUBPIPE_OUTBOX", str(outbox))
+    localize = next(d for d in deployments(BatchSettings(inbox=inbox, outbox=outbox), None)
+                    if d.name == "localize-film")
+    assert localize.parameters["source"] == "ElephantsDream.en.vtt"  # a relative name is taken in the inbox

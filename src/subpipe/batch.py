@@ -12,8 +12,14 @@ configured roots (inbox, outbox, glossaries, extra roots), resolving symlinks fi
 lead outside. `BatchSettings` holds those roots and how batches run; `load_settings` reads it from a
 TOML file and ``SUBPIPE_*`` environment variables.
 
-Everything here is plain Python: the ``batch_drop_folder`` flow (flows/batch.py) adds concurrency,
-retries, caching and artifacts around these functions, and `run_batch` does the same job in one call.
+Every file found in the inbox is checked like a path from a form before it is read (`screen_files`):
+a symlink leading outside the roots, or a name that cannot be used as is (control characters,
+backslashes, undecodable bytes, a title like ``..``), goes to failed/ with a report, unread.
+
+`run_batch` owns the batch's step sequence (group films -> localize each film -> settle its files ->
+reports) and takes a `subpipe.runners.Runner` for the films: in turn by default; the
+``batch_drop_folder`` flow (flows/batch.py) passes one that submits Prefect tasks (concurrency,
+retries of transient errors, caching on content) and adds artifacts and states.
 """
 
 import csv
@@ -38,7 +44,9 @@ from subpipe.errors import SubpipeError
 from subpipe.fileio import write_text_atomic
 from subpipe.ingest import guess_lang
 from subpipe.localize import film_title
+from subpipe.paths import has_unsafe_chars, is_safe_name, printable, safe_name
 from subpipe.reports import markdown_table, write_json
+from subpipe.runners import InTurn, Runner, as_completed
 
 SUBTITLE_EXTENSIONS = frozenset(
     {".srt", ".vtt", ".ass", ".ssa", ".ttml", ".dfxp", ".xml", ".smi", ".sami", ".sub", ".mpl", ".txt"}
@@ -173,14 +181,27 @@ def check_path(path: str | Path, roots: Sequence[str | Path], *, what: str = "pa
     """
     if path is None or str(path).strip() == "":
         raise SubpipeError(f"{what} is empty", code="outside-roots")
-    real = Path(os.path.expanduser(str(path))).resolve()
-    resolved_roots = [Path(os.path.expanduser(str(r))).resolve() for r in roots]
+    real = resolve_guarded(path, what=what)
+    resolved_roots = [resolve_guarded(r, what="root") for r in roots]
     if any(real == root or real.is_relative_to(root) for root in resolved_roots):
         return real
     listed = ", ".join(str(r) for r in resolved_roots) or "none configured"
     raise SubpipeError(
         f"{what} is outside the configured roots ({listed}): refused", path=str(real), code="outside-roots"
     )
+
+
+def resolve_guarded(path: str | Path, *, what: str = "path") -> Path:
+    """`path` with ``~`` expanded and symlinks resolved; a NUL byte or a symlink loop is a
+    `SubpipeError` naming the path, never a ValueError or RuntimeError."""
+    text = os.path.expanduser(str(path))
+    if "\x00" in text:
+        raise SubpipeError(f"{what} contains a NUL byte", path=printable(text), code="bad-path")
+    try:
+        return Path(text).resolve(strict=False)
+    except (RuntimeError, OSError) as exc:  # ELOOP: a symlink pointing (through others) at itself
+        raise SubpipeError(f"{what} cannot be resolved (symlink loop?): {exc.__class__.__name__}",
+                           path=printable(text), code="bad-path") from None
 
 
 # --- films in the drop folder --------------------------------------------------------------------------
@@ -219,15 +240,41 @@ def _same_language(tag: str, wanted: str) -> bool:
 
 def drop_folder_files(inbox: str | Path) -> list[Path]:
     """The files waiting in `inbox`: top level only (done/ and failed/ live below), no hidden files and
-    none still being copied in (``.part``, ``.tmp``, ...), sorted by name."""
+    none still being copied in (``.part``, ``.tmp``, ...), sorted by name. A name starting with a dot
+    but holding path separators or control characters (``..\\..\\evil.en.srt``) is not a hidden file:
+    it is listed, for `screen_files` to refuse with a report."""
     folder = Path(inbox)
     if not folder.is_dir():
         raise SubpipeError("the drop folder does not exist", path=str(folder), code="no-inbox")
     return sorted(
         p
         for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(IN_PROGRESS_SUFFIXES)
+        if (p.is_symlink() or p.is_file())
+        and not (p.name.startswith(".") and not has_unsafe_chars(p.name))
+        and not p.name.endswith(IN_PROGRESS_SUFFIXES)
     )
+
+
+def screen_files(files: Iterable[str | Path], roots: Sequence[str | Path]) -> tuple[list[Path], list[Rejected]]:
+    """The files that may be read, and those refused unread: a name that cannot be used as is (control
+    characters, backslashes, undecodable bytes), a symlink whose target is outside `roots` or missing."""
+    ok, rejected = [], []
+    for f in map(Path, files):
+        if not is_safe_name(f.name):
+            rejected.append(Rejected(f, f"the file name {printable(f.name)!r} cannot be used (control "
+                                        "characters, path separators or undecodable bytes): rename it "
+                                        "Title.lang.ext", "unusable-name"))
+            continue
+        try:
+            real = check_path(f, roots, what="inbox file")
+        except SubpipeError as exc:
+            rejected.append(Rejected(f, exc.message, exc.code))
+            continue
+        if not real.is_file():
+            rejected.append(Rejected(f, "a link to nothing readable", "not-found"))
+            continue
+        ok.append(f)
+    return ok, rejected
 
 
 def group_films(files: Iterable[str | Path], source_lang: str = "en") -> tuple[list[Film], list[Rejected]]:
@@ -262,7 +309,12 @@ def group_films(files: Iterable[str | Path], source_lang: str = "en") -> tuple[l
                 )
             )
             continue
-        by_title.setdefault(film_title(f), []).append((f, lang))
+        try:
+            title = film_title(f)
+        except SubpipeError as exc:
+            rejected.append(Rejected(f, exc.message, exc.code))
+            continue
+        by_title.setdefault(title, []).append((f, lang))
     films = []
     for title, members in sorted(by_title.items()):
         sources = [f for f, lang in members if _same_language(lang, source_lang)]
@@ -322,9 +374,11 @@ def move_no_clobber(path: str | Path, folder: str | Path) -> Path:
     """
     src, folder = Path(path), Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    stem, suffix = (src.name[: -len(src.suffix)], src.suffix) if src.suffix else (src.name, "")
+    name = _target_name(src.name)
+    suffix = Path(name).suffix
+    stem = name[: -len(suffix)] if suffix else name
     for n in range(1, 10_000):
-        target = folder / (src.name if n == 1 else f"{stem} ({n}){suffix}")
+        target = folder / (name if n == 1 else f"{stem} ({n}){suffix}")
         try:
             _link_into_place(src, target)
         except FileExistsError:
@@ -334,16 +388,25 @@ def move_no_clobber(path: str | Path, folder: str | Path) -> Path:
     raise SubpipeError("too many files of this name in the folder", path=str(folder), code="move")
 
 
-def _link_into_place(src: Path, target: Path) -> None:
+def _target_name(name: str) -> str:
+    """A name an unusable file can be kept under in done/ or failed/."""
     try:
-        os.link(src, target)
+        return safe_name(name, what="file name")
+    except SubpipeError:
+        return "unnamed"
+
+
+def _link_into_place(src: Path, target: Path) -> None:
+    # A symlink is moved as the link itself: its target (maybe outside the roots) is never read.
+    try:
+        os.link(src, target, follow_symlinks=False)
     except OSError as exc:
         if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EMLINK):
             raise
         tmp = target.with_name(f".{target.name}.moving")
-        shutil.copy2(src, tmp)
+        shutil.copy2(src, tmp, follow_symlinks=False)
         try:
-            os.link(tmp, target)
+            os.link(tmp, target, follow_symlinks=False)
         finally:
             tmp.unlink()
 
@@ -354,38 +417,35 @@ def batch_id(now: datetime | None = None) -> str:
 
 
 def settle_files(
-    done: Iterable[Path], failed: Mapping[Path, SubpipeError | dict], settings_or_inbox, batch: str
+    done: Iterable[Path], failed: Mapping[Path, SubpipeError], settings_or_inbox, batch: str
 ) -> dict[str, list[dict]]:
     """Move finished files to ``done/<batch>/`` and failed ones to ``failed/<batch>/`` with
     ``<file>.error.json`` beside each; returns where every file went."""
     inbox = Path(getattr(settings_or_inbox, "inbox", settings_or_inbox))
     moved: dict[str, list[dict]] = {"done": [], "failed": []}
     for f in done:
-        moved["done"].append({"file": f.name, "moved_to": str(move_no_clobber(f, inbox / "done" / batch))})
+        moved["done"].append(
+            {"file": printable(f.name), "moved_to": str(move_no_clobber(f, inbox / "done" / batch))}
+        )
     for f, error in failed.items():
         report = error_report(f, error, batch)
         target = move_no_clobber(f, inbox / "failed" / batch)
         report["moved_to"] = str(target)
         write_json(target.with_name(target.name + ".error.json"), report)
-        moved["failed"].append({"file": f.name, "moved_to": str(target), "error": report["error"]["message"]})
+        moved["failed"].append(
+            {"file": printable(f.name), "moved_to": str(target), "error": report["error"]["message"]}
+        )
     return moved
 
 
-def error_report(path: Path, error: SubpipeError | dict, batch: str) -> dict:
+def error_report(path: Path, error: SubpipeError, batch: str) -> dict:
     """What went wrong with one file, for the ``.error.json`` beside it in failed/."""
-    if isinstance(error, SubpipeError):
-        detail = error.to_dict() | {"text": str(error)}
-    else:
-        detail = {
-            "error": error.get("code", "error"),
-            "message": error.get("error") or error.get("message", ""),
-            "path": error.get("path"),
-            "line": error.get("line"),
-            "text": error.get("error", ""),
-        }
-    digest = file_digest(path) if path.exists() else None
+    detail = error.to_dict() | {"text": str(error)}
+    detail = {k: printable(v) if isinstance(v, str) else v for k, v in detail.items()}
+    # Never read through a link: its target may be what the inbox check refused.
+    digest = file_digest(path) if path.is_file() and not path.is_symlink() else None
     return {
-        "file": path.name,
+        "file": printable(path.name),
         "batch": batch,
         "sha256": digest,
         "error": detail,
@@ -397,6 +457,25 @@ def error_report(path: Path, error: SubpipeError | dict, batch: str) -> dict:
 # --- one film, and a whole batch in one call ----------------------------------------------------------
 
 
+class IncompleteFilm(SubpipeError):
+    """A film of a batch not delivered in every language: raised (so that no cache keeps it as done)
+    with its summary, which the batch records like any other."""
+
+    def __init__(self, summary: dict) -> None:
+        self.summary = summary
+        failed = summary.get("failed_languages") or {}
+        why = "; ".join(f"{lang}: {e['code']}: {e['message']}" for lang, e in failed.items())
+        super().__init__(
+            f"{summary['status']}: delivered {', '.join(summary['languages']) or 'nothing'}; "
+            f"not delivered {', '.join(failed) or '-'} ({why})",
+            path=summary["source"]["path"],
+            code="film-" + summary["status"].replace(" ", "-"),
+        )
+
+    def __reduce__(self):  # Dask workers send it back pickled
+        return (IncompleteFilm, (self.summary,))
+
+
 def localize_one(
     film: Film,
     target_languages: Sequence[str],
@@ -406,11 +485,11 @@ def localize_one(
     profile: str = "netflix",
     engine=None,
 ) -> dict:
-    """Localize one film of the drop folder; a JSON-able summary with per-file errors (a bad reference
-    track fails alone, the film is still delivered). Raises `SubpipeError` when the film cannot be."""
-    from subpipe.localize import _public, localize_film
+    """Localize one film of the drop folder (its own steps in turn); its JSON-able summary when every
+    language was delivered (a bad reference track fails alone). Raises `IncompleteFilm` with the
+    summary when some language was not, and `SubpipeError` when the film cannot be localized at all."""
+    from subpipe.localize import localize_film
 
-    t0 = time.perf_counter()
     result = localize_film(
         film.source,
         list(target_languages),
@@ -420,8 +499,9 @@ def localize_one(
         output_dir=outbox,
         engine=engine,
     )
-    summary = _public(result.summary())
-    summary["seconds"] = round(time.perf_counter() - t0, 2)
+    summary = result.summary()
+    if result.status != "completed":
+        raise IncompleteFilm(summary)
     return summary
 
 
@@ -431,22 +511,47 @@ class BatchResult:
 
     batch: str
     films: dict[str, dict] = field(default_factory=dict)
-    failed: dict[Path, SubpipeError | dict] = field(default_factory=dict)
+    failed: dict[Path, SubpipeError] = field(default_factory=dict)
     done: list[Path] = field(default_factory=list)
     moved: dict[str, list[dict]] = field(default_factory=dict)
     seconds: float = 0.0
     cached: set[str] = field(default_factory=set)
+    reports: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def delivered(self) -> list[str]:
+        """Films delivered in at least one language."""
+        return [t for t, s in self.films.items() if s.get("languages")]
 
     @property
     def status(self) -> str:
-        """``completed``, ``partially failed``, ``failed`` (nothing delivered) or ``empty``."""
-        if not self.failed:
-            return "completed" if self.done else "empty"
-        return "partially failed" if self.done else "failed"
+        """``completed``, ``partially failed``, ``failed`` (nothing delivered) or ``empty``: the same
+        words as a film's status."""
+        if not self.films and not self.failed:
+            return "empty"
+        if not self.failed and all(s.get("status") == "completed" for s in self.films.values()):
+            return "completed"
+        return "partially failed" if self.delivered else "failed"
+
+    def summary(self) -> dict:
+        return {
+            "batch": self.batch,
+            "status": self.status,
+            "seconds": round(self.seconds, 2),
+            "films": self.films,
+            "delivered": self.delivered,
+            "cached": sorted(self.cached),
+            "failed_files": [printable(str(p)) for p in self.failed],
+            "moved": self.moved,
+            "reports": self.reports,
+        }
 
 
 def record_film(result: BatchResult, film: Film, summary: dict | None, error: Exception | None) -> None:
-    """File a film's outcome: its files go to done/, except those its run names as failed."""
+    """File a film's outcome: all its files go to done/ when every language was delivered (except a
+    reference track that failed on its own); otherwise to failed/, each with the reason."""
+    if isinstance(error, IncompleteFilm):
+        summary = error.summary
     if summary is None:
         err = (
             error
@@ -463,40 +568,36 @@ def record_film(result: BatchResult, film: Film, summary: dict | None, error: Ex
                     code=err.code,
                 )
             )
-        result.films[film.title] = {"title": film.title, "error": str(err), "source": str(film.source)}
+        result.films[film.title] = {
+            "title": film.title,
+            "status": "failed",
+            "error": str(err),
+            "source": str(film.source),
+        }
         return
     result.films[film.title] = summary
-    bad = {str(Path(e["path"])): e for e in summary.get("errors", []) if e.get("path")}
+    own = {
+        str(Path(e["path"])): e
+        for e in summary.get("errors", [])
+        if e.get("path") and e["step"] == "align"
+    }
     for f in film.files:
-        if str(f) in bad and f != film.source:
-            result.failed[f] = {
-                "error": bad[str(f)]["error"],
-                "path": str(f),
-                "code": bad[str(f)].get("step"),
-            }
+        if str(f) in own:
+            e = own[str(f)]
+            result.failed[f] = SubpipeError(e["message"], path=str(f), line=e.get("line"), code=e["code"])
+        elif isinstance(error, IncompleteFilm):
+            result.failed[f] = SubpipeError(error.message, path=str(f), code=error.code)
         else:
             result.done.append(f)
 
 
 def film_rows(result: BatchResult) -> list[dict]:
     """One row per film and target language (the batch table and CSV)."""
+    empty = dict.fromkeys(("lang", "cues", "qc_pass", "fixes", "terms_flagged", "unresolved_terms", "seconds"), "")
     rows = []
     for title, s in sorted(result.films.items()):
         if "error" in s:
-            rows.append(
-                {
-                    "film": title,
-                    "lang": "",
-                    "status": "failed",
-                    "cues": "",
-                    "qc_pass": "",
-                    "fixes": "",
-                    "terms_flagged": "",
-                    "unresolved_terms": "",
-                    "seconds": "",
-                    "error": s["error"],
-                }
-            )
+            rows.append({"film": title, **empty, "status": "failed", "error": s["error"]})
             continue
         terms = (s.get("terms") or {}).get("summary", {})
         flagged = terms.get("hits", 0) + terms.get("candidates", 0) if terms else ""
@@ -516,27 +617,19 @@ def film_rows(result: BatchResult) -> list[dict]:
                     "error": "",
                 }
             )
+        for lang, e in (s.get("failed_languages") or {}).items():
+            rows.append({"film": title, **empty, "lang": lang, "status": "failed",
+                         "error": f"{e['code']}: {e['message']}"})
         for e in s.get("errors", []):
-            rows.append(
-                {
-                    "film": title,
-                    "lang": "",
-                    "status": "file failed",
-                    "cues": "",
-                    "qc_pass": "",
-                    "fixes": "",
-                    "terms_flagged": "",
-                    "unresolved_terms": "",
-                    "seconds": "",
-                    "error": f"{Path(e.get('path') or '').name}: {e['error']}",
-                }
-            )
-    return rows
+            if e["step"] == "align":
+                rows.append({"film": title, **empty, "status": "file failed",
+                             "error": f"{printable(Path(e.get('path') or '').name)}: {e['message']}"})
+    return [{k: row[k] for k in ("film", "lang", "status", *list(empty)[1:], "error")} for row in rows]
 
 
 def batch_markdown(result: BatchResult, *, csv_path: str | Path | None = None, limit: int = 50) -> str:
     """The batch summary: films, languages, cues, QC pass rate, flagged terms, timings, failures."""
-    delivered = {t: s for t, s in result.films.items() if "error" not in s}
+    delivered = {t: s for t, s in result.films.items() if s.get("languages")}
     langs = sorted({lang for s in delivered.values() for lang in s.get("languages", {})})
     cues = sum(ls["cues"] for s in delivered.values() for ls in s.get("languages", {}).values())
     qcs = [ls["qc"] for s in delivered.values() for ls in s.get("languages", {}).values()]
@@ -603,50 +696,69 @@ def write_batch_reports(result: BatchResult, outbox: str | Path) -> dict[str, st
     rows = film_rows(result)
     csv_path = write_text_atomic(folder / "batch.csv", rows_csv(rows))
     md = write_text_atomic(folder / "batch.md", batch_markdown(result, csv_path=csv_path.resolve()))
-    js = write_json(
-        folder / "batch.json",
-        {
-            "batch": result.batch,
-            "status": result.status,
-            "seconds": round(result.seconds, 2),
-            "films": result.films,
-            "cached": sorted(result.cached),
-            "moved": result.moved,
-        },
-    )
-    return {"csv": str(csv_path), "markdown": str(md), "json": str(js)}
+    result.reports = {"csv": str(csv_path), "markdown": str(md), "json": str(folder / "batch.json")}
+    write_json(folder / "batch.json", result.summary())
+    return result.reports
 
 
 def run_batch(
-    settings: BatchSettings, *, progress: Callable[[int, int], None] | None = None, engine=None
+    settings: BatchSettings,
+    *,
+    runner: Runner | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    engine=None,
+    move_files: bool = True,
+    batch: str | None = None,
 ) -> BatchResult:
-    """The drop-folder batch in one call, one film after another (the flow runs films concurrently and
-    caches them); files end in done/ or failed/ and reports in ``<outbox>/batches/<batch>/``."""
+    """The drop-folder batch: screen and group the files into films, localize each film through
+    `runner` (in turn by default; at most ``settings.concurrency`` in flight), move each film's files to
+    done/ or failed/ as it finishes, and write the reports in ``<outbox>/batches/<batch>/``.
+
+    A film that fails, whatever the reason, fails alone; the batch itself raises only when the inbox
+    is missing.
+    """
     t0 = time.perf_counter()
-    result = BatchResult(batch=batch_id())
-    films, rejected = group_films(drop_folder_files(settings.inbox), settings.source_lang)
-    for r in rejected:
+    runner = runner or InTurn()
+    result = BatchResult(batch=batch or batch_id())
+    files, rejected = screen_files(drop_folder_files(settings.inbox), settings.read_roots())
+    films, unmade = group_films(files, settings.source_lang)
+    for r in sorted(rejected + unmade, key=lambda r: r.path.name):
         result.failed[r.path] = r.error()
+    moved: dict[str, list[dict]] = {"done": [], "failed": []}
+
+    def settle(done: Sequence[Path], failed: Mapping[Path, SubpipeError]) -> None:
+        if move_files:
+            for kind, entries in settle_files(done, failed, settings.inbox, result.batch).items():
+                moved[kind] += entries
+
+    settle([], dict(result.failed))  # refused files leave the inbox at once
     glossary = settings.glossaries / settings.glossary if settings.glossary else None
-    for n, film in enumerate(films, 1):
+    options = {"glossary": str(glossary) if glossary else None, "profile": settings.profile}
+    if engine is not None:
+        options["engine"] = engine
+    queue, running = list(films), {}
+    while queue or running:
+        # A window of `concurrency` films in flight bounds the work whatever the runner, and lets each
+        # film's files move as soon as it is done.
+        while queue and len(running) < settings.concurrency:
+            film = queue.pop(0)
+            future = runner.submit(localize_one, film, list(settings.target_languages), str(settings.outbox),
+                                   **options)
+            running[future] = film
+        future = next(as_completed(runner, running))
+        film = running.pop(future)
         try:
-            summary, error = (
-                localize_one(
-                    film,
-                    settings.target_languages,
-                    settings.outbox,
-                    glossary=glossary,
-                    profile=settings.profile,
-                    engine=engine,
-                ),
-                None,
-            )
-        except SubpipeError as exc:
+            summary, error = future.result(), None
+        except Exception as exc:  # a film that fails, whatever the reason, must not stop the batch
             summary, error = None, exc
+        if getattr(future, "cached", False):
+            result.cached.add(film.title)
+        done_before, failed_before = len(result.done), set(result.failed)
         record_film(result, film, summary, error)
+        settle(result.done[done_before:], {f: e for f, e in result.failed.items() if f not in failed_before})
         if progress:
-            progress(n, len(films))
-    result.moved = settle_files(result.done, result.failed, settings.inbox, result.batch)
+            progress(len(films) - len(queue) - len(running), len(films))
+    result.moved = moved
     result.seconds = time.perf_counter() - t0
     write_batch_reports(result, settings.outbox)
     return result

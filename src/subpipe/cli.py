@@ -274,27 +274,33 @@ def localize(file: Path,
              profile: ProfileOpt = "netflix", audience: AudienceOpt = "adult", fps: FpsOpt = None,
              output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")] = Path("out"),
              as_json: JsonOpt = False) -> None:
-    """Translate FILE into each --to language: SRT/WebVTT (ASS for ASS input), dual track, QC and term reports."""
+    """Translate FILE into each --to language: SRT/WebVTT (ASS for ASS input), dual track, QC and term reports.
+
+    Everything is checked before any work: FILE, each --reference, the glossary, and a translation model
+    for every --to language; a missing one stops the run naming the file and the pair.
+    """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from subpipe.localize import localize_film, summary_markdown
 
+    error = None
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=err_console, disable=as_json) as bar:
-        job = bar.add_task("localize", total=3 + len(to))
+        job = bar.add_task("localize", total=4 + len(to))
 
         def progress(name: str, n: int, total: int) -> None:
             bar.update(job, description=name, completed=n, total=total)
 
         try:
             result = localize_film(file, to, reference_tracks=reference or [], glossary=glossary, profile=profile,
-                                   audience=audience, output_dir=output, fps=fps, progress=progress)
+                                   audience=audience, output_dir=output, fps=fps, strict=True,
+                                   progress=progress)
         except SubpipeError as exc:
-            _fail(exc, as_json)
+            error = exc
+    if error is not None:  # reported once the progress bar has stopped
+        _fail(error, as_json)
     if as_json:
-        from subpipe.localize import _public
-
-        print(json.dumps(_public(result.summary()), ensure_ascii=False, indent=2))
+        print(json.dumps(result.summary(), ensure_ascii=False, indent=2))
     else:
         console.print(summary_markdown(result), highlight=False)
     if result.errors:
@@ -310,7 +316,9 @@ def serve(config: Annotated[Optional[Path], typer.Option("--config", help="Setti
           schedule: Annotated[Optional[str], typer.Option("--schedule", help="Cron of the drop-folder batch "
                                                           "(default: settings, nightly 0 2 * * *).")] = None,
           no_schedule: Annotated[bool, typer.Option("--no-schedule", help="Run the batch only on "
-                                                    "demand.")] = False) -> None:
+                                                    "demand.")] = False,
+          samples: Annotated[bool, typer.Option("--samples", help="Copy the sample films into an empty "
+                                                "inbox (make serve).")] = False) -> None:
     """Start Prefect's server (unless PREFECT_API_URL points at one) and serve the deployments
     localize-film, align-tracks, flag-terms and batch-drop-folder; Ctrl-C stops everything it started.
 
@@ -329,8 +337,7 @@ def serve(config: Annotated[Optional[Path], typer.Option("--config", help="Setti
     for flag, val in (("--config", config), ("--host", host), ("--port", port), ("--schedule", schedule)):
         if val is not None:
             cmd += [flag, str(val)]
-    if no_schedule:
-        cmd.append("--no-schedule")
+    cmd += [flag for flag, on in (("--no-schedule", no_schedule), ("--samples", samples)) if on]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(flows_dir.parent), env.get("PYTHONPATH")]))
     # A session of its own: Ctrl-C reaches this process only, which passes it on exactly once.

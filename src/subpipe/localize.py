@@ -1,14 +1,24 @@
 """The main job: a film's source track (plus reference tracks and a glossary) to delivery-ready tracks.
 
-Each step is a function of its own so that the `localize_film` flow can run it as a task and a plain
-Python call can run the whole job with `localize_film`:
+`localize_film` owns the step sequence and its failure rule; each step is a function of its own, handed
+to a `Runner` (`subpipe.runners`): in turn by default (the CLI), as Prefect tasks by the flow:
 
-    ingest -> align (per reference track) -> flag terms -> sentences -> translate (glossary-protected)
-    -> re-segment into cues -> QC with fixes -> write SRT / WebVTT (/ ASS) + dual track + reports
+    check (models, paths, glossary) -> ingest -> align (each reference) -> flag terms -> [review]
+    -> sentences -> per language: translate (glossary-protected), re-segment, QC with fixes, write
+    -> summary.md / summary.json
+
+The failure rule: bad source input (unreadable, no language, nothing to translate, an unreadable
+glossary) raises `SubpipeError` before any work. After that no step raises: each failure is recorded as
+a `StepError` (step, path, code, message) and the summary is always written. A film with every language
+delivered is ``completed``; with some, ``partially failed`` (the summary says which failed and why);
+with none, ``failed``.
 
 Outputs land in ``OUT/<Title>/``: ``<Title>.<lang>.srt|vtt[|ass]`` per target language, a dual-language
 track ``<Title>.<src>+<lang>.ass``, the QC report and term report per language, the alignment files per
-reference track, and ``summary.md`` / ``summary.json`` for the run.
+reference track (``align/<Title>.<src>-<lang>.*``; a second reference of the same language gets
+``.2``, a third ``.3``, in the order given), and ``summary.md`` / ``summary.json``. The title, the
+languages and every name derived from files are made safe and confined to the output folder
+(`subpipe.paths`).
 """
 
 import re
@@ -16,30 +26,40 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal, Protocol
 
 from subpipe.cues import Track
 from subpipe.errors import Finding, SubpipeError
 from subpipe.fileio import write_text_atomic
 from subpipe.formats import write_track
 from subpipe.ingest import IngestResult, guess_lang, ingest_file
+from subpipe.paths import confined, safe_lang, safe_name
 from subpipe.reports import markdown_table, write_findings_csv, write_json
+from subpipe.runners import InTurn, Runner, StepError
 
 Progress = Callable[[str, int, int], None]
+Status = Literal["completed", "partially failed", "failed"]
 
 
 def film_title(path: str | Path) -> str:
-    """The film's name from ``Title.lang.ext`` (or ``title-lang.ext``).
+    """The film's name from ``Title.lang.ext`` (or ``title-lang.ext``), safe as a folder name.
 
     >>> film_title("samples/tears-of-steel/TearsOfSteel.en.vtt"), film_title("sintel-de.vtt")
     ('TearsOfSteel', 'sintel')
+    >>> film_title("...en.srt")
+    Traceback (most recent call last):
+    ...
+    subpipe.errors.SubpipeError: ...en.srt: film title '..' cannot be a file name (nothing left once made safe)
     """
     name = Path(path).name
     stem = name[: -len(Path(name).suffix)] if Path(name).suffix else name
     lang = guess_lang(path)
     if lang and len(stem) > len(lang) + 1:
-        return re.sub(r"[._-]$", "", stem[: -len(lang)])
-    return stem
+        stem = re.sub(r"[._-]$", "", stem[: -len(lang)])
+    return safe_name(stem, what="film title", path=str(path))
 
+
+# --- results ---------------------------------------------------------------------------------------------
 
 @dataclass
 class LanguageResult:
@@ -64,24 +84,120 @@ class LanguageResult:
 
 
 @dataclass
-class LocalizeResult:
+class AlignmentResult:
+    """One reference track aligned with the source (the `Alignment` itself kept for term QA)."""
+
+    reference: str
+    lang: str | None
+    alignment: Any
+    outputs: dict[str, str]
+
+    def summary(self) -> dict:
+        links = self.alignment.to_dict()
+        confidences = [lk["confidence"] for lk in links["links"]]
+        return {"reference": self.reference, "lang": self.lang, "links": len(links["links"]),
+                "unaligned_source": len(links["unaligned_source"]),
+                "unaligned_target": len(links["unaligned_target"]),
+                "mean_confidence": round(sum(confidences) / len(confidences), 3) if confidences else None,
+                "transform": links["transform"], "outputs": self.outputs}
+
+
+@dataclass
+class TermQAResult:
+    """Term QA of one aligned reference track."""
+
+    reference: str
+    lang: str
+    qa: dict | None
+    outputs: dict[str, str]
+
+    def summary(self) -> dict:
+        return {"reference": self.reference, "lang": self.lang, "summary": self.qa, "outputs": self.outputs}
+
+
+@dataclass
+class TermsResult:
+    """Glossary hits and discovered candidates in the source (`report`), and term QA of references."""
+
+    report: Any
+    outputs: dict[str, str]
+    qa: list[TermQAResult] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {"summary": self.report.summary(), "outputs": self.outputs, "qa": [q.summary() for q in self.qa]}
+
+
+class ReviewOutcome(Protocol):
+    """What a term review gives back (`subpipe.terms.review.ReviewOutcome` is one)."""
+
+    glossary: Any
+
+    def summary(self) -> dict: ...
+
+
+# The review hook: called once, after flagging, with the film's title, its `TermsResult` and the glossary
+# (None without one); the outcome's glossary is what protection and term QA use from then on.
+Review = Callable[[str, TermsResult, Any], ReviewOutcome]
+
+
+@dataclass
+class FilmResult:
+    """Everything one film's run did, and what failed."""
+
     title: str
     source: IngestResult
     output_dir: Path
+    targets: list[str]
     languages: dict[str, LanguageResult] = field(default_factory=dict)
-    alignments: list[dict] = field(default_factory=list)
-    terms: dict | None = None
-    errors: list[dict] = field(default_factory=list)
+    alignments: list[AlignmentResult] = field(default_factory=list)
+    terms: TermsResult | None = None
+    review: ReviewOutcome | None = None
+    errors: list[StepError] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def failed_languages(self) -> dict[str, StepError]:
+        failed = {}
+        for e in self.errors:
+            lang = e.step.removeprefix("localize ") if e.step.startswith("localize ") else None
+            if lang in self.targets and lang not in self.languages:
+                failed.setdefault(lang, e)
+        return failed
+
+    @property
+    def status(self) -> Status:
+        if len(self.languages) == len(self.targets):
+            return "completed"
+        return "partially failed" if self.languages else "failed"
 
     def summary(self) -> dict:
-        return {"title": self.title, "source": self.source.summary(),
+        return {"title": self.title, "status": self.status, "source": self.source.summary(),
+                "targets": list(self.targets),
                 "languages": {k: v.summary() for k, v in self.languages.items()},
-                "alignments": self.alignments, "terms": self.terms, "errors": self.errors,
-                "outputs": self.outputs}
+                "failed_languages": {k: e.to_dict() for k, e in self.failed_languages.items()},
+                "alignments": [a.summary() for a in self.alignments],
+                "terms": self.terms.summary() if self.terms else None,
+                "review": self.review.summary() if self.review is not None else None,
+                "errors": [e.to_dict() for e in self.errors], "outputs": dict(self.outputs),
+                "seconds": round(self.seconds, 2)}
 
 
-# --- steps ---------------------------------------------------------------------------------------------
+# --- checks before any work --------------------------------------------------------------------------------
+
+@dataclass
+class FilmPlan:
+    """What a film's run will do, decided before any work: title, languages, glossary, routes."""
+
+    source: Path
+    title: str
+    lang: str
+    output_dir: Path
+    targets: list[str]
+    glossary: Any
+    reference_stems: list[tuple[str, str]]
+    problems: list[StepError] = field(default_factory=list)
+
 
 def load_glossary_for(path: str | Path | None, lang: str | None):
     if not path:
@@ -91,8 +207,92 @@ def load_glossary_for(path: str | Path | None, lang: str | None):
     return load_glossary(path, lang=lang)
 
 
-def align_reference(source: Track, reference: str | Path, out_dir: Path, *, glossary=None,
-                    profile: str = "netflix") -> dict:
+def reference_stems(title: str, source_lang: str, references: Sequence) -> list[tuple[str, str]]:
+    """``(reference, stem)`` of each reference's alignment files: ``Title.src-lang``, then ``.2``, ``.3``
+    for further references of the same language (in the order given), so none replaces another.
+
+    >>> [s for _, s in reference_stems("Sintel", "en", ["Sintel.de.vtt", "Sintel.de.srt", "Sintel.fr.srt"])]
+    ['Sintel.en-de', 'Sintel.en-de.2', 'Sintel.en-fr']
+    """
+    seen: dict[str, int] = {}
+    stems = []
+    for ref in references:
+        lang = guess_lang(ref)
+        lang = safe_lang(lang) if lang else "ref"
+        seen[lang] = seen.get(lang, 0) + 1
+        stem = f"{title}.{source_lang}-{lang}" + (f".{seen[lang]}" if seen[lang] > 1 else "")
+        stems.append((str(ref), stem))
+    return stems
+
+
+def missing_routes(source_lang: str, targets: Sequence[str], engine, path: str) -> list[StepError]:
+    """A `StepError` for each target language no installed model reaches from `source_lang`."""
+    route = getattr(engine, "route", None)
+    problems = []
+    for lang in targets:
+        try:
+            if route is not None:
+                route(source_lang, lang)
+            elif source_lang != lang and (source_lang, lang) not in set(engine.pairs()):
+                raise SubpipeError(f"the engine cannot translate {source_lang}->{lang}", code="missing-pair")
+        except SubpipeError as exc:
+            problems.append(StepError(f"localize {lang}", path, exc.code,
+                                      f"{source_lang}->{lang}: {exc.message}"))
+    return problems
+
+
+def plan_film(source: str | Path, target_languages: Sequence[str], *, reference_tracks: Sequence = (),
+              glossary: str | Path | None = None, output_dir: str | Path = "out", engine=None) -> FilmPlan:
+    """Everything a film needs, checked before any work: a readable source whose name gives a title and
+    a language, safe target languages, a loadable glossary, readable references and a model route for
+    every target (the last two recorded in `problems`; the others raise `SubpipeError`)."""
+    source = Path(source)
+    if not source.is_file():
+        raise SubpipeError("no such file" if not source.exists() else "not a file", path=str(source),
+                           code="not-found")
+    title = film_title(source)
+    lang = guess_lang(source)
+    if not lang:
+        raise SubpipeError("the source language is unknown: name the file Title.lang.ext", path=str(source),
+                           code="no-language")
+    lang = safe_lang(lang, path=str(source))
+    targets = list(dict.fromkeys(safe_lang(t, path=str(source)) for t in target_languages))
+    if not targets:
+        raise SubpipeError("no target language given", path=str(source), code="usage")
+    out = confined(output_dir, title)
+    gloss = load_glossary_for(glossary, lang)
+    problems = [StepError("align", str(r), "not-found", "no such file") for r in reference_tracks
+                if not Path(r).is_file()]
+    problems += missing_routes(lang, targets, engine, str(source))
+    return FilmPlan(source, title, lang, out, targets, gloss, reference_stems(title, lang, reference_tracks),
+                    problems)
+
+
+def refuse_problems(plan: FilmPlan) -> None:
+    """Raise one `SubpipeError` naming the source and every problem of `plan` (strict runs: the CLI)."""
+    if not plan.problems:
+        return
+    first = plan.problems[0]
+    more = "; ".join(f"{p.path}: {p.message}" for p in plan.problems[1:])
+    raise SubpipeError(first.message + (f" (also: {more})" if more else ""),
+                       path=first.path or str(plan.source), code=first.code)
+
+
+# --- steps ---------------------------------------------------------------------------------------------
+
+def ingest_source(source: str | Path, profile: str = "netflix", audience: str = "adult",
+                  fps: float | None = None) -> IngestResult:
+    """Read and QC the source; refuse a track with nothing to translate (no cue, or no cue with words)."""
+    ingested = ingest_file(source, profile=profile, fps=fps, audience=audience)
+    shown = [c for c in ingested.track.cues if not c.comment]
+    if not any(any(ch.isalnum() for ch in c.plain) for c in shown):
+        what = "the track has no cue" if not shown else f"none of its {len(shown)} cues has a word"
+        raise SubpipeError(f"nothing to translate: {what}", path=str(source), code="nothing-to-translate")
+    return ingested
+
+
+def align_reference(source: Track, reference: str | Path, out_dir: Path, stem: str, *, glossary=None,
+                    profile: str = "netflix") -> AlignmentResult:
     """Align one reference track with the source; write links.json, TMX, a dual track and the HTML report."""
     from subpipe.align import align_tracks, load_track
     from subpipe.align.export import write_dual, write_links, write_tmx
@@ -103,43 +303,39 @@ def align_reference(source: Track, reference: str | Path, out_dir: Path, *, glos
     if glossary is not None and ref.lang:
         pairs = [(e.term, t) for e in glossary.entries for t in e.approved(ref.lang)] or None
     alignment = align_tracks(source, ref, glossary=pairs)
-    stem = f"{film_title(source.path or 'film')}.{source.lang or 'src'}-{ref.lang or 'ref'}"
-    out = out_dir / "align"
+    folder = confined(out_dir, "align")
     paths = {
-        "links": write_links(alignment, out / f"{stem}.links.json"),
-        "tmx": write_tmx(alignment, out / f"{stem}.tmx"),
-        "dual": write_dual(alignment, out / f"{stem}.dual.ass", profile=profile)[0],
-        "report": write_report(alignment, out / f"{stem}.html"),
+        "links": write_links(alignment, confined(folder, f"{stem}.links.json")),
+        "tmx": write_tmx(alignment, confined(folder, f"{stem}.tmx")),
+        "dual": write_dual(alignment, confined(folder, f"{stem}.dual.ass"), profile=profile)[0],
+        "report": write_report(alignment, confined(folder, f"{stem}.html")),
     }
-    links = alignment.to_dict()
-    confidences = [lk["confidence"] for lk in links["links"]]
-    return {"reference": str(reference), "lang": ref.lang, "links": len(links["links"]),
-            "unaligned_source": len(links["unaligned_source"]), "unaligned_target": len(links["unaligned_target"]),
-            "mean_confidence": round(sum(confidences) / len(confidences), 3) if confidences else None,
-            "transform": links["transform"], "outputs": {k: str(v) for k, v in paths.items()},
-            "_alignment": alignment}
+    return AlignmentResult(str(reference), ref.lang, alignment, {k: str(v) for k, v in paths.items()})
 
 
-def flag_source(source: Track, glossary, out_dir: Path, *, references: Sequence = ()) -> dict:
-    """Glossary hits and discovered candidates in the source; term QA of each aligned reference track."""
+def flag_terms(source: Track, glossary, out_dir: Path, title: str,
+               references: Sequence[tuple[AlignmentResult, str]] = ()) -> TermsResult:
+    """Glossary hits and discovered candidates in the source; term QA of each aligned reference track
+    (given with its file stem)."""
     from subpipe.terms.flag import flag_track
+    from subpipe.terms.glossary import Glossary
     from subpipe.terms.report import write_reports
 
+    glossary = glossary if glossary is not None else Glossary()
+    folder = confined(out_dir, "terms")
     report = flag_track(source, glossary)
-    paths = write_reports(report, out_dir / "terms" / f"{film_title(source.path or 'film')}.{source.lang}")
-    result = {"summary": report.summary(), "outputs": {k: str(v) for k, v in paths.items()}, "qa": [],
-              "_report": report}
-    for ref in references:
-        alignment = ref["_alignment"]
+    paths = write_reports(report, confined(folder, f"{title}.{source.lang}"))
+    result = TermsResult(report, {k: str(v) for k, v in paths.items()})
+    for ref, stem in references:
+        alignment = ref.alignment
         if not alignment.target.lang:
             continue
         qa_report = flag_track(source, glossary, target=alignment.target, links=alignment.to_dict(),
                                discover_candidates=False)
-        qa_paths = write_reports(qa_report, out_dir / "terms" /
-                                 f"{film_title(source.path or 'film')}.{source.lang}-{alignment.target.lang}.qa")
-        result["qa"].append({"reference": ref["reference"], "lang": alignment.target.lang,
-                             "summary": qa_report.qa.summary() if qa_report.qa else None,
-                             "outputs": {k: str(v) for k, v in qa_paths.items()}})
+        qa_paths = write_reports(qa_report, confined(folder, f"{stem}.qa"))
+        result.qa.append(TermQAResult(ref.reference, alignment.target.lang,
+                                      qa_report.qa.summary() if qa_report.qa else None,
+                                      {k: str(v) for k, v in qa_paths.items()}))
     return result
 
 
@@ -180,65 +376,157 @@ def build_target(source: Track, sentences, translations: Sequence[str], target_l
     return track, list(done.remaining), list(done.notes) + list(done.fixes), prof
 
 
-def write_language(source: Track, track: Track, qc: list[Finding], profile, out_dir: Path, *,
-                   glossary_report=None, slots: Sequence[dict] = ()) -> tuple[dict[str, str], dict | None]:
+def write_language(source: Track, track: Track, qc: list[Finding], profile, out_dir: Path, title: str, *,
+                   glossary=None, slots: Sequence[dict] = ()) -> tuple[dict[str, str], dict | None]:
     """SRT and WebVTT (ASS when the source was ASS), dual track, QC report, term QA report for one language."""
     from subpipe.align import Alignment, Link, Transform
     from subpipe.align.export import write_dual
     from subpipe.qc import summarize
 
-    title = film_title(source.path or "film")
-    lang = track.lang
+    lang = safe_lang(track.lang)
+    reports = confined(out_dir, "reports")
     formats = ["srt", "vtt"] + (["ass"] if source.format in ("ass", "ssa") else [])
-    outputs = {fmt: str(write_track(track, out_dir / f"{title}.{lang}.{fmt}", format=fmt)) for fmt in formats}
+    outputs = {fmt: str(write_track(track, confined(out_dir, f"{title}.{lang}.{fmt}"), format=fmt))
+               for fmt in formats}
     # Output cues keep their source cue's position, so the links between the two are the identity.
     positions = sorted({c.position for c in track.cues})
     shown = {c.position for c in source.cues if not c.comment}
     links = [Link(source=[p], target=[p], confidence=1.0) for p in positions if p in shown]
     alignment = Alignment(source=source, target=track, transform=Transform.identity(source.duration), links=links,
                           unaligned_source=sorted(shown - set(positions)), unaligned_target=[])
-    outputs["dual"] = str(write_dual(alignment, out_dir / f"{title}.{source.lang}+{lang}.ass",
+    outputs["dual"] = str(write_dual(alignment, confined(out_dir, f"{title}.{source.lang}+{lang}.ass"),
                                      profile=profile.name if hasattr(profile, "name") else "netflix")[0])
     qc_rows = {"summary": summarize(track, qc), "findings": [f.to_dict() for f in qc]}
-    outputs["qc_json"] = str(write_json(out_dir / "reports" / f"{title}.{lang}.qc.json", qc_rows))
-    outputs["qc_csv"] = str(write_findings_csv(out_dir / "reports" / f"{title}.{lang}.qc.csv", qc))
+    outputs["qc_json"] = str(write_json(confined(reports, f"{title}.{lang}.qc.json"), qc_rows))
+    outputs["qc_csv"] = str(write_findings_csv(confined(reports, f"{title}.{lang}.qc.csv"), qc))
     if slots:
-        outputs["protection"] = str(write_json(out_dir / "reports" / f"{title}.{lang}.protected-terms.json",
+        outputs["protection"] = str(write_json(confined(reports, f"{title}.{lang}.protected-terms.json"),
                                                list(slots)))
     term_qa = None
-    if glossary_report is not None:
+    if glossary is not None:
         from subpipe.terms.flag import flag_track
         from subpipe.terms.report import write_reports
 
-        qa_report = flag_track(source, glossary_report.glossary, target=track,
-                               links=alignment.to_dict(), target_lang=lang, discover_candidates=False)
-        paths = write_reports(qa_report, out_dir / "reports" / f"{title}.{lang}.terms")
+        qa_report = flag_track(source, glossary, target=track, links=alignment.to_dict(), target_lang=lang,
+                               discover_candidates=False)
+        paths = write_reports(qa_report, confined(reports, f"{title}.{lang}.terms"))
         outputs.update({f"terms_{k}": str(v) for k, v in paths.items()})
         term_qa = qa_report.qa.summary() if qa_report.qa else None
     return outputs, term_qa
 
 
-def localize_language(source: Track, sentences, target_lang: str, out_dir: Path, *, glossary=None,
-                      glossary_report=None, profile: str = "netflix", audience: str = "adult",
+def localize_language(source: Track, sentences, target_lang: str, out_dir: Path, title: str, *,
+                      glossary=None, term_check: bool = False, profile: str = "netflix", audience: str = "adult",
                       fps: float | None = None, engine=None) -> LanguageResult:
-    """Translate, re-segment, QC and write one target language."""
+    """Translate, re-segment, QC and write one target language (term QA when `term_check`)."""
+    from subpipe.qc import summarize
+
     t0 = time.perf_counter()
     translations, slots = translate_sentences(sentences, source.lang, target_lang, glossary=glossary,
                                               engine=engine)
     track, qc, fixes, prof = build_target(source, sentences, translations, target_lang, profile=profile,
                                           audience=audience, fps=fps)
-    outputs, term_qa = write_language(source, track, qc, prof, out_dir, glossary_report=glossary_report,
-                                      slots=slots)
-    from subpipe.qc import summarize
-
+    outputs, term_qa = write_language(source, track, qc, prof, out_dir, title,
+                                      glossary=glossary if term_check else None, slots=slots)
     return LanguageResult(lang=target_lang, track=track, qc=qc, qc_summary=summarize(track, qc), fixes=fixes,
                           protection=slots, term_qa=term_qa, outputs=outputs,
                           seconds=time.perf_counter() - t0)
 
 
-def summary_markdown(result: LocalizeResult) -> str:
+# --- the film --------------------------------------------------------------------------------------------
+
+def localize_film(source: str | Path, target_languages: Sequence[str], *, reference_tracks: Sequence = (),
+                  glossary: str | Path | None = None, profile: str = "netflix", audience: str = "adult",
+                  output_dir: str | Path = "out", fps: float | None = None, engine=None,
+                  runner: Runner | None = None, review: Review | None = None, strict: bool = False,
+                  progress: Progress | None = None) -> FilmResult:
+    """The whole job for one film; steps go through `runner` (in turn by default).
+
+    Raises `SubpipeError` before any work when the source, the target languages or the glossary are
+    unusable, and, when `strict`, when a reference is missing or a target language has no model.
+    Otherwise never raises: failures are recorded in the result, whose summary is always written.
+    """
+    from subpipe.translate import get_engine
+
+    t0 = time.perf_counter()
+    runner = runner or InTurn()
+    engine = engine or get_engine()
+    plan = plan_film(source, target_languages, reference_tracks=reference_tracks, glossary=glossary,
+                     output_dir=output_dir, engine=engine)
+    if strict:
+        refuse_problems(plan)
+    total = 4 + len(plan.targets)
+
+    def step(name: str, n: int) -> None:
+        if progress:
+            progress(name, n, total)
+
+    step("ingest", 0)
+    ingested = runner.submit(ingest_source, str(plan.source), profile, audience, fps).result()
+    src = ingested.track
+    src.lang = src.lang or plan.lang
+    result = FilmResult(plan.title, ingested, plan.output_dir, plan.targets, errors=list(plan.problems))
+    missing = {e.path for e in plan.problems if e.step == "align"}
+    failed_langs = {e.step.removeprefix("localize ") for e in plan.problems if e.step.startswith("localize ")}
+    gloss = plan.glossary
+
+    step("align", 1)
+    pending = [(ref, stem, runner.submit(align_reference, src, ref, plan.output_dir, stem, glossary=gloss,
+                                         profile=profile))
+               for ref, stem in plan.reference_stems if ref not in missing]
+    aligned = []
+    for ref, stem, future in pending:
+        try:
+            aligned.append((future.result(), stem))
+        except Exception as exc:  # one bad reference fails alone
+            result.errors.append(StepError.of("align", ref, exc))
+    result.alignments = [a for a, _ in aligned]
+
+    step("terms", 2)
+    if gloss is not None or review is not None:
+        try:
+            result.terms = runner.submit(flag_terms, src, gloss, plan.output_dir, plan.title, aligned).result()
+        except Exception as exc:
+            result.errors.append(StepError.of("flag terms", glossary, exc))
+    if review is not None and result.terms is not None:
+        try:
+            result.review = review(plan.title, result.terms, gloss)
+            gloss = result.review.glossary
+        except Exception as exc:
+            result.errors.append(StepError.of("review", glossary, exc))
+
+    step("sentences", 3)
+    try:
+        sentences = runner.submit(source_sentences, src, src.lang).result()
+        languages = [lang for lang in plan.targets if lang not in failed_langs]
+    except Exception as exc:  # no language can be translated; the summary still says why
+        result.errors.append(StepError.of("sentences", plan.source, exc))
+        result.errors += [StepError.of(f"localize {lang}", plan.source, exc) for lang in plan.targets
+                          if lang not in failed_langs]
+        sentences, languages = [], []
+    futures = {lang: runner.submit(localize_language, src, sentences, lang, plan.output_dir, plan.title,
+                                   glossary=gloss, term_check=result.terms is not None, profile=profile,
+                                   audience=audience, fps=fps, engine=engine)
+               for lang in languages}
+    for n, (lang, future) in enumerate(futures.items(), 4):
+        step(f"translate {lang}", n)
+        try:
+            result.languages[lang] = future.result()
+        except Exception as exc:  # one language fails alone; the summary says which and why
+            result.errors.append(StepError.of(f"localize {lang}", plan.source, exc))
+    step("summary", total)
+    result.seconds = time.perf_counter() - t0
+    write_summary(result)
+    return result
+
+
+# --- summary ----------------------------------------------------------------------------------------------
+
+def summary_markdown(result: FilmResult) -> str:
     s = result.source.summary()
-    lines = [f"# {result.title}: {s['lang']} -> {', '.join(result.languages) or 'nothing'}", "",
+    status = {"completed": "", "partially failed": " (**partially failed**)", "failed": " (**failed**)"}
+    lines = [f"# {result.title}: {s['lang']} -> {', '.join(result.languages) or 'nothing'}"
+             f"{status[result.status]}", "",
              f"Source `{Path(s['path']).name}`: {s['cues']} cues, {s['format']}, {s['encoding']}; "
              f"QC pass {s['qc']['pass_rate']:.0%}.", ""]
     rows = []
@@ -251,72 +539,29 @@ def summary_markdown(result: LocalizeResult) -> str:
                      "term QA ok": f"{qa.get('passed', 0)}/{qa.get('checked', 0)}" if qa else "-",
                      "seconds": ls["seconds"]})
     lines.append(markdown_table(rows))
+    if result.failed_languages:
+        lines += ["## Languages not delivered", "", markdown_table(
+            [{"language": lang, "error": e.code, "why": e.message} for lang, e in result.failed_languages.items()])]
     if result.alignments:
         lines += ["## Reference tracks", "", markdown_table([
             {"reference": Path(a["reference"]).name, "lang": a["lang"], "links": a["links"],
              "unaligned src/ref": f"{a['unaligned_source']}/{a['unaligned_target']}",
-             "mean confidence": a["mean_confidence"]} for a in result.alignments])]
+             "mean confidence": a["mean_confidence"]} for a in (r.summary() for r in result.alignments)])]
     if result.terms:
-        ts = result.terms["summary"]
+        ts = result.terms.report.summary()
         lines += ["## Terms", "", "```", *(f"{k}: {v}" for k, v in ts.items() if not isinstance(v, dict)), "```"]
+    if result.review is not None:
+        lines += ["## Term review", "", "```", *(f"{k}: {v}" for k, v in result.review.summary().items()
+                                                 if not isinstance(v, (dict, list))), "```"]
     if result.errors:
-        lines += ["## Errors", "", markdown_table(result.errors)]
+        lines += ["## Errors", "", markdown_table([e.to_dict() for e in result.errors])]
     lines += ["", f"Outputs in `{result.output_dir}`."]
     return "\n".join(lines) + "\n"
 
 
-def write_summary(result: LocalizeResult) -> dict[str, str]:
-    data = _public(result.summary())
-    md = write_text_atomic(result.output_dir / "summary.md", summary_markdown(result))
-    js = write_json(result.output_dir / "summary.json", data)
-    result.outputs.update({"summary_md": str(md), "summary_json": str(js)})
+def write_summary(result: FilmResult) -> dict[str, str]:
+    md = write_text_atomic(confined(result.output_dir, "summary.md"), summary_markdown(result))
+    result.outputs.update({"summary_md": str(md),
+                           "summary_json": str(confined(result.output_dir, "summary.json"))})
+    write_json(confined(result.output_dir, "summary.json"), result.summary())
     return result.outputs
-
-
-def _public(value):
-    """Drop the in-memory objects (keys starting with '_') from a summary before it is written."""
-    if isinstance(value, dict):
-        return {k: _public(v) for k, v in value.items() if not str(k).startswith("_")}
-    if isinstance(value, list):
-        return [_public(v) for v in value]
-    return value
-
-
-def localize_film(source: str | Path, target_languages: Sequence[str], *, reference_tracks: Sequence = (),
-                  glossary: str | Path | None = None, profile: str = "netflix", audience: str = "adult",
-                  output_dir: str | Path = "out", fps: float | None = None, engine=None,
-                  progress: Progress | None = None) -> LocalizeResult:
-    """The whole job in one call (the flow runs the same steps as tasks)."""
-    def step(name: str, n: int, total: int) -> None:
-        if progress:
-            progress(name, n, total)
-
-    total = 3 + len(target_languages)
-    step("ingest", 0, total)
-    ingested = ingest_file(source, profile=profile, fps=fps, audience=audience)
-    src = ingested.track
-    if not src.lang:
-        raise SubpipeError("the source language is unknown: name the file Title.lang.ext", path=str(source),
-                           code="no-language")
-    title = film_title(source)
-    out = Path(output_dir) / title
-    result = LocalizeResult(title=title, source=ingested, output_dir=out)
-    gloss = load_glossary_for(glossary, src.lang)
-    step("align", 1, total)
-    for ref in reference_tracks:
-        try:
-            result.alignments.append(align_reference(src, ref, out, glossary=gloss, profile=profile))
-        except SubpipeError as exc:
-            result.errors.append({"step": "align", "path": str(ref), "error": str(exc)})
-    step("terms", 2, total)
-    terms = flag_source(src, gloss, out, references=result.alignments) if gloss is not None else None
-    result.terms = terms
-    sentences = source_sentences(src, src.lang)
-    for n, lang in enumerate(target_languages, 3):
-        step(f"translate {lang}", n, total)
-        result.languages[lang] = localize_language(
-            src, sentences, lang, out, glossary=gloss, glossary_report=terms["_report"] if terms else None,
-            profile=profile, audience=audience, fps=fps, engine=engine)
-    step("write", total, total)
-    write_summary(result)
-    return result

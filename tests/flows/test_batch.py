@@ -171,3 +171,23 @@ def test_the_same_batch_on_dask_gives_the_same_outputs(threads_batch, tmp_path, 
         "localize Broken": "Failed",
     }
     assert _outputs(tmp_path / "outbox") == threads_outputs
+
+
+def test_a_film_missing_a_language_is_not_cached_and_fails_its_files_with_the_reason(
+        prefect_harness, demo_models, tmp_path):
+    inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "elephants-dream" / "ElephantsDream.en.vtt", inbox)
+    options = BatchOptions(target_languages=["es", "ja"], retries=0)  # no model translates en->ja
+    runs = []
+    for _ in range(2):
+        runs.append(batch_drop_folder(inbox=str(inbox), outbox=str(outbox), options=options, return_state=True))
+        shutil.copy(SAMPLES / "elephants-dream" / "ElephantsDream.en.vtt", inbox)
+    for state in runs:  # the second run localizes again: an incomplete film is never a cache hit
+        assert state.name == PARTIALLY_FAILED and _task_states(state) == {"localize ElephantsDream": "Failed"}
+        summary = state.result(raise_on_failure=False)
+        assert summary["delivered"] == ["ElephantsDream"] and summary["cached"] == []
+        assert summary["films"]["ElephantsDream"]["failed_languages"]["ja"]["code"] == "missing-pair"
+    (failed,) = [m for m in runs[0].result(raise_on_failure=False)["moved"]["failed"]]
+    assert failed["file"] == "ElephantsDream.en.vtt" and "en->ja" in failed["error"]
+    assert (outbox / "ElephantsDream" / "ElephantsDream.es.srt").exists()

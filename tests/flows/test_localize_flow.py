@@ -1,6 +1,7 @@
 """The localize-film flow under a real (test) Prefect API: outputs, artifacts, progress, a bad reference."""
 
 import asyncio
+import json
 
 from conftest import CORPUS, SAMPLES
 from flows.localize import localize_film
@@ -37,3 +38,75 @@ def test_localize_flow_delivers_languages_and_publishes_artifacts(prefect_harnes
     assert any("Sintel.es.srt" in link and "file://" in link for link in links)
     progress = _artifacts(kind="progress")
     assert progress and max(float(p.data) for p in progress) == 100.0
+
+
+def _normalised(value, root: str):
+    """A summary without what differs between two runs: timings and the output folder."""
+    if isinstance(value, dict):
+        return {k: _normalised(v, root) for k, v in value.items() if k != "seconds"}
+    if isinstance(value, list):
+        return [_normalised(v, root) for v in value]
+    return value.replace(root, "<out>") if isinstance(value, str) else value
+
+
+def test_the_flow_and_the_library_write_the_same_summary_a_failed_language_included(
+        prefect_harness, demo_models, tmp_path):
+    from subpipe.localize import localize_film as localize_in_turn
+
+    source = SAMPLES / "sintel" / "Sintel.en.vtt"
+    bad_reference = CORPUS / "corner-cases" / "gpac-misc" / "subtitle.ttxt"
+    args = dict(target_languages=["es", "ja"],  # no model translates en->ja
+                reference_tracks=[str(SAMPLES / "sintel" / "Sintel.de.vtt"), str(bad_reference)],
+                glossary=str(SAMPLES / "glossary" / "films.csv"))
+    state = localize_film(source=str(source), output_dir=str(tmp_path / "flow"), return_state=True, **args)
+    library = localize_in_turn(source, output_dir=tmp_path / "library", **args)
+
+    assert state.type.value == "FAILED" and state.name == "Partially failed"
+    assert "not delivered: ja (missing-pair" in state.message
+    written = {}
+    for run in ("flow", "library"):
+        summary = json.loads((tmp_path / run / "Sintel" / "summary.json").read_text(encoding="utf-8"))
+        written[run] = _normalised(summary, str(tmp_path / run))
+    assert written["flow"] == written["library"]
+    assert written["library"] == _normalised(library.summary(), str(tmp_path / "library"))
+    assert written["flow"]["status"] == "partially failed" and list(written["flow"]["languages"]) == ["es"]
+    assert written["flow"]["failed_languages"]["ja"]["code"] == "missing-pair"
+    assert [e["step"] for e in written["flow"]["errors"]] == ["localize ja", "align"]
+
+
+def _task_runs(state) -> dict[str, list[str]]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    async def read():
+        async with get_client() as client:
+            flt = FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+            return await client.read_task_runs(flow_run_filter=flt)
+
+    runs: dict[str, list[str]] = {}
+    for run in asyncio.run(read()):
+        runs.setdefault(run.name, []).append(run.state.name)
+    return runs
+
+
+def test_each_step_is_a_task_run_and_a_missing_model_is_never_tried(prefect_harness, demo_models, tmp_path):
+    state = localize_film(source=str(SAMPLES / "sintel" / "Sintel.en.vtt"), target_languages=["es", "ja"],
+                          output_dir=str(tmp_path), return_state=True)
+    runs = _task_runs(state)
+    assert runs["localize es"] == ["Completed"] and "localize ja" not in runs
+    assert {name.rsplit("-", 1)[0] for name in runs if name != "localize es"} == {"ingest-source", "sentences"}
+
+
+def test_only_transient_errors_are_retried():
+    from prefect.states import Failed
+
+    from flows.localize import FILM_TASKS
+    from flows.runners import retry_transient
+    from subpipe.errors import SubpipeError
+    from subpipe.localize import localize_language
+
+    missing = SubpipeError("no argos package translates en->ja", code="missing-pair")
+    assert retry_transient(None, None, Failed(data=missing)) is False
+    assert retry_transient(None, None, Failed(data=KeyError("a bug"))) is False
+    assert retry_transient(None, None, Failed(data=TimeoutError("slow disk"))) is True
+    assert FILM_TASKS[localize_language].retry_condition_fn is retry_transient

@@ -3,9 +3,15 @@
 argostranslate reads its settings when it is first imported, so `configure_argos` runs before that import
 and every import of argostranslate in subpipe goes through `_argos()`. Settings subpipe chooses:
 
-- ``ARGOS_PACKAGES_DIR``: kept when the user set it; else the user's own argos package folder when it
-  holds packages (``$XDG_DATA_HOME/argos-translate/packages``); else subpipe's home
-  (``$SUBPIPE_ARGOS_HOME``, default ``~/.local/share/subpipe/argos``) ``/packages``;
+- the model home (`argos_home`): ``$SUBPIPE_ARGOS_HOME`` when set; else, when subpipe runs from a
+  source checkout (``src/subpipe`` beside a ``pyproject.toml``), the checkout's ``.cache/argos``, where
+  ``make demo`` installs the demo models, so ``.venv/bin/subpipe`` and ``subpipe serve`` find them with
+  no variable set; else ``$XDG_DATA_HOME/subpipe/argos`` (``~/.local/share/subpipe/argos``). Once
+  decided it is exported as ``SUBPIPE_ARGOS_HOME``, so flow runs started from this process use it too;
+- ``ARGOS_PACKAGES_DIR``: kept when the user set it; else the home's ``packages/`` when it holds
+  packages; else the user's own argos package folder when it holds packages
+  (``$XDG_DATA_HOME/argos-translate/packages``, where ``argospm`` installs); else the home's
+  ``packages/`` (where ``subpipe models install`` puts them);
 - ``ARGOS_DEVICE_TYPE=cpu`` and ``ARGOS_CHUNK_TYPE=SPACY``: sentence splitting by the package's own
   ``spacy/`` folder, or by a small multilingual spaCy pipeline in argos's cache. argos downloads
   ``xx_sent_ud_sm`` there when the cache is empty; offline that fails, so subpipe seeds the cache with a
@@ -40,9 +46,31 @@ _configure_lock = threading.Lock()
 _translate_lock = threading.RLock()
 
 
+def checkout_root() -> Path | None:
+    """The source checkout subpipe runs from (``<root>/src/subpipe`` with ``<root>/pyproject.toml``), if any.
+
+    The module's own path is taken as imported, symlinks not resolved: a checkout-like tree whose
+    ``src/subpipe`` links elsewhere is a checkout of its own (tests build one).
+    """
+    package = Path(os.path.abspath(__file__)).parent.parent
+    root = package.parent.parent
+    if package.parent.name == "src" and (root / "pyproject.toml").is_file():
+        return root
+    return None
+
+
 def argos_home() -> Path:
-    default = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "subpipe" / "argos"
-    return Path(os.environ.get(ENV_HOME) or default)
+    """Where subpipe keeps translation models, argos's caches and the translation cache (see above)."""
+    if os.environ.get(ENV_HOME):
+        return Path(os.environ[ENV_HOME])
+    root = checkout_root()
+    if root is not None:
+        return root / ".cache" / "argos"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "subpipe" / "argos"
+
+
+def _holds_packages(folder: Path) -> bool:
+    return folder.is_dir() and any(p.is_dir() for p in folder.iterdir())
 
 
 def _user_packages_dir() -> Path:
@@ -65,10 +93,11 @@ def configure_argos(home: str | Path | None = None) -> ArgosSettings:
     """
     with _configure_lock:
         home = Path(home) if home else argos_home()
+        os.environ.setdefault(ENV_HOME, str(home))  # one home for this process and the runs it starts
         if "ARGOS_PACKAGES_DIR" not in os.environ:
-            user_dir = _user_packages_dir()
-            use_user = user_dir.is_dir() and any(p.is_dir() for p in user_dir.iterdir())
-            os.environ["ARGOS_PACKAGES_DIR"] = str(user_dir if use_user else home / "packages")
+            own, user_dir = home / "packages", _user_packages_dir()
+            use_user = not _holds_packages(own) and _holds_packages(user_dir)
+            os.environ["ARGOS_PACKAGES_DIR"] = str(user_dir if use_user else own)
         os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
         os.environ.setdefault("ARGOS_CHUNK_TYPE", "SPACY")
         for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"), ("XDG_CONFIG_HOME", "config")):
