@@ -8,6 +8,7 @@ paths are checked against the configured roots in deployment runs. (No `from __f
 annotations` here: deployment runs need real annotations to build their forms.)
 """
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -20,10 +21,13 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import deployment
 
 from flows.params import Language, QCOptions, allowed_path, glossary_path, value
+from flows.review import review_in_ui
 from subpipe import localize as lib
 from subpipe.reports import finding_row
+from subpipe.terms.review import reuse_decisions, with_reference_qa
 
 TABLE_ROWS = 200
 DEFAULT_QC = QCOptions()  # frozen: a shared default is safe
@@ -59,6 +63,15 @@ def localize_language(source_track, sentences, target_lang: str, out_dir: Path, 
                                  glossary_report=glossary_report, profile=profile, audience=audience, fps=fps)
 
 
+def _review_terms(title: str, result, glossary, output_dir: str, target_languages: list[str], ask: bool):
+    """With `ask` in a deployment run (someone can press Resume in the UI), the paused run's form;
+    otherwise (a flow called from Python, a test) the film's stored decisions, nobody asked."""
+    reports = with_reference_qa(result.terms["_report"], [a["_alignment"] for a in result.alignments])
+    if ask and deployment.id is not None:
+        return review_in_ui(title, reports, glossary, output_dir=output_dir, target_langs=target_languages)
+    return reuse_decisions(output_dir, target_languages)(title, reports, glossary)
+
+
 def _link(path: str, description: str) -> None:
     create_link_artifact(link=Path(path).resolve().as_uri(), link_text=Path(path).name, description=description)
 
@@ -66,7 +79,7 @@ def _link(path: str, description: str) -> None:
 @flow(name="localize-film", log_prints=True)
 def localize_film(source: str, target_languages: list[Language],
                   reference_tracks: Optional[list[str]] = None, glossary: Optional[str] = None,
-                  output_dir: str = "out", options: QCOptions = DEFAULT_QC) -> dict:
+                  output_dir: str = "out", options: QCOptions = DEFAULT_QC, review_terms: bool = True) -> dict:
     """Localize one film into each target language: SRT/WebVTT, dual track, QC and term reports.
 
     Args:
@@ -76,6 +89,8 @@ def localize_film(source: str, target_languages: list[Language],
         glossary: A CSV/TBX/JSON glossary: a file name in the glossaries folder, or a path.
         output_dir: Where the film's folder (named after its title) is written, inside the outbox.
         options: QC profile, audience and frame rate of the delivered tracks.
+        review_terms: Pause after flagging so staff decide each culture-specific term in a form (Resume);
+            decisions are kept per film and reused by later runs.
     """
     logger = get_run_logger()
     source = allowed_path(source, what="source")
@@ -108,6 +123,11 @@ def localize_film(source: str, target_languages: list[Language],
 
     if gloss is not None:
         result.terms = flag_source(src, gloss, out, result.alignments)
+        # Staff review (issue 11): decisions become the glossary that protection uses from here on.
+        outcome = _review_terms(title, result, gloss, output_dir, target_languages, review_terms)
+        gloss = outcome.glossary
+        result.terms["_report"] = replace(result.terms["_report"], glossary=gloss)
+        result.terms["review"] = outcome.summary()
     sentences = source_sentences(src, src.lang)
     update_progress_artifact(progress, 100 * 3 / total)
 
