@@ -252,3 +252,31 @@ def test_a_decided_conflict_passes_term_qa_on_the_existing_track(reports, glossa
                      [{"source": [c.position], "target": [c.position]} for c in reports[0].source.cues],
                      target_lang="es")
     assert [r.status for r in qa.results if r.hit.term == "robot hand"] == ["ok", "ok"]
+
+
+def test_cli_review_show_and_merge_into_tbx_and_csv(tmp_path, glossary):
+    from typer.testing import CliRunner
+
+    from subpipe.cli import app
+
+    runner = CliRunner()
+    film = tmp_path / "out" / "TearsOfSteel"
+    store_decisions(decisions_path(tmp_path / "out", "TearsOfSteel"),
+                    [decide("Nooooo", "keep"), decide("freaked out", "translate", "me asusté", "es", category="idiom")],
+                    title="TearsOfSteel", source_lang="en")
+    shown = runner.invoke(app, ["review", "show", str(film), "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert [(d["term"], d["who"], d["when"]) for d in json.loads(shown.output)] == [
+        ("Nooooo", "ana", WHEN), ("freaked out", "ana", WHEN)]
+
+    tbx, csv_out = tmp_path / "project.tbx", tmp_path / "project.csv"
+    merged = runner.invoke(app, ["review", "merge", str(film), "--glossary", str(GLOSSARY_CSV), "-o", str(tbx),
+                                 "-o", str(csv_out), "--json"])
+    assert merged.exit_code == 0, merged.output
+    assert json.loads(merged.output) == {"decisions": 2, "outputs": {str(tbx): len(glossary) + 2,
+                                                                      str(csv_out): len(glossary) + 2}}
+    for path in (tbx, csv_out):
+        assert {e.term: e.approved("es") for e in load_glossary(path)}["freaked out"] == ["me asusté"]
+
+    missing = runner.invoke(app, ["review", "merge", str(tmp_path / "nothing"), "-o", str(tbx)])
+    assert missing.exit_code == 1 and "no review decisions here" in " ".join(missing.output.split())

@@ -352,13 +352,13 @@ def decisions_path(output_dir: str | Path, title: str) -> Path:
     return path
 
 
-def load_decisions(path: str | Path) -> list[Decision]:
-    """The decisions stored at `path`; none when the film was never reviewed."""
+def load_store(path: str | Path) -> tuple[list[Decision], str]:
+    """The decisions stored at `path` and the film's source language; none when it was never reviewed."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return []
+        return [], ""
     except (OSError, UnicodeDecodeError) as exc:
         raise SubpipeError(f"cannot read the review decisions: {exc}", path=str(p), code="review") from None
     try:
@@ -369,7 +369,13 @@ def load_decisions(path: str | Path) -> list[Decision]:
     items = data.get("decisions") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise SubpipeError("expected an object with a 'decisions' list", path=str(p), code="review")
-    return [Decision.from_dict(d, path=str(p), n=n) for n, d in enumerate(items, 1)]
+    source_lang = str(data.get("source_lang") or "") if isinstance(data, dict) else ""
+    return [Decision.from_dict(d, path=str(p), n=n) for n, d in enumerate(items, 1)], source_lang
+
+
+def load_decisions(path: str | Path) -> list[Decision]:
+    """The decisions stored at `path` (see `load_store`)."""
+    return load_store(path)[0]
 
 
 def store_decisions(path: str | Path, decisions: Sequence[Decision], *, title: str = "",
@@ -542,12 +548,10 @@ def merge_into_glossary(decisions: Sequence[Decision] | str | Path, glossary_pat
     (``.tbx`` or ``.csv``); the write is atomic; the input glossary is not touched.
     """
     if isinstance(decisions, (str, Path)):
-        store = Path(decisions)
-        if not store.is_file():
-            raise SubpipeError("no such decisions file", path=str(store), code="not-found")
-        decisions = load_decisions(store)
-        stored = json.loads(store.read_text(encoding="utf-8"))
-        source_lang = source_lang or (stored.get("source_lang") if isinstance(stored, dict) else None)
+        if not Path(decisions).is_file():
+            raise SubpipeError("no such decisions file", path=str(decisions), code="not-found")
+        decisions, stored_lang = load_store(decisions)
+        source_lang = source_lang or stored_lang or None
     write = WRITERS.get(Path(out_path).suffix.lower())
     if write is None:
         raise SubpipeError("write the project glossary as .tbx or .csv", path=str(out_path), code="usage")
@@ -563,6 +567,6 @@ def merge_into_glossary(decisions: Sequence[Decision] | str | Path, glossary_pat
 
 
 __all__ = ["ACTIONS", "STATUSES", "Decision", "Occurrence", "ReviewItem", "ReviewOutcome", "apply_decisions",
-           "decisions_path", "glossary_csv", "glossary_tbx", "load_decisions", "merge_into_glossary",
+           "decisions_path", "glossary_csv", "glossary_tbx", "load_decisions", "load_store", "merge_into_glossary",
            "pending_items", "reuse_decisions", "review_items", "run_review", "store_decisions", "term_key",
            "utc_now", "with_reference_qa"]
