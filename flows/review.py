@@ -4,15 +4,19 @@
 terms nobody has decided yet (`subpipe.terms.review.review_items`, minus the film's stored decisions)
 become a `RunInput` form, one group per term with an *action* drop-down (keep, translate, adapt,
 ignore), a *rendering* per target language and a *note*, its cues and timecodes in the group's
-description. The run pauses (`prefect.flow_runs.pause_flow_run(wait_for_input=...)`); the UI shows the
-form behind the run's **Resume** button, with a table of the terms above it (also kept as the
-``review-terms`` artifact). Resuming posts the answers to ``POST /api/flow_runs/{id}/resume`` with
-``run_input``; the flow stores them (``<out>/<Title>/review/decisions.json``) and translates with them.
+description; the defaults are the glossary's (what happens if nobody decides). The run pauses
+(`prefect.flow_runs.pause_flow_run(wait_for_input=...)`); the UI draws the form behind the run's
+**Resume** button; the table of terms with every timecode is the run's ``review-terms`` artifact (the
+form's intro text is saved too, but Prefect 3.9's UI draws it under the fields, so nothing relies on
+it). Submitting posts the answers to ``POST /api/flow_runs/{id}/resume`` with ``run_input``; the flow
+stores them (``<out>/<Title>/review/decisions.json``) and translates with them.
 
-A run nobody resumes waits at most ``SUBPIPE_REVIEW_TIMEOUT`` seconds (default 3600), then goes on with
-the glossary's defaults and says so (``status: timed-out``). Prefect's UI does not tell a flow who
-resumed it: the form has a *reviewer* field (default "Prefect UI"), recorded as each decision's `who`.
-(No postponed-annotations import here: the form is built from real annotations.)
+A run nobody resumes waits ``SUBPIPE_REVIEW_TIMEOUT`` seconds (default 3600; plus at most one poll, 5 s),
+then goes on with the glossary's defaults and says so (``status: timed-out``); see `ReviewDeadline` for
+why that is not Prefect's own pause timeout. Prefect's UI does not tell a flow who resumed it: the form
+has a *reviewer* field (default "Prefect UI"), recorded as each decision's `who`; `when` is the UTC time
+the flow read the answers. (No postponed-annotations import here: the form is built from real
+annotations.)
 """
 
 import os
