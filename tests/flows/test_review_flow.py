@@ -203,3 +203,22 @@ def test_review_in_ui_resumes_itself_at_the_deadline_and_the_run_goes_on(prefect
     summary, after = state.result()
     assert (summary["status"], after) == ("timed-out", "went on after timed-out")
     assert summary["note"] == "nobody reviewed 4 terms in time: the glossary's defaults apply"
+
+
+def test_an_answer_to_translate_without_a_rendering_is_not_taken():
+    from flows.review import decisions_from_answer, review_form
+    from subpipe.formats import read_track
+    from subpipe.terms import flag_track, load_glossary
+    from subpipe.terms.review import review_items
+
+    glossary = load_glossary(SAMPLES / "glossary" / "films.csv")
+    items = review_items(flag_track(read_track(FILM / "TearsOfSteel.en.vtt", lang="en"), glossary), glossary)
+    form = review_form("TearsOfSteel", items, ["es", "fr"], timeout=90)
+    answer = form(reviewer="Ana", term_01={"action": "translate", "rendering_es": "me asusté", "rendering_fr": ""},
+                  term_03={"action": "keep", "note": "a scream"})
+    decisions, problems = decisions_from_answer(answer, items, ["es", "fr"], when="2026-12-02T18:00:00Z")
+    assert [(d.term, d.action, d.rendering, d.lang, d.who) for d in decisions] == [
+        ("freaked out", "translate", "me asusté", "es", "Ana"), ("Move your asses", "ignore", "", "", "Ana"),
+        ("Nooooo", "keep", "", "", "Ana"), ("broke my heart", "ignore", "", "", "Ana")]
+    assert problems == ["freaked out: translate without a rendering for fr"]
+    assert "The run waits 1 min 30 s" in form._description
