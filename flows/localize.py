@@ -22,11 +22,14 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import deployment
 
 from flows.params import Language, QCOptions, allowed_path, glossary_path, value
+from flows.review import review_in_ui
 from flows.runners import PrefectRunner, final_state, retry_transient
 from subpipe import localize as lib
 from subpipe.reports import finding_row
+from subpipe.terms.review import reuse_decisions
 
 TABLE_ROWS = 200
 DEFAULT_QC = QCOptions()  # frozen: a shared default is safe
@@ -49,6 +52,17 @@ def film_runner() -> PrefectRunner:
     return PrefectRunner(FILM_TASKS)
 
 
+def term_review(output_dir: str, target_languages: list[str], ask: bool) -> lib.Review:
+    """The review hook: in a deployment run with `ask` (someone can press Resume in the UI) the paused
+    run's form; otherwise (a flow called from Python, a test) the film's stored decisions, nobody asked."""
+    if ask and deployment.id is not None:
+        def review(title, terms, glossary):
+            return review_in_ui(title, terms, glossary, output_dir=output_dir, target_langs=target_languages)
+
+        return review
+    return reuse_decisions(output_dir, target_languages)
+
+
 def _link(path: str, description: str) -> None:
     create_link_artifact(link=Path(path).resolve().as_uri(), link_text=Path(path).name, description=description)
 
@@ -56,7 +70,7 @@ def _link(path: str, description: str) -> None:
 @flow(name="localize-film", log_prints=True)
 def localize_film(source: str, target_languages: list[Language],
                   reference_tracks: Optional[list[str]] = None, glossary: Optional[str] = None,
-                  output_dir: str = "out", options: QCOptions = DEFAULT_QC):
+                  output_dir: str = "out", options: QCOptions = DEFAULT_QC, review_terms: bool = True):
     """Localize one film into each target language: SRT/WebVTT, dual track, QC and term reports.
 
     Args:
@@ -66,6 +80,8 @@ def localize_film(source: str, target_languages: list[Language],
         glossary: A CSV/TBX/JSON glossary: a file name in the glossaries folder, or a path.
         output_dir: Where the film's folder (named after its title) is written, inside the outbox.
         options: QC profile, audience and frame rate of the delivered tracks.
+        review_terms: Pause after flagging so staff decide each culture-specific term in a form (Resume);
+            decisions are kept per film and reused by later runs.
     """
     source = allowed_path(source, what="source")
     reference_tracks = [allowed_path(r, what="reference track") for r in reference_tracks or []]
@@ -76,8 +92,9 @@ def localize_film(source: str, target_languages: list[Language],
     def show_progress(name: str, n: int, total: int) -> None:
         update_progress_artifact(progress, 100.0 * n / total)
 
-    review = None  # the one place a term review plugs in (the review_terms parameter)
-    result = lib.localize_film(source, [value(t) for t in target_languages], reference_tracks=reference_tracks,
+    targets = [value(t) for t in target_languages]
+    review = term_review(output_dir, targets, review_terms) if glossary else None
+    result = lib.localize_film(source, targets, reference_tracks=reference_tracks,
                                glossary=glossary, profile=value(options.profile),
                                audience=value(options.audience), fps=options.fps, output_dir=output_dir,
                                runner=film_runner(), review=review, progress=show_progress)

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 AUTH = ("subpipe-admin", "test-only-password")
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+REVIEW_TIMEOUT = 60  # seconds a paused review waits: time to screenshot its form, short enough to wait out
 
 
 def _free_port() -> int:
@@ -123,7 +124,10 @@ def prefect_server(tmp_path_factory, demo_models):
             "SUBPIPE_CONCURRENCY": "3",
             "SUBPIPE_TARGET_LANGUAGES": "es",
             "SUBPIPE_GLOSSARY": "films.csv",
-            "PYTHONPATH": str(ROOT),
+            # A localize-film run paused for term review waits this long (tests/flows/test_review_flow.py).
+            "SUBPIPE_REVIEW_TIMEOUT": str(REVIEW_TIMEOUT),
+            # The checkout's own src first: a worktree's served flows run its code, not the venv's install.
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         }
     )
     port = server.url.rsplit(":", 1)[1]
@@ -184,6 +188,7 @@ def started_runs(prefect_server) -> dict[str, str]:
                 "target_languages": ["es"],
                 "reference_tracks": [str(films / "Sintel.de.vtt")],
                 "glossary": "films.csv",
+                "review_terms": False,  # Sintel has a glossary conflict: this run must not pause
             },
         ),
         "batch": server.create_flow_run("batch-drop-folder", {}),

@@ -5,9 +5,9 @@ import shutil
 import subprocess
 import sys
 
+from conftest import CORPUS, SAMPLES
 from typer.testing import CliRunner
 
-from conftest import CORPUS, SAMPLES
 from subpipe.cli import app
 from subpipe.formats import read_track
 

@@ -9,8 +9,8 @@ block whose timing line is missing counts: `webvtt-py/missing_timeframe.srt`,
 import re
 
 import pytest
-
 from conftest import CORPUS
+
 from subpipe.encoding import decode
 from subpipe.errors import SubpipeError
 from subpipe.formats import parse_track

@@ -9,7 +9,6 @@ import sys
 from dataclasses import dataclass, replace
 
 import pytest
-
 from conftest import SAMPLES
 from typer.testing import CliRunner
 

@@ -2,10 +2,10 @@
 generated tracks (styling included), and readers fed mutated bytes raise nothing but SubpipeError."""
 
 import pytest
+from conftest import CORPUS, SAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, SAMPLES
 from subpipe.cues import Cue, Track
 from subpipe.errors import SubpipeError
 from subpipe.formats import compose_track, parse_track

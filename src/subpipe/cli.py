@@ -282,6 +282,7 @@ def localize(file: Path,
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from subpipe.localize import localize_film, summary_markdown
+    from subpipe.terms.review import reuse_decisions
 
     error = None
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -292,9 +293,11 @@ def localize(file: Path,
             bar.update(job, description=name, completed=n, total=total)
 
         try:
+            # Decisions staff made in the UI for this film are reused; a command line never asks.
+            review = reuse_decisions(output, to) if glossary else None
             result = localize_film(file, to, reference_tracks=reference or [], glossary=glossary, profile=profile,
                                    audience=audience, output_dir=output, fps=fps, strict=True,
-                                   progress=progress)
+                                   review=review, progress=progress)
         except SubpipeError as exc:
             error = exc
     if error is not None:  # reported once the progress bar has stopped
@@ -406,6 +409,71 @@ SrcLangOpt = Annotated[Optional[str], typer.Option("--src-lang", help="Source la
                                                                      "the file name, Title.lang.ext).")]
 TgtLangOpt = Annotated[Optional[str], typer.Option("--tgt-lang", help="Target language (default: from "
                                                                      "the file name).")]
+
+
+review_app = typer.Typer(help="Staff decisions on culture-specific terms (made in the Prefect UI's review form): "
+                         "list them, merge them into a project glossary.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+StoresArg = Annotated[list[Path], typer.Argument(help="Film output folders (OUT/Title) or their "
+                                                     "review/decisions.json files.")]
+
+
+def _read_stores(stores: list[Path]):
+    """Decisions of every store in order, and the first source language they name."""
+    from subpipe.terms.review import STORE, load_store
+
+    decisions, lang = [], ""
+    for store in stores:
+        path = store / STORE if store.is_dir() else store
+        if not path.is_file():
+            raise SubpipeError("no review decisions here (expected a film folder with review/decisions.json)",
+                               path=str(store), code="not-found")
+        found, store_lang = load_store(path)
+        decisions += found
+        lang = lang or store_lang
+    return decisions, lang
+
+
+@review_app.command("show")
+def review_show(stores: StoresArg, as_json: JsonOpt = False) -> None:
+    """The stored decisions: term, action, rendering, language, who and when (UTC)."""
+    try:
+        decisions, _ = _read_stores(stores)
+    except SubpipeError as exc:
+        _fail(exc, as_json)
+    if as_json:
+        print(json.dumps([d.to_dict() for d in decisions], ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{len(decisions)} review decisions")
+    for col in ("term", "action", "rendering", "lang", "who", "when", "note"):
+        table.add_column(col, overflow="fold")
+    for d in decisions:
+        table.add_row(d.term, d.action, d.rendering, d.lang or "all", d.who, d.when, d.note)
+    console.print(table)
+
+
+@review_app.command("merge")
+def review_merge(stores: StoresArg,
+                 output: Annotated[list[Path], typer.Option("-o", "--output", help="Project glossary to write: "
+                                                            ".tbx or .csv (repeat for both).")],
+                 glossary: Annotated[Optional[Path], typer.Option("--glossary", help="The glossary to start "
+                                                                  "from (CSV/TSV/TBX/JSON); left unchanged.")] = None,
+                 lang: LangOpt = None, as_json: JsonOpt = False) -> None:
+    """Fold stored review decisions into a project glossary (TBX and/or CSV), on request."""
+    from subpipe.terms.review import merge_into_glossary
+
+    try:
+        decisions, store_lang = _read_stores(stores)
+        written = {str(out): merge_into_glossary(decisions, glossary, out, source_lang=lang or store_lang or None)
+                   for out in output}
+    except SubpipeError as exc:
+        _fail(exc, as_json)
+    result = {"decisions": len(decisions), "outputs": {out: len(g) for out, g in written.items()}}
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for out, entries in result["outputs"].items():
+        console.print(f"{out}: {entries} entries ({len(decisions)} decisions merged)", highlight=False)
 
 
 @app.command()

@@ -110,6 +110,7 @@ class TermQAResult:
     lang: str
     qa: dict | None
     outputs: dict[str, str]
+    report: Any = field(default=None, repr=False)  # the QA FlagReport, where a term review finds conflicts
 
     def summary(self) -> dict:
         return {"reference": self.reference, "lang": self.lang, "summary": self.qa, "outputs": self.outputs}
@@ -335,7 +336,7 @@ def flag_terms(source: Track, glossary, out_dir: Path, title: str,
         qa_paths = write_reports(qa_report, confined(folder, f"{stem}.qa"))
         result.qa.append(TermQAResult(ref.reference, alignment.target.lang,
                                       qa_report.qa.summary() if qa_report.qa else None,
-                                      {k: str(v) for k, v in qa_paths.items()}))
+                                      {k: str(v) for k, v in qa_paths.items()}, qa_report))
     return result
 
 

@@ -3,6 +3,7 @@
 import asyncio
 
 from conftest import CORPUS, SAMPLES
+
 from flows.ingest import ingest_tracks
 
 

@@ -4,6 +4,7 @@ import asyncio
 import json
 
 from conftest import CORPUS, SAMPLES
+
 from flows.localize import localize_film
 
 

@@ -3,8 +3,8 @@
 import zipfile
 
 import pytest
-
 from conftest import SAMPLES
+
 from subpipe.errors import SubpipeError
 from subpipe.formats import read_track
 from subpipe.translate.argos import ArgosEngine, TranslationCache, install_package_file, reference_translate

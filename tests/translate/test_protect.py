@@ -6,6 +6,7 @@ argos demo model is in test_argos.py and test_localize.py.
 """
 
 from conftest import SAMPLES
+
 from subpipe.terms.glossary import load_glossary, make_entry
 from subpipe.translate.protect import protect_sentences, restore, translate_protected
 
