@@ -29,7 +29,6 @@ from flows.review import review_in_ui
 from flows.runners import PrefectRunner, final_state, retry_transient
 from subpipe import localize as lib
 from subpipe.reports import finding_row
-from subpipe.terms.review import reuse_decisions
 
 TABLE_ROWS = 200
 DEFAULT_QC = QCOptions()  # frozen: a shared default is safe
@@ -52,15 +51,16 @@ def film_runner() -> PrefectRunner:
     return PrefectRunner(FILM_TASKS)
 
 
-def term_review(output_dir: str, target_languages: list[str], ask: bool) -> lib.Review:
+def term_review(output_dir: str, target_languages: list[str], ask: bool) -> Optional[lib.Review]:
     """The review hook: in a deployment run with `ask` (someone can press Resume in the UI) the paused
-    run's form; otherwise (a flow called from Python, a test) the film's stored decisions, nobody asked."""
-    if ask and deployment.id is not None:
-        def review(title, terms, glossary):
-            return review_in_ui(title, terms, glossary, output_dir=output_dir, target_langs=target_languages)
+    run's form; otherwise None, the library's default (the film's stored decisions, nobody asked)."""
+    if not (ask and deployment.id is not None):
+        return None
 
-        return review
-    return reuse_decisions(output_dir, target_languages)
+    def review(title, terms, glossary):
+        return review_in_ui(title, terms, glossary, output_dir=output_dir, target_langs=target_languages)
+
+    return review
 
 
 def _link(path: str, description: str) -> None:

@@ -489,7 +489,6 @@ def localize_one(
     language was delivered (a bad reference track fails alone). Raises `IncompleteFilm` with the
     summary when some language was not, and `SubpipeError` when the film cannot be localized at all."""
     from subpipe.localize import localize_film
-    from subpipe.terms.review import reuse_decisions
 
     result = localize_film(
         film.source,
@@ -499,8 +498,6 @@ def localize_one(
         profile=profile,
         output_dir=outbox,
         engine=engine,
-        # A batch never asks: the film's stored review decisions apply, new terms keep the glossary's defaults.
-        review=reuse_decisions(outbox, list(target_languages)) if glossary else None,
     )
     summary = result.summary()
     if result.status != "completed":

@@ -282,8 +282,6 @@ def localize(file: Path,
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from subpipe.localize import localize_film, summary_markdown
-    from subpipe.terms.review import reuse_decisions
-
     error = None
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=err_console, disable=as_json) as bar:
@@ -293,11 +291,9 @@ def localize(file: Path,
             bar.update(job, description=name, completed=n, total=total)
 
         try:
-            # Decisions staff made in the UI for this film are reused; a command line never asks.
-            review = reuse_decisions(output, to) if glossary else None
             result = localize_film(file, to, reference_tracks=reference or [], glossary=glossary, profile=profile,
                                    audience=audience, output_dir=output, fps=fps, strict=True,
-                                   review=review, progress=progress)
+                                   progress=progress)
         except SubpipeError as exc:
             error = exc
     if error is not None:  # reported once the progress bar has stopped

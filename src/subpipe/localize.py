@@ -446,6 +446,8 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
     Raises `SubpipeError` before any work when the source, the target languages or the glossary are
     unusable, and, when `strict`, when a reference is missing or a target language has no model.
     Otherwise never raises: failures are recorded in the result, whose summary is always written.
+    With a glossary and no `review` hook, the film's stored review decisions
+    (``OUT/<Title>/review/decisions.json``, made in the UI) are applied and nobody is asked.
     """
     from subpipe.translate import get_engine
 
@@ -470,6 +472,10 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
     missing = {e.path for e in plan.problems if e.step == "align"}
     failed_langs = {e.step.removeprefix("localize ") for e in plan.problems if e.step.startswith("localize ")}
     gloss = plan.glossary
+    if review is None and gloss is not None:
+        from subpipe.terms.review import reuse_decisions
+
+        review = reuse_decisions(output_dir, plan.targets)
 
     step("align", 1)
     pending = [(ref, stem, runner.submit(align_reference, src, ref, plan.output_dir, stem, glossary=gloss,

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from subpipe.cli import app
 from subpipe.errors import SubpipeError
-from subpipe.formats import parse_track, read_track
+from subpipe.formats import compose_track, parse_track, read_track
 from subpipe.formats.sami import escape_unclosed_tags
 from subpipe.limits import Limits, excerpt
 from subpipe.qc import check_track, load_profile
@@ -142,3 +142,17 @@ def test_sami_unclosed_tags_between_real_captions_do_not_hide_them():
     assert [(c.start, c.end, c.text) for c in track.cues] == [(1000, 2000, "One &lt;SYNC Start="),
                                                               (2000, 3000, "Two")]
     assert [f.line for f in track.findings if f.kind == "unclosed-tag"] == [2]
+
+
+def test_a_timestamp_no_format_could_hold_is_a_dropped_block_not_a_cue_lost_on_writing():
+    # Found by tests/hostile/test_fuzz.py: 30 digits of hours were read as a cue ending in 10**38 ms,
+    # which every writer then wrote in a form no reader takes back.
+    data = (b"2\n999999999999999999999999999999:00:27,000 --> 00:00:30,730\nascii\n\n"
+            b"4\n00:00:31,500 --> 00:00:34,100\noh look\n\n")
+    track = parse_track(data, path="huge.srt", format="srt")
+    assert [c.text for c in track.cues] == ["oh look"]
+    dropped = [f for f in track.findings if f.dropped]
+    assert [(f.kind, f.position, f.line) for f in dropped] == [("bad-timing", 0, 2)]
+    for fmt in ("srt", "vtt", "ass"):
+        again = parse_track(compose_track(track, fmt).encode(), path=f"again.{fmt}", format=fmt)
+        assert [c.plain for c in again.cues] == ["oh look"]

@@ -52,6 +52,7 @@ from subpipe.cues import Cue, Track, escape_loose, format_timecode, unescape_tex
 from subpipe.errors import Finding, SubpipeError
 from subpipe.limits import excerpt
 
+_MAX_FIELD_DIGITS = 8
 _INDEX_RE = re.compile(r"^\s*(\d+)\s*$")
 _TIMING_LINE_RE = re.compile(r"^\s*(?P<start>[-\d:.,]*)\s*-->\s*(?P<end>[-\d:.,]*)(?P<rest>.*?)\s*$")
 _TIMESTAMP_RE = re.compile(r"^(?P<neg>-)?(?:(?P<h>\d+):)?(?P<m>\d+):(?P<s>\d+)(?:(?P<sep>[,.])(?P<ms>\d+))?$")
@@ -85,6 +86,9 @@ def parse_timestamp(raw: str) -> tuple[int, list[str]]:
     m = _TIMESTAMP_RE.match(raw.strip())
     if not m:
         raise ValueError(f"not a timestamp: {raw.strip()!r}" if raw.strip() else "timestamp missing")
+    if max(len(m["h"] or ""), len(m["m"]), len(m["s"])) > _MAX_FIELD_DIGITS:
+        # A time no other format could hold (WebVTT reads at most 9 digits of hours): a broken line.
+        raise ValueError(f"timestamp too large: {raw.strip()[:40]!r}")
     repairs = []
     if m["sep"] == ".":
         repairs.append("timestamp-dot")
