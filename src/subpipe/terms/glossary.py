@@ -53,10 +53,10 @@ from pathlib import Path
 from subpipe.errors import SubpipeError
 from subpipe.terms.model import (
     CATEGORIES,
-    TAG_RE,
     Glossary,
     GlossaryEntry,
     duplicate_findings,
+    is_tag,
     make_entry,
     max_entries,
     normalize_tag,
@@ -95,7 +95,7 @@ def _header_columns(header: list[str], lang: str | None, path: str | None) -> tu
     if "term" in columns:
         return columns, None
     first = columns[0] if columns else ""
-    if lang and TAG_RE.match(first) and same_language(first, lang):
+    if lang and is_tag(first) and same_language(first, lang):
         return ["term"] + columns[1:], normalize_tag(first)
     raise SubpipeError(f"glossary header has no 'term' column (found: {', '.join(header)}); a glossary CSV starts "
                        "with a header row such as 'term,de' (or 'en,de' for terms in en)", path=path, line=1,
@@ -119,7 +119,7 @@ def parse_csv(text: str, *, path: str | None = None, lang: str | None = None, de
         if col in _FIXED:
             continue
         kind, tag = ("forbidden", col[len("forbidden_"):]) if col.startswith("forbidden_") else ("approved", col)
-        if not TAG_RE.match(tag):
+        if not is_tag(tag):
             raise SubpipeError(f"unknown glossary column {raw.strip()!r}: expected {', '.join(sorted(_FIXED))}, "
                                "a language tag (approved translations) or forbidden_<tag>", path=path, line=1,
                                code="glossary")

@@ -30,6 +30,16 @@ DEFAULT_MAX_ENTRIES = 200_000
 TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 
 
+def is_tag(value) -> bool:
+    """Whether `value` is a well-formed language tag (``en``, ``pt-BR``, ``zh_Hans``)."""
+    return isinstance(value, str) and _is_tag_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _is_tag_text(value: str) -> bool:
+    return TAG_RE.match(value) is not None
+
+
 def max_entries() -> int:
     """The largest glossary subpipe reads: ``$SUBPIPE_MAX_GLOSSARY_ENTRIES``, default 200,000."""
     raw = os.environ.get(MAX_ENTRIES_ENV, "").strip()
@@ -182,13 +192,13 @@ def make_entry(term: str, language: str, *, category: str = "other", translation
     if category not in CATEGORIES:
         raise SubpipeError(f"term {term!r}: unknown category {category!r}; expected one of "
                            f"{', '.join(CATEGORIES)}", code="glossary", **where)
-    if not isinstance(language, str) or not TAG_RE.match(language):
+    if not is_tag(language):
         raise SubpipeError(f"term {term!r}: {language!r} is not a language tag", code="glossary", **where)
 
     def table(raw, what: str) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for tag, values in (raw or {}).items():
-            if not isinstance(tag, str) or not TAG_RE.match(tag):
+            if not is_tag(tag):
                 raise SubpipeError(f"term {term!r}: {what} for {tag!r}, which is not a language tag",
                                    code="glossary", **where)
             if isinstance(values, str):
