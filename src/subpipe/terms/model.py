@@ -24,6 +24,8 @@ from subpipe.errors import Finding, SubpipeError
 CATEGORIES = ("honorific", "idiom", "food", "holiday", "religion", "currency", "unit", "institution", "place",
               "person", "other")
 
+_CATEGORY = {c: c for c in CATEGORIES}
+
 MAX_ENTRIES_ENV = "SUBPIPE_MAX_GLOSSARY_ENTRIES"
 DEFAULT_MAX_ENTRIES = 200_000
 
@@ -188,8 +190,9 @@ def make_entry(term: str, language: str, *, category: str = "other", translation
     term = " ".join(term.split())
     if not term:
         raise SubpipeError("glossary entry has an empty term", code="glossary", **where)
-    category = (category or "other").strip().lower() if isinstance(category, str) else category
-    if category not in CATEGORIES:
+    # one shared string per category, not one per entry
+    known = _CATEGORY.get((category or "other").strip().lower()) if isinstance(category, str | None) else None
+    if known is None:
         raise SubpipeError(f"term {term!r}: unknown category {category!r}; expected one of "
                            f"{', '.join(CATEGORIES)}", code="glossary", **where)
     if not is_tag(language):
@@ -213,7 +216,7 @@ def make_entry(term: str, language: str, *, category: str = "other", translation
                     have.append(value)
         return out
 
-    return GlossaryEntry(term=term, language=normalize_tag(language), category=category,
+    return GlossaryEntry(term=term, language=normalize_tag(language), category=known,
                          translations=table(translations, "translations"),
                          forbidden=table(forbidden, "forbidden renderings"),
                          do_not_translate=bool(do_not_translate), case_sensitive=bool(case_sensitive),
