@@ -42,7 +42,6 @@ bare list of such entries.
 ('Sir', 'honorific', ['señor'], ['sir'])
 """
 
-
 import csv
 import io
 import json
