@@ -75,8 +75,13 @@ def test_the_entry_limit_is_a_setting_with_a_sane_default(monkeypatch):
     assert max_entries() == DEFAULT_MAX_ENTRIES == 200_000
     monkeypatch.setenv(MAX_ENTRIES_ENV, "50_000")
     assert max_entries() == 50_000
+    monkeypatch.setenv(MAX_ENTRIES_ENV, "0")
+    assert max_entries() > 10**18  # 0 means no limit, as for subpipe's other limits
     monkeypatch.setenv(MAX_ENTRIES_ENV, "lots")
-    with pytest.raises(SubpipeError, match="SUBPIPE_MAX_GLOSSARY_ENTRIES='lots' is not a positive whole number"):
+    with pytest.raises(SubpipeError, match="SUBPIPE_MAX_GLOSSARY_ENTRIES='lots' is not a whole number"):
+        max_entries()
+    monkeypatch.setenv(MAX_ENTRIES_ENV, "-5")
+    with pytest.raises(SubpipeError, match="is negative"):
         max_entries()
 
 
@@ -85,7 +90,7 @@ def test_csv_beyond_the_limit_is_refused_at_the_first_row_too_many(tmp_path, mon
     path = tmp_path / "big.csv"
     path.write_text("term,de\n" + "".join(f"word{i},Wort{i}\n" for i in range(11)), encoding="utf-8")
     error = refused(path, lang="en")
-    assert error.code == "glossary-limit" and error.line == 12 and "more than 10 entries" in error.message
+    assert error.code == "limit" and error.line == 12 and "more than 10 entries" in error.message
     path.write_text("term,de\n" + "".join(f"word{i},Wort{i}\n" for i in range(10)), encoding="utf-8")
     assert len(load_glossary(path, lang="en")) == 10
 
@@ -94,11 +99,11 @@ def test_json_and_tbx_beyond_the_limit_are_refused_naming_the_entry_line(tmp_pat
     path = tmp_path / "big.json"
     path.write_text(json.dumps([{"term": f"w{i}", "language": "en"} for i in range(4)], indent=0), encoding="utf-8")
     error = refused(path, limit=3)
-    assert error.code == "glossary-limit" and error.line == 14
+    assert error.code == "limit" and error.line == 14
     tbx = tmp_path / "big.tbx"
     tbx.write_text(TBX_HEAD + "".join(tbx_entry(f"w{i}") for i in range(4)) + TBX_TAIL, encoding="utf-8")
     error = refused(tbx, limit=3)
-    assert error.code == "glossary-limit" and error.line == 6
+    assert error.code == "limit" and error.line == 6
 
 
 def test_a_csv_field_beyond_the_csv_modules_limit_names_its_line(tmp_path):

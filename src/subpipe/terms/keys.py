@@ -25,8 +25,6 @@ such as French) makes every term a candidate (`WordKeys.exact` false): slower, n
 import re
 from collections.abc import Iterable, Sequence
 
-from spacy.pipeline import Lemmatizer
-
 LEMMA_PIPES = ("tok2vec", "tagger", "morphologizer", "attribute_ruler", "lemmatizer", "trainable_lemmatizer")
 _UNIVERSAL_POS = ("adj", "adp", "adv", "aux", "cconj", "det", "intj", "noun", "num", "part", "pron", "propn",
                   "punct", "sconj", "sym", "verb", "x")
@@ -89,6 +87,8 @@ class WordKeys:
     def _rule_tables(self) -> list[tuple[set, dict, list]] | None:
         """(index, exceptions, rules) per part of speech of a stock rule lemmatizer; [] when there is
         no rule lemmatizer; None when there is one subpipe cannot enumerate."""
+        from spacy.pipeline import Lemmatizer
+
         lem = self._lemmatizer()
         others = [n for n in self.nlp.pipe_names if "lemmatizer" in n and n != "lemmatizer"]
         if others:

@@ -5,8 +5,9 @@ with `make_entry` and returns a `Glossary`; this module imports no loader, so lo
 without a cycle.
 
 A glossary may hold at most `max_entries()` entries: 200,000 unless the environment variable
-``SUBPIPE_MAX_GLOSSARY_ENTRIES`` says otherwise. Real termbases reach 100,000 entries; a file beyond
-the limit is refused, naming the line where it was passed, instead of filling memory.
+``SUBPIPE_MAX_GLOSSARY_ENTRIES`` says otherwise (0: no limit). Real termbases reach 100,000 entries; a
+file beyond the limit is refused (``code="limit"``), naming the line where it was passed, instead of
+filling memory.
 
 >>> g = Glossary([make_entry("Sir", "en", translations={"es": "señor | don"}),
 ...               make_entry("Proog", "en", do_not_translate=True)])
@@ -28,6 +29,7 @@ _CATEGORY = {c: c for c in CATEGORIES}
 
 MAX_ENTRIES_ENV = "SUBPIPE_MAX_GLOSSARY_ENTRIES"
 DEFAULT_MAX_ENTRIES = 200_000
+_UNLIMITED = 2**63 - 1
 
 TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 
@@ -43,22 +45,23 @@ def _is_tag_text(value: str) -> bool:
 
 
 def max_entries() -> int:
-    """The largest glossary subpipe reads: ``$SUBPIPE_MAX_GLOSSARY_ENTRIES``, default 200,000."""
+    """The largest glossary subpipe reads: ``$SUBPIPE_MAX_GLOSSARY_ENTRIES``, default 200,000; 0 means no
+    limit (the convention of `subpipe.limits`)."""
     raw = os.environ.get(MAX_ENTRIES_ENV, "").strip()
     if not raw:
         return DEFAULT_MAX_ENTRIES
     try:
         value = int(raw.replace("_", ""))
     except ValueError:
-        value = 0
-    if value < 1:
-        raise SubpipeError(f"{MAX_ENTRIES_ENV}={raw!r} is not a positive whole number", code="settings")
-    return value
+        raise SubpipeError(f"{MAX_ENTRIES_ENV}={raw!r} is not a whole number", code="limit") from None
+    if value < 0:
+        raise SubpipeError(f"{MAX_ENTRIES_ENV}={raw!r} is negative (0 means no limit)", code="limit")
+    return value or _UNLIMITED
 
 
 def too_many_entries(limit: int, *, path: str | None, line: int | None) -> SubpipeError:
-    return SubpipeError(f"glossary has more than {limit:,} entries, the limit; split it, or raise "
-                        f"{MAX_ENTRIES_ENV} if the file is trusted", path=path, line=line, code="glossary-limit")
+    return SubpipeError(f"glossary has more than {limit:,} entries ({MAX_ENTRIES_ENV}); split it, or raise the "
+                        "limit if the file is trusted", path=path, line=line, code="limit")
 
 
 @lru_cache(maxsize=4096)
