@@ -66,6 +66,18 @@ def neutralise_cell(value) -> tuple[str, bool]:
     return text, False
 
 
+def restore_cell(text: str) -> str:
+    """The cell `neutralise_cell` was given, for a reader of subpipe's own CSVs (a glossary exported as
+    CSV reads back unchanged); any other text is returned as it is.
+
+    >>> restore_cell("'-Scales"), restore_cell("'quoted"), restore_cell("-12")
+    ('-Scales', "'quoted", '-12')
+    """
+    if text.startswith("'") and neutralise_cell(text[1:]) == (text, True):
+        return text[1:]
+    return text
+
+
 def _csv_cell(value) -> str:
     text, neutralised = neutralise_cell(value)
     if neutralised or any(c in _NEEDS_QUOTES for c in text):

@@ -118,3 +118,14 @@ def test_sample_glossary_writes_unchanged_cells(tmp_path):
     report = flag_file(SAMPLES / "tears-of-steel" / "TearsOfSteel.en.vtt", SAMPLES / "glossary" / "films.csv")
     rows = read_cells(write_reports(report, tmp_path / "t.csv")["csv"].read_text(encoding="utf-8"))
     assert rows and not any(cell.startswith("'") for row in rows for cell in row.values())
+
+
+def test_a_glossary_written_by_the_csv_writer_reads_back_with_its_terms_intact(tmp_path):
+    from subpipe.reports import write_csv
+
+    terms = ["-Scales", "@home", "+1 club", "=HYPERLINK", "'quoted'", "-12"]
+    path = write_csv(tmp_path / "export.csv", [{"term": t, "de": t.upper()} for t in terms], ["term", "de"])
+    assert "'-Scales" in path.read_text(encoding="utf-8")
+    glossary = load_glossary(path, lang="en")
+    assert [e.term for e in glossary] == terms
+    assert [e.approved("de") for e in glossary] == [[t.upper()] for t in terms]

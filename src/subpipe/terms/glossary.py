@@ -50,6 +50,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from subpipe.errors import SubpipeError
+from subpipe.reports import restore_cell
 from subpipe.terms.model import (
     CATEGORIES,
     Glossary,
@@ -144,6 +145,7 @@ def parse_csv(text: str, *, path: str | None = None, lang: str | None = None, de
 
 def _csv_entry(row: list[str], columns: list[str], targets: dict[int, tuple[str, str]], lang: str | None,
                path: str | None, line: int) -> GlossaryEntry:
+    row = [restore_cell(cell) for cell in row]  # a glossary saved by subpipe's CSV writer reads back as it was
     cells = dict(zip(columns, row))
     translations: dict[str, list[str]] = {}
     forbidden: dict[str, list[str]] = {}
