@@ -49,23 +49,59 @@ def test_align_writes_links_tmx_dual_and_report(tmp_path):
     assert (src.read_bytes(), tgt.read_bytes()) == before
 
 
-def test_align_human_output_and_glossary(tmp_path):
-    glossary = tmp_path / "terms.csv"
-    glossary.write_text("source,target\nhead-snarlers,Enthaupter\n", encoding="utf-8")
-    res = runner.invoke(
-        app,
-        [
-            "align",
-            str(ED / "ElephantsDream.en.vtt"),
-            str(ED / "ElephantsDream.de.vtt"),
-            "-o",
-            str(tmp_path / "links.json"),
-            "--glossary",
-            str(glossary),
-        ],
-    )
+def align_with_glossary(tmp_path, glossary, *extra):
+    return runner.invoke(app, ["align", str(ED / "ElephantsDream.en.vtt"), str(ED / "ElephantsDream.de.vtt"),
+                               "-o", str(tmp_path / "links.json"), "--glossary", str(glossary), *extra])
+
+
+def test_align_reads_the_production_glossary_as_a_glossary_not_as_pairs(tmp_path):
+    """Issue 11: `--glossary films.csv` used to give anchors such as ('id', 'term') and ('ed-proog', 'Proog')."""
+    from subpipe.align import glossary_anchors, load_track
+    from subpipe.terms import load_glossary
+
+    films = SAMPLES / "glossary" / "films.csv"
+    res = align_with_glossary(tmp_path, films, "--json")
     assert res.exit_code == 0, res.output
-    assert "77 links" in res.stdout and "links.json" in res.stdout
+    data = json.loads(res.stdout)
+    source, target = load_track(ED / "ElephantsDream.en.vtt"), load_track(ED / "ElephantsDream.de.vtt")
+    pairs = glossary_anchors(films, source, target)
+    assert data["glossary"] == {"path": str(films), "anchor_pairs": len(pairs)}
+    assert data["summary"]["links"] >= 76 and (tmp_path / "links.json").exists()
+    terms = {e.term for e in load_glossary(films, lang="en")}
+    assert {s for s, _ in pairs} <= terms
+    assert {("head-snarler", "Enthaupter"), ("colossus of Rhodes", "Koloss von Rhodos"), ("Proog", "Proog")} <= set(
+        pairs)
+    assert not {("id", "term"), ("ed-proog", "Proog")} & set(pairs)
+
+
+def test_a_tbx_glossary_gives_the_same_anchors_as_its_csv(tmp_path):
+    from subpipe.align import glossary_anchors, load_track
+
+    source, target = load_track(ED / "ElephantsDream.en.vtt"), load_track(ED / "ElephantsDream.de.vtt")
+    tbx, csv = SAMPLES / "glossary" / "films.tbx", SAMPLES / "glossary" / "films.csv"
+    assert glossary_anchors(tbx, source, target) == glossary_anchors(csv, source, target)
+    res = align_with_glossary(tmp_path, tbx)
+    assert res.exit_code == 0, res.output
+    assert f"glossary {tbx}: 30 anchor pairs (en -> de)" in res.stdout and "links.json" in res.stdout
+
+
+def test_a_bilingual_table_with_language_columns_is_a_glossary(tmp_path):
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text("en,de\nhead-snarler,Enthaupter\nProog,Proog\n", encoding="utf-8")
+    res = align_with_glossary(tmp_path, glossary, "--json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["glossary"]["anchor_pairs"] == 2
+
+
+def test_two_columns_without_a_header_are_a_clear_error_not_junk(tmp_path):
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text("head-snarlers,Enthaupter\nProog,Proog\n", encoding="utf-8")
+    res = align_with_glossary(tmp_path, glossary, "--json")
+    assert res.exit_code == 1
+    error = json.loads(res.stdout)
+    assert error["path"] == str(glossary) and error["line"] == 1
+    assert "header has no 'term' column" in error["message"] and "'term,de'" in error["message"]
+    assert not (tmp_path / "links.json").exists()
 
 
 def test_align_a_missing_file_fails_with_json_error(tmp_path):

@@ -22,10 +22,8 @@ reports) and takes a `subpipe.runners.Runner` for the films: in turn by default;
 retries of transient errors, caching on content) and adds artifacts and states.
 """
 
-import csv
 import errno
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -681,13 +679,9 @@ def batch_markdown(result: BatchResult, *, csv_path: str | Path | None = None, l
 
 
 def rows_csv(rows: Sequence[dict]) -> str:
-    if not rows:
-        return ""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buf.getvalue()
+    from subpipe.reports import csv_text  # file names are input: formula cells are neutralised there
+
+    return csv_text(rows)
 
 
 def write_batch_reports(result: BatchResult, outbox: str | Path) -> dict[str, str]:

@@ -482,17 +482,19 @@ def align(src: Path, tgt: Path,
           report: Annotated[Optional[Path], typer.Option("--report", help="Also write an HTML timeline "
                                                                           "report.")] = None,
           glossary: Annotated[Optional[Path], typer.Option(
-              "--glossary", help="CSV of source,target term pairs used as anchors.")] = None,
+              "--glossary", help="Glossary (CSV, TSV, TBX or JSON, as for `flag`): its source-language terms "
+                                 "and their approved target renderings are anchors.")] = None,
           profile: ProfileOpt = "netflix", src_lang: SrcLangOpt = None, tgt_lang: TgtLangOpt = None,
           as_json: JsonOpt = False) -> None:
     """Put TGT on SRC's clock, link their cues (N:M, with confidence) and write links.json."""
-    from subpipe.align import align_tracks, load_track, read_glossary_pairs
+    from subpipe.align import align_tracks, glossary_anchors, load_track
     from subpipe.align.export import write_dual, write_tmx
     from subpipe.align.report import write_report
 
     try:
-        pairs = read_glossary_pairs(glossary) if glossary else None
-        alignment = align_tracks(load_track(src, src_lang), load_track(tgt, tgt_lang), glossary=pairs)
+        source, target = load_track(src, src_lang), load_track(tgt, tgt_lang)
+        pairs = glossary_anchors(glossary, source, target) if glossary else None
+        alignment = align_tracks(source, target, glossary=pairs)
         outputs = {"links": str(alignment.write_json(output))}
         if tmx:
             outputs["tmx"] = str(write_tmx(alignment, tmx))
@@ -503,11 +505,16 @@ def align(src: Path, tgt: Path,
     except SubpipeError as exc:
         _fail(exc, as_json)
     summary = alignment.summary()
+    anchors = {"path": str(glossary), "anchor_pairs": len(pairs)} if glossary else None
     if as_json:
-        print(json.dumps({"summary": summary, "outputs": outputs}, ensure_ascii=False, indent=2))
+        print(json.dumps({"summary": summary, "outputs": outputs, "glossary": anchors}, ensure_ascii=False,
+                         indent=2))
     else:
         kinds = ", ".join(f"{k} {v}" for k, v in summary["link_types"].items()) or "none"
         console.print(f"{src} -> {tgt}: {summary['transform']}", highlight=False)
+        if anchors:
+            console.print(f"glossary {glossary}: {len(pairs)} anchor pairs ({source.lang} -> {target.lang})",
+                          highlight=False)
         console.print(f"{summary['links']} links ({kinds}); unaligned: {summary['unaligned_source']} source, "
                       f"{summary['unaligned_target']} target; {summary['low_confidence']} below confidence "
                       "0.5", highlight=False)

@@ -188,12 +188,18 @@ def test_length_model_and_probability():
     assert float(length_probability(30, 36, model)) > float(length_probability(30, 70, model))
 
 
-def test_glossary_csv(tmp_path):
+def test_glossary_pairs_come_from_the_glossary_loader(tmp_path):
     path = tmp_path / "terms.csv"
     path.write_text(
-        "source,target\n# names stay\nhead-snarlers,Enthaupter\nProog,Proog\n,empty\n", encoding="utf-8"
+        "term,do_not_translate,de,fr\nhead-snarlers,no,Enthaupter,\nProog,yes,,\nrobot,no,Roboter,robot\n",
+        encoding="utf-8",
     )
-    assert read_glossary_pairs(path) == [("head-snarlers", "Enthaupter"), ("Proog", "Proog")]
+    assert read_glossary_pairs(path, "en", "de") == [
+        ("head-snarlers", "Enthaupter"),
+        ("Proog", "Proog"),
+        ("robot", "Roboter"),
+    ]
+    assert ("robot", "robot") in read_glossary_pairs(path, "en")  # no target language: every one
 
 
 def test_tracks_whose_positions_do_not_name_their_cues_are_refused():

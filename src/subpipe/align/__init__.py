@@ -29,6 +29,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -43,7 +44,10 @@ from subpipe.align.link import (
 )
 from subpipe.align.timeline import Segment, Transform, fit_timeline, refine_transform
 from subpipe.cues import Track
-from subpipe.errors import Finding
+from subpipe.errors import Finding, SubpipeError
+
+if TYPE_CHECKING:  # the glossary model is imported when a glossary is given, not with every alignment
+    from subpipe.terms.model import Glossary
 
 __all__ = [
     "Alignment",
@@ -54,6 +58,7 @@ __all__ = [
     "Transform",
     "align_tracks",
     "fit_timeline",
+    "glossary_anchors",
     "link_cues",
     "load_track",
     "read_glossary_pairs",
@@ -168,11 +173,33 @@ def load_track(track: Track | str | os.PathLike, lang: str | None = None) -> Tra
     return read_track(track, lang=lang or guess_lang(track))
 
 
+def glossary_anchors(
+    glossary: "Glossary | str | os.PathLike | GlossaryPairs", source: Track, target: Track
+) -> list[tuple[str, str]]:
+    """The (source term, target rendering) pairs alignment anchors on, from `glossary`: a
+    `subpipe.terms.Glossary`, a glossary file (read by `subpipe.terms.load_glossary` in the source
+    track's language) or pairs already made. From a glossary: its entries in the source track's
+    language, each with its approved renderings in the target track's language, and do-not-translate
+    terms with themselves (`Glossary.anchor_pairs`)."""
+    from subpipe.terms.glossary import load_glossary
+    from subpipe.terms.model import Glossary
+
+    if isinstance(glossary, (str, os.PathLike)):
+        glossary = load_glossary(glossary, lang=source.lang)
+    if not isinstance(glossary, Glossary):
+        return [(str(s), str(t)) for s, t in glossary]
+    if not source.lang or not target.lang:
+        missing = source if not source.lang else target
+        raise SubpipeError("glossary anchors need both tracks' languages: name the file Title.lang.ext or pass "
+                           "the language", path=missing.path, code="no-language")
+    return glossary.anchor_pairs(source.lang, target.lang)
+
+
 def align_tracks(
     source: Track | str | os.PathLike,
     target: Track | str | os.PathLike,
     *,
-    glossary: GlossaryPairs | None = None,
+    glossary: "Glossary | str | os.PathLike | GlossaryPairs | None" = None,
     similarity: Similarity | None = None,
     transform: Transform | None = None,
     band: int = 8,
@@ -183,11 +210,14 @@ def align_tracks(
     """Fit the timeline, link the cues, refit on the confident links, relink if the fit moved.
 
     `source` and `target` are Tracks or paths. A given `transform` is used as is (no fitting).
-    `glossary` is a list of (source term, target term) pairs; `similarity(src_text, tgt_text)` an
-    optional translation-similarity function (see `link_cues`).
+    `glossary` is a glossary (a `subpipe.terms.Glossary` or a file `subpipe.terms` reads, whose terms in
+    the source language and their renderings in the target language become anchors, see
+    `glossary_anchors`) or a list of (source term, target term) pairs; `similarity(src_text, tgt_text)`
+    an optional translation-similarity function (see `link_cues`).
     """
     source, target = load_track(source), load_track(target)
-    options = {"glossary": list(glossary) if glossary else None, "similarity": similarity, "band": band}
+    pairs = glossary_anchors(glossary, source, target) if glossary is not None else None
+    options = {"glossary": pairs or None, "similarity": similarity, "band": band}
     fitted = transform is None
     if fitted:
         transform = fit_timeline(

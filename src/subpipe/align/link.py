@@ -36,7 +36,6 @@ Bleualign, Vecalign) do, with subtitle timing as the strongest signal:
 ([([0], [0]), ([2], [1, 2])], [1])
 """
 
-import csv
 import math
 import re
 import unicodedata
@@ -327,43 +326,26 @@ def lexical_match(a: _CueText, b: _CueText) -> float:
     return score
 
 
-def read_glossary_pairs(path: str | Path) -> list[tuple[str, str]]:
-    """(source term, target term) pairs from a CSV file: the first two columns of each row.
+def read_glossary_pairs(path: str | Path, source_lang: str | None = None,
+                        target_lang: str | None = None) -> list[tuple[str, str]]:
+    """(source term, target rendering) anchor pairs from a glossary file of any type `subpipe.terms`
+    reads (CSV, TSV, TBX, JSON): the entries in `source_lang`, each approved rendering into
+    `target_lang` and the term itself for a do-not-translate entry (`Glossary.anchor_pairs`).
 
-    A first row whose cells read like headers (``source,target``, ``en,de``, ``term,translation``) is
-    skipped; rows with an empty cell are ignored; ``#`` starts a comment line.
+    Without `target_lang`, the renderings into every language of the glossary; without `source_lang`,
+    the glossary must say its language. Prefer passing the glossary itself to `align_tracks`, which
+    knows both tracks' languages. A file `subpipe.terms` cannot read is a `SubpipeError` naming the file
+    and line (a headerless two-column CSV included: see `subpipe.terms.glossary`).
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise SubpipeError(
-            f"cannot read glossary: {exc.strerror or exc}", path=str(p), code="not-found"
-        ) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    pairs = []
-    for n, row in enumerate(csv.reader(text.splitlines(), dialect)):
-        if not row or row[0].lstrip().startswith("#"):
-            continue
-        if len(row) < 2:
-            raise SubpipeError("a glossary row needs a source and a target term", path=str(p), line=n + 1)
-        s, t = row[0].strip(), row[1].strip()
-        if n == 0 and (
-            s.lower() in {"source", "src", "term", "source term"}
-            or len(s) <= 3
-            and len(t) <= 3
-            and s.isalpha()
-            and t.isalpha()
-            and s.islower()
-            and t.islower()
-        ):
-            continue
-        if s and t:
-            pairs.append((s, t))
-    return pairs
+    from subpipe.terms.glossary import load_glossary
+
+    glossary = load_glossary(path, lang=source_lang)
+    sources = [source_lang] if source_lang else glossary.languages()
+    targets = [target_lang] if target_lang else glossary.target_languages()
+    pairs = {pair: None for s in sources for t in targets for pair in glossary.anchor_pairs(s, t)}
+    if not target_lang:  # names kept as they are anchor every language, even one the glossary lacks
+        pairs |= {(e.term, e.term): None for s in sources for e in glossary.for_language(s) if e.do_not_translate}
+    return list(pairs)
 
 
 # ------------------------------------------------------------------------------------ the lattice

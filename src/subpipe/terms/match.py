@@ -5,16 +5,22 @@ cues joined while the sentence goes on (no final punctuation, same speaker, a sh
 ``...`` continues into one starting with ``...``). Every word of a passage remembers the cue and offset
 it came from, so a match maps back to cue positions, character spans and timecodes.
 
-Passages go through spaCy in batches (`subpipe.nlp.pipe_texts`), then three PhraseMatchers run:
+Passages go through spaCy in batches (`subpipe.nlp.pipe_texts`), then `TermMatcher` looks terms up on
+three keys:
 
-- ``ORTH`` for case-sensitive terms (*Barley* the character, not barley the grain);
-- ``LOWER`` for the others, written as they are;
+- the text, for case-sensitive terms (*Barley* the character, not barley the grain);
+- the lower-cased text, for the others, written as they are;
 - a lemma key for inflections ("honoured elders" finds the entry "honoured elder"). spaCy's lemmas
   depend on the part of speech ("honoured" is ``honour`` as a participle and ``honoured`` as an
-  adjective) and proper nouns are not lemmatized ("Elders" in a title-cased line), so the key is the
-  lower-cased spaCy lemma, the POS-free lookup lemma for proper nouns, and each term is added with the
-  variants of its words (lemma, lookup lemma, lower-case form). The key is stored in the token's
-  ``NORM`` attribute of our own docs, which is what the third matcher reads.
+  adjective) and proper nouns are not lemmatized ("Elders" in a title-cased line), so the key of a
+  track's token is the lower-cased spaCy lemma, or the POS-free lookup lemma for proper nouns, stored
+  in the token's ``NORM`` attribute of our own docs; a term's word matches the keys the pipeline gives
+  it run on the term (its lemma, its lower-case form, its lookup lemma).
+
+Terms are indexed by those keys (dictionaries from keys to entries), so a cue costs a few lookups per
+word whatever the size of the glossary. Lemma keys of terms are found in two steps, so that 100,000
+entries are indexed in seconds: candidate keys from the pipeline's tables, once per distinct word
+(`subpipe.terms.keys`), then the pipeline itself on the few terms that are candidates in the track.
 
 >>> from subpipe.cues import Cue, Track
 >>> from subpipe.terms.glossary import make_entry
@@ -23,17 +29,16 @@ Passages go through spaCy in batches (`subpipe.nlp.pipe_texts`), then three Phra
 [('honoured elder', 'honoured elders', (0, 1), 'lemma')]
 """
 
-import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from subpipe.cues import Cue, Track, format_timecode
 from subpipe.nlp import load_pipeline, lookup_lemmas, pipe_texts
-from subpipe.terms.glossary import Glossary, GlossaryEntry, same_language
+from subpipe.terms.keys import WordKeys, lookup_key
+from subpipe.terms.model import Glossary, GlossaryEntry, same_language
 
 MAX_GAP_MS = 3000
-MAX_VARIANTS = 16
 # What trained components term work needs: lemmas (tagger, attribute_ruler, lemmatizer) and entities.
 NOT_NEEDED = ("parser",)
 
@@ -182,14 +187,6 @@ class Analysis:
     docs: list
 
 
-def lookup_key(token, lookup) -> str:
-    """The POS-free lemma of a token from a lookup table (some tables list several: the first wins)."""
-    value = lookup.get(token.text) or lookup.get(token.lower_) or token.lower_
-    if isinstance(value, (list, tuple)):
-        value = value[0] if value else token.lower_
-    return str(value).lower()
-
-
 def lemma_key(token, lookup) -> str:
     """The lemma key of a token: lower-cased lemma; for proper nouns and tokens without a lemma, the lookup lemma."""
     if lookup is not None and (token.pos_ == "PROPN" or not token.lemma_):
@@ -249,56 +246,103 @@ class TermHit:
 
 
 class TermMatcher:
-    """PhraseMatchers for a set of entries in one language; build once, run over many docs."""
+    """An index over the match keys of a set of entries in one language; build once, run over many docs.
+
+    Three dictionaries, no scan of the entries per cue: token texts of case-sensitive terms, lower-cased
+    token texts of the others, and the candidate lemma keys of the first word of the others
+    (`subpipe.terms.keys`: every key the pipeline could give the word, computed once per distinct word).
+    A lemma candidate is confirmed by the pipeline's lemmas of the term, computed for candidates only,
+    in batches: 100,000 terms are indexed in seconds, and a film needs the tagger on the few hundred
+    terms it may contain, not on the glossary."""
 
     def __init__(self, entries: Sequence[GlossaryEntry], lang: str, *, batch_size: int = 256) -> None:
-        from spacy.matcher import PhraseMatcher
-        from spacy.tokens import Doc
-
         self.entries = list(entries)
         self.lang = lang
-        nlp = load_pipeline(lang)
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.lemma = PhraseMatcher(nlp.vocab, attr="NORM")
-        lookup = lookup_lemmas(lang)
-        sensitive = [i for i, e in enumerate(self.entries) if e.case_sensitive]
+        self._batch_size = batch_size
+        self._lookup = lookup_lemmas(lang)
+        keys = WordKeys(load_pipeline(lang), self._lookup)
+        tokens = keys.tokenize(e.term for e in self.entries)
+        self._exact: dict[tuple[str, ...], list[int]] = {}
+        self._lower: dict[tuple[str, ...], list[int]] = {}
+        self._first: dict[str, list[int]] = {}
+        self._rest: dict[int, tuple[frozenset[str], ...]] = {}
+        self._confirmed: dict[int, tuple[frozenset[str], ...]] = {}
         folded = [i for i, e in enumerate(self.entries) if not e.case_sensitive]
-        for i in sensitive:
-            self.exact.add(str(i), [nlp.make_doc(self.entries[i].term)])
-        for i in folded:
-            self.lower.add(str(i), [nlp.make_doc(self.entries[i].term)])
-        term_docs = pipe_texts(lang, (self.entries[i].term for i in folded), batch_size=batch_size,
-                               disable=NOT_NEEDED + ("ner",))
-        for i, term_doc in zip(folded, term_docs):
-            tokens = [t for t in term_doc if not t.is_space]
-            options = []
-            for t in tokens:
-                forms = [lemma_key(t, lookup), t.lower_]
-                if lookup is not None:
-                    forms.append(lookup_key(t, lookup))
-                options.append(list(dict.fromkeys(forms)))
-            patterns = []
-            for variant in itertools.islice(itertools.product(*options), MAX_VARIANTS):
-                doc = Doc(nlp.vocab, words=list(variant))
-                for token, key in zip(doc, variant):
-                    token.norm_ = key
-                patterns.append(doc)
-            if patterns:
-                self.lemma.add(str(i), patterns)
+        for i, e in enumerate(self.entries):
+            if tokens[i]:
+                table, key = (self._exact, tokens[i]) if e.case_sensitive else \
+                    (self._lower, tuple(t.lower() for t in tokens[i]))
+                table.setdefault(key, []).append(i)
+        if keys.exact:
+            candidates = [(i, tuple(keys.variants(t) for t in tokens[i])) for i in folded]
+        else:  # keys cannot be enumerated for this lemmatizer: every term through the pipeline
+            self._confirm(folded)
+            candidates = list(self._confirmed.items())
+        for i, sets in candidates:
+            if sets:
+                for key in sets[0]:
+                    self._first.setdefault(key, []).append(i)
+                self._rest[i] = sets
+        self._exact_lengths = sorted({len(k) for k in self._exact})
+        self._lower_lengths = sorted({len(k) for k in self._lower})
+
+    def _confirm(self, indices: Iterable[int]) -> None:
+        """The pipeline's lemma keys of these terms' words (lemma, lower case, lookup lemma), in batches."""
+        todo = [i for i in dict.fromkeys(indices) if i not in self._confirmed]
+        if not todo:
+            return
+        lookup = self._lookup
+        docs = pipe_texts(self.lang, (self.entries[i].term for i in todo), batch_size=self._batch_size,
+                          disable=NOT_NEEDED + ("ner",))
+        for i, doc in zip(todo, docs):
+            self._confirmed[i] = tuple(
+                frozenset({lemma_key(t, lookup), t.lower_} | ({lookup_key(t, lookup)} if lookup is not None else set()))
+                for t in doc if not t.is_space)
+
+    def prepare(self, docs: Iterable) -> None:
+        """Confirm the lemma candidates of all `docs` in one batch (otherwise each call confirms its own)."""
+        self._confirm(i for doc in docs for i, _ in self._lemma_candidates(doc))
+
+    def _lemma_candidates(self, doc):
+        norm = [t.norm_ for t in doc]
+        for start, key in enumerate(norm):
+            for i in self._first.get(key, ()):
+                sets = self._rest[i]
+                end = start + len(sets)
+                if end <= len(norm) and all(norm[start + j] in sets[j] for j in range(1, len(sets))):
+                    yield i, start
+
+    def _matches(self, doc):
+        """(entry index, start, end, how) of every match in `doc`, nested ones included."""
+        n = len(doc)
+        for table, attr, lengths, how in ((self._exact, "text", self._exact_lengths, "exact"),
+                                          (self._lower, "lower_", self._lower_lengths, "case")):
+            if not lengths:
+                continue
+            words = [getattr(t, attr) for t in doc]
+            for length in lengths:
+                for start in range(n - length + 1):
+                    for i in table.get(tuple(words[start:start + length]), ()):
+                        yield i, start, start + length, how
+        candidates = list(self._lemma_candidates(doc))
+        self._confirm(i for i, _ in candidates)
+        norm = [t.norm_ for t in doc]
+        for i, start in candidates:
+            sets = self._confirmed[i]
+            end = start + len(sets)
+            if sets and end <= n and all(norm[start + j] in sets[j] for j in range(len(sets))):
+                yield i, start, end, "lemma"
 
     def __call__(self, doc, *, keep_nested: bool = False) -> list[tuple[GlossaryEntry, int, int, str]]:
         """(entry, start token, end token, how) for every match in `doc`; matches nested in a longer
         one are dropped unless `keep_nested`."""
         best: dict[tuple[int, int, int], str] = {}
-        for matcher, how in ((self.exact, "exact"), (self.lower, "case"), (self.lemma, "lemma")):
-            for key, start, end in matcher(doc):
-                i = int(doc.vocab.strings[key])
-                span_text, term = doc[start:end].text, self.entries[i].term
-                kind = "exact" if span_text == term else "case" if span_text.lower() == term.lower() else how
-                k = (i, start, end)
-                if k not in best or _RANK[kind] < _RANK[best[k]]:
-                    best[k] = kind
+        for i, start, end, how in self._matches(doc):
+            span_text, term = doc[start:end].text, self.entries[i].term
+            kind = "exact" if span_text == term else "case" if span_text.lower() == term.lower() else how
+            k = (i, start, end)
+            if k not in best or _RANK[kind] < _RANK[best[k]]:
+                best[k] = kind
         spans = sorted(best, key=lambda k: (k[1], -(k[2] - k[1])))
         # A match inside a longer one ("elder" inside "honoured elder") is the longer term's business.
         kept = spans if keep_nested else [
@@ -317,6 +361,7 @@ def find_terms(analysis: Analysis, entries: Sequence[GlossaryEntry] | Glossary, 
     if not entries:
         return []
     matcher = TermMatcher(entries, analysis.lang)
+    matcher.prepare(analysis.docs)
     hits = []
     for passage, doc in zip(analysis.passages, analysis.docs):
         for entry, start, end, how in matcher(doc, keep_nested=keep_nested):

@@ -4,13 +4,11 @@
 three (``<stem>.terms.json/.md/.csv``) when `out` is a folder. Writes are atomic.
 """
 
-import csv
-import io
 import json
 from pathlib import Path
 
 from subpipe.fileio import write_text_atomic
-from subpipe.reports import markdown_table
+from subpipe.reports import csv_text, markdown_table
 from subpipe.terms.discover import group_candidates
 from subpipe.terms.flag import ROW_COLUMNS, FlagReport
 
@@ -22,11 +20,8 @@ def report_json(report: FlagReport) -> str:
 
 
 def report_csv(report: FlagReport) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=ROW_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(report.rows())
-    return buf.getvalue()
+    """One row per QA problem, hit and candidate; formula cells neutralised (`subpipe.reports.csv_text`)."""
+    return csv_text(report.rows(), ROW_COLUMNS)
 
 
 def report_markdown(report: FlagReport, *, limit: int = 200, csv_path: str | None = None) -> str:

@@ -39,7 +39,15 @@ import xml.sax
 from dataclasses import dataclass, field
 
 from subpipe.errors import Finding, SubpipeError
-from subpipe.terms.glossary import CATEGORIES, Glossary, _dedupe_findings, make_entry, same_language
+from subpipe.terms.model import (
+    CATEGORIES,
+    Glossary,
+    duplicate_findings,
+    make_entry,
+    max_entries,
+    same_language,
+    too_many_entries,
+)
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 TBX3_NS = {"urn:iso:std:iso:30042:ed-2", "urn:iso:std:iso:30042:ed-1"}
@@ -66,12 +74,21 @@ class Node:
         return self.attrs.get("type", "")
 
 
+ENTRY_TAGS = frozenset({"termEntry", "conceptEntry"})
+# TBX needs about a dozen levels (martif/text/body/termEntry/langSet/ntig/termGrp/termNote/hi...); the
+# checks and the reader walk the tree recursively, so depth is refused while parsing, not discovered later.
+MAX_DEPTH = 100
+
+
 class _TreeBuilder(xml.sax.handler.ContentHandler):
-    def __init__(self) -> None:
+    """Builds the `Node` tree; stops at the entry past `limit`, before the tree outgrows memory."""
+
+    def __init__(self, limit: int | None = None, path: str | None = None) -> None:
         super().__init__()
         self.root: Node | None = None
         self.stack: list[Node] = []
         self.locator = None
+        self.limit, self.path, self.entries = limit, path, 0
 
     def setDocumentLocator(self, locator) -> None:
         self.locator = locator
@@ -82,6 +99,13 @@ class _TreeBuilder(xml.sax.handler.ContentHandler):
         for (a_uri, a_local), value in attrs.items():
             flat["lang" if (a_uri == XML_NS and a_local == "lang") else a_local] = value
         node = Node(local, uri or "", flat, self.locator.getLineNumber() if self.locator else 0)
+        if len(self.stack) >= MAX_DEPTH:
+            raise SubpipeError(f"elements nested more than {MAX_DEPTH} deep (TBX needs about 12)", path=self.path,
+                               line=node.line, code="glossary")
+        if local in ENTRY_TAGS:
+            self.entries += 1
+            if self.limit is not None and self.entries > self.limit:
+                raise too_many_entries(self.limit, path=self.path, line=node.line)
         if self.stack:
             self.stack[-1].children.append(node)
             self.stack[-1].parts.append(node)
@@ -97,12 +121,13 @@ class _TreeBuilder(xml.sax.handler.ContentHandler):
             self.stack[-1].parts.append(content)
 
 
-def parse_xml(data: bytes, path: str | None = None) -> Node:
-    """The element tree of `data`, read safely; `SubpipeError` with the line for anything unsafe or broken."""
+def parse_xml(data: bytes, path: str | None = None, limit: int | None = None) -> Node:
+    """The element tree of `data`, read safely; `SubpipeError` with the line for anything unsafe or broken,
+    or for a file of more than `limit` entries."""
     import defusedxml
     import defusedxml.sax
 
-    builder = _TreeBuilder()
+    builder = _TreeBuilder(limit, path)
     parser = defusedxml.sax.make_parser()
     parser.setFeature(xml.sax.handler.feature_namespaces, True)
     # A DOCTYPE naming an external DTD (every TBX sample has one) is fine as long as nothing is fetched:
@@ -458,11 +483,13 @@ def _entry_meta(entry: Node, is_v3: bool) -> tuple[str, list[str], bool]:
     return category, [n for n in notes if n], dnt
 
 
-def parse_tbx(data: bytes | str, *, path: str | None = None, lang: str | None = None) -> Glossary:
-    """A glossary from TBX bytes (or text): validated, then read (see the module docstring)."""
+def parse_tbx(data: bytes | str, *, path: str | None = None, lang: str | None = None,
+              limit: int | None = None) -> Glossary:
+    """A glossary from TBX bytes (or text): validated, then read (see the module docstring); at most
+    `limit` entries (default `subpipe.terms.model.max_entries()`)."""
     if isinstance(data, str):
         data = re.sub(r"^\s*<\?xml[^>]*\?>", "", data).encode("utf-8")
-    root = parse_xml(data, path)
+    root = parse_xml(data, path, limit or max_entries())
     is_v3 = root.tag == "tbx"
     if root.tag not in ("martif", "tbx") or (is_v3 and root.ns and root.ns not in TBX3_NS):
         raise SubpipeError(f"not a TBX file: the root element is <{root.tag}>, expected <martif> (TBX 2008) or "
@@ -517,4 +544,4 @@ def parse_tbx(data: bytes | str, *, path: str | None = None, lang: str | None = 
     if without_source:
         findings.append(Finding("tbx-no-source-term", f"{without_source} of {total} entries have no term in "
                                 f"{source!r} and were skipped", path=path, severity="info"))
-    return Glossary(entries=entries, path=path, format="tbx", findings=findings + _dedupe_findings(entries, path))
+    return Glossary(entries=entries, path=path, format="tbx", findings=findings + duplicate_findings(entries, path))
