@@ -155,6 +155,8 @@ class WordKeys:
         """Whether the tokenizer leaves `part` whole, decided as it does (no special case, prefix, suffix or
         infix); such a part needs no Doc, and most glossary words are such parts."""
         tokenizer = self.nlp.tokenizer
+        if not hasattr(tokenizer, "rules"):
+            return False  # a segmenter of its own (Chinese, Japanese) splits words without spaces: ask it
         if part in tokenizer.rules or (tokenizer.prefix_search and tokenizer.prefix_search(part)) or \
                 (tokenizer.suffix_search and tokenizer.suffix_search(part)) or \
                 (tokenizer.infix_finditer and next(tokenizer.infix_finditer(part), None)):
