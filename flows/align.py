@@ -25,8 +25,8 @@ DEFAULT_OPTIONS = AlignOptions()  # frozen: a shared default is safe
 
 @task(name="fit-and-link", task_run_name="fit-and-link {source} -> {target}")
 def fit_and_link(source: str, target: str, glossary: Optional[str]) -> alignment_lib.Alignment:
-    pairs = alignment_lib.read_glossary_pairs(glossary) if glossary else None
-    return alignment_lib.align_tracks(source, target, glossary=pairs)
+    # A glossary file: its terms in the source's language with their approved renderings in the target's.
+    return alignment_lib.align_tracks(source, target, glossary=glossary or None)
 
 
 @task(name="write-alignment-outputs")
@@ -93,7 +93,7 @@ def align_tracks(
         source: The track whose clock is kept (Title.lang.ext).
         target: The track of another language put on the source's clock and linked to it.
         output_dir: Where links.json and the other outputs are written (inside the outbox).
-        glossary: A CSV of source,target term pairs used as anchors: a file name in the glossaries folder.
+        glossary: A CSV/TBX/JSON glossary whose terms anchor the alignment: a file name in the glossaries folder.
         options: TMX, dual track (srt, vtt, ass or none), HTML report, and the QC profile whose line
             length each language of the dual track is wrapped to.
     """

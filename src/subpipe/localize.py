@@ -300,10 +300,8 @@ def align_reference(source: Track, reference: str | Path, out_dir: Path, stem: s
     from subpipe.align.report import write_report
 
     ref = load_track(reference)
-    pairs = None
-    if glossary is not None and ref.lang:
-        pairs = [(e.term, t) for e in glossary.entries for t in e.approved(ref.lang)] or None
-    alignment = align_tracks(source, ref, glossary=pairs)
+    # Anchors: the glossary's source terms with their approved renderings in the reference's language.
+    alignment = align_tracks(source, ref, glossary=glossary)
     folder = confined(out_dir, "align")
     paths = {
         "links": write_links(alignment, confined(folder, f"{stem}.links.json")),

@@ -140,7 +140,7 @@ def test_the_resumed_run_delivers_a_track_that_honours_every_decision(prefect_se
     assert done["state"]["type"] == "COMPLETED", done["state"]["message"]
 
     film = _film(prefect_server, "reviewed")
-    review = film["summary"]["terms"]["review"]
+    review = film["summary"]["review"]
     assert review["status"] == "reviewed" and review["asked"] == 5
     assert review["by_action"] == {"keep": 1, "translate": 2, "adapt": 1, "ignore": 1}
     assert {d["who"] for d in review["decisions"]} == {REVIEWER}
@@ -165,7 +165,7 @@ def test_a_run_nobody_resumes_goes_on_with_the_glossarys_defaults_and_says_so(pr
     done = prefect_server.wait(review_runs["left"], timeout=REVIEW_TIMEOUT + 300)
     assert done["state"]["type"] == "COMPLETED", done["state"]["message"]
     film = _film(prefect_server, "unreviewed")
-    review = film["summary"]["terms"]["review"]
+    review = film["summary"]["review"]
     assert review["status"] == "timed-out" and review["decisions"] == []
     assert review["note"] == "nobody reviewed 5 terms in time: the glossary's defaults apply"
     assert not (film["folder"] / "review" / "decisions.json").exists()

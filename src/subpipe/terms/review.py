@@ -33,8 +33,6 @@ stored (`reuse_decisions`).
 [('Nooooo', True)]
 """
 
-import csv
-import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -45,6 +43,7 @@ from xml.sax.saxutils import escape, quoteattr
 from subpipe.cues import format_timecode
 from subpipe.errors import SubpipeError
 from subpipe.fileio import write_text_atomic
+from subpipe.reports import csv_text
 from subpipe.terms.discover import group_candidates
 from subpipe.terms.glossary import (
     CATEGORIES,
@@ -61,7 +60,6 @@ RENDERED = ("translate", "adapt")
 STATUSES = ("reviewed", "reused", "timed-out", "nothing-to-review", "skipped")
 STORE = Path("review") / "decisions.json"
 _QA_CONFLICTS = ("missing", "forbidden", "dnt-altered")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def utc_now() -> str:
@@ -480,24 +478,19 @@ def reuse_decisions(output_dir: str | Path, target_langs: Sequence[str] = ()) ->
 
 # --- a project glossary -------------------------------------------------------------------------------------
 
-def _csv_cell(value: str) -> str:
-    """Free text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def glossary_csv(glossary: Glossary) -> str:
     """The glossary as CSV in the columns `subpipe.terms.glossary.parse_csv` reads."""
     langs = sorted({t for e in glossary for t in e.translations})
     banned = sorted({t for e in glossary for t in e.forbidden})
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["id", "term", "language", "category", "do_not_translate", "case_sensitive", *langs,
-                     *(f"forbidden_{t}" for t in banned), "note"])
-    for e in glossary:
-        writer.writerow([e.id, e.term, e.language, e.category, "yes" if e.do_not_translate else "no",
-                         "yes" if e.case_sensitive else "no", *(" | ".join(e.translations.get(t, [])) for t in langs),
-                         *(" | ".join(e.forbidden.get(t, [])) for t in banned), _csv_cell(e.note)])
-    return buf.getvalue()
+    columns = ["id", "term", "language", "category", "do_not_translate", "case_sensitive", *langs,
+               *(f"forbidden_{t}" for t in banned), "note"]
+    rows = [{"id": e.id, "term": e.term, "language": e.language, "category": e.category,
+             "do_not_translate": "yes" if e.do_not_translate else "no",
+             "case_sensitive": "yes" if e.case_sensitive else "no",
+             **{t: " | ".join(e.translations.get(t, [])) for t in langs},
+             **{f"forbidden_{t}": " | ".join(e.forbidden.get(t, [])) for t in banned}, "note": e.note}
+            for e in glossary]
+    return csv_text(rows, columns)  # formula cells neutralised; the glossary loader reads them back
 
 
 def _tig(term: str, notes: Sequence[tuple[str, str]], indent: str) -> list[str]:
