@@ -51,6 +51,12 @@ def shown(text: object) -> str:
     return escape(str(text).translate(_CONTROL_CHARS))
 
 
+def plain(text: object) -> str:
+    """Text printed with ``markup=False`` (reports quoting file names and subtitle text): control
+    characters escaped as in `shown`, nothing else touched."""
+    return str(text).translate(_CONTROL_CHARS)
+
+
 def _fail(exc: SubpipeError, as_json: bool) -> None:
     if as_json:
         print(json.dumps(exc.to_dict() | {"text": str(exc)}, ensure_ascii=False))
@@ -208,7 +214,7 @@ def ingest(files: list[Path], output: Annotated[Path, typer.Option("-o", "--outp
             write_normalised(result, output)
         except SubpipeError as exc:
             errors.append(ingest_error(f, exc))
-            err_console.print(f"[red]rejected:[/] {exc}", highlight=False)
+            err_console.print(f"[red]rejected:[/] {shown(exc)}", highlight=False)
             continue
         results.append(result)
     write_run_reports(output, results, errors)
@@ -217,8 +223,8 @@ def ingest(files: list[Path], output: Annotated[Path, typer.Option("-o", "--outp
         print(json.dumps({"tracks": summaries, "errors": errors, "output": str(output)}, ensure_ascii=False,
                          indent=2))
     else:
-        console.print(ingest_markdown(summaries, errors), highlight=False)
-        console.print(f"outputs in {output}/", highlight=False)
+        console.print(plain(ingest_markdown(summaries, errors)), highlight=False, markup=False)
+        console.print(f"outputs in {shown(output)}/", highlight=False)
     if errors:
         raise typer.Exit(1)
 
@@ -256,9 +262,9 @@ def flag(file: Path,
         data = report.to_dict() | {"outputs": {k: str(v) for k, v in written.items()}}
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        console.print(report_markdown(report, limit=50), highlight=False, markup=False, soft_wrap=True)
+        console.print(plain(report_markdown(report, limit=50)), highlight=False, markup=False, soft_wrap=True)
         for kind, path in written.items():
-            console.print(f"{kind}: {path}", highlight=False)
+            console.print(f"{kind}: {shown(path)}", highlight=False)
     if strict and report.errors():
         raise typer.Exit(1)
 
@@ -301,7 +307,7 @@ def localize(file: Path,
     if as_json:
         print(json.dumps(result.summary(), ensure_ascii=False, indent=2))
     else:
-        console.print(summary_markdown(result), highlight=False)
+        console.print(plain(summary_markdown(result)), highlight=False, markup=False)
     if result.errors:
         raise typer.Exit(1)
 
@@ -396,7 +402,7 @@ def models_install(what: Annotated[list[str], typer.Argument(help="FILE.argosmod
         print(json.dumps({"installed": [p.to_dict() for p in installed]}, ensure_ascii=False, indent=2))
     else:
         for p in installed:
-            console.print(f"installed {p.from_code}->{p.to_code} {p.version} in {p.path}", highlight=False)
+            console.print(f"installed {p.from_code}->{p.to_code} {p.version} in {shown(p.path)}", highlight=False)
 
 
 # --- align and sync (subpipe.align) -------------------------------------------------------------------
@@ -469,7 +475,7 @@ def review_merge(stores: StoresArg,
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
     for out, entries in result["outputs"].items():
-        console.print(f"{out}: {entries} entries ({len(decisions)} decisions merged)", highlight=False)
+        console.print(f"{shown(out)}: {entries} entries ({len(decisions)} decisions merged)", highlight=False)
 
 
 @app.command()
@@ -511,15 +517,15 @@ def align(src: Path, tgt: Path,
                          indent=2))
     else:
         kinds = ", ".join(f"{k} {v}" for k, v in summary["link_types"].items()) or "none"
-        console.print(f"{src} -> {tgt}: {summary['transform']}", highlight=False)
+        console.print(f"{shown(src)} -> {shown(tgt)}: {summary['transform']}", highlight=False)
         if anchors:
-            console.print(f"glossary {glossary}: {len(pairs)} anchor pairs ({source.lang} -> {target.lang})",
+            console.print(f"glossary {shown(glossary)}: {len(pairs)} anchor pairs ({source.lang} -> {target.lang})",
                           highlight=False)
         console.print(f"{summary['links']} links ({kinds}); unaligned: {summary['unaligned_source']} source, "
                       f"{summary['unaligned_target']} target; {summary['low_confidence']} below confidence "
                       "0.5", highlight=False)
         for kind, path in outputs.items():
-            console.print(f"{kind}: {path}", highlight=False)
+            console.print(f"{kind}: {shown(path)}", highlight=False)
 
 
 @app.command()
@@ -544,7 +550,7 @@ def sync(tgt: Path,
                           "describe": transform.describe(), "fit_score": round(transform.score, 4)},
                          ensure_ascii=False, indent=2))
     else:
-        console.print(f"{tgt} -> {out}: {transform.describe()} ({len(synced.cues)} cues re-timed)",
+        console.print(f"{shown(tgt)} -> {shown(out)}: {transform.describe()} ({len(synced.cues)} cues re-timed)",
                       highlight=False)
 
 
@@ -583,7 +589,7 @@ def langid(file: Path,
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     shares = ", ".join(f"{s.code} {s.share:.0%} ({s.cues} cues)" for s in result.languages) or "no cues"
-    console.print(f"[bold]{file}[/]: {shares}", highlight=False)
+    console.print(f"[bold]{shown(file)}[/]: {shares}", highlight=False)
     unsure = result.low_confidence()
     if unsure:
         table = Table(title=f"Unsure calls ({len(unsure)})")

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, SAMPLES
 from typer.testing import CliRunner
 
 from subpipe.cli import app
@@ -177,3 +177,22 @@ def test_terminal_escapes_in_file_names_are_printed_escaped(tmp_path):
         assert ("\\x1b" in res.output) == named, (args, res.output)
     res = runner.invoke(app, ["inspect", str(evil)])
     assert "[red]x.en.srt" in res.output  # markup in a name is text, not a style
+
+
+def test_every_command_prints_hostile_names_escaped(tmp_path):
+    # The reports ingest, flag, align and langid print quote file names (titles, paths): none may
+    # reach the terminal raw.
+    vtt = tmp_path / "Dream\x1b]0;owned\x07.en.vtt"
+    shutil.copy(SAMPLES / "elephants-dream" / "ElephantsDream.en.vtt", vtt)
+    de = tmp_path / "Dream\x1b[2J.de.vtt"
+    shutil.copy(SAMPLES / "elephants-dream" / "ElephantsDream.de.vtt", de)
+    out = tmp_path / "out\x1b[31m"
+    for args in (["ingest", str(vtt), "-o", str(out)],
+                 ["flag", str(vtt), "--glossary", str(SAMPLES / "glossary" / "films.csv"), "-o", str(out)],
+                 ["align", str(vtt), str(de), "-o", str(tmp_path / "links.json"),
+                  "--report", str(out / "r.html")],
+                 ["langid", str(vtt)]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 0, (args, res.output)
+        assert "\x1b" not in res.output and "\x07" not in res.output, (args, res.output)
+        assert "\\x1b" in res.output, (args, res.output)
