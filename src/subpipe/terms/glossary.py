@@ -50,6 +50,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from subpipe.errors import SubpipeError
+from subpipe.fileio import read_input
+from subpipe.limits import current_limits
 from subpipe.reports import restore_cell
 from subpipe.terms.model import (
     CATEGORIES,
@@ -329,12 +331,5 @@ def load_glossary(path: str | Path, *, lang: str | None = None, format: str | No
     """
     p = Path(path)
     loader = loader_for(p, format)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise SubpipeError("no such glossary file", path=str(p), code="not-found") from None
-    except IsADirectoryError:
-        raise SubpipeError("is a directory, not a glossary file", path=str(p), code="not-found") from None
-    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
-        raise SubpipeError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", path=str(p), code="io") from None
+    data = read_input(p, what="glossary file", max_bytes=current_limits().max_file_bytes or None)
     return loader(data, path=str(p), lang=lang, limit=limit or max_entries())
