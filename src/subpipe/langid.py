@@ -313,11 +313,33 @@ class BackoffDetector(LinguaDetector):
         return out
 
 
+class CombinedDetector(LinguaDetector):
+    """lingua and the bundled fastText model, log-linear: p ∝ p_lingua · p_fastText^`fasttext_weight`."""
+
+    name = "lingua+fasttext"
+    fasttext_weight = 0.28
+
+    def probabilities(self, texts, codes):
+        out = super().probabilities(texts, codes)
+        if codes is None or len(codes) < 2:
+            return out
+        second = FastTextDetector().probabilities(texts, codes)
+        joint = []
+        for p1, p2 in zip(out, second):
+            logs = {k: math.log(max(p1.get(k, 0.0), 1e-4)) + self.fasttext_weight * math.log(max(p2.get(k, 0.0), 1e-4))
+                    for k in codes}
+            top = max(logs.values())
+            total = sum(math.exp(v - top) for v in logs.values())
+            joint.append({k: math.exp(v - top) / total for k, v in logs.items()})
+        return joint
+
+
 def _uniform(codes: Sequence[str] | None) -> dict[str, float]:
     return {code: 1.0 / len(codes) for code in codes} if codes else {}
 
 
-DETECTORS = {"lingua": LinguaDetector, "fasttext": FastTextDetector, "lingua>fasttext": BackoffDetector}
+DETECTORS = {"lingua": LinguaDetector, "fasttext": FastTextDetector, "lingua>fasttext": BackoffDetector,
+             "lingua+fasttext": CombinedDetector}
 
 
 def get_detector(name: str = "lingua"):
@@ -432,17 +454,18 @@ class ContextModel:
     switch_new_speaker: float = 0.45
     switch_same_speaker: float = 0.08
     pause_ms: int = 5000
-    full_letters: int = 2
-    sharpness: float = 6.0
+    full_letters: int = 32
+    sharpness: float = 4.0
     speaker_weight: float = 2.0
     floor: float = 1e-3
     glossary_weight: float = 12.0
-    lexicon_weight: float = 0.3
-    lexicon_sure: float = 0.95
+    lexicon_weight: float = 0.5
+    lexicon_sure: float = 0.9
     learn_switch: bool = True
     drop_names: bool = True
     min_switch: float = 0.05
     max_switch: float = 0.9
+    switch_window: int = 12
 
 
 def evidence_weight(letters: int, model: ContextModel) -> float:
@@ -731,6 +754,19 @@ def identify_languages(track: Track, *, languages: Iterable[str] | str | None = 
     return _result(result_track, cues, calls, overrides, declared, det.name, origin)
 
 
+def _switch_rates(post: np.ndarray, model: ContextModel) -> list[float]:
+    """How often the film changes language from one cue to the next around each cue boundary, as the
+    first pass sees it (mean over `switch_window` boundaries either side, or the whole film when 0)."""
+    changes = 1.0 - (post[1:] * post[:-1]).sum(axis=1)
+    if not model.switch_window or len(changes) <= 2 * model.switch_window + 1:
+        return [float(np.clip(changes.mean(), model.min_switch, model.max_switch))] * len(changes)
+    w = model.switch_window
+    window = np.ones(2 * w + 1)
+    sums = np.convolve(changes, window, mode="same")
+    counts = np.convolve(np.ones_like(changes), window, mode="same")
+    return np.clip(sums / counts, model.min_switch, model.max_switch).tolist()
+
+
 def _switch_rate(post: np.ndarray, model: ContextModel) -> float:
     """How often this film changes language from one cue to the next, as the first pass sees it: a
     scene-by-scene film switches rarely, a dialogue across two languages at nearly every line."""
@@ -778,8 +814,9 @@ def _chain(units, codes, det, terms, model, context, overrides) -> np.ndarray:
     switches = [0.0] + [_unit_switch(units[i - 1], units[i], model) for i in range(1, len(units))]
     post = posteriors(logs, switches)
     if model.learn_switch:
-        model = replace(model, switch=_switch_rate(post, model))
-        switches = [0.0] + [_unit_switch(units[i - 1], units[i], model) for i in range(1, len(units))]
+        rates = _switch_rates(post, model)
+        switches = [0.0] + [_unit_switch(units[i - 1], units[i], replace(model, switch=rates[i - 1]))
+                            for i in range(1, len(units))]
         post = posteriors(logs, switches)
     if model.lexicon_weight:
         post = posteriors(logs + _film_lexicon(units, post, model), switches)
