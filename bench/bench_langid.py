@@ -226,7 +226,7 @@ def summary_rows(group: str, detector: str, scores: dict[str, dict]) -> dict:
         right = sum(s[mode][0] for s in scores.values())
         total = sum(s[mode][1] for s in scores.values()) or 1
         worst = min((s[mode][0] / s[mode][1] for s in scores.values() if s[mode][1]), default=1.0)
-        row[mode] = f"{right / total:.1%} (min {worst:.0%})"
+        row[mode] = f"{right / total:.1%} (min {worst:.1%})"
     return row
 
 

@@ -19,7 +19,8 @@ How a cue's language is decided, cheapest first:
 4. The detector (lingua, restricted to the candidates), batched over the distinct texts.
 5. Names and words the glossary knows with their language add evidence to that language.
 6. Context: a hidden Markov chain over the cues with a switch probability learnt from the film
-   itself (a film told in scenes switches rarely, a two-language dialogue at nearly every line),
+   itself around each cue (a stretch told in scenes switches rarely, a two-language dialogue at
+   nearly every line, and one film has both),
    higher where the speaker changes (WebVTT ``<v>``, ASS Name, a new dash line) or after a pause,
    lower within one speaker's run; a speaker's other lines, and words the film uses in lines it is
    sure of, add evidence; names met in lines of both languages are taken out and the lines asked
@@ -314,7 +315,12 @@ class BackoffDetector(LinguaDetector):
 
 
 class CombinedDetector(LinguaDetector):
-    """lingua and the bundled fastText model, log-linear: p ∝ p_lingua · p_fastText^`fasttext_weight`."""
+    """lingua and the bundled fastText model, log-linear: p ∝ p_lingua · p_fastText^`fasttext_weight`.
+
+    The weight is the ratio of the two log-odds weights that best predict each Tears of Steel cue's
+    language on its own (bench/bench_langid.py `fasttext_fit`: 1.25 and 0.35). It helps there and
+    not on Sintel, held out (fastText is sure of "Dank u." in German and "Welterusten" in English):
+    lingua alone stays the default."""
 
     name = "lingua+fasttext"
     fasttext_weight = 0.28
@@ -436,18 +442,21 @@ class LangIdResult:
 
 @dataclass(frozen=True)
 class ContextModel:
-    """Weights of the cue chain (tuned on the Tears of Steel mixes only; see bench/bench_langid.py).
+    """Weights of the cue chain (tuned on the Tears of Steel pair tracks only; Sintel and the Mandarin
+    scene are held out: see bench/bench_langid.py).
 
     `switch` is the prior probability that the next worded cue changes language when nothing else is
     known; a change of speaker or a pause raises it to `switch_new_speaker`, the same speaker lowers it
     to `switch_same_speaker`. A cue's own evidence (log-probabilities, times `sharpness`) counts fully
-    from `full_letters` letters on and proportionally less below. `speaker_weight` scales the prior a
+    from `full_letters` letters on and proportionally less below: lingua is confidently wrong on
+    short lines ("Also..." 74% English in German), so a short line leans on its neighbours. `speaker_weight` scales the prior a
     speaker's other cues give (mean of their probabilities). `floor` bounds a detector's certainty.
     `glossary_weight` (log-odds per glossary term found) is staff's word: it outweighs a detector
     that is fairly sure (a loanword), not one that is certain. `lexicon_weight` scales the film's own
     vocabulary (`_film_lexicon`) learnt from the cues a first pass is `lexicon_sure` of.
-    `learn_switch` replaces `switch` by the rate the first pass sees (within `min_switch` and
-    `max_switch`); `drop_names` asks again without the names met in both languages (`film_names`).
+    `learn_switch` replaces `switch` by the rate the first pass sees over the `switch_window` cue
+    boundaries either side of each boundary (the whole film when 0), within `min_switch` and
+    `max_switch`; `drop_names` asks again without the names met in both languages (`film_names`).
     """
 
     switch: float = 0.4
@@ -715,8 +724,8 @@ def identify_languages(track: Track, *, languages: Iterable[str] | str | None = 
     `languages`: the film's declared languages (``["en", "zh"]`` or ``"en,zh"``); none: found from the
     track (its file-name language is always among them). `glossary`: a `Glossary`, a mapping term ->
     language or (term, language) pairs. `overrides`: position -> language (`load_overrides`), which
-    always win. `detector` names the per-cue detector (``lingua``, ``fasttext`` or ``lingua>fasttext``,
-    see `DETECTORS`; lingua hands over to fastText for a declared language it lacks, and
+    always win. `detector` names the per-cue detector (``lingua``, ``fasttext``, ``lingua>fasttext`` or
+    ``lingua+fasttext``, see `DETECTORS`; lingua hands over to fastText for a declared language it lacks, and
     `LangIdResult.detector` says which ran); `context=False` turns the chain off (the detector alone
     per cue, for comparison).
     """
@@ -756,22 +765,18 @@ def identify_languages(track: Track, *, languages: Iterable[str] | str | None = 
 
 def _switch_rates(post: np.ndarray, model: ContextModel) -> list[float]:
     """How often the film changes language from one cue to the next around each cue boundary, as the
-    first pass sees it (mean over `switch_window` boundaries either side, or the whole film when 0)."""
+    first pass sees it: a stretch told in scenes switches rarely, a dialogue across two languages at
+    nearly every line. One rate for the whole film lets a dialogue elsewhere weaken the scene a short
+    line sits in. The mean over `switch_window` boundaries either side (the whole film when it is
+    shorter than a window or `switch_window` is 0)."""
     changes = 1.0 - (post[1:] * post[:-1]).sum(axis=1)
-    if not model.switch_window or len(changes) <= 2 * model.switch_window + 1:
-        return [float(np.clip(changes.mean(), model.min_switch, model.max_switch))] * len(changes)
     w = model.switch_window
+    if not w or len(changes) <= 2 * w + 1:
+        return [float(np.clip(changes.mean(), model.min_switch, model.max_switch))] * len(changes)
     window = np.ones(2 * w + 1)
     sums = np.convolve(changes, window, mode="same")
-    counts = np.convolve(np.ones_like(changes), window, mode="same")
+    counts = np.convolve(np.ones_like(changes), window, mode="same")  # fewer boundaries at the ends
     return np.clip(sums / counts, model.min_switch, model.max_switch).tolist()
-
-
-def _switch_rate(post: np.ndarray, model: ContextModel) -> float:
-    """How often this film changes language from one cue to the next, as the first pass sees it: a
-    scene-by-scene film switches rarely, a dialogue across two languages at nearly every line."""
-    same = (post[1:] * post[:-1]).sum(axis=1)
-    return float(np.clip(1.0 - same.mean(), model.min_switch, model.max_switch))
 
 
 def _confirmed(codes: list[str], calls, units: Sequence[_Unit], known: Sequence[str]) -> list[str]:
