@@ -67,6 +67,11 @@ def film_versions(film: str) -> dict[str, Track]:
     return {lang: read_track(FILMS / film / name, lang=lang) for lang, name in FILM_FILES[film].items()}
 
 
+def language_pairs(film: str, versions: dict[str, Track]) -> list[tuple[str, str]]:
+    """English with every other version, and the close pairs."""
+    return [("en", lang) for lang in versions if lang != "en"] + CLOSE_PAIRS[film]
+
+
 SECTION_GAP_MS = 10_000
 
 
@@ -96,8 +101,8 @@ def mixed_tracks(film: str) -> list[tuple[str, tuple[str, str], Track]]:
     """(name, languages, track) for every language pair of `film`: English with every other version,
     and the close pairs."""
     versions = film_versions(film)
-    pairs = [("en", lang) for lang in versions if lang != "en"] + CLOSE_PAIRS[film]
-    return [(f"{film} {a}+{b}", (a, b), pair_film({a: versions[a], b: versions[b]}, a, b)) for a, b in pairs]
+    return [(f"{film} {a}+{b}", (a, b), pair_film({a: versions[a], b: versions[b]}, a, b))
+            for a, b in language_pairs(film, versions)]
 
 
 def scene_track() -> tuple[str, tuple[str, str], Track]:
@@ -179,7 +184,7 @@ def short_mixes(film: str) -> list[tuple[str, tuple[str, str], Track]]:
     """The earlier form: one track per pair and pattern (76 cues for Tears of Steel, 26 for Sintel)."""
     versions = film_versions(film)
     out = []
-    for a, b in [("en", lang) for lang in versions if lang != "en"] + CLOSE_PAIRS[film]:
+    for a, b in language_pairs(film, versions):
         chosen = {a: versions[a], b: versions[b]}
         for name, pattern in [*patterns(a, b).items(), ("speakers", [a, b])]:
             track = mix_tracks(chosen, pattern)
@@ -208,7 +213,7 @@ def fasttext_fit(film: str = "tears-of-steel") -> tuple[float, float]:
     def log_odds(p: dict[str, float], a: str, b: str) -> float:
         return float(np.log(max(p.get(a, 0.0), 1e-4)) - np.log(max(p.get(b, 0.0), 1e-4)))
 
-    for a, b in [("en", lang) for lang in versions if lang != "en"] + CLOSE_PAIRS[film]:
+    for a, b in language_pairs(film, versions):
         for lang in (a, b):
             texts = [spoken_text(c.plain) for c in versions[lang].cues if not is_wordless(spoken_text(c.plain))]
             for p1, p2 in zip(detect_texts(lingua, texts, [a, b]), detect_texts(fasttext, texts, [a, b])):

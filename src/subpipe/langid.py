@@ -332,8 +332,8 @@ class CombinedDetector(LinguaDetector):
         second = FastTextDetector().probabilities(texts, codes)
         joint = []
         for p1, p2 in zip(out, second):
-            logs = {k: math.log(max(p1.get(k, 0.0), 1e-4)) + self.fasttext_weight * math.log(max(p2.get(k, 0.0), 1e-4))
-                    for k in codes}
+            logs = {k: math.log(max(p1.get(k, 0.0), 1e-4))
+                    + self.fasttext_weight * math.log(max(p2.get(k, 0.0), 1e-4)) for k in codes}
             top = max(logs.values())
             total = sum(math.exp(v - top) for v in logs.values())
             joint.append({k: math.exp(v - top) / total for k, v in logs.items()})
@@ -449,8 +449,9 @@ class ContextModel:
     known; a change of speaker or a pause raises it to `switch_new_speaker`, the same speaker lowers it
     to `switch_same_speaker`. A cue's own evidence (log-probabilities, times `sharpness`) counts fully
     from `full_letters` letters on and proportionally less below: lingua is confidently wrong on
-    short lines ("Also..." 74% English in German), so a short line leans on its neighbours. `speaker_weight` scales the prior a
-    speaker's other cues give (mean of their probabilities). `floor` bounds a detector's certainty.
+    short lines ("Also..." 74% English in German), so a short line leans on its neighbours.
+    `speaker_weight` scales the prior a speaker's other cues give (mean of their probabilities).
+    `floor` bounds a detector's certainty.
     `glossary_weight` (log-odds per glossary term found) is staff's word: it outweighs a detector
     that is fairly sure (a loanword), not one that is certain. `lexicon_weight` scales the film's own
     vocabulary (`_film_lexicon`) learnt from the cues a first pass is `lexicon_sure` of.
@@ -725,8 +726,8 @@ def identify_languages(track: Track, *, languages: Iterable[str] | str | None = 
     track (its file-name language is always among them). `glossary`: a `Glossary`, a mapping term ->
     language or (term, language) pairs. `overrides`: position -> language (`load_overrides`), which
     always win. `detector` names the per-cue detector (``lingua``, ``fasttext``, ``lingua>fasttext`` or
-    ``lingua+fasttext``, see `DETECTORS`; lingua hands over to fastText for a declared language it lacks, and
-    `LangIdResult.detector` says which ran); `context=False` turns the chain off (the detector alone
+    ``lingua+fasttext``, see `DETECTORS`; lingua hands over to fastText for a declared language it
+    lacks, and `LangIdResult.detector` says which ran); `context=False` turns the chain off (the detector alone
     per cue, for comparison).
     """
     declared = declared_languages(languages)
