@@ -67,6 +67,28 @@ def test_languages_are_found_when_none_is_declared():
     assert accuracy(mixed, result) >= 0.95
 
 
+def one_after_another(chosen: dict[str, Track], *patterns: list[str]) -> Track:
+    """A film whose stretches follow different patterns (scenes, then a dialogue...), 10 s apart."""
+    cues, ambiguous, offset = [], set(), 0
+    for pattern in patterns:
+        part = mix_tracks(chosen, pattern)
+        ambiguous |= {len(cues) + p for p in part.meta["ambiguous"]}
+        cues += [c.copy(start=c.start + offset, end=c.end + offset, position=len(cues) + n)
+                 for n, c in enumerate(part.cues)]
+        offset = cues[-1].end + 10_000
+    return Track(cues, path="mix", meta={"ambiguous": ambiguous})
+
+
+@pytest.mark.parametrize(("film", "a", "b", "least"), [("sintel", "en", "de", 1.0), ("sintel", "en", "it", 1.0),
+                                                        ("tears-of-steel", "es", "it", 0.98)])
+def test_a_film_of_scenes_and_dialogues_learns_its_switch_rate_around_each_cue(film, a, b, least):
+    # one rate for the whole film (a dialogue switching at every line, scenes hardly ever) let lingua's
+    # 74% for English decide a German "Also..." inside a German scene
+    mixed = one_after_another(versions(film, a, b), [a] * 8 + [b] * 8, [a, b], [b] * 8 + [a] * 8, [b, a])
+    result = identify_languages(without_truth(mixed), languages=[a, b])
+    assert accuracy(mixed, result) >= least
+
+
 def test_the_input_track_is_left_as_it_was():
     mixed = mix_tracks(versions("sintel", "en", "fr"), ["en", "fr"])
     bare = without_truth(mixed)
@@ -188,7 +210,7 @@ def test_dash_lines_and_declared_language_rules():
         declared_languages(["english!"])
 
 
-@pytest.mark.parametrize("detector", ["lingua", "fasttext", "lingua>fasttext"])
+@pytest.mark.parametrize("detector", ["lingua", "fasttext", "lingua>fasttext", "lingua+fasttext"])
 def test_every_detector_runs_from_its_wheel_on_the_mandarin_scene(detector):
     result = identify_languages(read_track(SCENE), languages=["en", "zh"], detector=detector)
     got = calls(result)

@@ -19,7 +19,8 @@ How a cue's language is decided, cheapest first:
 4. The detector (lingua, restricted to the candidates), batched over the distinct texts.
 5. Names and words the glossary knows with their language add evidence to that language.
 6. Context: a hidden Markov chain over the cues with a switch probability learnt from the film
-   itself (a film told in scenes switches rarely, a two-language dialogue at nearly every line),
+   itself around each cue (a stretch told in scenes switches rarely, a two-language dialogue at
+   nearly every line, and one film has both),
    higher where the speaker changes (WebVTT ``<v>``, ASS Name, a new dash line) or after a pause,
    lower within one speaker's run; a speaker's other lines, and words the film uses in lines it is
    sure of, add evidence; names met in lines of both languages are taken out and the lines asked
@@ -313,11 +314,38 @@ class BackoffDetector(LinguaDetector):
         return out
 
 
+class CombinedDetector(LinguaDetector):
+    """lingua and the bundled fastText model, log-linear: p ∝ p_lingua · p_fastText^`fasttext_weight`.
+
+    The weight is the ratio of the two log-odds weights that best predict each Tears of Steel cue's
+    language on its own (bench/bench_langid.py `fasttext_fit`: 1.25 and 0.35). It helps there and
+    not on Sintel, held out (fastText is sure of "Dank u." in German and "Welterusten" in English):
+    lingua alone stays the default."""
+
+    name = "lingua+fasttext"
+    fasttext_weight = 0.28
+
+    def probabilities(self, texts, codes):
+        out = super().probabilities(texts, codes)
+        if codes is None or len(codes) < 2:
+            return out
+        second = FastTextDetector().probabilities(texts, codes)
+        joint = []
+        for p1, p2 in zip(out, second):
+            logs = {k: math.log(max(p1.get(k, 0.0), 1e-4))
+                    + self.fasttext_weight * math.log(max(p2.get(k, 0.0), 1e-4)) for k in codes}
+            top = max(logs.values())
+            total = sum(math.exp(v - top) for v in logs.values())
+            joint.append({k: math.exp(v - top) / total for k, v in logs.items()})
+        return joint
+
+
 def _uniform(codes: Sequence[str] | None) -> dict[str, float]:
     return {code: 1.0 / len(codes) for code in codes} if codes else {}
 
 
-DETECTORS = {"lingua": LinguaDetector, "fasttext": FastTextDetector, "lingua>fasttext": BackoffDetector}
+DETECTORS = {"lingua": LinguaDetector, "fasttext": FastTextDetector, "lingua>fasttext": BackoffDetector,
+             "lingua+fasttext": CombinedDetector}
 
 
 def get_detector(name: str = "lingua"):
@@ -414,35 +442,40 @@ class LangIdResult:
 
 @dataclass(frozen=True)
 class ContextModel:
-    """Weights of the cue chain (tuned on the Tears of Steel mixes only; see bench/bench_langid.py).
+    """Weights of the cue chain (tuned on the Tears of Steel pair tracks only; Sintel and the Mandarin
+    scene are held out: see bench/bench_langid.py).
 
     `switch` is the prior probability that the next worded cue changes language when nothing else is
     known; a change of speaker or a pause raises it to `switch_new_speaker`, the same speaker lowers it
     to `switch_same_speaker`. A cue's own evidence (log-probabilities, times `sharpness`) counts fully
-    from `full_letters` letters on and proportionally less below. `speaker_weight` scales the prior a
-    speaker's other cues give (mean of their probabilities). `floor` bounds a detector's certainty.
+    from `full_letters` letters on and proportionally less below: lingua is confidently wrong on
+    short lines ("Also..." 74% English in German), so a short line leans on its neighbours.
+    `speaker_weight` scales the prior a speaker's other cues give (mean of their probabilities).
+    `floor` bounds a detector's certainty.
     `glossary_weight` (log-odds per glossary term found) is staff's word: it outweighs a detector
     that is fairly sure (a loanword), not one that is certain. `lexicon_weight` scales the film's own
     vocabulary (`_film_lexicon`) learnt from the cues a first pass is `lexicon_sure` of.
-    `learn_switch` replaces `switch` by the rate the first pass sees (within `min_switch` and
-    `max_switch`); `drop_names` asks again without the names met in both languages (`film_names`).
+    `learn_switch` replaces `switch` by the rate the first pass sees over the `switch_window` cue
+    boundaries either side of each boundary (the whole film when 0), within `min_switch` and
+    `max_switch`; `drop_names` asks again without the names met in both languages (`film_names`).
     """
 
     switch: float = 0.4
     switch_new_speaker: float = 0.45
     switch_same_speaker: float = 0.08
     pause_ms: int = 5000
-    full_letters: int = 2
-    sharpness: float = 6.0
+    full_letters: int = 32
+    sharpness: float = 4.0
     speaker_weight: float = 2.0
     floor: float = 1e-3
     glossary_weight: float = 12.0
-    lexicon_weight: float = 0.3
-    lexicon_sure: float = 0.95
+    lexicon_weight: float = 0.5
+    lexicon_sure: float = 0.9
     learn_switch: bool = True
     drop_names: bool = True
     min_switch: float = 0.05
     max_switch: float = 0.9
+    switch_window: int = 12
 
 
 def evidence_weight(letters: int, model: ContextModel) -> float:
@@ -692,9 +725,9 @@ def identify_languages(track: Track, *, languages: Iterable[str] | str | None = 
     `languages`: the film's declared languages (``["en", "zh"]`` or ``"en,zh"``); none: found from the
     track (its file-name language is always among them). `glossary`: a `Glossary`, a mapping term ->
     language or (term, language) pairs. `overrides`: position -> language (`load_overrides`), which
-    always win. `detector` names the per-cue detector (``lingua``, ``fasttext`` or ``lingua>fasttext``,
-    see `DETECTORS`; lingua hands over to fastText for a declared language it lacks, and
-    `LangIdResult.detector` says which ran); `context=False` turns the chain off (the detector alone
+    always win. `detector` names the per-cue detector (``lingua``, ``fasttext``, ``lingua>fasttext`` or
+    ``lingua+fasttext``, see `DETECTORS`; lingua hands over to fastText for a declared language it
+    lacks, and `LangIdResult.detector` says which ran); `context=False` turns the chain off (the detector alone
     per cue, for comparison).
     """
     declared = declared_languages(languages)
@@ -731,11 +764,20 @@ def identify_languages(track: Track, *, languages: Iterable[str] | str | None = 
     return _result(result_track, cues, calls, overrides, declared, det.name, origin)
 
 
-def _switch_rate(post: np.ndarray, model: ContextModel) -> float:
-    """How often this film changes language from one cue to the next, as the first pass sees it: a
-    scene-by-scene film switches rarely, a dialogue across two languages at nearly every line."""
-    same = (post[1:] * post[:-1]).sum(axis=1)
-    return float(np.clip(1.0 - same.mean(), model.min_switch, model.max_switch))
+def _switch_rates(post: np.ndarray, model: ContextModel) -> list[float]:
+    """How often the film changes language from one cue to the next around each cue boundary, as the
+    first pass sees it: a stretch told in scenes switches rarely, a dialogue across two languages at
+    nearly every line. One rate for the whole film lets a dialogue elsewhere weaken the scene a short
+    line sits in. The mean over `switch_window` boundaries either side (the whole film when it is
+    shorter than a window or `switch_window` is 0)."""
+    changes = 1.0 - (post[1:] * post[:-1]).sum(axis=1)
+    w = model.switch_window
+    if not w or len(changes) <= 2 * w + 1:
+        return [float(np.clip(changes.mean(), model.min_switch, model.max_switch))] * len(changes)
+    window = np.ones(2 * w + 1)
+    sums = np.convolve(changes, window, mode="same")
+    counts = np.convolve(np.ones_like(changes), window, mode="same")  # fewer boundaries at the ends
+    return np.clip(sums / counts, model.min_switch, model.max_switch).tolist()
 
 
 def _confirmed(codes: list[str], calls, units: Sequence[_Unit], known: Sequence[str]) -> list[str]:
@@ -778,8 +820,9 @@ def _chain(units, codes, det, terms, model, context, overrides) -> np.ndarray:
     switches = [0.0] + [_unit_switch(units[i - 1], units[i], model) for i in range(1, len(units))]
     post = posteriors(logs, switches)
     if model.learn_switch:
-        model = replace(model, switch=_switch_rate(post, model))
-        switches = [0.0] + [_unit_switch(units[i - 1], units[i], model) for i in range(1, len(units))]
+        rates = _switch_rates(post, model)
+        switches = [0.0] + [_unit_switch(units[i - 1], units[i], replace(model, switch=rates[i - 1]))
+                            for i in range(1, len(units))]
         post = posteriors(logs, switches)
     if model.lexicon_weight:
         post = posteriors(logs + _film_lexicon(units, post, model), switches)
