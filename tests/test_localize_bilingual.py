@@ -251,3 +251,23 @@ def test_cli_localizes_declared_languages_with_forced_narratives(demo_models, tm
     assert summary["languages"]["es"]["cues_by_origin"]["translated"] == {"en": 18}
     assert (tmp_path / "out" / "Scene" / "Scene.es.forced.vtt").is_file()
     assert [e["step"] for e in summary["errors"]] == ["translate zh->es"]
+
+
+def test_one_declared_language_is_the_source_language_of_a_name_without_one(tmp_path):
+    plain = tmp_path / "Scene.srt"
+    plain.write_bytes(SCENE.read_bytes())
+    plan = plan_film(plain, ["es"], spoken_languages="zh,")
+    assert plan.lang == "zh" and not plan.bilingual
+    with pytest.raises(SubpipeError, match="source language is unknown"):
+        plan_film(plain, ["es"])
+
+
+def test_a_single_language_film_found_automatically_gives_the_same_tracks_as_today(demo_models, tmp_path):
+    source = SAMPLES / "sintel" / "Sintel.en.vtt"
+    today = localize_film(source, ["es"], output_dir=tmp_path / "today")
+    found = localize_film(source, ["es"], output_dir=tmp_path / "auto", spoken_languages="auto")
+    assert found.langid.spoken == ["en"] and found.status == "completed"
+    for kind in ("srt", "vtt", "dual"):
+        assert open(today.languages["es"].outputs[kind], "rb").read() == \
+            open(found.languages["es"].outputs[kind], "rb").read(), kind
+    assert "cues_by_origin" not in found.summary()["languages"]["es"]

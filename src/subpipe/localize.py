@@ -3,9 +3,22 @@
 `localize_film` owns the step sequence and its failure rule; each step is a function of its own, handed
 to a `Runner` (`subpipe.runners`): in turn by default (the CLI), as Prefect tasks by the flow:
 
-    check (models, paths, glossary) -> ingest -> align (each reference) -> flag terms -> [review]
-    -> sentences -> per language: translate (glossary-protected), re-segment, QC with fixes, write
-    -> summary.md / summary.json
+    check (models, paths, glossary) -> ingest -> [identify languages] -> align (each reference)
+    -> flag terms -> [review] -> sentences -> per language: translate (glossary-protected),
+    re-segment, QC with fixes, write -> summary.md / summary.json
+
+A bilingual film (``Title.en+zh.ext``, or `spoken_languages`; ``"auto"``/``[]`` finds them) gets its
+cues' languages from `subpipe.langid` after ingest (a single-language name without them goes today's
+way, unchanged). Each sentence is then translated from its own language (pivoting through English as
+the engine routes it), with that language's glossary entries protected; cues already spoken in the
+target language and cues without words are kept verbatim. Model routes are checked for every
+(spoken language, target) pair: a target no spoken language reaches fails whole, as today; a pair
+missing for one spoken language fails only its cues, which are left out of that language's track (a
+viewer never sees untranslated dialogue passed off as a translation), named in the summary with
+position and timecode (a ``missing-pair`` error, step ``translate zh->en``) and written to
+``reports/<Title>.<lang>.untranslated.srt`` for a translator; that language is ``partially
+delivered`` and the film ``partially failed``. With `forced_narrative`, ``<Title>.<lang>.forced.srt``
+and ``.vtt`` hold the translated cues not spoken in that language (``und`` ones excluded).
 
 The failure rule: bad source input (unreadable, no language, nothing to translate, an unreadable
 glossary) raises `SubpipeError` before any work. After that no step raises: each failure is recorded as
@@ -14,7 +27,8 @@ delivered is ``completed``; with some, ``partially failed`` (the summary says wh
 with none, ``failed``.
 
 Outputs land in ``OUT/<Title>/``: ``<Title>.<lang>.srt|vtt[|ass]`` per target language, a dual-language
-track ``<Title>.<src>+<lang>.ass``, the QC report and term report per language, the alignment files per
+track ``<Title>.<src>+<lang>.ass`` (``<src>`` is ``en+zh`` for a bilingual film: the original above the
+translation, a cue already in the target language shown once), the QC report and term report per language, the alignment files per
 reference track (``align/<Title>.<src>-<lang>.*``; a second reference of the same language gets
 ``.2``, a third ``.3``, in the order given), and ``summary.md`` / ``summary.json``. The title, the
 languages and every name derived from files are made safe and confined to the output folder
@@ -391,7 +405,9 @@ def plan_film(source: str | Path, target_languages: Sequence[str], *, reference_
     spoken = [safe_lang(s, path=str(source)) for s in spoken]
     named = guess_lang(source)
     if spoken_languages and not spoken and not detect:  # one declared language: the source's
-        named = list(spoken_languages)[0] if not isinstance(spoken_languages, str) else spoken_languages
+        from subpipe.langid import declared_languages
+
+        named = declared_languages(spoken_languages)[0]
     lang = spoken[0] if spoken else named
     if not lang and not detect:
         raise SubpipeError("the source language is unknown: name the file Title.lang.ext (Title.en+zh.ext for "
