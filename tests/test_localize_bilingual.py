@@ -148,6 +148,9 @@ def test_the_dual_track_shows_the_original_above_only_for_foreign_cues(tos_mix):
     es = result.languages["es"]
     dual = read_track(es.outputs["dual"])
     assert es.outputs["dual"].endswith("TosMix.en+es+es.ass")
+    # a cue shown once has no empty target line after it (no bare "{\rTarget}")
+    raw = open(es.outputs["dual"], encoding="utf-8-sig").read()
+    assert "\\N{\\rTarget}\n" not in raw and "{\\rTarget}" in raw
     calls = {c.start_ms: c.lang for c in result.langid.cues}
     source = {c.start: c for c in result.langid.track.cues}
     lines = {c.start: c.plain.split("\n") for c in dual.cues}
