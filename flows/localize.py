@@ -24,7 +24,7 @@ from prefect.artifacts import (
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import deployment
 
-from flows.params import Language, QCOptions, allowed_path, glossary_path, value
+from flows.params import Language, QCOptions, allowed_path, glossary_path, spoken_value, value
 from flows.review import review_in_ui
 from flows.runners import PrefectRunner, final_state, retry_transient
 from subpipe import localize as lib
@@ -40,6 +40,8 @@ FILM_TASKS = {
     lib.align_reference: task(lib.align_reference, name="align-reference", task_run_name="align {reference}",
                               cache_policy=NO_CACHE),
     lib.flag_terms: task(lib.flag_terms, name="flag-terms", cache_policy=NO_CACHE),
+    lib.identify_source_languages: task(lib.identify_source_languages, name="identify-languages",
+                                        cache_policy=NO_CACHE),
     lib.source_sentences: task(lib.source_sentences, name="sentences", cache_policy=NO_CACHE),
     lib.localize_language: task(lib.localize_language, name="localize-language",
                                 task_run_name="localize {target_lang}", cache_policy=NO_CACHE, retries=1,
@@ -70,7 +72,8 @@ def _link(path: str, description: str) -> None:
 @flow(name="localize-film", log_prints=True)
 def localize_film(source: str, target_languages: list[Language],
                   reference_tracks: Optional[list[str]] = None, glossary: Optional[str] = None,
-                  output_dir: str = "out", options: QCOptions = DEFAULT_QC, review_terms: bool = True):
+                  output_dir: str = "out", options: QCOptions = DEFAULT_QC, review_terms: bool = True,
+                  spoken_languages: Optional[list[Language]] = None, forced_narrative: bool = False):
     """Localize one film into each target language: SRT/WebVTT, dual track, QC and term reports.
 
     Args:
@@ -82,6 +85,10 @@ def localize_film(source: str, target_languages: list[Language],
         options: QC profile, audience and frame rate of the delivered tracks.
         review_terms: Pause after flagging so staff decide each culture-specific term in a form (Resume);
             decisions are kept per film and reused by later runs.
+        spoken_languages: The languages spoken in the film when it has several (each cue is translated from
+            its own); an empty list finds them from the track; not set: the file name's (Title.en+zh.srt).
+        forced_narrative: Also write each language's forced-narrative track (Title.lang.forced.srt/.vtt):
+            the cues not spoken in that language, translated.
     """
     source = allowed_path(source, what="source")
     reference_tracks = [allowed_path(r, what="reference track") for r in reference_tracks or []]
@@ -97,7 +104,10 @@ def localize_film(source: str, target_languages: list[Language],
     result = lib.localize_film(source, targets, reference_tracks=reference_tracks,
                                glossary=glossary, profile=value(options.profile),
                                audience=value(options.audience), fps=options.fps, output_dir=output_dir,
-                               runner=film_runner(), review=review, progress=show_progress)
+                               runner=film_runner(), review=review, progress=show_progress,
+                               spoken_languages=None if spoken_languages is None else
+                               [spoken_value(lang) for lang in spoken_languages],
+                               forced_narrative=forced_narrative)
     publish_film(result)
     return film_state(result)
 
@@ -105,10 +115,20 @@ def localize_film(source: str, target_languages: list[Language],
 def film_state(result: lib.FilmResult):
     """The run's final state: the film's status named as the batch names it, the summary as its data."""
     failed = result.failed_languages
+    partial = result.partial_languages
     message = (f"delivered {', '.join(result.languages) or 'nothing'}"
                + (f"; not delivered: {'; '.join(f'{k} ({e.code}: {e.message})' for k, e in failed.items())}"
-                  if failed else ""))
+                  if failed else "")
+               + (f"; partially delivered: {'; '.join(untranslated(lang, rows) for lang, rows in partial.items())}"
+                  if partial else ""))
     return final_state(result.status, result.title, result.summary(), message)
+
+
+def untranslated(lang: str, rows: list[dict]) -> str:
+    by_lang: dict[str, int] = {}
+    for row in rows:
+        by_lang[row["lang"]] = by_lang.get(row["lang"], 0) + 1
+    return f"{lang} ({', '.join(f'{n} {src} cues' for src, n in by_lang.items())} not translated)"
 
 
 def publish_film(result: lib.FilmResult) -> None:
@@ -125,10 +145,23 @@ def publish_film(result: lib.FilmResult) -> None:
         create_table_artifact(term_rows[:TABLE_ROWS], key="localize-terms",
                               description=f"Glossary hits and candidates, first {min(len(term_rows), TABLE_ROWS)}"
                                           f" of {len(term_rows)}")
+    if result.langid is not None:
+        publish_languages(result)
     for lang, lr in result.languages.items():
-        for kind in ("srt", "vtt", "ass", "dual"):
+        for kind in ("srt", "vtt", "ass", "dual", "forced_srt", "forced_vtt", "untranslated"):
             if kind in lr.outputs:
                 _link(lr.outputs[kind], f"{title} {lang} {kind}")
     for alignment in result.alignments:
         _link(alignment.outputs["report"], f"alignment with {Path(alignment.reference).name}")
     _link(result.outputs["summary_md"], "run summary")
+
+
+def publish_languages(result: lib.FilmResult) -> None:
+    """A bilingual film's per-cue language table (the shares are in the summary artifact)."""
+    text = {c.position: c.plain for c in result.langid.track.cues}
+    rows = [{**call.to_dict(), "lines": "+".join(call.lines or ()), "text": text.get(call.position, "")[:80]}
+            for call in result.langid.cues]
+    shares = ", ".join(f"{s.code} {s.share:.0%}" for s in result.langid.languages)
+    create_table_artifact(rows[:TABLE_ROWS], key="localize-languages",
+                          description=f"{result.title}: spoken language of each cue ({shares}), first "
+                                      f"{min(len(rows), TABLE_ROWS)} of {len(rows)}")

@@ -161,6 +161,14 @@ def glossary_path(glossary: Optional[str], settings: Optional[BatchSettings] = N
     return allowed_path(glossary, what="glossary", settings=settings)
 
 
+def spoken_value(member) -> str:
+    """A spoken language for the library: ``zh-Hans`` is ``zh`` (the language identifiers and the
+    translation models know Mandarin as ``zh``, written in Simplified characters; the script tag only
+    matters for a delivered track); any other tag as it is."""
+    tag = value(member)
+    return "zh" if tag == Language.ZH_HANS.value else tag
+
+
 def value(member) -> Optional[str]:
     """An Enum member's plain string (or None), for library calls that take strings."""
     return None if member is None else str(getattr(member, "value", member))

@@ -204,3 +204,36 @@ def test_a_film_missing_a_language_goes_to_failed_with_the_reason_and_the_rest_d
     report = json.loads((failed / "ElephantsDream.en.vtt.error.json").read_text(encoding="utf-8"))
     assert report["error"]["error"] == "film-partially-failed"
     assert "delivered es" in report["error"]["message"] and "en->ja" in report["error"]["message"]
+
+
+def test_a_bilingual_track_is_the_source_when_it_speaks_the_source_language(tmp_path):
+    films, rejected = group_films([tmp_path / "Dumplings.zh+en.srt", tmp_path / "Dumplings.es.vtt",
+                                   tmp_path / "Opera.de+fr.srt", tmp_path / "Twice.en+zh.srt",
+                                   tmp_path / "Twice.en.srt"])
+    assert [(f.title, f.source.name, [r.name for r in f.references]) for f in films] == [
+        ("Dumplings", "Dumplings.zh+en.srt", ["Dumplings.es.vtt"])]
+    assert {(r.path.name, r.code) for r in rejected} == {
+        ("Opera.de+fr.srt", "no-source-track"), ("Twice.en+zh.srt", "several-source-tracks"),
+        ("Twice.en.srt", "several-source-tracks")}
+    films, _ = group_films([tmp_path / "Dumplings.zh+en.srt"], source_lang="zh")
+    assert [f.source.name for f in films] == ["Dumplings.zh+en.srt"]
+
+
+def test_a_batch_translates_a_bilingual_film_cue_by_cue_and_names_what_no_model_could(demo_models, tmp_path):
+    from bilingual_mix import tos_scenes
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    tos_scenes(inbox, "TosMix.en+es.srt")
+    _drop(inbox, ("Dumplings.en+zh.srt", SAMPLES / "bilingual" / "dumplings.en+zh.srt"))
+    result = run_batch(_settings(tmp_path, ["es"]), batch="20260101T020000Z")
+    assert result.delivered == ["Dumplings", "TosMix"] and result.status == "partially failed"
+    assert result.films["Dumplings"]["status"] == "partially failed"
+    tos = result.films["TosMix"]["languages"]["es"]
+    assert tos["status"] == "delivered" and tos["cues_by_origin"]["kept"] > 20
+    assert (tmp_path / "inbox" / "done" / "20260101T020000Z" / "TosMix.en+es.srt").exists()
+    failed = tmp_path / "inbox" / "failed" / "20260101T020000Z"
+    report = json.loads((failed / "Dumplings.en+zh.srt.error.json").read_text(encoding="utf-8"))
+    assert report["error"]["error"] == "film-partially-failed"
+    assert "es without 20 cue(s) in zh" in report["error"]["message"]
+    assert (tmp_path / "outbox" / "Dumplings" / "reports" / "Dumplings.es.untranslated.srt").exists()

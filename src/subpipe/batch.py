@@ -3,7 +3,10 @@
 The drop-folder convention: every subtitle file is named ``Title.lang.ext`` (``Sintel.en.vtt``,
 ``Sintel.de.srt``, ``Le_Voyage.fr-CA.ass``). Files sharing a title are one film; the file whose language
 is the source language (``source_lang``, default ``en``) is translated, the others are reference tracks
-that are aligned with it and term-checked. After a batch, each file is moved to
+that are aligned with it and term-checked. A bilingual track is named with its spoken languages,
+``Title.en+zh.srt``: it is the film's source when one of them is the source language (each cue is then
+translated from its own language, `subpipe.localize`); a second source track beside it (``Title.en.srt``)
+makes the film ambiguous and both are refused. After a batch, each file is moved to
 ``<inbox>/done/<batch>/`` or ``<inbox>/failed/<batch>/``, a failed one with ``<file>.error.json`` beside
 it saying why. Nothing is ever overwritten: moves are atomic renames that refuse an existing target.
 
@@ -40,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 import subpipe
 from subpipe.errors import SubpipeError
 from subpipe.fileio import write_text_atomic
-from subpipe.ingest import guess_lang
+from subpipe.ingest import guess_languages
 from subpipe.localize import film_title
 from subpipe.paths import has_unsafe_chars, is_safe_name, printable, safe_name
 from subpipe.reports import markdown_table, write_json
@@ -283,6 +286,9 @@ def group_films(files: Iterable[str | Path], source_lang: str = "en") -> tuple[l
     [('Sintel', 'Sintel.en.vtt', ['Sintel.de.srt'])]
     >>> [(r.path.name, r.code) for r in rejected]
     [('Dune.fr.srt', 'no-source-track'), ('Notes.txt', 'bad-name')]
+    >>> films, _ = group_films(["Dumplings.zh+en.srt", "Dumplings.es.srt"])
+    >>> [(f.title, f.source.name, [r.name for r in f.references]) for f in films]
+    [('Dumplings', 'Dumplings.zh+en.srt', ['Dumplings.es.srt'])]
     """
     by_title: dict[str, list[tuple[Path, str]]] = {}
     rejected: list[Rejected] = []
@@ -297,8 +303,8 @@ def group_films(files: Iterable[str | Path], source_lang: str = "en") -> tuple[l
                 )
             )
             continue
-        lang = guess_lang(f)
-        if lang is None:
+        langs = guess_languages(f)
+        if not langs:
             rejected.append(
                 Rejected(
                     f,
@@ -312,10 +318,10 @@ def group_films(files: Iterable[str | Path], source_lang: str = "en") -> tuple[l
         except SubpipeError as exc:
             rejected.append(Rejected(f, exc.message, exc.code))
             continue
-        by_title.setdefault(title, []).append((f, lang))
+        by_title.setdefault(title, []).append((f, langs))
     films = []
     for title, members in sorted(by_title.items()):
-        sources = [f for f, lang in members if _same_language(lang, source_lang)]
+        sources = [f for f, langs in members if any(_same_language(lang, source_lang) for lang in langs)]
         if len(sources) != 1:
             reason = (
                 f"film {title!r} has no {source_lang} track to translate from"
@@ -352,8 +358,8 @@ def film_digest(film: Film, extra: Mapping | None = None) -> str:
     parts = {
         "version": subpipe.__version__,
         "title": film.title,
-        "source": [guess_lang(film.source), file_digest(film.source)],
-        "references": sorted([guess_lang(r) or "", file_digest(r)] for r in film.references),
+        "source": ["+".join(guess_languages(film.source)), file_digest(film.source)],
+        "references": sorted(["+".join(guess_languages(r)), file_digest(r)] for r in film.references),
         "extra": dict(extra or {}),
     }
     h.update(json.dumps(parts, sort_keys=True, default=str).encode())
@@ -463,9 +469,14 @@ class IncompleteFilm(SubpipeError):
         self.summary = summary
         failed = summary.get("failed_languages") or {}
         why = "; ".join(f"{lang}: {e['code']}: {e['message']}" for lang, e in failed.items())
+        # a bilingual film's language delivered without the cues of a spoken language no model translates
+        partial = {lang: s["untranslated"] for lang, s in summary["languages"].items() if s.get("untranslated")}
+        cues = "; ".join(f"{lang} without {len(rows)} cue(s) in {', '.join(sorted({r['lang'] for r in rows}))} "
+                         f"(no model; listed in {summary['title']}/reports/{summary['title']}.{lang}.untranslated.srt)"
+                         for lang, rows in partial.items())
         super().__init__(
             f"{summary['status']}: delivered {', '.join(summary['languages']) or 'nothing'}; "
-            f"not delivered {', '.join(failed) or '-'} ({why})",
+            f"not delivered {', '.join(failed) or '-'} ({why})" + (f"; partially delivered: {cues}" if cues else ""),
             path=summary["source"]["path"],
             code="film-" + summary["status"].replace(" ", "-"),
         )
@@ -605,7 +616,7 @@ def film_rows(result: BatchResult) -> list[dict]:
                 {
                     "film": title,
                     "lang": lang,
-                    "status": cached,
+                    "status": "partially delivered" if ls.get("untranslated") else cached,
                     "cues": ls["cues"],
                     "qc_pass": f"{ls['qc']['pass_rate']:.0%}",
                     "fixes": ls["fixes"],

@@ -279,11 +279,22 @@ def localize(file: Path,
              = None,
              profile: ProfileOpt = "netflix", audience: AudienceOpt = "adult", fps: FpsOpt = None,
              output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")] = Path("out"),
+             languages: Annotated[Optional[str], typer.Option(
+                 "--languages", help="The film's spoken languages (en,zh): each cue is translated from its own; "
+                 "'auto' finds them. Default: the name's (Title.en+zh.srt is bilingual).")] = None,
+             forced_narrative: Annotated[bool, typer.Option(
+                 "--forced-narrative", help="Also write <Title>.<lang>.forced.srt/.vtt: the cues not spoken in "
+                 "that language, translated.")] = False,
+             language_overrides: Annotated[Optional[Path], typer.Option(
+                 "--language-overrides", help="CSV/JSON position -> language of cues (always wins).")] = None,
              as_json: JsonOpt = False) -> None:
     """Translate FILE into each --to language: SRT/WebVTT (ASS for ASS input), dual track, QC and term reports.
 
     Everything is checked before any work: FILE, each --reference, the glossary, and a translation model
-    for every --to language; a missing one stops the run naming the file and the pair.
+    for every --to language; a missing one stops the run naming the file and the pair. In a bilingual
+    film (--languages, or a Title.en+zh name) a missing model for one spoken language fails only its
+    cues: they are left out of that language's track, listed in the summary and in
+    reports/<Title>.<lang>.untranslated.srt, and the run exits 1.
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -299,7 +310,8 @@ def localize(file: Path,
         try:
             result = localize_film(file, to, reference_tracks=reference or [], glossary=glossary, profile=profile,
                                    audience=audience, output_dir=output, fps=fps, strict=True,
-                                   progress=progress)
+                                   progress=progress, spoken_languages=languages,
+                                   forced_narrative=forced_narrative, language_overrides=language_overrides)
         except SubpipeError as exc:
             error = exc
     if error is not None:  # reported once the progress bar has stopped

@@ -3,9 +3,22 @@
 `localize_film` owns the step sequence and its failure rule; each step is a function of its own, handed
 to a `Runner` (`subpipe.runners`): in turn by default (the CLI), as Prefect tasks by the flow:
 
-    check (models, paths, glossary) -> ingest -> align (each reference) -> flag terms -> [review]
-    -> sentences -> per language: translate (glossary-protected), re-segment, QC with fixes, write
-    -> summary.md / summary.json
+    check (models, paths, glossary) -> ingest -> [identify languages] -> align (each reference)
+    -> flag terms -> [review] -> sentences -> per language: translate (glossary-protected),
+    re-segment, QC with fixes, write -> summary.md / summary.json
+
+A bilingual film (``Title.en+zh.ext``, or `spoken_languages`; ``"auto"``/``[]`` finds them) gets its
+cues' languages from `subpipe.langid` after ingest (a single-language name without them goes today's
+way, unchanged). Each sentence is then translated from its own language (pivoting through English as
+the engine routes it), with that language's glossary entries protected; cues already spoken in the
+target language and cues without words are kept verbatim. Model routes are checked for every
+(spoken language, target) pair: a target no spoken language reaches fails whole, as today; a pair
+missing for one spoken language fails only its cues, which are left out of that language's track (a
+viewer never sees untranslated dialogue passed off as a translation), named in the summary with
+position and timecode (a ``missing-pair`` error, step ``translate zh->en``) and written to
+``reports/<Title>.<lang>.untranslated.srt`` for a translator; that language is ``partially
+delivered`` and the film ``partially failed``. With `forced_narrative`, ``<Title>.<lang>.forced.srt``
+and ``.vtt`` hold the translated cues not spoken in that language (``und`` ones excluded).
 
 The failure rule: bad source input (unreadable, no language, nothing to translate, an unreadable
 glossary) raises `SubpipeError` before any work. After that no step raises: each failure is recorded as
@@ -14,7 +27,8 @@ delivered is ``completed``; with some, ``partially failed`` (the summary says wh
 with none, ``failed``.
 
 Outputs land in ``OUT/<Title>/``: ``<Title>.<lang>.srt|vtt[|ass]`` per target language, a dual-language
-track ``<Title>.<src>+<lang>.ass``, the QC report and term report per language, the alignment files per
+track ``<Title>.<src>+<lang>.ass`` (``<src>`` is ``en+zh`` for a bilingual film: the original above the
+translation, a cue already in the target language shown once), the QC report and term report per language, the alignment files per
 reference track (``align/<Title>.<src>-<lang>.*``; a second reference of the same language gets
 ``.2``, a third ``.3``, in the order given), and ``summary.md`` / ``summary.json``. The title, the
 languages and every name derived from files are made safe and confined to the output folder
@@ -24,15 +38,15 @@ languages and every name derived from files are made safe and confined to the ou
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from subpipe.cues import Track
+from subpipe.cues import Track, format_timecode
 from subpipe.errors import Finding, SubpipeError
 from subpipe.fileio import write_text_atomic
 from subpipe.formats import write_track
-from subpipe.ingest import IngestResult, guess_lang, ingest_file
+from subpipe.ingest import IngestResult, guess_lang, guess_languages, ingest_file
 from subpipe.paths import confined, safe_lang, safe_name
 from subpipe.reports import markdown_table, write_findings_csv, write_json
 from subpipe.runners import InTurn, Runner, StepError
@@ -42,10 +56,13 @@ Status = Literal["completed", "partially failed", "failed"]
 
 
 def film_title(path: str | Path) -> str:
-    """The film's name from ``Title.lang.ext`` (or ``title-lang.ext``), safe as a folder name.
+    """The film's name from ``Title.lang.ext`` (or ``title-lang.ext``, ``Title.en+zh.ext``), safe as a
+    folder name.
 
     >>> film_title("samples/tears-of-steel/TearsOfSteel.en.vtt"), film_title("sintel-de.vtt")
     ('TearsOfSteel', 'sintel')
+    >>> film_title("samples/bilingual/dumplings.en+zh.srt")
+    'dumplings'
     >>> film_title("...en.srt")
     Traceback (most recent call last):
     ...
@@ -53,7 +70,7 @@ def film_title(path: str | Path) -> str:
     """
     name = Path(path).name
     stem = name[: -len(Path(name).suffix)] if Path(name).suffix else name
-    lang = guess_lang(path)
+    lang = "+".join(guess_languages(path))
     if lang and len(stem) > len(lang) + 1:
         stem = re.sub(r"[._-]$", "", stem[: -len(lang)])
     return safe_name(stem, what="film title", path=str(path))
@@ -74,13 +91,22 @@ class LanguageResult:
     term_qa: dict | None
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    origins: dict | None = None  # a bilingual film's cues: kept verbatim, translated from which language, failed
+    untranslated: list[dict] = field(default_factory=list)  # cues no model could translate (left out)
+
+    @property
+    def status(self) -> str:
+        return "partially delivered" if self.untranslated else "delivered"
 
     def summary(self) -> dict:
         unresolved = sum(1 for s in self.protection if s["status"] == "unresolved")
-        return {"lang": self.lang, "cues": len(self.track.cues), "qc": self.qc_summary,
-                "fixes": len(self.fixes), "protected_terms": len(self.protection),
-                "unresolved_terms": unresolved, "term_qa": self.term_qa, "outputs": self.outputs,
-                "seconds": round(self.seconds, 2)}
+        out = {"lang": self.lang, "cues": len(self.track.cues), "qc": self.qc_summary,
+               "fixes": len(self.fixes), "protected_terms": len(self.protection),
+               "unresolved_terms": unresolved, "term_qa": self.term_qa, "outputs": self.outputs,
+               "seconds": round(self.seconds, 2)}
+        if self.origins is not None:
+            out.update(status=self.status, cues_by_origin=self.origins, untranslated=self.untranslated)
+        return out
 
 
 @dataclass
@@ -156,6 +182,12 @@ class FilmResult:
     errors: list[StepError] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    langid: Any = None  # the `LangIdResult` of a bilingual film (None on the single-language path)
+
+    @property
+    def partial_languages(self) -> dict[str, list[dict]]:
+        """Delivered languages with cues no model could translate: those cues, by language."""
+        return {lang: lr.untranslated for lang, lr in self.languages.items() if lr.untranslated}
 
     @property
     def failed_languages(self) -> dict[str, StepError]:
@@ -168,7 +200,7 @@ class FilmResult:
 
     @property
     def status(self) -> Status:
-        if len(self.languages) == len(self.targets):
+        if len(self.languages) == len(self.targets) and not self.partial_languages:
             return "completed"
         return "partially failed" if self.languages else "failed"
 
@@ -177,6 +209,7 @@ class FilmResult:
                 "targets": list(self.targets),
                 "languages": {k: v.summary() for k, v in self.languages.items()},
                 "failed_languages": {k: e.to_dict() for k, e in self.failed_languages.items()},
+                **({"spoken_languages": spoken_summary(self.langid)} if self.langid is not None else {}),
                 "alignments": [a.summary() for a in self.alignments],
                 "terms": self.terms.summary() if self.terms else None,
                 "review": self.review.summary() if self.review is not None else None,
@@ -198,14 +231,57 @@ class FilmPlan:
     glossary: Any
     reference_stems: list[tuple[str, str]]
     problems: list[StepError] = field(default_factory=list)
+    spoken: list[str] = field(default_factory=list)  # a bilingual film's declared languages
+    detect: bool = False  # find the spoken languages from the track
+    overrides: dict[int, str] | None = None  # position -> language, staff's calls (`load_overrides`)
+    partial: list[StepError] = field(default_factory=list)  # pairs missing for some cues of a language
+
+    @property
+    def bilingual(self) -> bool:
+        """Whether the cues' languages are identified (langid runs) instead of taken from the name."""
+        return bool(self.spoken) or self.detect or bool(self.overrides)
 
 
-def load_glossary_for(path: str | Path | None, lang: str | None):
+AUTO = "auto"
+
+
+def spoken_from(source: str | Path, spoken_languages: Sequence[str] | str | None) -> tuple[list[str], bool]:
+    """(declared spoken languages of a bilingual film, whether to find them from the track).
+
+    None: the file name decides (``Title.en+zh.ext`` is bilingual; ``Title.en.ext`` is today's
+    single-language path); ``[]`` or ``"auto"``: found from the track; one language: the source
+    language (single-language path); two or more: declared.
+
+    >>> spoken_from("Dumplings.en+zh.srt", None), spoken_from("Sintel.en.vtt", None)
+    ((['en', 'zh'], False), ([], False))
+    >>> spoken_from("Sintel.en.vtt", "auto"), spoken_from("x.srt", "en,es"), spoken_from("x.srt", ["de"])
+    (([], True), (['en', 'es'], False), ([], False))
+    """
+    from subpipe.langid import declared_languages
+
+    if spoken_languages is None:
+        named = guess_languages(source)
+        return (named, False) if len(named) > 1 else ([], False)
+    if isinstance(spoken_languages, str) and spoken_languages.strip().lower() == AUTO:
+        return [], True
+    declared = list(declared_languages(spoken_languages))
+    if not declared:
+        return [], True
+    return (declared, False) if len(declared) > 1 else ([], False)
+
+
+def load_glossary_for(path: str | Path | None, lang: str | None, also: Sequence[str] = ()):
+    """The film's glossary; for a bilingual film (`also`: its other languages) a TBX file gives the
+    entries of every spoken language (CSV/JSON entries carry their own language, `lang` the default)."""
     if not path:
         return None
     from subpipe.terms.glossary import load_glossary
 
-    return load_glossary(path, lang=lang)
+    gloss = load_glossary(path, lang=lang)
+    if also and str(path).lower().endswith((".tbx", ".xml")):
+        for other in also:
+            gloss.entries += [e for e in load_glossary(path, lang=other).entries if e.language == other]
+    return gloss
 
 
 def reference_stems(title: str, source_lang: str, references: Sequence) -> list[tuple[str, str]]:
@@ -242,31 +318,122 @@ def missing_routes(source_lang: str, targets: Sequence[str], engine, path: str) 
     return problems
 
 
+def spoken_routes(spoken: Sequence[str], targets: Sequence[str], engine, path: str
+                  ) -> tuple[list[StepError], list[StepError]]:
+    """(languages no cue can reach, pairs missing for some cues) of a film speaking `spoken`.
+
+    A target fails whole only when no spoken language reaches it (and none is the target itself: those
+    cues are kept verbatim); otherwise each missing pair fails only the cues spoken in its language.
+    """
+    from subpipe.terms.glossary import same_language
+
+    whole, partial = [], []
+    for target in targets:
+        others = [lang for lang in spoken if not same_language(lang, target)]
+        missing = {lang: p for lang in others for p in missing_routes(lang, [target], engine, path)}
+        if missing and len(missing) == len(spoken):
+            whole.append(StepError(f"localize {target}", path, "missing-pair",
+                                   "; ".join(p.message for p in missing.values())))
+        else:
+            partial += [replace(p, step=f"translate {lang}->{target}") for lang, p in missing.items()]
+    return whole, partial
+
+
+def bilingual_source(plan: FilmPlan, result: FilmResult, engine) -> tuple[Track, dict[str, list[str]]]:
+    """The source with its cues' languages (from `result.langid`), and per target the spoken languages
+    no model translates into it; the routes of the languages found are checked here (recorded in
+    `result.errors`). A track found to speak one language goes the single-language way."""
+    langid = result.langid
+    src = langid.track
+    found = langid.spoken
+    known = {e.step for e in result.errors}
+    if not any(c.lang for c in src.cues):
+        src.lang = (found[0] if found else None) or src.lang or plan.lang
+        if src.lang != plan.lang or plan.detect:
+            result.errors += [e for e in missing_routes(src.lang, plan.targets, engine, str(plan.source))
+                              if e.step not in known]
+        return src, {}
+    src.lang = plan.spoken[0] if plan.spoken and plan.spoken[0] in found else found[0]
+    whole, partial = spoken_routes(found, plan.targets, engine, str(plan.source))
+    result.errors += [e for e in whole + partial if e.step not in known]
+    skip: dict[str, list[str]] = {}
+    for e in partial:
+        lang, target = e.step.removeprefix("translate ").split("->")
+        skip.setdefault(target, []).append(lang)
+    return src, skip
+
+
+def spoken_tag(plan: FilmPlan, langid) -> str:
+    """The film's spoken languages for file names (``en+zh``): declared ones in their order, then found ones."""
+    return "+".join([lang for lang in plan.spoken if lang in langid.spoken]
+                    + [lang for lang in langid.spoken if lang not in plan.spoken])
+
+
+def name_untranslated(errors: list[StepError], target: str, rows: Sequence[dict]) -> list[StepError]:
+    """`errors` with each missing pair into `target` naming the cues it left out (position, timecode)."""
+    out = []
+    for e in errors:
+        lang = e.step.removeprefix("translate ").split("->")[0]
+        if e.step.startswith("translate ") and e.step.endswith(f"->{target}"):
+            cues = [r for r in rows if r["lang"] == lang]
+            shown = ", ".join(f"#{r['position']} {r['timecode']}" for r in cues[:20])
+            more = f" and {len(cues) - 20} more" if len(cues) > 20 else ""
+            e = replace(e, message=f"{e.message} -- {len(cues)} {lang} cue(s) left out of the {target} track "
+                                   f"(listed in reports/, for a translator): {shown}{more}")
+        out.append(e)
+    return out
+
+
 def plan_film(source: str | Path, target_languages: Sequence[str], *, reference_tracks: Sequence = (),
-              glossary: str | Path | None = None, output_dir: str | Path = "out", engine=None) -> FilmPlan:
+              glossary: str | Path | None = None, output_dir: str | Path = "out", engine=None,
+              spoken_languages: Sequence[str] | str | None = None,
+              language_overrides: str | Path | dict | None = None) -> FilmPlan:
     """Everything a film needs, checked before any work: a readable source whose name gives a title and
-    a language, safe target languages, a loadable glossary, readable references and a model route for
-    every target (the last two recorded in `problems`; the others raise `SubpipeError`)."""
+    a language (or ``Title.en+zh`` languages, or `spoken_languages`), safe target languages, a loadable
+    glossary and overrides file, readable references and a model route for every target and every
+    spoken language (the last two recorded in `problems` and `partial`; the others raise `SubpipeError`).
+    """
+    from subpipe.translate import get_engine
+
+    engine = engine or get_engine()
     source = Path(source)
     if not source.is_file():
         raise SubpipeError("no such file" if not source.exists() else "not a file", path=str(source),
                            code="not-found")
     title = film_title(source)
-    lang = guess_lang(source)
-    if not lang:
-        raise SubpipeError("the source language is unknown: name the file Title.lang.ext", path=str(source),
-                           code="no-language")
-    lang = safe_lang(lang, path=str(source))
+    spoken, detect = spoken_from(source, spoken_languages)
+    spoken = [safe_lang(s, path=str(source)) for s in spoken]
+    named = guess_lang(source)
+    if spoken_languages and not spoken and not detect:  # one declared language: the source's
+        from subpipe.langid import declared_languages
+
+        named = declared_languages(spoken_languages)[0]
+    lang = spoken[0] if spoken else named
+    if not lang and not detect:
+        raise SubpipeError("the source language is unknown: name the file Title.lang.ext (Title.en+zh.ext for "
+                           "a bilingual track)", path=str(source), code="no-language")
+    lang = safe_lang(lang, path=str(source)) if lang else "und"
     targets = list(dict.fromkeys(safe_lang(t, path=str(source)) for t in target_languages))
     if not targets:
         raise SubpipeError("no target language given", path=str(source), code="usage")
     out = confined(output_dir, title)
-    gloss = load_glossary_for(glossary, lang)
+    gloss = load_glossary_for(glossary, lang, spoken[1:])
+    overrides = language_overrides
+    if overrides is not None and not isinstance(overrides, dict):
+        from subpipe.langid import load_overrides
+
+        overrides = load_overrides(overrides)
     problems = [StepError("align", str(r), "not-found", "no such file") for r in reference_tracks
                 if not Path(r).is_file()]
-    problems += missing_routes(lang, targets, engine, str(source))
-    return FilmPlan(source, title, lang, out, targets, gloss, reference_stems(title, lang, reference_tracks),
-                    problems)
+    partial: list[StepError] = []
+    if spoken:
+        whole, partial = spoken_routes(spoken, targets, engine, str(source))
+        problems += whole
+    elif not detect:  # found languages are checked once langid has found them
+        problems += missing_routes(lang, targets, engine, str(source))
+    stem_lang = "+".join(spoken) or lang
+    return FilmPlan(source, title, lang, out, targets, gloss, reference_stems(title, stem_lang, reference_tracks),
+                    problems, spoken, detect, overrides or None, partial)
 
 
 def refuse_problems(plan: FilmPlan) -> None:
@@ -338,6 +505,34 @@ def flag_terms(source: Track, glossary, out_dir: Path, title: str,
     return result
 
 
+def identify_source_languages(source: Track, languages: Sequence[str] = (), glossary=None,
+                              overrides: dict[int, str] | None = None):
+    """The spoken language of every cue of a bilingual source (`subpipe.langid.identify_languages`):
+    among `languages`, or found from the track when none is given; `overrides` always win."""
+    from subpipe.langid import identify_languages
+
+    known = {c.position for c in source.cues}
+    unknown = sorted(set(overrides or {}) - known)
+    if unknown:
+        raise SubpipeError(f"language overrides name positions the track does not have: {unknown[:10]}",
+                           path=source.path, code="input")
+    return identify_languages(source, languages=list(languages) or None, glossary=glossary, overrides=overrides)
+
+
+def spoken_summary(langid) -> dict:
+    """The shares of the spoken languages and the calls worth a look (JSON-able)."""
+    return {"declared": list(langid.declared), "detector": langid.detector,
+            "languages": [share.to_dict() for share in langid.languages],
+            "low_confidence": [call.to_dict() for call in langid.low_confidence()]}
+
+
+def speaks(cue_lang: str, target_lang: str) -> bool:
+    """Whether a cue spoken in `cue_lang` is already in `target_lang` (``zh`` is spoken in ``zh-Hans``)."""
+    from subpipe.terms.glossary import same_language
+
+    return same_language(cue_lang, target_lang)
+
+
 def source_sentences(source: Track, lang: str):
     from subpipe.segment import cues_to_sentences
 
@@ -362,22 +557,87 @@ def translate_sentences(sentences, source_lang: str, target_lang: str, *, glossa
     return translations, slots
 
 
+def translate_by_language(sentences, target_lang: str, *, glossary=None, engine=None, skip: Sequence[str] = ()):
+    """A bilingual film's sentences translated each from its own language (`Sentence.lang`) into
+    `target_lang`, with that language's glossary entries protected. Sentences already in the target
+    language and ``und`` ones are left as they are (kept verbatim); those in a language of `skip` (no
+    model) get an empty translation, so their cues leave the track. Returns (translations, slots)."""
+    from subpipe.langid import UND
+
+    translations = [s.text for s in sentences]
+    slots: list[dict] = []
+    groups: dict[str, list[int]] = {}
+    for i, s in enumerate(sentences):
+        groups.setdefault(s.lang, []).append(i)
+    for lang, indices in groups.items():
+        if lang == UND or speaks(lang, target_lang):
+            continue
+        if lang in skip:
+            for i in indices:
+                translations[i] = ""
+            continue
+        done, lang_slots = translate_sentences([sentences[i] for i in indices], lang, target_lang,
+                                               glossary=glossary, engine=engine)
+        for i, text in zip(indices, done):
+            translations[i] = text
+        slots += lang_slots
+    return translations, slots
+
+
 def build_target(source: Track, sentences, translations: Sequence[str], target_lang: str, *,
-                 profile: str = "netflix", audience: str = "adult", fps: float | None = None):
-    """Translated sentences -> cues of the target language, line-broken and QC-fixed; plus remaining QC."""
+                 profile: str = "netflix", audience: str = "adult", fps: float | None = None,
+                 keep_langs: Sequence[str] = ()):
+    """Translated sentences -> cues of the target language, line-broken and QC-fixed; plus remaining QC.
+    Cues spoken in a language of `keep_langs` stay verbatim."""
     from subpipe.qc import load_profile
     from subpipe.segment import resegment_sentences
 
     prof = load_profile(profile, lang=target_lang, audience=audience, fps=fps or source.fps)
-    done = resegment_sentences(sentences, translations, target_lang, prof, template=source)
+    done = resegment_sentences(sentences, translations, target_lang, prof, template=source,
+                               keep_langs=set(keep_langs))
     track = done.track
     track.lang = target_lang
     return track, list(done.remaining), list(done.notes) + list(done.fixes), prof
 
 
+def foreign_positions(source: Track, target_lang: str, skip: Sequence[str] = ()) -> set[int]:
+    """Positions of the source cues with a line not spoken in `target_lang` (``und`` ones left out), and
+    translated (a language of `skip`, without a model, was not): what a release in that language shows
+    by default (its forced narrative)."""
+    out = set()
+    for c in source.cues:
+        foreign = {lang for lang in spoken_languages_of(source, c) if lang != "und" and not speaks(lang, target_lang)}
+        if not c.comment and foreign - set(skip):
+            out.add(c.position)
+    return out
+
+
+def forced_track(source: Track, track: Track, target_lang: str, skip: Sequence[str] = ()) -> Track:
+    """The cues of `track` (a translation of `source`) whose source cue is foreign to `target_lang`; of
+    a dash-line cue whose lines differ, only the foreign lines when the lines still match one to one."""
+    foreign = foreign_positions(source, target_lang, skip)
+    by_position = source.by_position()
+    cues = []
+    for cue in track.cues:
+        if cue.position not in foreign:
+            continue
+        langs = by_position[cue.position].line_langs
+        lines = cue.text.split("\n")
+        if langs and len(lines) == len(langs):
+            kept = [line for line, lang in zip(lines, langs) if lang != "und" and not speaks(lang, target_lang)]
+            text = "\n".join(kept) if len(kept) > 1 else re.sub(r"^(\s*(?:<[^>]+>)*)-\s*", r"\1", kept[0])
+            cue = cue.copy(text=text)
+        cues.append(cue)
+    return track.copy(cues=cues)
+
+
 def write_language(source: Track, track: Track, qc: list[Finding], profile, out_dir: Path, title: str, *,
-                   glossary=None, slots: Sequence[dict] = ()) -> tuple[dict[str, str], dict | None]:
-    """SRT and WebVTT (ASS when the source was ASS), dual track, QC report, term QA report for one language."""
+                   glossary=None, slots: Sequence[dict] = (), forced: bool = False,
+                   kept: Sequence[int] = (), source_tag: str | None = None, skip: Sequence[str] = ()
+                   ) -> tuple[dict[str, str], dict | None]:
+    """SRT and WebVTT (ASS when the source was ASS), dual track, QC report, term QA report for one language;
+    with `forced`, the forced-narrative SRT and WebVTT. Cues at the `kept` positions were already in the
+    target language: the dual track shows them once."""
     from subpipe.align import Alignment, Link, Transform
     from subpipe.align.export import write_dual
     from subpipe.qc import summarize
@@ -387,13 +647,21 @@ def write_language(source: Track, track: Track, qc: list[Finding], profile, out_
     formats = ["srt", "vtt"] + (["ass"] if source.format in ("ass", "ssa") else [])
     outputs = {fmt: str(write_track(track, confined(out_dir, f"{title}.{lang}.{fmt}"), format=fmt))
                for fmt in formats}
+    if forced:
+        narrative = forced_track(source, track, track.lang, skip)
+        outputs.update({f"forced_{fmt}": str(write_track(narrative, confined(out_dir, f"{title}.{lang}.forced.{fmt}"),
+                                                         format=fmt)) for fmt in ("srt", "vtt")})
     # Output cues keep their source cue's position, so the links between the two are the identity.
     positions = sorted({c.position for c in track.cues})
     shown = {c.position for c in source.cues if not c.comment}
     links = [Link(source=[p], target=[p], confidence=1.0) for p in positions if p in shown]
     alignment = Alignment(source=source, target=track, transform=Transform.identity(source.duration), links=links,
                           unaligned_source=sorted(shown - set(positions)), unaligned_target=[])
-    outputs["dual"] = str(write_dual(alignment, confined(out_dir, f"{title}.{source.lang}+{lang}.ass"),
+    once = set(kept)
+    dual = replace(alignment, links=[replace(lk, target=[]) if lk.source[0] in once else lk for lk in links]) \
+        if once else alignment
+    source_tag = "+".join(safe_lang(tag) for tag in (source_tag or source.lang or "und").split("+"))
+    outputs["dual"] = str(write_dual(dual, confined(out_dir, f"{title}.{source_tag}+{lang}.ass"),
                                      profile=profile.name if hasattr(profile, "name") else "netflix")[0])
     qc_rows = {"summary": summarize(track, qc), "findings": [f.to_dict() for f in qc]}
     outputs["qc_json"] = str(write_json(confined(reports, f"{title}.{lang}.qc.json"), qc_rows))
@@ -414,22 +682,93 @@ def write_language(source: Track, track: Track, qc: list[Finding], profile, out_
     return outputs, term_qa
 
 
+def cue_origins(source: Track, target_lang: str, skip: Sequence[str] = ()) -> dict:
+    """How a bilingual film's cues reach `target_lang`, by each cue's (first speaker's) language: kept
+    verbatim (already in it), translated from which language, failed (no model), without words."""
+    from subpipe.langid import UND
+
+    origins: dict = {"kept": 0, "translated": {}, "failed": {}, "und": 0}
+    for cue in source.cues:
+        if cue.comment or not cue.plain.strip():
+            continue
+        lang = source.cue_lang(cue)
+        if lang == UND:
+            origins["und"] += 1
+        elif speaks(lang, target_lang):
+            origins["kept"] += 1
+        else:
+            bucket = origins["failed" if lang in skip else "translated"]
+            bucket[lang] = bucket.get(lang, 0) + 1
+    return origins
+
+
+def untranslated_cues(source: Track, sentences, skip: Sequence[str]) -> list[dict]:
+    """The source cues holding a sentence in a language of `skip` (no model): what a translator must do."""
+    langs: dict[int, str] = {}
+    for s in sentences:
+        if s.lang in skip:
+            for p in s.positions:
+                langs.setdefault(p, s.lang)
+    by_position = source.by_position()
+    return [{"position": p, "start_ms": by_position[p].start, "end_ms": by_position[p].end,
+             "timecode": f"{format_timecode(by_position[p].start, '.')} --> {format_timecode(by_position[p].end, '.')}",
+             "lang": lang, "text": by_position[p].plain} for p, lang in sorted(langs.items())]
+
+
+def write_untranslated(source: Track, rows: Sequence[dict], out_dir: Path, title: str, target_lang: str) -> str:
+    """The untranslated source cues as an SRT a translator can fill in (``reports/<Title>.<lang>.untranslated.srt``)."""
+    wanted = {r["position"] for r in rows}
+    todo = source.copy(cues=[c for c in source.cues if c.position in wanted])
+    path = confined(confined(out_dir, "reports"), f"{title}.{safe_lang(target_lang)}.untranslated.srt")
+    return str(write_track(todo, path, format="srt"))
+
+
 def localize_language(source: Track, sentences, target_lang: str, out_dir: Path, title: str, *,
                       glossary=None, term_check: bool = False, profile: str = "netflix", audience: str = "adult",
-                      fps: float | None = None, engine=None) -> LanguageResult:
-    """Translate, re-segment, QC and write one target language (term QA when `term_check`)."""
+                      fps: float | None = None, engine=None, bilingual: bool = False, skip: Sequence[str] = (),
+                      forced_narrative: bool = False, source_tag: str | None = None) -> LanguageResult:
+    """Translate, re-segment, QC and write one target language (term QA when `term_check`).
+
+    `bilingual`: each sentence is translated from its own language, cues already in the target
+    language are kept verbatim, and the cues of a language in `skip` (no model reaches the target)
+    are left out of the track and listed (`LanguageResult.untranslated`, ``reports/...untranslated.srt``).
+    `forced_narrative` also writes ``<Title>.<lang>.forced.srt|vtt`` (`forced_track`).
+    """
     from subpipe.qc import summarize
 
     t0 = time.perf_counter()
-    translations, slots = translate_sentences(sentences, source.lang, target_lang, glossary=glossary,
-                                              engine=engine)
+    keep: list[str] = []
+    rows: list[dict] = []
+    if bilingual:
+        translations, slots = translate_by_language(sentences, target_lang, glossary=glossary, engine=engine,
+                                                    skip=skip)
+        keep = sorted({s.lang for s in sentences if speaks(s.lang, target_lang)} | {target_lang})
+        rows = untranslated_cues(source, sentences, skip)
+    else:
+        translations, slots = translate_sentences(sentences, source.lang, target_lang, glossary=glossary,
+                                                  engine=engine)
     track, qc, fixes, prof = build_target(source, sentences, translations, target_lang, profile=profile,
-                                          audience=audience, fps=fps)
+                                          audience=audience, fps=fps, keep_langs=keep)
+    left_out = {r["position"] for r in rows}
+    fixes = [f for f in fixes if not (f.kind == "segment-empty-cue" and f.position in left_out)]
+    kept = [c.position for c in source.cues if bilingual and not c.comment
+            and all(lang == "und" or speaks(lang, target_lang) for lang in spoken_languages_of(source, c))]
     outputs, term_qa = write_language(source, track, qc, prof, out_dir, title,
-                                      glossary=glossary if term_check else None, slots=slots)
+                                      glossary=glossary if term_check else None, slots=slots,
+                                      forced=forced_narrative, kept=kept, source_tag=source_tag, skip=skip)
+    if rows:
+        outputs["untranslated"] = write_untranslated(source, rows, out_dir, title, target_lang)
     return LanguageResult(lang=target_lang, track=track, qc=qc, qc_summary=summarize(track, qc), fixes=fixes,
                           protection=slots, term_qa=term_qa, outputs=outputs,
-                          seconds=time.perf_counter() - t0)
+                          seconds=time.perf_counter() - t0,
+                          origins=cue_origins(source, target_lang, skip) if bilingual else None,
+                          untranslated=rows)
+
+
+def spoken_languages_of(source: Track, cue) -> tuple[str, ...]:
+    from subpipe.segment.sentences import spoken_languages
+
+    return spoken_languages(cue, source.lang or "und")
 
 
 # --- the film --------------------------------------------------------------------------------------------
@@ -438,8 +777,17 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
                   glossary: str | Path | None = None, profile: str = "netflix", audience: str = "adult",
                   output_dir: str | Path = "out", fps: float | None = None, engine=None,
                   runner: Runner | None = None, review: Review | None = None, strict: bool = False,
-                  progress: Progress | None = None) -> FilmResult:
+                  progress: Progress | None = None, spoken_languages: Sequence[str] | str | None = None,
+                  forced_narrative: bool = False, language_overrides: str | Path | dict | None = None
+                  ) -> FilmResult:
     """The whole job for one film; steps go through `runner` (in turn by default).
+
+    A bilingual film (``Title.en+zh.ext``, or `spoken_languages` with two or more languages; ``[]`` or
+    ``"auto"`` to find them; `language_overrides`, a file or position -> language, always win) gets
+    its cues' languages identified after ingest: each cue is translated from its own language, cues
+    already in the target language are kept verbatim, and a language no model translates into a
+    target fails only its own cues there (left out, listed; the language is partially delivered).
+    `forced_narrative` also writes each language's forced-narrative track (the cues not spoken in it).
 
     Raises `SubpipeError` before any work when the source, the target languages or the glossary are
     unusable, and, when `strict`, when a reference is missing or a target language has no model.
@@ -453,7 +801,8 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
     runner = runner or InTurn()
     engine = engine or get_engine()
     plan = plan_film(source, target_languages, reference_tracks=reference_tracks, glossary=glossary,
-                     output_dir=output_dir, engine=engine)
+                     output_dir=output_dir, engine=engine, spoken_languages=spoken_languages,
+                     language_overrides=language_overrides)
     if strict:
         refuse_problems(plan)
     total = 4 + len(plan.targets)
@@ -467,9 +816,18 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
     src = ingested.track
     src.lang = src.lang or plan.lang
     result = FilmResult(plan.title, ingested, plan.output_dir, plan.targets, errors=list(plan.problems))
-    missing = {e.path for e in plan.problems if e.step == "align"}
-    failed_langs = {e.step.removeprefix("localize ") for e in plan.problems if e.step.startswith("localize ")}
     gloss = plan.glossary
+    skip: dict[str, list[str]] = {}  # target -> spoken languages no model translates into it
+    if plan.bilingual:
+        try:
+            result.langid = runner.submit(identify_source_languages, src, plan.spoken, gloss,
+                                          plan.overrides).result()
+            src, skip = bilingual_source(plan, result, engine)
+        except Exception as exc:  # nothing can be translated without the cues' languages
+            result.errors.append(StepError.of("identify languages", plan.source, exc))
+            result.errors += [StepError.of(f"localize {lang}", plan.source, exc) for lang in plan.targets]
+    missing = {e.path for e in plan.problems if e.step == "align"}
+    failed_langs = {e.step.removeprefix("localize ") for e in result.errors if e.step.startswith("localize ")}
     if review is None and gloss is not None:
         from subpipe.terms.review import reuse_decisions
 
@@ -509,14 +867,18 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
         result.errors += [StepError.of(f"localize {lang}", plan.source, exc) for lang in plan.targets
                           if lang not in failed_langs]
         sentences, languages = [], []
+    bilingual = result.langid is not None and any(c.lang for c in src.cues)
     futures = {lang: runner.submit(localize_language, src, sentences, lang, plan.output_dir, plan.title,
                                    glossary=gloss, term_check=result.terms is not None, profile=profile,
-                                   audience=audience, fps=fps, engine=engine)
+                                   audience=audience, fps=fps, engine=engine, bilingual=bilingual,
+                                   skip=skip.get(lang, []), forced_narrative=forced_narrative,
+                                   source_tag=spoken_tag(plan, result.langid) if bilingual else None)
                for lang in languages}
     for n, (lang, future) in enumerate(futures.items(), 4):
         step(f"translate {lang}", n)
         try:
             result.languages[lang] = future.result()
+            result.errors = name_untranslated(result.errors, lang, result.languages[lang].untranslated)
         except Exception as exc:  # one language fails alone; the summary says which and why
             result.errors.append(StepError.of(f"localize {lang}", plan.source, exc))
     step("summary", total)
@@ -530,7 +892,8 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
 def summary_markdown(result: FilmResult) -> str:
     s = result.source.summary()
     status = {"completed": "", "partially failed": " (**partially failed**)", "failed": " (**failed**)"}
-    lines = [f"# {result.title}: {s['lang']} -> {', '.join(result.languages) or 'nothing'}"
+    source_lang = "+".join(result.langid.spoken) if result.langid is not None else s["lang"]  # most cues first
+    lines = [f"# {result.title}: {source_lang} -> {', '.join(result.languages) or 'nothing'}"
              f"{status[result.status]}", "",
              f"Source `{Path(s['path']).name}`: {s['cues']} cues, {s['format']}, {s['encoding']}; "
              f"QC pass {s['qc']['pass_rate']:.0%}.", ""]
@@ -544,6 +907,8 @@ def summary_markdown(result: FilmResult) -> str:
                      "term QA ok": f"{qa.get('passed', 0)}/{qa.get('checked', 0)}" if qa else "-",
                      "seconds": ls["seconds"]})
     lines.append(markdown_table(rows))
+    if result.langid is not None:
+        lines += bilingual_markdown(result)
     if result.failed_languages:
         lines += ["## Languages not delivered", "", markdown_table(
             [{"language": lang, "error": e.code, "why": e.message} for lang, e in result.failed_languages.items()])]
@@ -562,6 +927,30 @@ def summary_markdown(result: FilmResult) -> str:
         lines += ["## Errors", "", markdown_table([e.to_dict() for e in result.errors])]
     lines += ["", f"Outputs in `{result.output_dir}`."]
     return "\n".join(lines) + "\n"
+
+
+def bilingual_markdown(result: FilmResult) -> list[str]:
+    """The summary's sections on a bilingual film: shares, unsure calls, where each language's cues came
+    from, and the cues no model could translate."""
+    spoken = spoken_summary(result.langid)
+    lines = ["", "## Spoken languages", "", markdown_table(
+        [{"language": sh["code"], "cues": sh["cues"], "share": f"{sh['share']:.0%}"} for sh in spoken["languages"]])]
+    unsure = spoken["low_confidence"]
+    if unsure:
+        lines += [f"{len(unsure)} cue(s) identified with low confidence (check, or fix with an overrides file): "
+                  + ", ".join(f"#{c['position']} {c['lang']} {c['confidence']:.0%}" for c in unsure[:30])]
+    origins = [{"language": lang, "status": lr.status, "kept verbatim": lr.origins["kept"],
+                "translated": ", ".join(f"{n} from {k}" for k, n in lr.origins["translated"].items()) or "0",
+                "not translated": ", ".join(f"{n} {k}" for k, n in lr.origins["failed"].items()) or "0",
+                "without words": lr.origins["und"]}
+               for lang, lr in result.languages.items() if lr.origins is not None]
+    if origins:
+        lines += ["", "## Cues per language", "", markdown_table(origins)]
+    for lang, rows in result.partial_languages.items():
+        lines += ["", f"## Not translated into {lang} (no model; left out of the track)", "", markdown_table(
+            [{"position": r["position"], "time": r["timecode"], "lang": r["lang"], "text": r["text"]}
+             for r in rows])]
+    return lines
 
 
 def write_summary(result: FilmResult) -> dict[str, str]:

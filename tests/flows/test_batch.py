@@ -191,3 +191,22 @@ def test_a_film_missing_a_language_is_not_cached_and_fails_its_files_with_the_re
     (failed,) = [m for m in runs[0].result(raise_on_failure=False)["moved"]["failed"]]
     assert failed["file"] == "ElephantsDream.en.vtt" and "en->ja" in failed["error"]
     assert (outbox / "ElephantsDream" / "ElephantsDream.es.srt").exists()
+
+
+def test_the_drop_folder_takes_a_bilingual_track_and_a_rerun_is_a_cache_hit(prefect_harness, demo_models, tmp_path):
+    from bilingual_mix import tos_scenes
+
+    inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
+    inbox.mkdir()
+    mixed, source = tos_scenes(tmp_path, "TosMix.en+es.srt")
+    runs = []
+    for _ in range(2):
+        shutil.copy(source, inbox)
+        runs.append(batch_drop_folder(inbox=str(inbox), outbox=str(outbox), options=OPTIONS, return_state=True))
+    first, second = (state.result(raise_on_failure=False) for state in runs)
+    assert runs[0].type.value == "COMPLETED" and first["delivered"] == ["TosMix"]
+    es = first["films"]["TosMix"]["languages"]["es"]
+    assert es["status"] == "delivered" and es["cues_by_origin"]["kept"] > 20 and es["cues_by_origin"]["translated"]["en"] > 20
+    assert first["films"]["TosMix"]["spoken_languages"]["declared"] == ["en", "es"]
+    assert second["cached"] == ["TosMix"]
+    assert (outbox / "TosMix" / "TosMix.es.srt").exists() and (outbox / "TosMix" / "TosMix.en+es+es.ass").exists()

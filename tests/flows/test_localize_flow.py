@@ -111,3 +111,47 @@ def test_only_transient_errors_are_retried():
     assert retry_transient(None, None, Failed(data=KeyError("a bug"))) is False
     assert retry_transient(None, None, Failed(data=TimeoutError("slow disk"))) is True
     assert FILM_TASKS[localize_language].retry_condition_fn is retry_transient
+
+
+def test_a_bilingual_film_in_the_flow_identifies_languages_as_a_task_and_shows_them(
+        prefect_harness, demo_models, tmp_path):
+    from bilingual_mix import tos_scenes
+
+    from subpipe.localize import localize_film as localize_in_turn
+
+    _, source = tos_scenes(tmp_path, "TosMix.srt")  # no languages in the name: the parameter says them
+    state = localize_film(source=str(source), target_languages=["es"], spoken_languages=["en", "es"],
+                          forced_narrative=True, output_dir=str(tmp_path / "flow"), return_state=True)
+    library = localize_in_turn(source, ["es"], spoken_languages=["en", "es"], forced_narrative=True,
+                               output_dir=tmp_path / "library")
+    assert state.type.value == "COMPLETED"
+    runs = _task_runs(state)
+    assert [states for name, states in runs.items() if name.startswith("identify-languages")] == [["Completed"]]
+    written = {run: _normalised(json.loads((tmp_path / run / "TosMix" / "summary.json").read_text(encoding="utf-8")),
+                                str(tmp_path / run)) for run in ("flow", "library")}
+    assert written["flow"] == written["library"]
+    shares = {s["code"] for s in written["flow"]["spoken_languages"]["languages"]}
+    assert {"en", "es"} <= shares
+    assert (tmp_path / "flow" / "TosMix" / "TosMix.es.forced.srt").is_file()
+    table = _artifacts("localize-languages")
+    assert table and table[0].type == "table"
+    rows = json.loads(table[0].data)
+    assert len(rows) == min(200, len(library.langid.cues)) and {"position", "lang", "confidence", "text"} <= set(rows[0])
+    summary = [a.data for a in _artifacts("localize-summary") if "TosMix" in a.data]
+    assert summary and "## Spoken languages" in summary[0] and "## Cues per language" in summary[0]
+
+
+def test_an_empty_spoken_languages_list_finds_them_and_zh_hans_is_mandarin(prefect_harness, demo_models, tmp_path):
+    from flows.params import Language, spoken_value
+
+    assert spoken_value(Language.ZH_HANS) == "zh" and spoken_value(Language.ZH_HANT) == "zh-Hant"
+    plain = tmp_path / "Scene.en.srt"
+    plain.write_bytes((SAMPLES / "bilingual" / "dumplings.en+zh.srt").read_bytes())
+    state = localize_film(source=str(plain), target_languages=["en"], spoken_languages=[],
+                          output_dir=str(tmp_path), return_state=True)
+    assert state.name == "Partially failed" and "partially delivered: en (20 zh cues not translated)" in state.message
+    result = json.loads((tmp_path / "Scene" / "summary.json").read_text(encoding="utf-8"))
+    assert result["spoken_languages"]["declared"] == []
+    assert {s["code"] for s in result["spoken_languages"]["languages"]} == {"en", "zh", "und"}
+    assert result["languages"]["en"]["status"] == "partially delivered"
+    assert [e["step"] for e in result["errors"]] == ["translate zh->en"]

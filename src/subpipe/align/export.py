@@ -171,7 +171,8 @@ def dual_track(
                         end_ms=end,
                     )
                 )
-        target_part = ("{\\r" + TARGET_STYLE + "}" + t_text) if styles else t_text
+        # a link without target cues (a cue already in the target language) shows its one line only
+        target_part = ("{\\r" + TARGET_STYLE + "}" + t_text) if styles and t_text else t_text
         text = "\n".join(part for part in (s_text, target_part) if part)
         cues.append(
             Cue(
