@@ -2,6 +2,8 @@
 nothing delivered that says less than what happened."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 from conftest import SAMPLES
@@ -51,4 +53,19 @@ def test_the_cli_names_an_empty_source_and_delivers_nothing(demo_models, tmp_pat
     assert result.exit_code == 1
     said = "".join(result.output.split())  # the console wraps long paths
     assert f"{source}:nothingtotranslate" in said and "QCpass" not in said
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_pair_is_refused_before_anything_heavy_is_loaded(tmp_path):
+    # Issue 9 case 7: `--to xx` was refused only after 5 s of work (argos's translate module imports
+    # spaCy and CTranslate2 just to list the installed packages).
+    code = ("import sys\nfrom subpipe.errors import SubpipeError\nfrom subpipe.localize import localize_film\n"
+            "try:\n    localize_film(sys.argv[1], ['xx'], output_dir=sys.argv[2], strict=True)\n"
+            "except SubpipeError as exc:\n    print('refused:', exc.code)\n"
+            "print(sorted(m for m in ('spacy', 'ctranslate2', 'argostranslate.translate', 'torch') "
+            "if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(SAMPLES / "sintel" / "Sintel.en.vtt"),
+                          str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["refused: missing-pair", "[]"], out.stdout
     assert not (tmp_path / "out").exists()

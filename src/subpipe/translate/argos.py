@@ -1,7 +1,9 @@
 """argostranslate backend: installed packages, pivots through English, batched and cached translation.
 
 argostranslate reads its settings when it is first imported, so `configure_argos` runs before that import
-and every import of argostranslate in subpipe goes through `_argos()`. Settings subpipe chooses:
+and every import of argostranslate in subpipe follows it (`_argos()`; the package list imports only
+argos's light `package` module, so a run refused for a missing pair never pays for spaCy and
+CTranslate2). Settings subpipe chooses:
 
 - the model home (`argos_home`): ``$SUBPIPE_ARGOS_HOME`` when set; else, when subpipe runs from a
   source checkout (``src/subpipe`` beside a ``pyproject.toml``), the checkout's ``.cache/argos``, where
@@ -105,7 +107,6 @@ def configure_argos(home: str | Path | None = None) -> ArgosSettings:
         packages = Path(os.environ["ARGOS_PACKAGES_DIR"])
         packages.mkdir(parents=True, exist_ok=True)
         cache = Path(os.environ["XDG_CACHE_HOME"]) / "argos-translate"
-        _seed_sentencizer(cache / "spacy")
         if "argostranslate.settings" in sys.modules:
             settings = sys.modules["argostranslate.settings"]
             if Path(settings.package_data_dir) != packages:
@@ -134,7 +135,9 @@ def _seed_sentencizer(spacy_cache: Path) -> None:
 
 def _argos():
     """argostranslate's modules, imported after `configure_argos`."""
-    configure_argos()
+    settings = configure_argos()
+    # Only translation splits sentences: listing or installing packages never loads spaCy for this.
+    _seed_sentencizer(settings.cache_dir / "spacy")
     import argostranslate.package
     import argostranslate.settings
     import argostranslate.translate
@@ -174,9 +177,13 @@ class InstalledPackage:
 
 
 def installed_packages() -> list[InstalledPackage]:
-    argos = _argos()
+    # Only argos's package module (0.1 s): its translate module imports spaCy and CTranslate2 (seconds),
+    # which a run refused for a missing pair, or `models list`, never needs.
+    configure_argos()
+    import argostranslate.package
+
     out = []
-    for pkg in argos.package.get_installed_packages():
+    for pkg in argostranslate.package.get_installed_packages():
         if getattr(pkg, "type", "translate") != "translate":
             continue
         out.append(InstalledPackage(pkg.from_code, pkg.to_code, str(pkg.package_version), Path(pkg.package_path),
