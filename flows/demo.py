@@ -4,7 +4,10 @@
    unless the pair is already installed;
 2. ingests and QCs every sample track (flow `ingest_tracks`) -> out/ingest/;
 3. localizes each film's English track into Spanish and French (flow `localize_film`), aligning and
-   term-checking the film's other tracks as references, with the sample glossary -> out/localize/<Title>/.
+   term-checking the film's other tracks as references, with the sample glossary -> out/localize/<Title>/;
+4. localizes the bilingual film `samples/bilingual/TearsOfSteelMix.en+es.vtt` (English and Spanish scenes
+   in one track) into English and Spanish: each cue's language identified, each cue translated from its
+   own language, cues already in the target kept verbatim, plus forced-narrative tracks.
 """
 
 import sys
@@ -31,6 +34,21 @@ def install_demo_models() -> None:
             print(f"installed demo model {pair['from']}->{pair['to']}")
 
 
+def localize_bilingual(source: Path, output_dir: Path) -> int:
+    """The bilingual sample into each of its own languages; the number of errors."""
+    state = localize_film(source=str(source), target_languages=["en", "es"], forced_narrative=True,
+                          glossary=str(ROOT / "samples" / "glossary" / "films.csv"), output_dir=str(output_dir),
+                          return_state=True)
+    result = state.result(raise_on_failure=False)
+    shares = ", ".join(f"{s['code']} {s['share']:.0%}" for s in result["spoken_languages"]["languages"])
+    print(f"{result['title']} (bilingual: {shares}):")
+    for lang, v in result["languages"].items():
+        origins = v.get("cues_by_origin", {})
+        print(f"  {lang}: {v['cues']} cues, {origins.get('kept', 0)} kept verbatim, translated "
+              f"{origins.get('translated', {})}, forced narrative {Path(v['outputs']['forced_srt']).name}")
+    return len(result["errors"])
+
+
 def main() -> int:
     install_demo_models()
     tracks = sorted(p for p in (ROOT / "samples").rglob("*") if p.suffix in SUBTITLES)
@@ -54,6 +72,7 @@ def main() -> int:
         langs = ", ".join(f"{k} ({v['cues']} cues, QC pass {v['qc']['pass_rate']:.0%})"
                           for k, v in result["languages"].items())
         print(f"{title}: {langs}")
+    failed += localize_bilingual(ROOT / "samples" / "bilingual" / "TearsOfSteelMix.en+es.vtt", localize_out)
     print(f"\nIngest: {len(ingested['tracks'])} tracks read -> {ingest_out}/ (ingest.md, findings.csv, clean copies)")
     print(f"Localize: {localize_out}/<Title>/ (<Title>.<lang>.srt|vtt, dual tracks, reports/, align/, terms/, "
           "summary.md)")
