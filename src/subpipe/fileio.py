@@ -78,12 +78,24 @@ def read_input(path: str | os.PathLike, *, what: str = "file", max_bytes: int | 
         if max_bytes is not None and info.st_size > max_bytes:
             raise too_large(name, what, info.st_size, max_bytes)
         with open(name, "rb") as fh:
-            data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+            data = _read_up_to(fh, max_bytes)
     except OSError as exc:
         raise _os_error(exc, name, what) from None
     if max_bytes is not None and len(data) > max_bytes:
         raise too_large(name, what, len(data), max_bytes)
     return data
+
+
+def _read_up_to(fh, max_bytes: int | None) -> bytes:
+    """The file's bytes, stopping once past `max_bytes` (a file growing while read). Read in blocks:
+    ``read(max_bytes + 1)`` would allocate the whole limit for every file, and fail for "no limit"."""
+    blocks, total = [], 0
+    while block := fh.read(1 << 20):
+        blocks.append(block)
+        total += len(block)
+        if max_bytes is not None and total > max_bytes:
+            break
+    return b"".join(blocks)
 
 
 def too_large(name: str, what: str, size: int, max_bytes: int) -> SubpipeError:

@@ -156,3 +156,24 @@ def test_a_timestamp_no_format_could_hold_is_a_dropped_block_not_a_cue_lost_on_w
     for fmt in ("srt", "vtt", "ass"):
         again = parse_track(compose_track(track, fmt).encode(), path=f"again.{fmt}", format=fmt)
         assert [c.plain for c in again.cues] == ["oh look"]
+
+
+def test_no_file_size_limit_reads_files_and_allocates_only_what_they_hold(monkeypatch, tmp_path):
+    # Found by bench/bench_hostile.py: SUBPIPE_MAX_FILE_BYTES=0 ("no limit") made every read fail with
+    # OverflowError, and every read allocated the whole limit up front.
+    import tracemalloc
+
+    srt = tmp_path / "small.en.srt"
+    srt.write_text(_srt(3), encoding="utf-8")
+    monkeypatch.setenv("SUBPIPE_MAX_FILE_BYTES", "0")
+    assert len(read_track(srt).cues) == 3
+    monkeypatch.delenv("SUBPIPE_MAX_FILE_BYTES")
+    from subpipe.fileio import read_input
+
+    tracemalloc.start()
+    try:
+        assert read_input(srt, max_bytes=50_000_000) == srt.read_bytes()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5_000_000
