@@ -36,6 +36,8 @@ AudienceOpt = Annotated[str, typer.Option("--audience", help="adult or children 
 
 _CONTROL_CHARS = {cp: f"\\x{cp:02x}" for cp in [*range(0x20), 0x7f, *range(0x80, 0xa0)]}
 _CONTROL_CHARS[ord("\\")] = "\\\\"
+# Reports are many lines (and tables may hold tabs): only the other control characters are escaped.
+_REPORT_CONTROL_CHARS = {cp: v for cp, v in _CONTROL_CHARS.items() if cp not in (0x09, 0x0a, ord("\\"))}
 
 
 def shown(text: object) -> str:
@@ -54,7 +56,7 @@ def shown(text: object) -> str:
 def plain(text: object) -> str:
     """Text printed with ``markup=False`` (reports quoting file names and subtitle text): control
     characters escaped as in `shown`, nothing else touched."""
-    return str(text).translate(_CONTROL_CHARS)
+    return str(text).translate(_REPORT_CONTROL_CHARS)
 
 
 def _fail(exc: SubpipeError, as_json: bool) -> None:

@@ -196,3 +196,4 @@ def test_every_command_prints_hostile_names_escaped(tmp_path):
         assert res.exit_code == 0, (args, res.output)
         assert "\x1b" not in res.output and "\x07" not in res.output, (args, res.output)
         assert "\\x1b" in res.output, (args, res.output)
+        assert "\\x0a" not in res.output and res.output.count("\n") > 1, (args, res.output)  # lines stay lines
