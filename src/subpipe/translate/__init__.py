@@ -1,4 +1,4 @@
-"""Translation: an engine protocol, the argostranslate backend, and glossary protection.
+"""Translation: an engine protocol, two engines (argostranslate, Apertium), and glossary protection.
 
 An engine translates *sentences* (not cues) for one language pair, as a batch::
 
@@ -9,6 +9,8 @@ An engine translates *sentences* (not cues) for one language pair, as a batch::
 from collections.abc import Sequence
 from typing import Protocol
 
+from subpipe.errors import SubpipeError
+
 
 class TranslationEngine(Protocol):
     name: str
@@ -17,13 +19,29 @@ class TranslationEngine(Protocol):
         """Every (source, target) the engine can translate, pivots included."""
         ...
 
+    def route(self, source: str, target: str) -> list:
+        """What takes `source` to `target` (packages, modes); `SubpipeError` ``missing-pair`` naming the
+        installed pairs and how to install one."""
+        ...
+
     def translate_batch(self, sentences: Sequence[str], source: str, target: str) -> list[str]:
         """One translation per sentence, in order."""
         ...
 
 
-def get_engine(**kwargs) -> "TranslationEngine":
-    """The default engine: argostranslate over the installed packages."""
-    from subpipe.translate.argos import ArgosEngine
+ENGINES = ("argos", "apertium")
 
-    return ArgosEngine(**kwargs)
+
+def get_engine(name: str = "argos", **kwargs) -> "TranslationEngine":
+    """An engine by name: ``argos`` (default: argostranslate over the installed packages, pivots through
+    English) or ``apertium`` (Debian's rule-based pairs, `subpipe.translate.apertium`)."""
+    if name == "argos":
+        from subpipe.translate.argos import ArgosEngine
+
+        return ArgosEngine(**kwargs)
+    if name == "apertium":
+        from subpipe.translate.apertium import ApertiumEngine
+
+        return ApertiumEngine(**kwargs)
+    raise SubpipeError(f"unknown translation engine {name!r}; choose one of: {', '.join(ENGINES)}",
+                       code="unknown-engine")
