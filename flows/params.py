@@ -61,6 +61,13 @@ class Audience(StrEnum):
     CHILDREN = "children"
 
 
+class Engine(StrEnum):
+    """Translation engine: argostranslate's installed models, or Apertium's installed rule-based pairs."""
+
+    ARGOS = "argos"
+    APERTIUM = "apertium"
+
+
 class DualFormat(StrEnum):
     """Format of the dual-language track written with an alignment."""
 
@@ -113,6 +120,7 @@ class BatchOptions(BaseModel):
         None, description="Languages delivered (settings: target_languages)."
     )
     profile: Optional[Profile] = Field(None, description="QC profile (settings: profile).")
+    engine: Optional[Engine] = Field(None, description="Translation engine (settings: engine, default argos).")
     concurrency: Optional[int] = Field(None, ge=1, le=64, description="Films localized at once.")
     retries: Optional[int] = Field(
         None, ge=0, le=10, description="Retries of a film after a transient error (never after bad input)."
