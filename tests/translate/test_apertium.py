@@ -165,3 +165,27 @@ def test_a_batch_set_to_apertium_translates_with_it(tmp_path):
     assert len(spanish) == len(read_track(SAMPLES / "sintel" / "Sintel.en.vtt").cues)
     with pytest.raises(ValueError):
         BatchSettings(engine="deepl")
+
+
+def test_the_localize_flow_takes_a_typed_engine_field(prefect_harness, tmp_path):
+    from prefect.utilities.callables import parameter_schema
+
+    from flows.localize import localize_film
+
+    schema = parameter_schema(localize_film.fn).model_dump()
+    engine = schema["definitions"]["Engine"]
+    assert engine["enum"] == ["argos", "apertium"] and schema["properties"]["engine"]["default"] == "argos"
+    result = localize_film(source=str(TOS_EN), target_languages=["es"], engine="apertium",
+                           glossary=str(GLOSSARY), output_dir=str(tmp_path), review_terms=False)
+    assert result["languages"]["es"]["cues"] == len(read_track(TOS_EN).cues)
+    spanish = read_track(tmp_path / "TearsOfSteel" / "TearsOfSteel.es.vtt")
+    assert "Barley" in " ".join(c.plain for c in spanish.cues)
+
+
+def test_a_batch_run_form_can_choose_the_engine_over_the_settings(tmp_path):
+    from flows.batch import batch_settings
+    from flows.params import BatchOptions, Engine
+
+    inbox, outbox = str(tmp_path / "in"), str(tmp_path / "out")
+    assert batch_settings(inbox, outbox, None, BatchOptions()).engine == "argos"
+    assert batch_settings(inbox, outbox, None, BatchOptions(engine=Engine.APERTIUM)).engine == "apertium"
