@@ -62,10 +62,12 @@ class Audience(StrEnum):
 
 
 class Engine(StrEnum):
-    """Translation engine: argostranslate's installed models, or Apertium's installed rule-based pairs."""
+    """Translation engine: argostranslate's installed models, Apertium's installed rule-based pairs, or both
+    (argos first; a pair neither covers alone goes through one, then the other)."""
 
     ARGOS = "argos"
     APERTIUM = "apertium"
+    ARGOS_APERTIUM = "argos+apertium"
 
 
 class DualFormat(StrEnum):

@@ -89,7 +89,9 @@ class BatchSettings(BaseModel):
         default_factory=lambda: ["es", "fr"], description="Languages a batch delivers."
     )
     profile: str = Field("netflix", description="QC profile of a batch.")
-    engine: Literal["argos", "apertium"] = Field("argos", description="Translation engine of a batch.")
+    engine: Literal["argos", "apertium", "argos+apertium"] = Field(
+        "argos", description="Translation engine of a batch (argos+apertium: argos first, chained when needed)."
+    )
     glossary: Optional[str] = Field(None, description="Glossary file name (under glossaries) a batch uses.")
     schedule: str = Field("0 2 * * *", description="Cron schedule of the drop-folder batch (nightly 02:00).")
     timezone: str = Field("UTC", description="Time zone of the schedule.")

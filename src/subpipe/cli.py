@@ -288,8 +288,9 @@ def localize(file: Path,
              language_overrides: Annotated[Optional[Path], typer.Option(
                  "--language-overrides", help="CSV/JSON position -> language of cues (always wins).")] = None,
              engine: Annotated[str, typer.Option(
-                 "--engine", help="Translation engine: argos (installed argos models) or apertium (installed "
-                 "Apertium pairs).")] = "argos",
+                 "--engine", help="Translation engine: argos (installed argos models), apertium (installed "
+                 "Apertium pairs), or argos+apertium (argos first; a pair neither has alone is chained "
+                 "through both).")] = "argos",
              as_json: JsonOpt = False) -> None:
     """Translate FILE into each --to language: SRT/WebVTT (ASS for ASS input), dual track, QC and term reports.
 

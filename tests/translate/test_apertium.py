@@ -174,7 +174,7 @@ def test_the_localize_flow_takes_a_typed_engine_field(prefect_harness, tmp_path)
 
     schema = parameter_schema(localize_film.fn).model_dump()
     engine = schema["definitions"]["Engine"]
-    assert engine["enum"] == ["argos", "apertium"] and schema["properties"]["engine"]["default"] == "argos"
+    assert engine["enum"] == ["argos", "apertium", "argos+apertium"] and schema["properties"]["engine"]["default"] == "argos"
     result = localize_film(source=str(TOS_EN), target_languages=["es"], engine="apertium",
                            glossary=str(GLOSSARY), output_dir=str(tmp_path), review_terms=False)
     assert result["languages"]["es"]["cues"] == len(read_track(TOS_EN).cues)
@@ -189,3 +189,26 @@ def test_a_batch_run_form_can_choose_the_engine_over_the_settings(tmp_path):
     inbox, outbox = str(tmp_path / "in"), str(tmp_path / "out")
     assert batch_settings(inbox, outbox, None, BatchOptions()).engine == "argos"
     assert batch_settings(inbox, outbox, None, BatchOptions(engine=Engine.APERTIUM)).engine == "apertium"
+
+
+def test_a_chain_covers_a_pair_no_single_engine_has(demo_models, monkeypatch, tmp_path):
+    from subpipe.translate import ChainedEngine
+    from subpipe.translate.argos import ArgosEngine
+
+    # argos with only its English->French package: no es->fr of its own, not even through English.
+    en_fr = next(p for p in demo_models if (p.from_code, p.to_code) == ("en", "fr"))
+    shutil.copytree(en_fr.path, tmp_path / "packages" / en_fr.path.name)
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "packages"))
+    argos, apertium = ArgosEngine(use_cache=False), ApertiumEngine(use_cache=False)
+    assert argos.pairs() == [("en", "fr")]
+    chain = ChainedEngine([argos, apertium])
+    assert chain.name == "argos+apertium" and ("es", "fr") in chain.pairs()
+    assert [str(hop) for hop in chain.route("es", "fr")] == ["apertium es->en", "argos en->fr"]
+    assert [str(hop) for hop in chain.route("en", "es")] == ["apertium en->es"]
+    sentences = ["Hola, Thom.", "¿Dónde está Celia?"]
+    out, protected = translate_protected(sentences, load_glossary(GLOSSARY).entries, "es", "fr",
+                                         lambda batch: chain.translate_batch(batch, "es", "fr"))
+    assert "Thom" in out[0] and "Celia" in out[1] and out != sentences  # 'Où est Celia ?'
+    with pytest.raises(SubpipeError) as info:
+        chain.route("fr", "es")
+    assert info.value.code == "missing-pair" and "apertium: en->es, es->en" in info.value.message
