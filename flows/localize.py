@@ -91,8 +91,9 @@ def localize_film(source: str, target_languages: list[Language],
             its own); an empty list finds them from the track; not set: the file name's (Title.en+zh.srt).
         forced_narrative: Also write each language's forced-narrative track (Title.lang.forced.srt/.vtt):
             the cues not spoken in that language, translated.
-        engine: The translation engine: argos (the installed argos models) or apertium (the installed
-            Apertium pairs, rule-based).
+        engine: The translation engine: argos (the installed argos models), apertium (the installed
+            Apertium pairs, rule-based), or argos+apertium (argos first; a pair neither covers alone is
+            chained through both).
     """
     source = allowed_path(source, what="source")
     reference_tracks = [allowed_path(r, what="reference track") for r in reference_tracks or []]

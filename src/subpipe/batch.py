@@ -500,7 +500,7 @@ def localize_one(
     """Localize one film of the drop folder (its own steps in turn); its JSON-able summary when every
     language was delivered (a bad reference track fails alone). Raises `IncompleteFilm` with the
     summary when some language was not, and `SubpipeError` when the film cannot be localized at all.
-    `engine` is a translation engine or its name (``argos``, ``apertium``)."""
+    `engine` is a translation engine or its name (``argos``, ``apertium``, ``argos+apertium``)."""
     from subpipe.localize import localize_film
     from subpipe.translate import get_engine
 
