@@ -19,7 +19,7 @@ export PYTHONPATH := $(CURDIR)/src:$(CURDIR)
 export SUBPIPE_ARGOS_HOME ?= $(CURDIR)/.cache/argos
 export ARGOS_PACKAGES_DIR ?= $(SUBPIPE_ARGOS_HOME)/packages
 
-.PHONY: setup demo test bench lint clean serve chromium
+.PHONY: setup demo test bench lint clean serve chromium apertium
 
 setup: $(STAMP)
 
@@ -31,9 +31,11 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	@mkdir -p "$(PREFECT_HOME)"
+	@$(APERTIUM_INSTALL) || echo "Apertium's English-Spanish pair is not installed and apt-get needs root or \
+	passwordless sudo: the demo goes on with the demo models only"
 	$(PY) -m flows.demo
 
-test: setup chromium
+test: setup chromium apertium
 	@mkdir -p "$(PREFECT_HOME)"
 	$(PY) -m pytest -q -p no:cacheprovider
 
@@ -44,6 +46,15 @@ chromium:
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO="sudo -n"; \
 	  $$SUDO apt-get update -qq >/dev/null && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The Apertium tests translate with Debian's apertium and its English-Spanish pair; installed once.
+APERTIUM_INSTALL = { command -v apertium >/dev/null 2>&1 && [ -e /usr/share/apertium/modes/eng-spa.mode ]; } || { \
+	  echo "installing apertium apertium-eng-spa (apt-get)"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO="sudo -n"; \
+	  $$SUDO apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq apertium apertium-eng-spa >/dev/null; }
+apertium:
+	@$(APERTIUM_INSTALL)
 
 # Prefect's UI on http://127.0.0.1:4200 and the deployments (see README "Operations"); Ctrl-C stops it.
 # An empty inbox gets the sample films, so the first run from the UI works right after `make demo`.

@@ -52,6 +52,7 @@ class FilmContent(CachePolicy):
         extra = {
             "targets": sorted(inputs["target_languages"]),
             "profile": inputs["profile"],
+            "engine": getattr(inputs.get("engine"), "name", inputs.get("engine")),
             "outbox": str(Path(inputs["outbox"]).resolve()),
             "glossary": lib.file_digest(glossary) if glossary else None,
         }
@@ -166,6 +167,7 @@ def batch_settings(inbox, outbox, glossary, options: BatchOptions) -> lib.BatchS
         "target_languages": [value(t) for t in options.target_languages] if options.target_languages
         else list(settings.target_languages),
         "profile": value(options.profile) or settings.profile,
+        "engine": value(options.engine) or settings.engine,
         "concurrency": options.concurrency or settings.concurrency,
     }
     return settings.model_copy(update=update)

@@ -7,7 +7,10 @@
    term-checking the film's other tracks as references, with the sample glossary -> out/localize/<Title>/;
 4. localizes the bilingual film `samples/bilingual/TearsOfSteelMix.en+es.vtt` (English and Spanish scenes
    in one track) into English and Spanish: each cue's language identified, each cue translated from its
-   own language, cues already in the target kept verbatim, plus forced-narrative tracks.
+   own language, cues already in the target kept verbatim, plus forced-narrative tracks;
+5. when Apertium's English-Spanish pair is installed (`make demo` installs it when apt-get is usable),
+   localizes Tears of Steel into Spanish again with Apertium -> out/localize-apertium/ and prints a few of
+   its cues beside the demo model's; otherwise says why and goes on.
 """
 
 import sys
@@ -16,6 +19,9 @@ from pathlib import Path
 
 from flows.ingest import ingest_tracks
 from flows.localize import localize_film
+from flows.params import Engine
+from subpipe.errors import SubpipeError
+from subpipe.formats import read_track
 from subpipe.ingest import guess_lang
 from subpipe.localize import film_title
 
@@ -49,6 +55,43 @@ def localize_bilingual(source: Path, output_dir: Path) -> int:
     return len(result["errors"])
 
 
+def apertium_unavailable() -> str | None:
+    """Why Apertium cannot translate en->es here, or None when it can."""
+    from subpipe.translate.apertium import ApertiumEngine
+
+    try:
+        ApertiumEngine(use_cache=False).route("en", "es")
+    except SubpipeError as exc:
+        return exc.message
+    return None
+
+
+def one_line(text: str) -> str:
+    return text.replace("\n", " / ")
+
+
+def compare_apertium(source: Path, demo_out: Path, output_dir: Path, shown: int = 6) -> int:
+    """`source` into Spanish with Apertium, a few cues printed beside the demo model's; the number of errors."""
+    why = apertium_unavailable()
+    if why:
+        print(f"\nApertium: skipped ({why})")
+        return 0
+    state = localize_film(source=str(source), target_languages=["es"], engine=Engine.APERTIUM,
+                          glossary=str(ROOT / "samples" / "glossary" / "films.csv"), output_dir=str(output_dir),
+                          return_state=True)
+    result = state.result(raise_on_failure=False)
+    title = result["title"]
+    ours = read_track(output_dir / title / f"{title}.es.vtt").cues
+    demo = read_track(demo_out / title / f"{title}.es.vtt").cues
+    english = read_track(source).cues
+    demo_at = {c.start: c.plain for c in demo}
+    print(f"\n{title} in Spanish, demo model (argos) beside Apertium -> {output_dir}/{title}/:")
+    for en, cue in [(e, c) for e, c in zip(english, ours) if c.start in demo_at][:shown]:
+        print(f"  en:       {one_line(en.plain)}\n  argos:    {one_line(demo_at[cue.start])}\n"
+              f"  apertium: {one_line(cue.plain)}")
+    return len(result["errors"])
+
+
 def main() -> int:
     install_demo_models()
     tracks = sorted(p for p in (ROOT / "samples").rglob("*") if p.suffix in SUBTITLES)
@@ -73,6 +116,8 @@ def main() -> int:
                           for k, v in result["languages"].items())
         print(f"{title}: {langs}")
     failed += localize_bilingual(ROOT / "samples" / "bilingual" / "TearsOfSteelMix.en+es.vtt", localize_out)
+    failed += compare_apertium(ROOT / "samples" / "tears-of-steel" / "TearsOfSteel.en.vtt", localize_out,
+                               ROOT / "out" / "localize-apertium")
     print(f"\nIngest: {len(ingested['tracks'])} tracks read -> {ingest_out}/ (ingest.md, findings.csv, clean copies)")
     print(f"Localize: {localize_out}/<Title>/ (<Title>.<lang>.srt|vtt, dual tracks, reports/, align/, terms/, "
           "summary.md)")

@@ -24,11 +24,12 @@ from prefect.artifacts import (
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import deployment
 
-from flows.params import Language, QCOptions, allowed_path, glossary_path, spoken_value, value
+from flows.params import Engine, Language, QCOptions, allowed_path, glossary_path, spoken_value, value
 from flows.review import review_in_ui
 from flows.runners import PrefectRunner, final_state, retry_transient
 from subpipe import localize as lib
 from subpipe.reports import finding_row
+from subpipe.translate import get_engine
 
 TABLE_ROWS = 200
 DEFAULT_QC = QCOptions()  # frozen: a shared default is safe
@@ -73,7 +74,8 @@ def _link(path: str, description: str) -> None:
 def localize_film(source: str, target_languages: list[Language],
                   reference_tracks: Optional[list[str]] = None, glossary: Optional[str] = None,
                   output_dir: str = "out", options: QCOptions = DEFAULT_QC, review_terms: bool = True,
-                  spoken_languages: Optional[list[Language]] = None, forced_narrative: bool = False):
+                  spoken_languages: Optional[list[Language]] = None, forced_narrative: bool = False,
+                  engine: Engine = Engine.ARGOS):
     """Localize one film into each target language: SRT/WebVTT, dual track, QC and term reports.
 
     Args:
@@ -89,6 +91,9 @@ def localize_film(source: str, target_languages: list[Language],
             its own); an empty list finds them from the track; not set: the file name's (Title.en+zh.srt).
         forced_narrative: Also write each language's forced-narrative track (Title.lang.forced.srt/.vtt):
             the cues not spoken in that language, translated.
+        engine: The translation engine: argos (the installed argos models), apertium (the installed
+            Apertium pairs, rule-based), or argos+apertium (argos first; a pair neither covers alone is
+            chained through both).
     """
     source = allowed_path(source, what="source")
     reference_tracks = [allowed_path(r, what="reference track") for r in reference_tracks or []]
@@ -107,7 +112,7 @@ def localize_film(source: str, target_languages: list[Language],
                                runner=film_runner(), review=review, progress=show_progress,
                                spoken_languages=None if spoken_languages is None else
                                [spoken_value(lang) for lang in spoken_languages],
-                               forced_narrative=forced_narrative)
+                               forced_narrative=forced_narrative, engine=get_engine(value(engine)))
     publish_film(result)
     return film_state(result)
 

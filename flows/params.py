@@ -61,6 +61,15 @@ class Audience(StrEnum):
     CHILDREN = "children"
 
 
+class Engine(StrEnum):
+    """Translation engine: argostranslate's installed models, Apertium's installed rule-based pairs, or both
+    (argos first; a pair neither covers alone goes through one, then the other)."""
+
+    ARGOS = "argos"
+    APERTIUM = "apertium"
+    ARGOS_APERTIUM = "argos+apertium"
+
+
 class DualFormat(StrEnum):
     """Format of the dual-language track written with an alignment."""
 
@@ -113,6 +122,7 @@ class BatchOptions(BaseModel):
         None, description="Languages delivered (settings: target_languages)."
     )
     profile: Optional[Profile] = Field(None, description="QC profile (settings: profile).")
+    engine: Optional[Engine] = Field(None, description="Translation engine (settings: engine, default argos).")
     concurrency: Optional[int] = Field(None, ge=1, le=64, description="Films localized at once.")
     retries: Optional[int] = Field(
         None, ge=0, le=10, description="Retries of a film after a transient error (never after bad input)."

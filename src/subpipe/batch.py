@@ -89,6 +89,9 @@ class BatchSettings(BaseModel):
         default_factory=lambda: ["es", "fr"], description="Languages a batch delivers."
     )
     profile: str = Field("netflix", description="QC profile of a batch.")
+    engine: Literal["argos", "apertium", "argos+apertium"] = Field(
+        "argos", description="Translation engine of a batch (argos+apertium: argos first, chained when needed)."
+    )
     glossary: Optional[str] = Field(None, description="Glossary file name (under glossaries) a batch uses.")
     schedule: str = Field("0 2 * * *", description="Cron schedule of the drop-folder batch (nightly 02:00).")
     timezone: str = Field("UTC", description="Time zone of the schedule.")
@@ -496,9 +499,13 @@ def localize_one(
 ) -> dict:
     """Localize one film of the drop folder (its own steps in turn); its JSON-able summary when every
     language was delivered (a bad reference track fails alone). Raises `IncompleteFilm` with the
-    summary when some language was not, and `SubpipeError` when the film cannot be localized at all."""
+    summary when some language was not, and `SubpipeError` when the film cannot be localized at all.
+    `engine` is a translation engine or its name (``argos``, ``apertium``, ``argos+apertium``)."""
     from subpipe.localize import localize_film
+    from subpipe.translate import get_engine
 
+    if isinstance(engine, str):  # a name travels to any worker; the engine is made where the film runs
+        engine = get_engine(engine)
     result = localize_film(
         film.source,
         list(target_languages),
@@ -739,8 +746,7 @@ def run_batch(
     settle([], dict(result.failed))  # refused files leave the inbox at once
     glossary = settings.glossaries / settings.glossary if settings.glossary else None
     options = {"glossary": str(glossary) if glossary else None, "profile": settings.profile}
-    if engine is not None:
-        options["engine"] = engine
+    options["engine"] = engine if engine is not None else settings.engine
     queue, running = list(films), {}
     while queue or running:
         # A window of `concurrency` films in flight bounds the work whatever the runner, and lets each

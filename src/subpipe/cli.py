@@ -289,6 +289,10 @@ def localize(file: Path,
                  "that language, translated.")] = False,
              language_overrides: Annotated[Optional[Path], typer.Option(
                  "--language-overrides", help="CSV/JSON position -> language of cues (always wins).")] = None,
+             engine: Annotated[str, typer.Option(
+                 "--engine", help="Translation engine: argos (installed argos models), apertium (installed "
+                 "Apertium pairs), or argos+apertium (argos first; a pair neither has alone is chained "
+                 "through both).")] = "argos",
              as_json: JsonOpt = False) -> None:
     """Translate FILE into each --to language: SRT/WebVTT (ASS for ASS input), dual track, QC and term reports.
 
@@ -301,6 +305,12 @@ def localize(file: Path,
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from subpipe.localize import localize_film, summary_markdown
+    from subpipe.translate import get_engine
+
+    try:
+        chosen = get_engine(engine)
+    except SubpipeError as exc:
+        _fail(exc, as_json)
     error = None
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=err_console, disable=as_json) as bar:
@@ -313,7 +323,8 @@ def localize(file: Path,
             result = localize_film(file, to, reference_tracks=reference or [], glossary=glossary, profile=profile,
                                    audience=audience, output_dir=output, fps=fps, strict=True,
                                    progress=progress, spoken_languages=languages,
-                                   forced_narrative=forced_narrative, language_overrides=language_overrides)
+                                   forced_narrative=forced_narrative, language_overrides=language_overrides,
+                                   engine=chosen)
         except SubpipeError as exc:
             error = exc
     if error is not None:  # reported once the progress bar has stopped
@@ -370,22 +381,33 @@ def serve(config: Annotated[Optional[Path], typer.Option("--config", help="Setti
             child.send_signal(signal.SIGINT)
 
 
-models_app = typer.Typer(help="Translation models: list installed argos packages, install new ones.",
+models_app = typer.Typer(help="Translation models: list installed argos packages and Apertium pairs, install "
+                         "argos packages.",
                          no_args_is_help=True)
 app.add_typer(models_app, name="models")
 
 
 @models_app.command("list")
 def models_list(as_json: JsonOpt = False) -> None:
-    """Installed argos packages and the pairs they translate (pivots through English included)."""
+    """Installed argos packages and Apertium pairs, and the pairs each engine translates (argos pivots
+    through English)."""
+    from subpipe.translate.apertium import ApertiumEngine, modes_dir
     from subpipe.translate.argos import ArgosEngine
 
     engine = ArgosEngine(use_cache=False)
     packages = [p.to_dict() for p in engine.packages()]
     pairs = [f"{a}->{b}" for a, b in engine.pairs()]
+    try:
+        apertium = ApertiumEngine(use_cache=False)
+        modes, apertium_pairs, missing = [m.to_dict() for m in apertium.packages()], apertium.pairs(), None
+    except SubpipeError as exc:  # no apertium command: argos's list is still worth showing
+        modes, apertium_pairs, missing = [], [], exc.message
+    apertium_info = {"modes_dir": None if missing else str(modes_dir()), "modes": modes,
+                     "pairs": [f"{a}->{b}" for a, b in apertium_pairs], "error": missing}
     if as_json:
         print(json.dumps({"packages_dir": str(engine.settings.packages_dir), "packages": packages,
-                          "pairs": pairs}, ensure_ascii=False, indent=2))
+                          "pairs": pairs, "engines": {"argos": {"pairs": pairs}, "apertium": apertium_info}},
+                         ensure_ascii=False, indent=2))
         return
     table = Table(title=f"argos packages in {engine.settings.packages_dir}")
     for col in ("from", "to", "version", "description"):
@@ -393,7 +415,17 @@ def models_list(as_json: JsonOpt = False) -> None:
     for p in packages:
         table.add_row(p["from"], p["to"], p["version"], p["description"])
     console.print(table)
-    console.print(f"translatable pairs: {', '.join(pairs) or 'none'}", highlight=False)
+    console.print(f"argos translatable pairs: {', '.join(pairs) or 'none'}", highlight=False)
+    if missing:
+        console.print(f"apertium: {missing}", highlight=False, markup=False)
+        return
+    table = Table(title=f"Apertium pairs in {apertium_info['modes_dir']}")
+    for col in ("mode", "from", "to"):
+        table.add_column(col, overflow="fold")
+    for m in modes:
+        table.add_row(m["mode"], m["from"], m["to"])
+    console.print(table)
+    console.print(f"apertium translatable pairs: {', '.join(apertium_info['pairs']) or 'none'}", highlight=False)
 
 
 @models_app.command("install")
