@@ -80,7 +80,9 @@ LEXICON_MIN_LETTERS = 3
 RARE_LOGPROB = -18.0
 # A word rarer than this (natural log probability in spaCy's word frequencies) is unknown.
 RARE_LOGPROB = -18.0
-# Name in mid-sentence: a capitalised word of this many letters, after a word.
+# Name in mid-sentence: a capitalised word of this many letters, after a word; not in languages that
+# capitalise every noun.
+CAPITALISED_NOUNS = frozenset({"de", "lb"})
 NAME_MIN_LETTERS = 3
 
 
@@ -154,8 +156,16 @@ class Lexicon:
         self.probs = probs
         self.stop_words = stop_words
 
-    def __contains__(self, word: str) -> bool:
+    def knows_lowercase(self, word: str) -> bool:
+        """Whether `word` is a common word in lower case ("Look" is, "Celia" is not)."""
         return word in self.stop_words or self.probs.get(word, RARE_LOGPROB - 1) >= RARE_LOGPROB
+
+    def __contains__(self, word: str) -> bool:
+        if word in self.stop_words:
+            return True
+        # German nouns are listed capitalised ("Koloss"), other words in lower case
+        return max(self.probs.get(word, RARE_LOGPROB - 1), self.probs.get(word.capitalize(), RARE_LOGPROB - 1)) \
+            >= RARE_LOGPROB
 
 
 @cache
@@ -308,13 +318,20 @@ def source_names(source: str, lang: str, terms: Sequence[str] = ()) -> list[str]
     ['Celia']
     """
     found = [t for t in terms if re.search(r"(?<!\w)" + re.escape(_fold(t)) + r"(?!\w)", _fold(source))]
+    if primary_lang(lang) in CAPITALISED_NOUNS:
+        return found
     vocab = lexicon(lang)
     for m in _WORD_RE.finditer(source):
         name, before = m.group(0), source[:m.start()].rstrip()
-        mid_sentence = m.start() > len(before) and before[-1:].isalpha() or before[-1:] in (",", ";")
-        if mid_sentence and name[0].isupper() and len(name) >= NAME_MIN_LETTERS and not name.isupper() and (vocab is None or name.casefold() not in vocab):
+        mid_sentence = (m.start() > len(before) and before[-1:].isalpha()) or before[-1:] in (",", ";")
+        if (mid_sentence and name[0].isupper() and len(name) >= NAME_MIN_LETTERS and not name.isupper()
+                and (vocab is None or not vocab.knows_lowercase(name.casefold()))):
             found.append(name)
     return list(dict.fromkeys(found))
+
+
+def primary_lang(lang: str) -> str:
+    return re.split(r"[-_]", lang.strip())[0].lower() if lang else ""
 
 
 def lost_names(source: str, target: str, lang: str, terms: Sequence[str] = ()) -> list[str]:
