@@ -13,9 +13,12 @@ Kinds, worst first (`KINDS`):
   `subpipe.translate.protect`, never recomputed here);
 - ``mt-untranslated``: the output equals the source, or the language detector (restricted to the
   pair) is sure it is in the source language;
-- ``mt-nonsense``: not plausible text of the target language: most of its words are unknown to the
-  target language's lexicon (spaCy's lookup lemmas and stop words) and not copied from the source,
-  or the detector finds it more likely in the source language than the target;
+- ``mt-nonsense``: not plausible text of the target language: a word doubled back to back ("¿Por qué
+  no te te ata mi mano?") where the source repeats none, or a quarter or more of its words (not
+  copied from the source, not stretched interjections) unknown to the target language's word
+  frequencies (`lexicon`: spacy-lookups-data's ``lexeme_prob``, for English, Spanish, German, Greek;
+  other languages get the doubled-word rule only). Fluent nonsense made of real words ("Je suis
+  chaises.") passes: only a reference or a language model could tell;
 - ``mt-runaway``: the output far longer than its source (`RUNAWAY_RATIO`), the sign of a decoder
   that ran to its length cap;
 - ``mt-repetition``: an n-gram repeated in a loop (`LOOP_REPEATS` times in a row) more than in the
@@ -67,7 +70,7 @@ RATIO_SMOOTH = 10
 RATIO_MADS = 4.0
 RATIO_BAND = 2.5
 RATIO_MIN_PAIRS = 20
-# Untranslated or nonsense by the detector: only on outputs with this many letters (short lines are
+# Untranslated by the detector: only on outputs with this many letters (short lines are
 # shared between languages: "No.", "Idiot!"); sure when the source language gets `SOURCE_SURE`.
 DETECT_MIN_LETTERS = 12
 SOURCE_SURE = 0.9
@@ -76,8 +79,6 @@ SOURCE_SURE = 0.9
 NONSENSE_UNKNOWN_SHARE = 0.25
 NONSENSE_MIN_WORDS = 1
 LEXICON_MIN_LETTERS = 3
-# A word rarer than this (natural log probability in spaCy's word frequencies) is unknown.
-RARE_LOGPROB = -18.0
 # A word rarer than this (natural log probability in spaCy's word frequencies) is unknown.
 RARE_LOGPROB = -18.0
 # Name in mid-sentence: a capitalised word of this many letters, after a word; not in languages that
@@ -318,7 +319,9 @@ def source_names(source: str, lang: str, terms: Sequence[str] = ()) -> list[str]
     ['Celia']
     """
     found = [t for t in terms if re.search(r"(?<!\w)" + re.escape(_fold(t)) + r"(?!\w)", _fold(source))]
-    if primary_lang(lang) in CAPITALISED_NOUNS:
+    from subpipe.langid import primary
+
+    if primary(lang) in CAPITALISED_NOUNS:
         return found
     vocab = lexicon(lang)
     for m in _WORD_RE.finditer(source):
@@ -328,10 +331,6 @@ def source_names(source: str, lang: str, terms: Sequence[str] = ()) -> list[str]
                 and (vocab is None or not vocab.knows_lowercase(name.casefold()))):
             found.append(name)
     return list(dict.fromkeys(found))
-
-
-def primary_lang(lang: str) -> str:
-    return re.split(r"[-_]", lang.strip())[0].lower() if lang else ""
 
 
 def lost_names(source: str, target: str, lang: str, terms: Sequence[str] = ()) -> list[str]:
@@ -447,17 +446,12 @@ def anchor(track: Track, positions: Sequence[int], start_ms: int | None = None, 
                   cues[0].line, tuple(positions))
 
 
-def sentence_pairs(sentences, translations: Sequence[str], track: Track, *, langs: Sequence[str] = ()
-                   ) -> list[MTPair]:
+def sentence_pairs(sentences, translations: Sequence[str], track: Track) -> list[MTPair]:
     """The pipeline's pairs: each translated sentence with its translation, pointing at the target cues
-    that show it (output cues keep their source cue's position); sentences whose language is in
-    `langs` only (all when empty); none without a translation (left out of the track)."""
-    out = []
-    for sentence, text in zip(sentences, translations):
-        if (langs and sentence.lang not in langs) or not text.strip():
-            continue
-        out.append(anchor(track, sentence.positions, sentence.start_ms, sentence.end_ms, sentence.text, text))
-    return out
+    that show it (output cues keep their source cue's position); none without a translation (its cues
+    were left out of the track)."""
+    return [anchor(track, sentence.positions, sentence.start_ms, sentence.end_ms, sentence.text, text)
+            for sentence, text in zip(sentences, translations) if text.strip()]
 
 
 def cue_pairs(source: Track, target: Track) -> list[MTPair]:
