@@ -389,26 +389,16 @@ def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[
         why = "the output is the source itself" if _same_text(src, tgt) else \
             f"the output is in {source_lang} (detector {source_p:.0%})"
         found.append(_finding("mt-untranslated", f"{why}: {excerpt(tgt)}", pair, path))
-    message = None if untranslated else nonsense(src, tgt, target_lang)
-    if message:
-        found.append(_finding("mt-nonsense", f"{message}: {excerpt(tgt)} (source: {excerpt(src)})", pair, path))
-    message = runaway(src, tgt)
-    if message:
-        found.append(_finding("mt-runaway", message, pair, path))
-    message = repetition(src, tgt)
-    if message:
-        found.append(_finding("mt-repetition", f"{message}: {excerpt(tgt)}", pair, path))
-    message = None if found else length_ratio(src, tgt, norm)
-    if message:
-        found.append(_finding("mt-length-ratio", f"{message}: {excerpt(tgt)} (source: {excerpt(src)})", pair, path))
+    faults = {"mt-nonsense": None if untranslated else nonsense(src, tgt, target_lang),
+              "mt-runaway": runaway(src, tgt), "mt-repetition": repetition(src, tgt)}
+    if not untranslated and not any(faults.values()):  # a line already flagged needs no ratio too
+        faults["mt-length-ratio"] = length_ratio(src, tgt, norm)
     lost = lost_numbers(src, tgt)
-    if lost:
-        found.append(_finding("mt-lost-number", f"{', '.join(lost)} of the source missing: {excerpt(tgt)} "
-                              f"(source: {excerpt(src)})", pair, path))
-    names = lost_names(src, tgt, source_lang, terms)
-    if names and not untranslated:
-        found.append(_finding("mt-lost-name", f"{', '.join(names)} of the source missing: {excerpt(tgt)} "
-                              f"(source: {excerpt(src)})", pair, path))
+    faults["mt-lost-number"] = f"{', '.join(lost)} of the source missing" if lost else None
+    names = [] if untranslated else lost_names(src, tgt, source_lang, terms)
+    faults["mt-lost-name"] = f"{', '.join(names)} of the source missing" if names else None
+    found += [_finding(kind, f"{message}: {excerpt(tgt)} (source: {excerpt(src)})", pair, path)
+              for kind, message in faults.items() if message]
     return found
 
 
