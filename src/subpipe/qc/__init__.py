@@ -30,7 +30,7 @@ from subpipe.qc.profiles import (
 from subpipe.qc.rules import KINDS, QCSummary, check_cue, check_track, summarize
 
 __all__ = [
-    "AUDIENCES", "FIXES", "KINDS", "WIDTH_RULES", "LanguageProfiles", "MTPair", "Profile", "QCSummary", "check_cue",
-    "check_pairs", "check_track", "fix_track", "line_width", "list_profiles", "load_profile", "mt_findings", "profile_for_track",
-    "reading_chars", "rewrap_text", "split_cue", "summarize",
+    "AUDIENCES", "FIXES", "KINDS", "WIDTH_RULES", "LanguageProfiles", "MTPair", "Profile", "QCSummary",
+    "check_cue", "check_pairs", "check_track", "fix_track", "line_width", "list_profiles", "load_profile",
+    "mt_findings", "profile_for_track", "reading_chars", "rewrap_text", "split_cue", "summarize",
 ]
