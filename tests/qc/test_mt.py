@@ -99,6 +99,7 @@ def _kinds_at(findings, pair):
     ("I'm freaked out! I have nightmares", lambda p: "I have nightmares that the robots are chasing me at night.",
      "mt-untranslated"),
     ("This is pretty freaky.", lambda p: "Esto es de la de la de la de la de la", "mt-repetition"),
+    ("Ohp- Sorry! Sorry.", lambda p: "Oupps-pparrererererererere)", "mt-repetition"),
     ("Memory overwrite, 90%.", lambda p: "Sobreescritura de la memoria.", "mt-lost-number"),
     ("Look Celia, we have to", lambda p: p.target.replace("Celia", "cariño"), "mt-lost-name"),
     ("You're a jerk, Thom.", lambda p: " ".join([p.target] * 6), "mt-runaway"),

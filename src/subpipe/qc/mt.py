@@ -22,7 +22,8 @@ Kinds, worst first (`KINDS`):
 - ``mt-runaway``: the output far longer than its source (`RUNAWAY_RATIO`), the sign of a decoder
   that ran to its length cap;
 - ``mt-repetition``: an n-gram repeated in a loop (`LOOP_REPEATS` times in a row) more than in the
-  source ("No, no, no!" translated as "¡No, no, no!" is no loop);
+  source ("No, no, no!" translated as "¡No, no, no!" is no loop), or a piece of a word looping
+  ("pparrererererere");
 - ``mt-length-ratio``: the character-length ratio far from the film's own norm for the pair (median
   and MAD of the log ratio over the film's pairs, `RATIO_MADS`) *and* outside an absolute band
   (`RATIO_BAND`): subtitle translators condense, so only the far tail is a fault;
@@ -108,6 +109,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 _STRETCHED_RE = re.compile(r"(.)\1\1")  # "Whoaaa", "RAAAAH": interjections no lexicon lists
 _STUTTER_RE = re.compile(r"(?<!\w)([^\W\d_]+) \1(?!\w)", re.IGNORECASE)
 _SOURCE_REPEAT_RE = re.compile(r"(?<!\w)([^\W\d_]+)[\s,.!?-]+\1(?!\w)", re.IGNORECASE)
+_PIECE_LOOP_RE = re.compile(r"([^\W\d_]{2,4}?)\1{3,}", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*")
 
 
@@ -254,7 +256,15 @@ def loop_length(text: str) -> tuple[int, str]:
 
 
 def repetition(source: str, target: str) -> str | None:
-    """A message when `target` loops on an n-gram more than `source` does."""
+    """A message when `target` loops on an n-gram more than `source` does, or on a piece of a word
+    (a subword loop: "Oupps-pparrererererererere") that the source does not have.
+
+    >>> repetition("Ohp-", "Oupps-pparrererererererere)")
+    "'re' repeated 8 times in a row"
+    """
+    piece = _PIECE_LOOP_RE.search(target)
+    if piece and not _PIECE_LOOP_RE.search(source):
+        return f"'{piece.group(1)}' repeated {len(piece.group(0)) // len(piece.group(1))} times in a row"
     repeats, gram = loop_length(target)
     needed = LOOP_REPEATS + (1 if " " not in gram else 0)
     if repeats >= needed and repeats > loop_length(source)[0]:
