@@ -28,6 +28,7 @@ from flows.params import Engine, Language, QCOptions, allowed_path, glossary_pat
 from flows.review import review_in_ui
 from flows.runners import PrefectRunner, final_state, retry_transient
 from subpipe import localize as lib
+from subpipe.qc.mt import fault_rows
 from subpipe.reports import finding_row
 from subpipe.translate import get_engine
 
@@ -145,6 +146,11 @@ def publish_film(result: lib.FilmResult) -> None:
     create_table_artifact(qc_rows[:TABLE_ROWS] or [{"message": "no QC findings"}], key="localize-qc",
                           description=f"QC findings after fixes, first {min(len(qc_rows), TABLE_ROWS)} of "
                                       f"{len(qc_rows)}; full CSVs under reports/")
+    mt_total = sum(sum(lr.mt_faults.values()) for lr in result.languages.values())
+    mt_rows = fault_rows({lang: lr.qc for lang, lr in result.languages.items()}, limit=TABLE_ROWS)
+    create_table_artifact(mt_rows or [{"message": "no MT faults found"}], key="localize-mt-faults",
+                          description=f"{title}: MT faults, worst first ({len(mt_rows)} of {mt_total}): "
+                                      "the cues to look at first")
     term_rows = result.terms.report.rows() if result.terms else []
     if term_rows:
         create_table_artifact(term_rows[:TABLE_ROWS], key="localize-terms",

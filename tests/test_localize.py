@@ -53,6 +53,25 @@ def test_every_cue_passes_the_profile_or_is_listed_in_the_qc_report(tos_es):
     assert report["summary"]["pass_rate"] > 0.5
 
 
+def test_mt_faults_are_qc_findings_on_delivered_cues_and_counted_in_the_summary(tos_es):
+    from subpipe.qc.mt import KINDS as MT_KINDS
+
+    es = tos_es.languages["es"]
+    report = json.loads(open(es.outputs["qc_json"], encoding="utf-8").read())
+    mt = [f for f in report["findings"] if f["kind"] in MT_KINDS]
+    assert mt, "the demo model's Spanish of Tears of Steel has lines QC must flag"
+    by_position = {c.position: c for c in es.track.cues}
+    for f in mt:  # the first target cue of the faulty sentence, and the sentence's span of time
+        cue = by_position[f["position"]]
+        assert f["start_ms"] == cue.start and f["end_ms"] >= cue.end, f
+    counts = {kind: sum(1 for f in mt if f["kind"] == kind) for kind in MT_KINDS}
+    summary = json.loads((tos_es.output_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["languages"]["es"]["mt_faults"] == {k: n for k, n in counts.items() if n} == es.mt_faults
+    assert "MT faults" in (tos_es.output_dir / "summary.md").read_text(encoding="utf-8")
+    csv_text = open(es.outputs["qc_csv"], encoding="utf-8").read()
+    assert all(kind in csv_text for kind in es.mt_faults)
+
+
 def test_glossary_terms_come_out_as_approved(tos_es):
     es = tos_es.languages["es"]
     text = "\n".join(c.plain for c in es.track.cues)

@@ -93,6 +93,7 @@ class LanguageResult:
     seconds: float = 0.0
     origins: dict | None = None  # a bilingual film's cues: kept verbatim, translated from which language, failed
     untranslated: list[dict] = field(default_factory=list)  # cues no model could translate (left out)
+    mt_faults: dict[str, int] = field(default_factory=dict)  # MT findings (in `qc`) per kind, `subpipe.qc.mt`
 
     @property
     def status(self) -> str:
@@ -103,7 +104,7 @@ class LanguageResult:
         out = {"lang": self.lang, "cues": len(self.track.cues), "qc": self.qc_summary,
                "fixes": len(self.fixes), "protected_terms": len(self.protection),
                "unresolved_terms": unresolved, "term_qa": self.term_qa, "outputs": self.outputs,
-               "seconds": round(self.seconds, 2)}
+               "mt_faults": dict(self.mt_faults), "seconds": round(self.seconds, 2)}
         if self.origins is not None:
             out.update(status=self.status, cues_by_origin=self.origins, untranslated=self.untranslated)
         return out
@@ -735,6 +736,7 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
     `forced_narrative` also writes ``<Title>.<lang>.forced.srt|vtt`` (`forced_track`).
     """
     from subpipe.qc import summarize
+    from subpipe.qc.mt import count_by_kind, mt_findings
 
     t0 = time.perf_counter()
     keep: list[str] = []
@@ -749,6 +751,8 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
                                                   engine=engine)
     track, qc, fixes, prof = build_target(source, sentences, translations, target_lang, profile=profile,
                                           audience=audience, fps=fps, keep_langs=keep)
+    mt = mt_findings(sentences, translations, track, source.lang or "und", slots=slots, glossary=glossary)
+    qc = qc + mt
     left_out = {r["position"] for r in rows}
     fixes = [f for f in fixes if not (f.kind == "segment-empty-cue" and f.position in left_out)]
     kept = [c.position for c in source.cues if bilingual and not c.comment
@@ -762,7 +766,7 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
                           protection=slots, term_qa=term_qa, outputs=outputs,
                           seconds=time.perf_counter() - t0,
                           origins=cue_origins(source, target_lang, skip) if bilingual else None,
-                          untranslated=rows)
+                          untranslated=rows, mt_faults=count_by_kind(mt))
 
 
 def spoken_languages_of(source: Track, cue) -> tuple[str, ...]:
@@ -902,11 +906,17 @@ def summary_markdown(result: FilmResult) -> str:
         ls = lr.summary()
         qa = ls["term_qa"] or {}
         rows.append({"language": lang, "cues": ls["cues"], "QC pass": f"{ls['qc']['pass_rate']:.0%}",
-                     "QC findings": ls["qc"]["findings"], "fixes": ls["fixes"],
+                     "QC findings": ls["qc"]["findings"], "MT faults": sum(ls["mt_faults"].values()),
+                     "fixes": ls["fixes"],
                      "protected terms": ls["protected_terms"], "unresolved": ls["unresolved_terms"],
                      "term QA ok": f"{qa.get('passed', 0)}/{qa.get('checked', 0)}" if qa else "-",
                      "seconds": ls["seconds"]})
     lines.append(markdown_table(rows))
+    faults = {lang: lr.mt_faults for lang, lr in result.languages.items() if lr.mt_faults}
+    if faults:
+        lines += ["", "MT faults to look at first (cues listed in each language's QC report): " + "; ".join(
+            f"{lang}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()) for lang, counts in faults.items()),
+            ""]
     if result.langid is not None:
         lines += bilingual_markdown(result)
     if result.failed_languages:

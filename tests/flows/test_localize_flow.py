@@ -35,6 +35,12 @@ def test_localize_flow_delivers_languages_and_publishes_artifacts(prefect_harnes
     summary = _artifacts("localize-summary")
     assert summary and "Sintel" in summary[0].data and "| es |" in summary[0].data
     assert _artifacts("localize-qc")[0].type == "table"
+    faults = _artifacts("localize-mt-faults")  # the cues to look at first, one row per MT finding
+    assert faults and faults[0].type == "table"
+    rows = json.loads(faults[0].data)
+    total = sum(sum(result["languages"][lang]["mt_faults"].values()) for lang in ("es", "fr"))
+    assert total > 0 and len(rows) == min(total, 200)
+    assert all(row["kind"].startswith("mt-") and row["lang"] in ("es", "fr") for row in rows)
     links = [a.data for a in _artifacts(kind="markdown")]
     assert any("Sintel.es.srt" in link and "file://" in link for link in links)
     progress = _artifacts(kind="progress")
