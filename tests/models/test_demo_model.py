@@ -6,7 +6,6 @@ argostranslate configured otherwise). That subprocess also records, through an a
 or subprocess opened, so "offline" is checked rather than assumed. Nothing is retrained here.
 """
 
-import importlib.util
 import json
 import os
 import re
@@ -24,16 +23,7 @@ MODELS_TOML = tomllib.loads((MODELS / "models.toml").read_text())
 PAIRS = [(p["from"], p["to"]) for p in MODELS_TOML["argos"]["pairs"]]
 
 
-def _load_builder():
-    spec = importlib.util.spec_from_file_location("build_demo_model", MODELS / "build_demo_model.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-builder = _load_builder()
-demo_corpus = sys.modules["demo_corpus"]
+from demo_builder import builder, demo_corpus  # noqa: E402
 
 # Sentences per pair: (source, words the translation must contain).
 CHECKS = {
@@ -243,10 +233,13 @@ def test_corpus_copies_placeholders_names_and_numbers():
     assert placeholders > 200
 
 
-def test_corpus_covers_the_sample_films():
+def test_phrase_table_holds_no_line_of_the_sample_films():
+    # The demo models used to be taught the films' own lines; tests/models/test_demo_corpus_honest.py
+    # checks the whole regenerated corpus against every film, this the hand-written table at a glance.
     english = {row["en"] for row in demo_corpus.PHRASES}
     for line in ("You're a jerk, Thom.", "Emo, close your eyes.", "A dangerous quest for a lone hunter."):
-        assert line in english
+        assert line not in english
+    assert not {"Emo", "Proog", "Thom", "Celia", "Sintel"} & {name for name, _ in demo_corpus.NAMES}
 
 
 def test_builder_help_runs():
