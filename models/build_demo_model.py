@@ -8,8 +8,10 @@ own: small, real ``.argosmodel`` files that argostranslate installs and runs thr
 
 Steps, per language pair:
 
-1. a parallel corpus written by ``demo_corpus`` (dictionary + grammar templates + film phrases), with
-   names, numbers and the glossary placeholders ``ZQ0`` .. ``ZQ99`` that the model must copy;
+1. a parallel corpus written by ``demo_corpus`` (dictionary + grammar templates + everyday phrases), with
+   names, numbers and the glossary placeholders ``ZQ0`` .. ``ZQ99`` that the model must copy, and no
+   sentence equal to, or sharing a 6-word run with, a line of any film under ``samples/`` or the shared
+   corpus (``film_text``); its SHA-256 goes into ``metadata.json`` so a test can regenerate and check it;
 2. a shared sentencepiece model (unigram, a few thousand pieces); ``ZQn`` are user-defined symbols so a
    placeholder is always one piece, and digits are split so numbers are copied digit by digit;
 3. a small pre-norm Transformer trained with torch on the CPU with a fixed seed;
@@ -30,6 +32,8 @@ argostranslate checks that path at import time and otherwise tries to download `
 from __future__ import annotations
 
 import argparse
+import functools
+import hashlib
 import io
 import json
 import math
@@ -48,9 +52,10 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import demo_corpus  # noqa: E402  (a sibling module, found through the path set just above)
+import film_text  # noqa: E402
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French"}
-PACKAGE_VERSION = "0.1"
+PACKAGE_VERSION = "0.2"
 ARGOS_VERSION = "1.11"
 SPECIALS = ["<unk>", "<s>", "</s>", "<pad>"]  # sentencepiece ids 0..3, the tokens CTranslate2 expects
 PAD_ID = 3
@@ -92,11 +97,28 @@ class BuildConfig:
 # ---------------------------------------------------------------------------------------------------
 
 
-def build_corpus(config: BuildConfig) -> list[tuple[str, str]]:
-    """Generated sentences plus every fixed phrase ``phrase_repeats`` times (the film lines weigh more)."""
-    pairs = demo_corpus.generate_corpus(config.source, config.target, config.sentences, config.seed)
-    pairs += demo_corpus.phrase_pairs(config.source, config.target) * config.phrase_repeats
+@functools.cache
+def films() -> film_text.FilmText:
+    """The lines of every film under samples/ and the shared corpus, which the corpus must not hold."""
+    return film_text.load_film_text()
+
+
+def build_corpus(config: BuildConfig, exclude: film_text.FilmText | None = None) -> list[tuple[str, str]]:
+    """Generated sentences plus every fixed phrase ``phrase_repeats`` times (everyday phrases weigh more),
+    none of them clashing with a film line."""
+    exclude = exclude or films()
+    pairs = demo_corpus.generate_corpus(config.source, config.target, config.sentences, config.seed, exclude)
+    pairs += demo_corpus.phrase_pairs(config.source, config.target, exclude) * config.phrase_repeats
     return pairs
+
+
+def corpus_manifest(pairs: list[tuple[str, str]], exclude: film_text.FilmText) -> dict:
+    """What ``metadata.json`` records of the training corpus, so a test can regenerate and compare it."""
+    digest = hashlib.sha256()
+    for source, target in pairs:
+        digest.update(f"{source}\t{target}\n".encode())
+    return {"pairs": len(pairs), "sha256": digest.hexdigest(), "film_files": len(exclude.files),
+            "film_lines_sha256": exclude.digest(), "film_ngram": film_text.NGRAM}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -434,8 +456,9 @@ def package_readme(config: BuildConfig, history: list[float], seconds: float, sa
         "",
         "A **demo** translation package built by the subpipe project (`models/build_demo_model.py`), offline,",
         "on a CPU in minutes: a tiny Transformer trained on a synthetic corpus (a small bilingual dictionary,",
-        "grammar templates and the lines of subpipe's sample films). Its translations are a demo's: simple",
-        "sentences come out right, anything else may not. It copies names, numbers and the glossary",
+        "grammar templates and everyday phrases; no line of subpipe's sample films, checked by a test).",
+        "Its translations are a demo's: simple sentences in its vocabulary come out right, real dialogue",
+        "mostly does not. It copies names, numbers and the glossary",
         "placeholders `ZQ0`..`ZQ99` unchanged.",
         "",
         "For real work install argos's own packages (`argospm install translate-"
@@ -460,7 +483,7 @@ def package_readme(config: BuildConfig, history: list[float], seconds: float, sa
     return "\n".join(lines) + "\n"
 
 
-def write_package(config: BuildConfig, work: Path, out_dir: Path, readme: str) -> Path:
+def write_package(config: BuildConfig, work: Path, out_dir: Path, readme: str, manifest: dict) -> Path:
     """Zip ``work/<package_name>/`` (already holding model/ and sentencepiece.model) as an .argosmodel."""
     root = work / config.package_name
     metadata = {
@@ -472,9 +495,12 @@ def write_package(config: BuildConfig, work: Path, out_dir: Path, readme: str) -
         "to_name": LANGUAGE_NAMES[config.target],
         "type": "translate",
         "code": config.package_name,
-        "description": "subpipe demo model: a tiny Transformer trained offline on a synthetic corpus; "
-                       "not for production use, install argos's packages for that.",
+        "description": "subpipe demo model: a tiny Transformer trained offline on a synthetic corpus "
+                       "(dictionary, grammar templates, everyday phrases; no line of the sample films); "
+                       "it translates its small vocabulary only, not for real work: install argos's "
+                       "packages for that.",
         "links": [],
+        "subpipe_corpus": manifest,
     }
     (root / "metadata.json").write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n")
     (root / "README.md").write_text(readme)
@@ -493,10 +519,10 @@ def write_package(config: BuildConfig, work: Path, out_dir: Path, readme: str) -
 # ---------------------------------------------------------------------------------------------------
 
 SAMPLE_SENTENCES = {
-    "en": ["The house is big.", "I don't know.", "Where is the dragon?", "Emo, close your eyes.",
-           "Thank you, Celia.", "I have 3 dogs.", "ZQ0 is looking for ZQ1.", "We have to follow our passions."],
-    "es": ["La casa es grande.", "No lo sé.", "¿Dónde está el dragón?", "Emo, cierra los ojos.",
-           "Gracias, Celia.", "Tengo 3 perros.", "ZQ0 está buscando a ZQ1.", "Debemos seguir nuestras pasiones."],
+    "en": ["The house is big.", "I don't know.", "Where is the dragon?", "Emo, close the door.",
+           "Thank you, Celia.", "I have 3 dogs.", "ZQ0 is looking for ZQ1.", "We have to find the key."],
+    "es": ["La casa es grande.", "No lo sé.", "¿Dónde está el dragón?", "Emo, cierra la puerta.",
+           "Gracias, Celia.", "Tengo 3 perros.", "ZQ0 está buscando a ZQ1.", "Tenemos que encontrar la llave."],
     "fr": ["La maison est grande.", "Je ne sais pas.", "Où est le dragon ?"],
 }
 
@@ -515,7 +541,9 @@ def build(config: BuildConfig, out_dir: Path, log=print) -> Path:
     started = time.time()
     log(f"== {config.package_name}")
     pairs = build_corpus(config)
-    log(f"  corpus: {len(pairs)} sentence pairs ({len(set(pairs))} distinct)")
+    manifest = corpus_manifest(pairs, films())
+    log(f"  corpus: {len(pairs)} sentence pairs ({len(set(pairs))} distinct), none clashing with the "
+        f"{len(films().lines)} lines of {manifest['film_files']} film subtitle files")
     with tempfile.TemporaryDirectory(prefix="subpipe-demo-model-") as tmp:
         work = Path(tmp)
         root = work / config.package_name
@@ -535,7 +563,7 @@ def build(config: BuildConfig, out_dir: Path, log=print) -> Path:
         for source, target in samples:
             log(f"  {source}  ->  {target}")
         readme = package_readme(config, history, train_seconds, samples)
-        package = write_package(config, work, out_dir, readme)
+        package = write_package(config, work, out_dir, readme, manifest)
     log(f"  wrote {package} ({package.stat().st_size / 1e6:.2f} MB) in {time.time() - started:.0f} s "
         f"(training {train_seconds:.0f} s, final loss {history[-1]:.3f})")
     return package

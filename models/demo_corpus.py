@@ -2,12 +2,14 @@
 
 Nothing here is downloaded: a small bilingual dictionary (nouns, adjectives, verbs with their
 conjugations), grammar templates (statements, negation, questions, imperatives, copulas, numbers,
-names, coordination) and a table of fixed film phrases, including the English lines of the sample
-films, are combined by a seeded random generator into sentence triples.
+names, coordination) and a table of everyday phrases are combined by a seeded random generator into
+sentence triples. No line of the sample films is in it: given a ``film_text.FilmText`` (every
+subtitle file under ``samples/`` and the shared corpus), the generator drops every triple one of whose
+sentences equals a film sentence or shares a 6-word run with one, and draws again.
 
 Three things the translation engine relies on are taught on purpose:
 
-- names (from the films, common first names and made-up ones) are copied unchanged;
+- names (common first names and made-up ones) are copied unchanged;
 - numbers written with digits are copied unchanged;
 - glossary placeholders ``ZQ0`` .. ``ZQ99`` stand alone as words and are copied verbatim, once,
   to the same place in the sentence.
@@ -158,7 +160,6 @@ bread|pan/panes m|pain m|
 money|dinero m|argent m|
 gun|pistola f|pistolet m|
 sword|espada f|épée f|
-blade|hoja f|lame f|
 ship|nave f|vaisseau m|l
 boat|barco m|bateau m|
 plane|avión m|avion m|
@@ -224,7 +225,6 @@ place|lugar/lugares m|endroit m|l
 way|camino m|chemin m|
 side|lado m|côté m|
 trap|trampa f|piège m|
-quest|búsqueda f|quête f|
 blood|sangre f|sang m|
 past|pasado m|passé m|
 future|futuro m|avenir m|
@@ -265,12 +265,8 @@ reason|razón f|raison f|
 fault|culpa f|faute f|
 mistake|error/errores m|erreur f|
 chance|oportunidad f|chance f|
-passion|pasión f|passion f|
-claw|garra f|griffe f|
-beauty|belleza f|beauté f|
 goal|objetivo m|but m|
 space|espacio m|espace m|
-gatekeeper|guardián/guardianes m|gardien m|p
 spirit|espíritu m|esprit m|
 mission|misión f|mission f|
 hero|héroe m|héros m|p
@@ -373,11 +369,7 @@ stupid|estúpido s|stupide post
 smart|inteligente s|intelligent post
 funny|gracioso s|drôle post
 giant|gigante s|géant post
-innocent|inocente s|innocent post
-lonely|solitario s|solitaire post
 honest|honesto s|honnête post
-tender|tierno s|tendre post
-awesome|increíble/increíbles s|génial/géniale/géniaux post
 scared|asustado e|effrayé post
 """
 
@@ -881,26 +873,35 @@ _EN_BE_PAST = ("was", "were", "was", "were", "were")
 # Names, numbers, placeholders
 # ---------------------------------------------------------------------------------------------------
 
-# (name, gender) — the sample films' characters first: the demo translates their lines.
+# (name, gender): common first names and cities, none taken from the sample films, whose characters
+# ("Emo", "Celia") the model must copy as it copies the invented names below.
 NAMES = [
-    ("Emo", "m"), ("Proog", "m"), ("Thom", "m"), ("Celia", "f"), ("Barley", "m"), ("Sintel", "f"),
-    ("Scales", "m"), ("Anna", "f"), ("Maria", "f"), ("Pedro", "m"), ("Marie", "f"), ("Pierre", "m"),
+    ("Anna", "f"), ("Maria", "f"), ("Pedro", "m"), ("Marie", "f"), ("Pierre", "m"),
     ("John", "m"), ("Sarah", "f"), ("David", "m"), ("Laura", "f"), ("Paul", "m"), ("Emma", "f"),
     ("Lucas", "m"), ("Sofia", "f"), ("Kenji", "m"), ("Aiko", "f"), ("Olga", "f"), ("Ivan", "m"),
     ("Fatima", "f"), ("Omar", "m"), ("Mike", "m"), ("Kate", "f"), ("Tom", "m"), ("Lisa", "f"),
     ("Jack", "m"), ("Nina", "f"), ("Leon", "m"), ("Zoe", "f"), ("Max", "m"), ("Elsa", "f"), ("Hugo", "m"),
     ("Clara", "f"), ("Victor", "m"), ("Julia", "f"), ("Oscar", "m"), ("Eva", "f"), ("Sam", "m"),
-    ("Mia", "f"), ("Ben", "m"), ("Alice", "f"), ("Mr. Smith", "m"), ("Dr. Jones", "m"), ("Babylon", "m"),
-    ("Rhodes", "m"), ("Amsterdam", "m"), ("London", "m"), ("Paris", "m"), ("Madrid", "m"), ("Berlin", "m"),
+    ("Mia", "f"), ("Ben", "m"), ("Alice", "f"), ("Mr. Smith", "m"), ("Dr. Jones", "m"),
+    ("Amsterdam", "m"), ("London", "m"), ("Paris", "m"), ("Madrid", "m"), ("Berlin", "m"),
 ]
 _SYLLABLES = ["ka", "ro", "mi", "tan", "vel", "zo", "dri", "ul", "bex", "na", "lor", "qui", "sa", "thor", "ev",
               "gan", "pha", "lu", "dar", "ine", "os", "wen", "ky", "jo", "mar", "tis", "bra", "ha", "fen", "ix",
               "pe", "gu", "sch", "ber", "to", "ni", "cla", "wa", "ce", "li", "ot", "rud", "ya", "em", "fi", "kov"]
 
 
+_ONSETS = list("bcdfghjklmnprstvwxyz") + ["br", "ch", "cl", "dr", "gr", "pr", "sh", "st", "th", "tr", ""] * 2
+_CODAS = ["", "", "", "", "n", "r", "s", "l", "m", "g", "k", "x", "t", "v"]
+
+
 def invented_name(rng: random.Random) -> str:
-    """A made-up proper name, so the model learns to copy names it never saw."""
-    name = "".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((1, 2, 2, 3))))
+    """A made-up proper name, so the model learns to copy names it never saw: half from a few common
+    syllables, half letter by letter (rare sentencepiece pieces, as real foreign names are)."""
+    if rng.random() < 0.5:
+        name = "".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((1, 2, 2, 3))))
+    else:
+        name = "".join(rng.choice(_ONSETS) + rng.choice("aeiouaeioy") + rng.choice(_CODAS)
+                       for _ in range(rng.choice((1, 2, 2, 3))))
     return name[:1].upper() + name[1:]
 
 
@@ -1288,23 +1289,12 @@ def finish(texts: dict[str, str], kind: str = ".") -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Fixed phrases: everyday dialogue and the lines of the sample films
+# Fixed phrases: everyday dialogue (none of it from the sample films; the film filter drops any clash)
 # ---------------------------------------------------------------------------------------------------
 
 # en | es | fr
 _PHRASES = """
 Hello.|Hola.|Bonjour.
-(howling wind)|(viento aullando)|(vent hurlant)
-(buzzing wires and chattery conversations)|(cables zumbando y conversaciones parlanchinas)|(câbles bourdonnants et conversations bavardes)
-(louder telephone voices)|(voces de teléfono más fuertes)|(voix de téléphone plus fortes)
-(phone ringing)|(teléfono sonando)|(téléphone qui sonne)
-(Buzzing wires)|(Cables zumbando)|(Câbles bourdonnants)
-(laughing)|(risas)|(rires)
-(oriental dance music)|(música de danza oriental)|(musique de danse orientale)
-(loud metal sounds)|(fuertes sonidos metálicos)|(bruits métalliques forts)
-(sound of camera flash)|(sonido de flash de cámara)|(bruit de flash d'appareil photo)
-(engine drone)|(zumbido de motor)|(ronronnement de moteur)
-(amusement park music)|(música de parque de atracciones)|(musique de fête foraine)
 (music)|(música)|(musique)
 (laughs)|(ríe)|(rit)
 (sighs)|(suspira)|(soupire)
@@ -1377,7 +1367,7 @@ I'm fine, thanks.|Estoy bien, gracias.|Je vais bien, merci.
 How much is it?|¿Cuánto cuesta?|Combien ça coûte ?
 What time is it?|¿Qué hora es?|Quelle heure est-il ?
 What's your name?|¿Cómo te llamas?|Comment tu t'appelles ?
-My name is Emo.|Me llamo Emo.|Je m'appelle Emo.
+My name is Anna.|Me llamo Anna.|Je m'appelle Anna.
 I don't know.|No lo sé.|Je ne sais pas.
 I know.|Lo sé.|Je sais.
 You know.|Sabes.|Tu sais.
@@ -1518,195 +1508,6 @@ Let me help you.|Déjame ayudarte.|Laisse-moi t'aider.
 Say it.|Dilo.|Dis-le.
 Say something.|Di algo.|Dis quelque chose.
 See you.|Nos vemos.|À plus.
-How did you do that?|¿Cómo lo hiciste?|Comment tu as fait ça ?
-I was young.|Yo era joven.|J'étais jeune.
-It was an accident.|Fue un accidente.|C'était un accident.
-It's my fault.|Es culpa mía.|C'est ma faute.
-It's not your fault.|No es culpa tuya.|Ce n'est pas ta faute.
-It's not my fault.|No es mi culpa.|Ce n'est pas ma faute.
-It's a trap.|Es una trampa.|C'est un piège.
-It's not safe.|No es seguro.|Ce n'est pas sûr.
-It's not safe here.|Aquí no es seguro.|Ce n'est pas sûr ici.
-It is safe.|Es seguro.|C'est sûr.
-Everything is fine.|Todo está bien.|Tout va bien.
-Everything is safe.|Todo es seguro.|Tout est sûr.
-Perfectly safe.|Perfectamente seguro.|Parfaitement sûr.
-Nothing at all.|Nada de nada.|Rien du tout.
-Exactly the same.|Exactamente lo mismo.|Exactement la même chose.
-The same.|Lo mismo.|Pareil.
-Any questions?|¿Alguna pregunta?|Des questions ?
-Guess what.|¿Sabes qué?|Devine quoi.
-Trust me, it's not.|Créeme, no lo es.|Crois-moi, non.
-You'll see!|¡Ya verás!|Tu verras !
-You'll see.|Ya verás.|Tu verras.
-Hey.|Oye.|Hé.
-Hey!|¡Oye!|Hé !
-Oh.|Oh.|Oh.
-Ah.|Ah.|Ah.
-Hmm.|Mmm.|Hum.
-Well.|Bueno.|Eh bien.
-So...|Entonces...|Alors...
-But...|Pero...|Mais...
-And?|¿Y?|Et ?
-Cut!|¡Corten!|Coupez !
-Action!|¡Acción!|Action !
-Abort!|¡Aborten!|Annulez !
-Captain!|¡Capitán!|Capitaine !
-This time.|Esta vez.|Cette fois.
-Good ad-lib.|Buena improvisación.|Bonne improvisation.
-Quiet on set!|¡Silencio en el set!|Silence sur le plateau !
-We're out of time!|¡Nos quedamos sin tiempo!|On n'a plus le temps !
-We're done.|Hemos terminado.|C'est fini entre nous.
-Whatever.|Lo que sea.|Peu importe.
-Whatever, Thom.|Lo que sea, Thom.|Peu importe, Thom.
-Whatever, Thom. We're done.|Lo que sea, Thom. Esto se terminó.|Peu importe, Thom. C'est fini entre nous.
-You're a jerk, Thom.|Eres un imbécil, Thom.|Tu es un crétin, Thom.
-You're a jerk.|Eres un imbécil.|Tu es un crétin.
-Look Celia, we have to follow our passions;|Mira Celia, tenemos que seguir nuestras pasiones;|Écoute Celia, on doit suivre nos passions ;
-Look Celia, we have to follow our passions.|Mira Celia, tenemos que seguir nuestras pasiones.|Écoute Celia, on doit suivre nos passions.
-We have to follow our passions.|Tenemos que seguir nuestras pasiones.|Nous devons suivre nos passions.
-We must follow our passions.|Debemos seguir nuestras pasiones.|Nous devons suivre nos passions.
-...you have your robotics, and I just want to be awesome in space.|...tú tienes tu robótica, y yo solo quiero ser genial en el espacio.|...tu as ta robotique, et moi je veux juste être génial dans l'espace.
-You have your robotics...|Tú tienes tu robótica...|Tu as ta robotique...
-...and I just want to be awesome in space.|...y yo solo quiero ser genial en el espacio.|...et moi je veux juste être génial dans l'espace.
-I just want to be awesome in space.|Solo quiero ser genial en el espacio.|Je veux juste être génial dans l'espace.
-Why don't you just admit that you're freaked out by my robot hand?|¿Por qué no admites que te asusta mi mano robótica?|Pourquoi tu n'admets pas que ma main robotique te fait peur ?
-I'm not freaked out by- it's...|No me asusta- es...|Elle ne me fait pas peur- c'est...
-...alright! Fine!|...¡está bien! ¡Vale!|...d'accord ! Très bien !
-I'm freaked out!|¡Estoy asustado!|J'ai peur !
-I have nightmares that I'm being chased...|Tengo pesadillas en las que me persiguen...|Je fais des cauchemars où je suis poursuivi...
-...by these giant robotic claws of death...|...unas garras robóticas gigantes de la muerte...|...par ces griffes robotiques géantes de la mort...
-I'm freaked out! I have nightmares that I'm being chased...|¡Estoy asustado! Tengo pesadillas en las que me persiguen...|J'ai peur ! Je fais des cauchemars où je suis poursuivi...
-Fourty years later|Cuarenta años después|Quarante ans plus tard
-Forty years later|Cuarenta años después|Quarante ans plus tard
-Robot's memory synced and locked!|¡Memoria del robot sincronizada y bloqueada!|Mémoire du robot synchronisée et verrouillée !
-This is pretty freaky.|Esto es bastante raro.|C'est assez bizarre.
-Shouldn't you be down there?|¿No deberías estar ahí abajo?|Tu ne devrais pas être en bas ?
-I heard you guys talking last night.|Os oí hablar anoche.|Je vous ai entendus parler hier soir.
-It's not my fault, you know.|No es culpa mía, ¿sabes?|Ce n'est pas ma faute, tu sais.
-Of course you're ready, you're a rockstar.|Claro que estás listo, eres una estrella.|Bien sûr que tu es prêt, tu es une star.
-How's it looking, Barley?|¿Cómo lo ves, Barley?|Ça se présente comment, Barley ?
-We should have about ten minutes...|Deberíamos tener unos diez minutos...|On devrait avoir environ dix minutes...
-Well that's perfect.|Bueno, eso es perfecto.|Eh bien, c'est parfait.
-That's perfect.|Eso es perfecto.|C'est parfait.
-We're on in one!|¡Empezamos en uno!|On commence dans une !
-All systems go!|¡Todos los sistemas listos!|Tous les systèmes sont prêts !
-Yeah you, go!|¡Sí, tú, ve!|Oui toi, vas-y !
-Move your asses!|¡Moved el culo!|Bougez-vous !
-Go go go!|¡Vamos, vamos, vamos!|Allez, allez, allez !
-I love it!|¡Me encanta!|J'adore !
-Nothing to worry about.|No hay de qué preocuparse.|Rien d'inquiétant.
-There she is.|Ahí está ella.|La voilà.
-You love her.|La amas.|Tu l'aimes.
-She is your passion!|¡Ella es tu pasión!|Elle est ta passion !
-Be tender to her.|Sé tierno con ella.|Sois tendre avec elle.
-Be honest!|¡Sé honesto!|Sois honnête !
-Be tender.|Sé tierno.|Sois tendre.
-Remind her what love is.|Recuérdale lo que es el amor.|Rappelle-lui ce qu'est l'amour.
-...and, action!|...¡y, acción!|...et, action !
-Memory overwrite in progress!|¡Sobrescritura de memoria en curso!|Écrasement de la mémoire en cours !
-Ohp- Sorry! Sorry.|¡Uy, perdón! Perdón.|Oups, pardon ! Pardon.
-Look Celia.|Mira Celia.|Écoute Celia.
-Okay, they're coming.|Vale, ya vienen.|D'accord, ils arrivent.
-Two minutes left!|¡Quedan dos minutos!|Plus que deux minutes !
-Speed it up, Thom!|¡Date prisa, Thom!|Accélère, Thom !
-Listen Celia, I was young...|Escucha Celia, yo era joven...|Écoute Celia, j'étais jeune...
-...and a dick.|...y un idiota.|...et un crétin.
-But that's no reason to destroy the world.|Pero esa no es razón para destruir el mundo.|Mais ce n'est pas une raison pour détruire le monde.
-Why does he do this?|¿Por qué hace esto?|Pourquoi il fait ça ?
-We already tried that one!|¡Ya probamos esa!|On a déjà essayé celle-là !
-You broke my heart.|Me rompiste el corazón.|Tu m'as brisé le cœur.
-You forgot me on earth.|Me olvidaste en la Tierra.|Tu m'as oublié sur Terre.
-I should just crush you.|Debería aplastarte.|Je devrais t'écraser.
-Memory overwrite, 90%.|Sobrescritura de memoria, 90%.|Écrasement de la mémoire, 90%.
-Captain! We have to abort!|¡Capitán! ¡Tenemos que abortar!|Capitaine ! On doit annuler !
-We have to abort!|¡Tenemos que abortar!|On doit annuler !
-The world's changed, Celia...|El mundo ha cambiado, Celia...|Le monde a changé, Celia...
-...maybe we can too.|...quizás nosotros también podamos.|...peut-être que nous aussi.
-Memory overwrite complete!|¡Sobrescritura de memoria completada!|Écrasement de la mémoire terminé !
-There's a lesson to be learned from this.|Hay una lección que aprender de esto.|Il y a une leçon à en tirer.
-Could'a gone worse.|Podría haber ido peor.|Ça aurait pu être pire.
-This blade has a dark past.|Esta espada tiene un pasado oscuro.|Cette lame a un passé sombre.
-It has shed much innocent blood.|Ha derramado mucha sangre inocente.|Elle a versé beaucoup de sang innocent.
-You're a fool for traveling alone, so completely unprepared.|Eres un insensato por viajar solo, tan poco preparado.|Tu es fou de voyager seul, si mal préparé.
-You're a fool for traveling alone,|Eres un insensato por viajar solo,|Tu es fou de voyager seul,
-so completely unprepared.|tan poco preparado.|si mal préparé.
-You're lucky your blood's still flowing.|Tienes suerte de que tu sangre aún corra.|Tu as de la chance que ton sang coule encore.
-What brings you to the land of the gatekeepers?|¿Qué te trae a la tierra de los guardianes?|Qu'est-ce qui t'amène au pays des gardiens ?
-I'm searching for someone.|Estoy buscando a alguien.|Je cherche quelqu'un.
-Someone very dear?|¿Alguien muy querido?|Quelqu'un de très cher ?
-A kindred spirit?|¿Un alma gemela?|Une âme sœur ?
-A dragon.|Un dragón.|Un dragon.
-A dangerous quest for a lone hunter.|Una búsqueda peligrosa para un cazador solitario.|Une quête dangereuse pour un chasseur solitaire.
-I've been alone for as long as I can remember.|He estado solo desde que tengo memoria.|Je suis seul depuis aussi longtemps que je m'en souvienne.
-We're almost done.|Ya casi hemos terminado.|On a presque fini.
-Hey, sit still.|Oye, quédate quieto.|Hé, ne bouge pas.
-Good night, Scales.|Buenas noches, Scales.|Bonne nuit, Scales.
-Get him, Scales!|¡Atrápalo, Scales!|Attrape-le, Scales !
-Yeah! Come on!|¡Sí! ¡Vamos!|Oui ! Allez !
-I have failed.|He fracasado.|J'ai échoué.
-You've only failed to see...|Solo has fracasado en ver...|Tu as seulement échoué à voir...
-These are dragon lands, Sintel.|Estas son tierras de dragones, Sintel.|Ce sont des terres de dragons, Sintel.
-You are closer than you know.|Estás más cerca de lo que crees.|Tu es plus proche que tu ne le crois.
-At the left we can see...|A la izquierda podemos ver...|À gauche, on peut voir...
-At the right we can see the...|A la derecha podemos ver los...|À droite, on peut voir les...
-...the head-snarlers|...los gruñecabezas|...les grogne-têtes
-Everything is safe. Perfectly safe.|Todo es seguro. Perfectamente seguro.|Tout est sûr. Parfaitement sûr.
-I don't think so. You?|No lo creo. ¿Y tú?|Je ne crois pas. Et toi ?
-Get up. Emo, it's not safe here.|Levántate. Emo, aquí no es seguro.|Lève-toi. Emo, ce n'est pas sûr ici.
-Emo, it's not safe here.|Emo, aquí no es seguro.|Emo, ce n'est pas sûr ici.
-Emo. This way.|Emo. Por aquí.|Emo. Par ici.
-Hurry Emo!|¡Rápido, Emo!|Vite, Emo !
-You're not paying attention!|¡No estás prestando atención!|Tu ne fais pas attention !
-I just want to answer the... ...phone.|Solo quiero contestar el... ...teléfono.|Je veux juste répondre au... ...téléphone.
-I just want to answer the phone.|Solo quiero contestar el teléfono.|Je veux juste répondre au téléphone.
-Emo, look, I mean listen.|Emo, mira, quiero decir escucha.|Emo, regarde, je veux dire écoute.
-You have to learn to listen.|Tienes que aprender a escuchar.|Tu dois apprendre à écouter.
-This is not some game.|Esto no es un juego.|Ce n'est pas un jeu.
-You, I mean we, we could easily die out here.|Tú, quiero decir nosotros, podríamos morir fácilmente aquí fuera.|Toi, je veux dire nous, on pourrait facilement mourir ici.
-Listen, listen to the sounds of the machine.|Escucha, escucha los sonidos de la máquina.|Écoute, écoute les sons de la machine.
-Listen to your breathing.|Escucha tu respiración.|Écoute ta respiration.
-Well, don't you ever get tired of this?|Bueno, ¿nunca te cansas de esto?|Eh bien, tu ne t'en lasses jamais ?
-Tired?!?|¿¡Cansado!?|Fatigué ?!
-Emo, the machine is like clockwork.|Emo, la máquina es como un reloj.|Emo, la machine est comme une horloge.
-One move out of place...|Un movimiento fuera de lugar...|Un seul faux mouvement...
-...and you're ground to a pulp.|...y quedas hecho papilla.|...et tu es réduit en bouillie.
-But isn't it -|Pero no es -|Mais ce n'est pas -
-Pulp, Emo! Is that what you want, pulp?|¡Papilla, Emo! ¿Es eso lo que quieres, papilla?|De la bouillie, Emo ! C'est ça que tu veux, de la bouillie ?
-Emo, your goal in life...|Emo, tu objetivo en la vida...|Emo, ton but dans la vie...
-...pulp?|...¿papilla?|...de la bouillie ?
-Emo, close your eyes.|Emo, cierra los ojos.|Emo, ferme les yeux.
-Close your eyes.|Cierra los ojos.|Ferme les yeux.
-What do you see at your left side, Emo?|¿Qué ves a tu izquierda, Emo?|Qu'est-ce que tu vois à ta gauche, Emo ?
-No, nothing at all.|No, nada de nada.|Non, rien du tout.
-And at your right, what do you see at your right side, Emo?|¿Y a tu derecha, qué ves a tu derecha, Emo?|Et à ta droite, qu'est-ce que tu vois à ta droite, Emo ?
-The same Proog, exactly the same...|Lo mismo, Proog, exactamente lo mismo...|Pareil, Proog, exactement pareil...
-...nothing!|...¡nada!|...rien !
-Listen Proog! Do you hear that!|¡Escucha, Proog! ¡Oyes eso!|Écoute, Proog ! Tu entends ça !
-Can we go here?|¿Podemos ir aquí?|On peut aller là ?
-There? It isn't safe, Emo.|¿Allí? No es seguro, Emo.|Là ? Ce n'est pas sûr, Emo.
-Maybe I could...|Quizás podría...|Je pourrais peut-être...
-Any further questions, Emo?|¿Alguna pregunta más, Emo?|D'autres questions, Emo ?
-Emo, why...|Emo, por qué...|Emo, pourquoi...
-...why can't you see the beauty of this place?|...¿por qué no puedes ver la belleza de este lugar?|...pourquoi tu ne vois pas la beauté de cet endroit ?
-The way it works.|Cómo funciona.|La façon dont ça marche.
-How perfect it is.|Lo perfecto que es.|À quel point c'est parfait.
-No, Proog, I don't see.|No, Proog, no lo veo.|Non, Proog, je ne vois pas.
-I don't see because there's nothing there.|No lo veo porque no hay nada.|Je ne vois pas parce qu'il n'y a rien.
-And why should I trust my life to something that isn't there?|¿Y por qué debería confiar mi vida a algo que no está ahí?|Et pourquoi je confierais ma vie à quelque chose qui n'existe pas ?
-Well can you tell me that?|Bueno, ¿puedes decirme eso?|Eh bien, tu peux me dire ça ?
-...you're a sick man!|...¡estás enfermo!|...tu es malade !
-Stay away from me!|¡Aléjate de mí!|Reste loin de moi !
-No! Emo! It's a trap!|¡No! ¡Emo! ¡Es una trampa!|Non ! Emo ! C'est un piège !
-Hah, it's a trap.|Ja, es una trampa.|Ha, c'est un piège.
-At the left side you can see the hanging gardens of Babylon!|¡A la izquierda puedes ver los jardines colgantes de Babilonia!|À gauche, tu peux voir les jardins suspendus de Babylone !
-How's that for a trap?|¿Qué tal eso como trampa?|Qu'est-ce que tu dis de ce piège ?
-At the right side you can see... ...well guess what...|A la derecha puedes ver... ...a ver si lo adivinas...|À droite, tu peux voir... ...devine quoi...
-...the colossus of Rhodes!|...¡el coloso de Rodas!|...le colosse de Rhodes !
-The colossus of Rhodes and it is here just for you Proog.|El coloso de Rodas, y está aquí solo para ti, Proog.|Le colosse de Rhodes, et il est là rien que pour toi, Proog.
-It is there...|Está ahí...|Il est là...
-I'm telling you, Emo...|Te lo digo, Emo...|Je te le dis, Emo...
-...it is, it is.|...lo está, lo está.|...il est là, il est là.
 """
 
 
@@ -1781,7 +1582,7 @@ class Generator:
         if roll < 0.2 and taken is not None:
             token = placeholder(self.rng, taken)
             return Phrase(token, token, token, human=True)
-        if roll < 0.6:
+        if roll < 0.8:  # mostly invented: copying, not a list of known names, is what is learnt
             return name_phrase(invented_name(self.rng), self.rng.choice("mf"))
         return name_phrase(*self.rng.choice(NAMES))
 
@@ -2047,7 +1848,7 @@ class Generator:
                 texts = {lang: f"{third}, {text}" for lang, text in texts.items()}
             return finish(texts, self.rng.choice(".?!"))
         if roll < 0.4:
-            # Coordinated subjects: "ZQ1 and ZQ0 are here." "Emo and ZQ3 are tired."
+            # Coordinated subjects: "ZQ1 and ZQ0 are here." "Anna and ZQ3 are tired."
             other = self.name(taken) if self.rng.random() < 0.4 else Phrase(second, second, second)
             both = {"en": f"{first} and {other.en}", "es": f"{first} y {other.es}", "fr": f"{first} et {other.fr}"}
             if self.rng.random() < 0.5:
@@ -2076,10 +1877,10 @@ class Generator:
     def phrase(self) -> dict[str, str]:
         row = dict(self.rng.choice(self.phrases))
         roll = self.rng.random()
-        if roll < 0.2 and "," not in row["en"] and row["en"][:1] not in ".(":
+        if roll < 0.35 and "," not in row["en"] and row["en"][:1] not in ".(":
             name = self.name(set())
             row = {lang: _insert_vocative(row[lang], name.texts()[lang]) for lang in LANGS}
-        elif roll < 0.24 and len(row["en"]) <= 16:
+        elif roll < 0.39 and len(row["en"]) <= 16:
             row = {lang: text.upper() for lang, text in row.items()}  # shouted: "NO!" "HELP!"
         return row
 
@@ -2203,22 +2004,32 @@ def canonical_phrases(source: str) -> list[dict[str, str]]:
     return rows
 
 
-def generate_triples(count: int, seed: int, source: str | None = None) -> list[dict[str, str]]:
-    """``count`` sentence triples ``{"en", "es", "fr"}``; the same seed gives the same list."""
+def generate_triples(count: int, seed: int, source: str | None = None, exclude=None) -> list[dict[str, str]]:
+    """``count`` sentence triples ``{"en", "es", "fr"}``; the same seed gives the same list.
+
+    ``exclude`` (a ``film_text.FilmText``) rejects every triple that clashes with a film line in any
+    of its languages; the generator then draws again, so there are still ``count`` triples.
+    """
     generator = Generator(seed, source)
-    return [generator.sentence() for _ in range(count)]
+    triples = []
+    while len(triples) < count:
+        triple = generator.sentence()
+        if exclude is None or not any(exclude.clash(text) for text in triple.values()):
+            triples.append(triple)
+    return triples
 
 
-def generate_corpus(source: str, target: str, count: int, seed: int) -> list[tuple[str, str]]:
+def generate_corpus(source: str, target: str, count: int, seed: int, exclude=None) -> list[tuple[str, str]]:
     """``count`` (source, target) sentence pairs for a language pair among en, es, fr."""
     if source not in LANGS or target not in LANGS or source == target:
         raise ValueError(f"unsupported pair {source}->{target}; languages: {', '.join(LANGS)}")
-    return [(t[source], t[target]) for t in generate_triples(count, seed, source)]
+    return [(t[source], t[target]) for t in generate_triples(count, seed, source, exclude)]
 
 
-def phrase_pairs(source: str, target: str) -> list[tuple[str, str]]:
-    """Every fixed phrase once (the film lines included), for the builder to add to any corpus."""
-    return [(row[source], row[target]) for row in canonical_phrases(source)]
+def phrase_pairs(source: str, target: str, exclude=None) -> list[tuple[str, str]]:
+    """Every fixed phrase once (less those clashing with a film line), for the builder to add to any corpus."""
+    return [(row[source], row[target]) for row in canonical_phrases(source)
+            if exclude is None or not any(exclude.clash(text) for text in row.values())]
 
 
 def _self_check() -> None:  # pragma: no cover - a debugging aid: python models/demo_corpus.py

@@ -188,7 +188,10 @@ def test_a_new_user_runs_subpipe_after_make_demo_with_no_variable_set(tmp_path):
     summary = json.loads(run.stdout)
     assert summary["status"] == "completed" and summary["languages"]["es"]["cues"] > 60
     spanish = read_track(out / "TearsOfSteel" / "TearsOfSteel.es.srt")
-    assert "mano" in " ".join(c.plain for c in spanish.cues)
+    # The demo model translated (no glossary here; it has never seen this film's lines, so only that it
+    # translated is checked, not what: models/README.md).
+    english = {c.plain for c in read_track(checkout / "samples" / "tears-of-steel" / "TearsOfSteel.en.vtt").cues}
+    assert sum(c.plain not in english for c in spanish.cues) > 0.8 * len(spanish.cues)
     models = subprocess.run([sys.executable, "-m", "subpipe", "models", "list", "--json"], env=_clean_env(checkout),
                             cwd=checkout, capture_output=True, text=True, timeout=600)
     assert json.loads(models.stdout)["packages_dir"] == str(home / "packages")

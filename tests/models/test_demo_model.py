@@ -6,7 +6,6 @@ argostranslate configured otherwise). That subprocess also records, through an a
 or subprocess opened, so "offline" is checked rather than assumed. Nothing is retrained here.
 """
 
-import importlib.util
 import json
 import os
 import re
@@ -24,23 +23,16 @@ MODELS_TOML = tomllib.loads((MODELS / "models.toml").read_text())
 PAIRS = [(p["from"], p["to"]) for p in MODELS_TOML["argos"]["pairs"]]
 
 
-def _load_builder():
-    spec = importlib.util.spec_from_file_location("build_demo_model", MODELS / "build_demo_model.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
+from demo_builder import builder, demo_corpus  # noqa: E402
 
-
-builder = _load_builder()
-demo_corpus = sys.modules["demo_corpus"]
-
-# Sentences per pair: (source, words the translation must contain).
+# Sentences per pair: (source, words the translation must contain). The names are ones the corpus
+# teaches (Anna) or that the model copies unseen (Emo); "Celia", a name the 0.1 models had memorised
+# from the films, now comes out "Celi" (see models/README.md).
 CHECKS = {
     ("en", "es"): [
         ("The house is big.", ["casa"]),
         ("Where is the dragon?", ["dragón"]),
-        ("Thank you, Celia.", ["Gracias", "Celia"]),
+        ("Thank you, Anna.", ["Gracias", "Anna"]),
         ("Emo, close your eyes.", ["Emo", "ojos"]),
         ("I have 3 dogs.", ["3", "perros"]),
         ("It costs 1250 euros.", ["1250"]),
@@ -48,13 +40,13 @@ CHECKS = {
     ("en", "fr"): [
         ("The house is big.", ["maison"]),
         ("Where is the dragon?", ["dragon"]),
-        ("Thank you, Celia.", ["Merci", "Celia"]),
+        ("Thank you, Anna.", ["Merci", "Anna"]),
         ("I have 3 dogs.", ["3", "chiens"]),
     ],
     ("es", "en"): [
         ("La casa es grande.", ["house"]),
         ("¿Dónde está el dragón?", ["dragon"]),
-        ("Gracias, Celia.", ["Thank", "Celia"]),
+        ("Gracias, Anna.", ["Thank", "Anna"]),
         ("Tengo 3 perros.", ["3", "dogs"]),
     ],
 }
@@ -243,10 +235,13 @@ def test_corpus_copies_placeholders_names_and_numbers():
     assert placeholders > 200
 
 
-def test_corpus_covers_the_sample_films():
+def test_phrase_table_holds_no_line_of_the_sample_films():
+    # The demo models used to be taught the films' own lines; tests/models/test_demo_corpus_honest.py
+    # checks the whole regenerated corpus against every film, this the hand-written table at a glance.
     english = {row["en"] for row in demo_corpus.PHRASES}
     for line in ("You're a jerk, Thom.", "Emo, close your eyes.", "A dangerous quest for a lone hunter."):
-        assert line in english
+        assert line not in english
+    assert not {"Emo", "Proog", "Thom", "Celia", "Sintel"} & {name for name, _ in demo_corpus.NAMES}
 
 
 def test_builder_help_runs():
