@@ -205,10 +205,11 @@ def test_a_chain_covers_a_pair_no_single_engine_has(demo_models, monkeypatch, tm
     assert chain.name == "argos+apertium" and ("es", "fr") in chain.pairs()
     assert [str(hop) for hop in chain.route("es", "fr")] == ["apertium es->en", "argos en->fr"]
     assert [str(hop) for hop in chain.route("en", "es")] == ["apertium en->es"]
-    sentences = ["Hola, Thom.", "¿Dónde está Celia?"]
+    # Anna: a name the 0.2 demo models learnt to copy (they never saw the films' Celia, see models/README.md)
+    sentences = ["Hola, Thom.", "¿Dónde está Anna?"]
     out, protected = translate_protected(sentences, load_glossary(GLOSSARY).entries, "es", "fr",
                                          lambda batch: chain.translate_batch(batch, "es", "fr"))
-    assert "Thom" in out[0] and "Celia" in out[1] and out != sentences  # 'Où est Celia ?'
+    assert "Thom" in out[0] and "Anna" in out[1] and out != sentences  # 'Où est Anna ?'
     with pytest.raises(SubpipeError) as info:
         chain.route("fr", "es")
     assert info.value.code == "missing-pair" and "apertium: en->es, es->en" in info.value.message
