@@ -7,7 +7,7 @@ shows: a summary, the QC findings and term tables (first 200 rows; full CSVs lin
 output, a progress bar, and the final state: Completed, or a FAILED-type state named "Partially failed"
 (some languages delivered) or "Failed" (none), as the batch flow names them. Parameters are typed for
 the UI's form (`flows.params`); paths are checked against the configured roots in deployment runs.
-(No `from __future__ import annotations` here: deployment runs need real annotations to build forms.)
+(No postponed-annotations `__future__` import here: deployment runs need real annotations to build forms.)
 """
 
 from pathlib import Path

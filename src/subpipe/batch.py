@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 import subpipe
 from subpipe.errors import SubpipeError
-from subpipe.fileio import write_text_atomic
+from subpipe.fileio import resolve_input, write_text_atomic
 from subpipe.ingest import guess_languages
 from subpipe.localize import film_title
 from subpipe.paths import has_unsafe_chars, is_safe_name, printable, safe_name
@@ -197,15 +197,8 @@ def check_path(path: str | Path, roots: Sequence[str | Path], *, what: str = "pa
 
 def resolve_guarded(path: str | Path, *, what: str = "path") -> Path:
     """`path` with ``~`` expanded and symlinks resolved; a NUL byte or a symlink loop is a
-    `SubpipeError` naming the path, never a ValueError or RuntimeError."""
-    text = os.path.expanduser(str(path))
-    if "\x00" in text:
-        raise SubpipeError(f"{what} contains a NUL byte", path=printable(text), code="bad-path")
-    try:
-        return Path(text).resolve(strict=False)
-    except (RuntimeError, OSError) as exc:  # ELOOP: a symlink pointing (through others) at itself
-        raise SubpipeError(f"{what} cannot be resolved (symlink loop?): {exc.__class__.__name__}",
-                           path=printable(text), code="bad-path") from None
+    `SubpipeError` naming the path (`subpipe.fileio.resolve_input`), never a ValueError or RuntimeError."""
+    return resolve_input(os.path.expanduser(str(path)), what)
 
 
 # --- films in the drop folder --------------------------------------------------------------------------
