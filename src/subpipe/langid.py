@@ -53,6 +53,7 @@ import numpy as np
 
 from subpipe.cues import Cue, Track
 from subpipe.errors import Finding, SubpipeError
+from subpipe.fileio import read_input
 from subpipe.terms.glossary import normalize_tag
 
 UND = "und"
@@ -981,8 +982,8 @@ def load_overrides(path: str | Path, positions: Iterable[int] | None = None) -> 
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_input(path, what="overrides file").decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise SubpipeError(f"cannot read overrides: {exc}", path=str(path)) from None
     rows = _json_rows(text, path) if path.suffix.lower() == ".json" or text.lstrip()[:1] in "{[" else \
         _csv_rows(text, path)
