@@ -1,70 +1,103 @@
 """Properties over every writable format, through the registry: write-then-read is the identity on
 generated tracks (styling included), and readers fed mutated bytes raise nothing but SubpipeError."""
 
+from dataclasses import dataclass
+
 import pytest
 from conftest import CORPUS, SAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pysubs2.time import frames_to_ms
 
 from subpipe.cues import Cue, Track
 from subpipe.errors import SubpipeError
-from subpipe.formats import compose_track, parse_track
+from subpipe.formats import compose_track, format_ids, get_format, parse_track
 
 WORDS = st.sampled_from(["Emo", "look", "the", "machine", "¿Qué?", "über", "déjà-vu", "42", "R&D", "don't",
                          "5<6", "wait...", "日本語", "Привет", "—", "Proog!"])
 
 
 @st.composite
-def styled_line(draw):
+def styled_line(draw, tags=("i", "b", "u")):
     words = draw(st.lists(WORDS, min_size=1, max_size=6))
     text = " ".join(words).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    tag = draw(st.sampled_from([None, "i", "b", "u"]))
+    tag = draw(st.sampled_from([None, *tags]))
     return f"<{tag}>{text}</{tag}>" if tag else text
 
 
+@dataclass(frozen=True)
+class Fidelity:
+    """What a format keeps of a track: the time step it stores and the styling it writes."""
+
+    step_ms: int = 1
+    tags: tuple[str, ...] = ("i", "b", "u")
+    keeps_align: bool = True
+    fps: tuple[float, ...] = ()  # frame-based: times are whole frames at one of these rates
+
+
+# Every writable format of the registry must be listed: a new one without a line here fails
+# `test_every_writable_format_has_a_round_trip`.
+FIDELITY = {
+    "srt": Fidelity(),
+    "vtt": Fidelity(keeps_align=False),  # no numpad position; top alignment becomes a line setting
+    "ass": Fidelity(step_ms=10),  # centiseconds
+    "ssa": Fidelity(step_ms=10),
+    "microdvd": Fidelity(tags=("i",), keeps_align=False, fps=(23.976, 24.0, 25.0, 29.97)),
+    "mpl2": Fidelity(step_ms=100, tags=("i",), keeps_align=False),  # deciseconds, italic lines only
+}
+
+
 @st.composite
-def tracks(draw, step_ms=1):
+def tracks(draw, fidelity=Fidelity()):
+    """A track of cues on the format's time grid: whole frames for a frame-based format."""
+    fps = draw(st.sampled_from(fidelity.fps)) if fidelity.fps else None
+    to_ms = (lambda n: frames_to_ms(n, fps)) if fps else (lambda n: n * fidelity.step_ms)
+    unit = 1000 / fps if fps else fidelity.step_ms
     n = draw(st.integers(min_value=1, max_value=12))
-    cues, t = [], draw(st.integers(min_value=0, max_value=10_000)) // step_ms * step_ms
+    cues, t = [], draw(st.integers(min_value=0, max_value=int(10_000 / unit)))
     for i in range(n):
-        gap = draw(st.integers(min_value=0, max_value=5_000)) // step_ms * step_ms
-        dur = max(step_ms, draw(st.integers(min_value=1, max_value=7_000)) // step_ms * step_ms)
-        lines = draw(st.lists(styled_line(), min_size=1, max_size=2))
+        start = t + draw(st.integers(min_value=0, max_value=int(5_000 / unit)))
+        end = start + draw(st.integers(min_value=1, max_value=max(1, int(7_000 / unit))))
+        lines = draw(st.lists(styled_line(fidelity.tags), min_size=1, max_size=2))
         align = draw(st.sampled_from([None, 8, 7]))
-        start = t + gap
-        cues.append(Cue(start=start, end=start + dur, text="\n".join(lines), position=i, align=align))
-        t = start + dur
-    return Track(cues=cues)
+        cues.append(Cue(start=to_ms(start), end=to_ms(end), text="\n".join(lines), position=i, align=align))
+        t = end
+    return Track(cues=cues, fps=fps)
 
 
 def _round_trip(track: Track, fmt: str) -> Track:
-    return parse_track(compose_track(track, fmt).encode("utf-8"), path=f"generated.{fmt}", format=fmt)
+    return parse_track(compose_track(track, fmt).encode("utf-8"), path=f"generated.{fmt}", format=fmt,
+                       fps=track.fps)
+
+
+def _kept(track: Track, fidelity: Fidelity) -> list[tuple]:
+    return [(c.start, c.end, c.text) + ((c.align,) if fidelity.keeps_align else ()) for c in track.cues]
+
+
+WRITABLE = sorted(fmt.id for fmt in map(get_format, format_ids()) if fmt.writable)
+
+
+def test_every_writable_format_has_a_round_trip():
+    assert sorted(FIDELITY) == WRITABLE
+
+
+@pytest.mark.parametrize("fmt", WRITABLE)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_write_then_read_is_identity(fmt, data):
+    fidelity = FIDELITY[fmt]
+    track = data.draw(tracks(fidelity))
+    back = _round_trip(track, fmt)
+    assert _kept(back, fidelity) == _kept(track, fidelity)
+    assert [f for f in back.findings if f.severity != "info"] == []
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tracks())
-def test_srt_write_then_read_is_identity(track):
-    back = _round_trip(track, "srt")
-    assert [(c.start, c.end, c.text, c.align) for c in back.cues] == \
-           [(c.start, c.end, c.text, c.align) for c in track.cues]
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tracks())
-def test_vtt_write_then_read_is_identity(track):
+@given(tracks(FIDELITY["vtt"]))
+def test_vtt_top_alignment_survives_as_a_line_setting(track):
     back = _round_trip(track, "vtt")
-    assert [(c.start, c.end, c.text) for c in back.cues] == [(c.start, c.end, c.text) for c in track.cues]
-    # WebVTT has no numpad position; top alignment becomes a line setting and survives a second trip.
     again = _round_trip(back, "vtt")
     assert [c.settings for c in again.cues] == [c.settings for c in back.cues]
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tracks(step_ms=10))  # ASS stores centiseconds
-def test_ass_write_then_read_is_identity(track):
-    back = _round_trip(track, "ass")
-    assert [(c.start, c.end, c.text, c.align) for c in back.cues] == \
-           [(c.start, c.end, c.text, c.align) for c in track.cues]
 
 
 SEEDS = sorted(

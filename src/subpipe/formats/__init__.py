@@ -1,8 +1,8 @@
 """Subtitle formats: one module per format, found through a registry keyed by format id.
 
-Each format is an object with ``id``, ``name``, ``extensions``, ``sniff(text) -> bool``,
-``parse(text, *, path, fps) -> Track`` and, when it can be written, ``compose(track, *, fps) -> str``.
-Adding a format touches one new module and one line in `_builtin`.
+Each format module describes itself with one frozen `Format` (`subpipe.formats.base`): ``id``,
+``name``, ``extensions`` and the module's own ``sniff``, ``parse`` and, when it can be written,
+``compose`` functions. Adding a format touches one new module and one line in `_builtin`.
 
 `read_track` is the one entry point for reading: bytes -> text (`subpipe.encoding`) -> format
 (detected from content first, extension second) -> Track with findings.
@@ -11,28 +11,19 @@ Adding a format touches one new module and one line in `_builtin`.
 import os
 import threading
 from pathlib import Path
-from typing import Protocol
 
 from subpipe.cues import Track
 from subpipe.errors import Finding, SubpipeError
+from subpipe.formats.base import Format
 from subpipe.limits import Limits, current_limits, env_name
 
-
-class SubtitleFormat(Protocol):
-    id: str
-    name: str
-    extensions: tuple[str, ...]
-    writable: bool
-
-    def sniff(self, text: str) -> bool: ...
-
-    def parse(self, text: str, *, path: str, fps: float | None = None) -> Track: ...
-
-    def compose(self, track: Track, *, fps: float | None = None) -> str: ...
+__all__ = ["Format", "compose_track", "detect_format", "format_for_path", "format_ids", "get_format",
+           "parse_track", "read_track", "register", "write_track"]
 
 
-def _builtin() -> dict[str, SubtitleFormat]:
-    # Imported here, not at the top: each format module imports subpipe.formats._pysubs2.
+def _builtin() -> dict[str, Format]:
+    # Imported here, after `Format` above: each format module needs subpipe.formats.base while this
+    # package is still initialising (at the top, import sorting would put these lines first).
     from subpipe.formats import ass, microdvd, mpl2, sami, srt, ttml, vtt
 
     # Detection order matters: the most specific signatures first, SRT (the loosest) last.
@@ -44,22 +35,22 @@ def _builtin() -> dict[str, SubtitleFormat]:
 # Built completely at import, before any thread can read it, and never changed in place afterwards:
 # `register` publishes a new dict with one assignment, so a reader sees the old registry or the new
 # one, never a half-filled one (flows read files from several threads at once).
-_registry: dict[str, SubtitleFormat] = _builtin()
+_registry: dict[str, Format] = _builtin()
 _register_lock = threading.Lock()
 
 
-def _formats() -> dict[str, SubtitleFormat]:
+def _formats() -> dict[str, Format]:
     return _registry
 
 
-def register(fmt: SubtitleFormat) -> None:
+def register(fmt: Format) -> None:
     """Add a format (a plug-in's, say); it is tried after the built-ins when detecting."""
     global _registry
     with _register_lock:
         _registry = {**_registry, fmt.id: fmt}
 
 
-def get_format(fmt_id: str) -> SubtitleFormat:
+def get_format(fmt_id: str) -> Format:
     formats = _formats()
     try:
         return formats[fmt_id.lower().lstrip(".")]
@@ -75,14 +66,16 @@ def format_ids() -> list[str]:
     return list(_formats())
 
 
-def detect_format(text: str, path: str | os.PathLike | None = None) -> SubtitleFormat:
+def detect_format(text: str, path: str | os.PathLike | None = None) -> Format:
     """The format of `text`: by content first (extension-less files are common), then by extension."""
     formats = _formats()
-    for fmt in formats.values():
+    # Binary formats were tried on the bytes (`_binary_format`); text is not theirs to sniff.
+    text_formats = [fmt for fmt in formats.values() if not fmt.reads_bytes]
+    for fmt in text_formats:
         if fmt.sniff(text):
             return fmt
     suffix = Path(path).suffix.lower() if path else ""
-    for fmt in formats.values():
+    for fmt in text_formats:
         if suffix and suffix in fmt.extensions:
             return fmt
     raise SubpipeError("not a subtitle file subpipe can read (no known format signature"
@@ -91,7 +84,7 @@ def detect_format(text: str, path: str | os.PathLike | None = None) -> SubtitleF
                        code="unknown-format")
 
 
-def format_for_path(path: str | os.PathLike) -> SubtitleFormat:
+def format_for_path(path: str | os.PathLike) -> Format:
     """The format to write for `path`, from its extension."""
     suffix = Path(path).suffix.lower()
     for fmt in _formats().values():
@@ -120,20 +113,22 @@ def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", forma
     if len(data) > limits.max_file_bytes:
         raise too_large(path, "input", len(data), limits.max_file_bytes)
     findings = []
-    if isinstance(data, bytes):
-        decoded = decode(data, path=path, encoding=encoding, lang=lang)
-        text, enc = decoded.text, decoded.encoding
-        findings.extend(decoded.findings)
+    binary = _binary_format(data, path, format)
+    if binary is not None:
+        track, enc = _read_with(binary, data, path, fps, limits), None
     else:
-        text, enc = data, None
-    if not text.strip("\ufeff \t\n\r\f\v"):
-        track = _empty_track(path, format, len(data))
-    else:
-        fmt = get_format(format) if format else detect_format(text, path)
-        _refuse_too_many_cue_lines(text, fmt.id, path, limits)
-        track = fmt.parse(text, path=path, fps=fps)
-        track.format = fmt.id
-        _refuse_beyond_limits(track, path, limits)
+        if isinstance(data, bytes):
+            decoded = decode(data, path=path, encoding=encoding, lang=lang)
+            text, enc = decoded.text, decoded.encoding
+            findings.extend(decoded.findings)
+        else:
+            text, enc = data, None
+        if not text.strip("\ufeff \t\n\r\f\v"):
+            track = _empty_track(path, format, len(data))
+        else:
+            fmt = get_format(format) if format else detect_format(text, path)
+            _refuse_too_many_cue_lines(text, fmt.id, path, limits)
+            track = _read_with(fmt, text, path, fps, limits)
     track.path = path
     track.encoding = enc
     track.lang = track.lang or lang
@@ -143,6 +138,23 @@ def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", forma
         for finding in track.findings:
             if finding.severity != "info":
                 raise finding.to_error()
+    return track
+
+
+def _binary_format(data: bytes | str, path: str, format: str | None) -> Format | None:
+    """The binary format `data` is in, if any: such a format reads bytes, never decoded text."""
+    if not isinstance(data, bytes):
+        return None
+    if format:
+        fmt = get_format(format)
+        return fmt if fmt.reads_bytes else None
+    return next((fmt for fmt in _formats().values() if fmt.reads_bytes and fmt.sniff(data)), None)
+
+
+def _read_with(fmt: Format, data: bytes | str, path: str, fps: float | None, limits: Limits) -> Track:
+    track = fmt.read(data, path=path, fps=fps)
+    track.format = fmt.id
+    _refuse_beyond_limits(track, path, limits)
     return track
 
 
@@ -198,10 +210,7 @@ def read_track(path: str | os.PathLike, *, format: str | None = None, fps: float
 
 
 def compose_track(track: Track, format: str, *, fps: float | None = None) -> str:
-    fmt = get_format(format)
-    if not fmt.writable:
-        raise SubpipeError(f"subpipe reads {fmt.name} but does not write it", code="unknown-format")
-    return fmt.compose(track, fps=fps or track.fps)
+    return get_format(format).write(track, fps=fps or track.fps)
 
 
 def write_track(track: Track, path: str | os.PathLike, *, format: str | None = None,

@@ -50,6 +50,7 @@ from subpipe.formats._pysubs2 import (
     timing_findings,
     to_ssafile,
 )
+from subpipe.formats.base import Format
 from subpipe.limits import excerpt
 
 _SECTION_RE = re.compile(r"\[([^\]]*[a-z][^\]]*)\]")  # a lowercase letter: uuencoded data never has one
@@ -417,22 +418,23 @@ def compose_substation(track: Track, *, flavour_: str = "ass") -> str:
         raise SubpipeError(f"cannot write {flavour_.upper()}: {exc}", path=track.path, code="compose") from exc
 
 
-@dataclass(frozen=True)
-class SubStationFormat:
-    id: str
-    name: str
-    extensions: tuple[str, ...]
-    writable: bool = True
-
-    def sniff(self, text: str) -> bool:
-        return looks_like_substation(text) and flavour(text) == self.id
-
-    def parse(self, text: str, *, path: str = "<input>", fps: float | None = None) -> Track:
-        return parse_substation(text, path=path)
-
-    def compose(self, track: Track, *, fps: float | None = None) -> str:
-        return compose_substation(track, flavour_=self.id)
+def sniff_ass(text: str) -> bool:
+    return looks_like_substation(text) and flavour(text) == "ass"
 
 
-ASS = SubStationFormat("ass", "Advanced SubStation Alpha", (".ass",))
-SSA = SubStationFormat("ssa", "SubStation Alpha", (".ssa",))
+def sniff_ssa(text: str) -> bool:
+    return looks_like_substation(text) and flavour(text) == "ssa"
+
+
+def compose_ass(track: Track) -> str:
+    return compose_substation(track, flavour_="ass")
+
+
+def compose_ssa(track: Track) -> str:
+    return compose_substation(track, flavour_="ssa")
+
+
+# Both read with one parser: the flavour read from the content decides, not the format id.
+ASS = Format("ass", "Advanced SubStation Alpha", (".ass",), sniff=sniff_ass, parse=parse_substation,
+             compose=compose_ass)
+SSA = Format("ssa", "SubStation Alpha", (".ssa",), sniff=sniff_ssa, parse=parse_substation, compose=compose_ssa)

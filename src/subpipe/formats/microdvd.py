@@ -22,7 +22,6 @@ and reported. An empty end frame (``{100}{}``) means
 
 import math
 import re
-from dataclasses import dataclass
 
 from pysubs2.time import frames_to_ms, ms_to_frames
 
@@ -37,6 +36,7 @@ from subpipe.formats._pysubs2 import (
     refuse_without_cue_lines,
     timing_findings,
 )
+from subpipe.formats.base import Format
 
 NEED_FPS = "MicroDVD counts frames; give the frame rate with --fps"
 _LINE_RE = re.compile(r"\s*\{\s*(\d+)\s*\}\s*\{\s*(\d*)\s*\}(.*)")
@@ -167,25 +167,13 @@ def compose_microdvd(track: Track, *, fps: float | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-@dataclass(frozen=True)
-class MicroDVDFormat:
-    id: str = "microdvd"
-    name: str = "MicroDVD"
-    extensions: tuple[str, ...] = (".sub",)
-    writable: bool = True
-
-    def sniff(self, text: str) -> bool:
-        """The first non-blank line is ``{n}{n}...``."""
-        for line in text.lstrip("\ufeff").split("\n", 50)[:50]:
-            if line.strip():
-                return bool(_LINE_RE.fullmatch(line))
-        return False
-
-    def parse(self, text: str, *, path: str = "<input>", fps: float | None = None) -> Track:
-        return parse_microdvd(text, path=path, fps=fps)
-
-    def compose(self, track: Track, *, fps: float | None = None) -> str:
-        return compose_microdvd(track, fps=fps)
+def sniff(text: str) -> bool:
+    """The first non-blank line is ``{n}{n}...``."""
+    for line in text.lstrip("\ufeff").split("\n", 50)[:50]:
+        if line.strip():
+            return bool(_LINE_RE.fullmatch(line))
+    return False
 
 
-FORMAT = MicroDVDFormat()
+FORMAT = Format("microdvd", "MicroDVD", (".sub",), sniff=sniff, parse=parse_microdvd, compose=compose_microdvd,
+                counts_frames=True)

@@ -15,7 +15,6 @@ until the next cue. Times are tenths of a second: the writer rounds to the neare
 """
 
 import re
-from dataclasses import dataclass
 
 from subpipe.cues import Cue, Track, escape_loose
 from subpipe.errors import Finding
@@ -28,6 +27,7 @@ from subpipe.formats._pysubs2 import (
     refuse_without_cue_lines,
     timing_findings,
 )
+from subpipe.formats.base import Format
 
 _LINE_RE = re.compile(r"\s*\[\s*(-?\d+)\s*\]\s*\[\s*(-?\d*)\s*\](.*)")
 
@@ -108,25 +108,12 @@ def compose_mpl2(track: Track) -> str:
     return "\n".join(out) + "\n" if out else ""
 
 
-@dataclass(frozen=True)
-class MPL2Format:
-    id: str = "mpl2"
-    name: str = "MPL2"
-    extensions: tuple[str, ...] = (".txt", ".mpl")
-    writable: bool = True
-
-    def sniff(self, text: str) -> bool:
-        """The first non-blank line is ``[n][n]...``."""
-        for line in text.lstrip("\ufeff").split("\n", 50)[:50]:
-            if line.strip():
-                return bool(_LINE_RE.fullmatch(line))
-        return False
-
-    def parse(self, text: str, *, path: str = "<input>", fps: float | None = None) -> Track:
-        return parse_mpl2(text, path=path)
-
-    def compose(self, track: Track, *, fps: float | None = None) -> str:
-        return compose_mpl2(track)
+def sniff(text: str) -> bool:
+    """The first non-blank line is ``[n][n]...``."""
+    for line in text.lstrip("\ufeff").split("\n", 50)[:50]:
+        if line.strip():
+            return bool(_LINE_RE.fullmatch(line))
+    return False
 
 
-FORMAT = MPL2Format()
+FORMAT = Format("mpl2", "MPL2", (".txt", ".mpl"), sniff=sniff, parse=parse_mpl2, compose=compose_mpl2)

@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from subpipe.cues import Cue, Track, escape_text
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import Finding
 from subpipe.formats._pysubs2 import Cursor, color_hex, guarded, timing_findings
+from subpipe.formats.base import Format
 from subpipe.limits import excerpt
 
 _SNIFF_RE = re.compile(r"\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<sami[\s>]", re.IGNORECASE | re.DOTALL)
@@ -240,22 +241,9 @@ def _to_track(parser: _SamiParser, path: str) -> Track:
                  findings=findings)
 
 
-@dataclass(frozen=True)
-class SAMIFormat:
-    id: str = "sami"
-    name: str = "SAMI"
-    extensions: tuple[str, ...] = (".smi", ".sami")
-    writable: bool = False
-
-    def sniff(self, text: str) -> bool:
-        """``<SAMI>`` first, after an optional XML declaration or comments."""
-        return bool(_SNIFF_RE.match(text.lstrip("\ufeff")[:4096]))
-
-    def parse(self, text: str, *, path: str = "<input>", fps: float | None = None) -> Track:
-        return parse_sami(text, path=path)
-
-    def compose(self, track: Track, *, fps: float | None = None) -> str:
-        raise SubpipeError("subpipe reads SAMI but does not write it", path=track.path, code="unknown-format")
+def sniff(text: str) -> bool:
+    """``<SAMI>`` first, after an optional XML declaration or comments."""
+    return bool(_SNIFF_RE.match(text.lstrip("\ufeff")[:4096]))
 
 
-FORMAT = SAMIFormat()
+FORMAT = Format("sami", "SAMI", (".smi", ".sami"), sniff=sniff, parse=parse_sami)

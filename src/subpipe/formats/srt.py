@@ -50,6 +50,7 @@ import pysrt
 
 from subpipe.cues import Cue, Track, escape_loose, format_timecode, unescape_text
 from subpipe.errors import Finding, SubpipeError
+from subpipe.formats.base import Format
 from subpipe.limits import excerpt
 
 _MAX_FIELD_DIGITS = 8
@@ -464,20 +465,4 @@ def compose(track: Track, *, fps: float | None = None) -> str:
     return out.getvalue()
 
 
-class SrtFormat:
-    id = "srt"
-    name = "SubRip"
-    extensions = (".srt",)
-    writable = True
-
-    def sniff(self, text: str) -> bool:
-        return sniff(text)
-
-    def parse(self, text: str, *, path: str = "<input>", fps: float | None = None) -> Track:
-        return parse(text, path=path, fps=fps)
-
-    def compose(self, track: Track, *, fps: float | None = None) -> str:
-        return compose(track, fps=fps)
-
-
-FORMAT = SrtFormat()
+FORMAT = Format("srt", "SubRip", (".srt",), sniff=sniff, parse=parse, compose=compose)

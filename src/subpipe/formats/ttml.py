@@ -3,7 +3,7 @@
 Our own reader, not pysubs2's: pysubs2 1.8.1 keeps no styling, reads no frame or tick times, only
 looks at ``<div>`` children of ``<body>`` and parses with the unguarded standard library. pysubs2's
 writer does exist but emits ``<style id=...>`` where TTML requires ``xml:id``, so TTML stays
-read-only (``writable = False``).
+read-only (its `Format` has no ``compose``).
 
 What is read:
 
@@ -39,6 +39,7 @@ import defusedxml.ElementTree as DET
 from subpipe.cues import Cue, Track, escape_text, format_timecode
 from subpipe.errors import Finding, SubpipeError
 from subpipe.formats._pysubs2 import Cursor, color_hex, end_before_start, guarded, timing_findings
+from subpipe.formats.base import Format
 
 TTML_NS = "http://www.w3.org/ns/ttml"
 TT_NAMESPACES = (TTML_NS, "http://www.w3.org/2006/10/ttaf1", "http://www.w3.org/2006/04/ttaf1")
@@ -477,22 +478,9 @@ def parse_ttml(text: str, *, path: str = "<input>") -> Track:
         return reader.finish(root.get(f"{{{XML_NS}}}lang"))
 
 
-@dataclass(frozen=True)
-class TTMLFormat:
-    id: str = "ttml"
-    name: str = "TTML (DFXP, EBU-TT-D, iTunes)"
-    extensions: tuple[str, ...] = (".ttml", ".dfxp", ".xml")
-    writable: bool = False
-
-    def sniff(self, text: str) -> bool:
-        """A ``<tt>`` root (any prefix), after an optional XML declaration, comments or doctype."""
-        return bool(_SNIFF_RE.match(text.lstrip("\ufeff")[:4096]))
-
-    def parse(self, text: str, *, path: str = "<input>", fps: float | None = None) -> Track:
-        return parse_ttml(text, path=path)
-
-    def compose(self, track: Track, *, fps: float | None = None) -> str:
-        raise SubpipeError("subpipe reads TTML but does not write it", path=track.path, code="unknown-format")
+def sniff(text: str) -> bool:
+    """A ``<tt>`` root (any prefix), after an optional XML declaration, comments or doctype."""
+    return bool(_SNIFF_RE.match(text.lstrip("\ufeff")[:4096]))
 
 
-FORMAT = TTMLFormat()
+FORMAT = Format("ttml", "TTML (DFXP, EBU-TT-D, iTunes)", (".ttml", ".dfxp", ".xml"), sniff=sniff, parse=parse_ttml)

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 from subpipe.cues import ASS_BLOCK_RE, VOICE_RE, Cue, Track, format_timecode
 from subpipe.errors import Finding, SubpipeError
+from subpipe.formats.base import Format
 
 ARROW = "-->"
 # The spec's "ASCII whitespace" and "ASCII digits": str.isspace()/isdigit() would accept far more.
@@ -642,20 +643,4 @@ def compose(track: Track, *, fps: float | None = None) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-class WebVTTFormat:
-    id = "vtt"
-    name = "WebVTT"
-    extensions = (".vtt",)
-    writable = True
-
-    def sniff(self, text: str) -> bool:
-        return sniff(text)
-
-    def parse(self, text: str, *, path: str = "<input>", fps: float | None = None) -> Track:
-        return parse(text, path=path, fps=fps)
-
-    def compose(self, track: Track, *, fps: float | None = None) -> str:
-        return compose(track, fps=fps)
-
-
-FORMAT = WebVTTFormat()
+FORMAT = Format("vtt", "WebVTT", (".vtt",), sniff=sniff, parse=parse, compose=compose)

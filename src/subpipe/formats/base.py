@@ -1,0 +1,55 @@
+"""`Format`: what the registry knows of a subtitle format, as data.
+
+A format module holds pure functions (``sniff``, ``parse`` and, when subpipe writes the format,
+``compose``) and one frozen `Format` naming them; `subpipe.formats` lists those objects. Nothing
+here is a class to subclass: a format that cannot be written simply has no ``compose``.
+
+>>> from subpipe.formats import srt
+>>> srt.FORMAT.id, srt.FORMAT.writable, srt.FORMAT.read("1\\n00:00:01,000 --> 00:00:02,000\\nHi\\n").cues[0].text
+('srt', True, 'Hi')
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from subpipe.cues import Track
+from subpipe.errors import SubpipeError
+
+
+@dataclass(frozen=True)
+class Format:
+    """One subtitle format.
+
+    ``sniff(text) -> bool`` recognises the format by content; ``parse(text, *, path) -> Track``
+    reads it; ``compose(track) -> str`` writes it (None: read only). A format whose times are
+    frames (``counts_frames``) gets ``fps=`` in both. A binary format (``reads_bytes``) is sniffed
+    and parsed on the file's bytes, before any decoding.
+    """
+
+    id: str
+    name: str
+    extensions: tuple[str, ...]
+    sniff: Callable[..., bool]
+    parse: Callable[..., Track]
+    compose: Callable[..., str] | None = None
+    counts_frames: bool = False
+    reads_bytes: bool = False
+
+    @property
+    def writable(self) -> bool:
+        return self.compose is not None
+
+    def read(self, data: str | bytes, *, path: str = "<input>", fps: float | None = None) -> Track:
+        """`parse`, with the frame rate only for a format that counts frames."""
+        if self.counts_frames:
+            return self.parse(data, path=path, fps=fps)
+        return self.parse(data, path=path)
+
+    def write(self, track: Track, *, fps: float | None = None) -> str:
+        """`compose`, or a `SubpipeError` saying the format is read only."""
+        if self.compose is None:
+            raise SubpipeError(f"subpipe reads {self.name} but does not write it", path=track.path,
+                               code="unknown-format")
+        if self.counts_frames:
+            return self.compose(track, fps=fps)
+        return self.compose(track)
