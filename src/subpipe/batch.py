@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 import subpipe
 from subpipe.errors import SubpipeError
-from subpipe.fileio import resolve_input, write_text_atomic
+from subpipe.fileio import read_text_input, resolve_input, write_text_atomic
 from subpipe.ingest import guess_languages
 from subpipe.localize import film_title
 from subpipe.paths import has_unsafe_chars, is_safe_name, printable, safe_name
@@ -140,9 +140,7 @@ def load_settings(config: str | Path | None = None, env: Mapping[str, str] | Non
     path = Path(config) if config else Path(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else Path("subpipe.toml")
     if config or env.get(CONFIG_ENV) or path.is_file():
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SubpipeError("settings file not found", path=str(path), code="settings") from None
+            data = tomllib.loads(read_text_input(path, what="settings file", code="settings"))
         except tomllib.TOMLDecodeError as exc:
             raise SubpipeError(f"not valid TOML: {exc}", path=str(path), code="settings") from None
         values = dict(data.get("subpipe", data))

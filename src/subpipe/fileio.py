@@ -12,6 +12,7 @@ target's mode when it exists, else 0666 less the umask (mkstemp alone would leav
 """
 
 import errno
+import json
 import os
 import stat
 import tempfile
@@ -84,6 +85,31 @@ def read_input(path: str | os.PathLike, *, what: str = "file", max_bytes: int | 
     if max_bytes is not None and len(data) > max_bytes:
         raise too_large(name, what, len(data), max_bytes)
     return data
+
+
+def read_text_input(path: str | os.PathLike, *, what: str = "file", code: str = "io",
+                    max_bytes: int | None = None) -> str:
+    """The UTF-8 text of input file `path` (`read_input`); bytes that are not UTF-8 are a
+    `SubpipeError` with `code` naming the file and the line they are on."""
+    data = read_input(path, what=what, max_bytes=max_bytes)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SubpipeError(f"{what} is not UTF-8 text (byte {exc.start:,} cannot be decoded)",
+                           path=_check_name(path, what), line=data.count(b"\n", 0, exc.start) + 1,
+                           code=code) from None
+
+
+def read_json_input(path: str | os.PathLike, *, what: str = "file", code: str = "io",
+                    max_bytes: int | None = None):
+    """The JSON value in input file `path` (`read_text_input`); invalid JSON is a `SubpipeError`
+    with `code` naming the file and line."""
+    text = read_text_input(path, what=what, code=code, max_bytes=max_bytes)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SubpipeError(f"{what} is not valid JSON: {exc.msg}", path=_check_name(path, what),
+                           line=exc.lineno, code=code) from None
 
 
 def _read_up_to(fh, max_bytes: int | None) -> bytes:

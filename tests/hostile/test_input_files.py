@@ -197,3 +197,39 @@ def test_every_command_prints_hostile_names_escaped(tmp_path):
         assert "\x1b" not in res.output and "\x07" not in res.output, (args, res.output)
         assert "\\x1b" in res.output, (args, res.output)
         assert "\\x0a" not in res.output and res.output.count("\n") > 1, (args, res.output)  # lines stay lines
+
+
+# Every JSON/TOML input subpipe reads (links, gold files, review decisions, settings) goes through
+# `read_text_input`: each OS failure, bad byte or bad syntax is a SubpipeError naming the file.
+def _json_inputs():
+    from subpipe.align.evaluate import load_gold
+    from subpipe.batch import load_settings
+    from subpipe.terms.qa import load_links
+    from subpipe.terms.review import load_store
+
+    return {"links": load_links, "gold": load_gold, "decisions": load_store, "settings": load_settings}
+
+
+@pytest.mark.parametrize("reader", ["links", "gold", "decisions", "settings"])
+def test_a_directory_or_undecodable_bytes_are_subpipe_errors_naming_the_file(tmp_path, reader):
+    read = _json_inputs()[reader]
+    folder = tmp_path / "a-folder.json"
+    folder.mkdir()
+    with pytest.raises(SubpipeError, match="is a directory") as caught:
+        read(folder)
+    assert caught.value.path == str(folder)
+    latin1 = tmp_path / "latin1.json"
+    latin1.write_bytes(b'{"note": "ok",\n "name": "Fran\xe7ois"}\n')
+    with pytest.raises(SubpipeError, match="not UTF-8 text") as caught:
+        read(latin1)
+    assert (caught.value.path, caught.value.line) == (str(latin1), 2)
+
+
+def test_read_json_input_names_the_line_of_bad_json(tmp_path):
+    from subpipe.fileio import read_json_input
+
+    path = tmp_path / "links.json"
+    path.write_text('{"links": [\n  {oops}\n]}\n', encoding="utf-8")
+    with pytest.raises(SubpipeError, match="links file is not valid JSON") as caught:
+        read_json_input(path, what="links file", code="links")
+    assert (caught.value.path, caught.value.line, caught.value.code) == (str(path), 2, "links")

@@ -21,7 +21,6 @@ counts only gold links with both sides. The sync residual is the distance betwee
 and the true one at every target cue: what is left after the fit, jitter excluded.
 """
 
-import json
 import math
 import random
 import re
@@ -35,6 +34,7 @@ import numpy as np
 
 from subpipe.align.timeline import FRAME_RATES, Transform
 from subpipe.cues import Cue, Track
+from subpipe.fileio import read_json_input
 
 DISTORTIONS = ("offset", "frame-rate", "cut", "split", "merge", "drop", "jitter", "combined")
 Unit = tuple[tuple[int, ...], tuple[int, ...]]
@@ -472,7 +472,7 @@ def evaluate(
 
 def load_gold(path: str | Path) -> dict:
     """A hand-made gold file: links.json's schema plus ``stretch`` and ``note``."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return read_json_input(path, what="gold file", code="links")
 
 
 def gold_units(gold: dict) -> list[Unit]:

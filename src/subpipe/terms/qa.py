@@ -19,7 +19,6 @@ Renderings are looked for only where the target speaks its language: target cues
 Each result names the source and target cues by position and timecode; `TermQA.summary` counts them.
 """
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from pathlib import Path
 
 from subpipe.cues import Cue, Track, format_timecode
 from subpipe.errors import Finding, SubpipeError
+from subpipe.fileio import read_json_input
 from subpipe.terms.glossary import GlossaryEntry, make_entry, same_language
 from subpipe.terms.match import TermHit, analyze_track, find_terms
 
@@ -46,15 +46,7 @@ def load_links(links, *, path: str | None = None) -> list[Link]:
     """Links from a ``links.json`` path, its parsed dict, or a list of link dicts."""
     if isinstance(links, (str, Path)):
         path = str(links)
-        try:
-            links = json.loads(Path(links).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SubpipeError("no such links file", path=path, code="not-found") from None
-        except json.JSONDecodeError as exc:
-            raise SubpipeError(f"links file is not valid JSON: {exc.msg}", path=path, line=exc.lineno,
-                               code="links") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SubpipeError(f"cannot read links file: {exc}", path=path, code="links") from None
+        links = read_json_input(path, what="links file", code="links")
     items = links.get("links") if isinstance(links, dict) else links
     if not isinstance(items, list):
         raise SubpipeError("links must be a list or an object with a 'links' list", path=path, code="links")

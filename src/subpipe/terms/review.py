@@ -42,7 +42,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from subpipe.cues import format_timecode
 from subpipe.errors import SubpipeError
-from subpipe.fileio import write_text_atomic
+from subpipe.fileio import read_json_input, write_text_atomic
 from subpipe.reports import csv_text
 from subpipe.terms.discover import group_candidates
 from subpipe.terms.glossary import (
@@ -356,17 +356,9 @@ def decisions_path(output_dir: str | Path, title: str) -> Path:
 def load_store(path: str | Path) -> tuple[list[Decision], str]:
     """The decisions stored at `path` and the film's source language; none when it was never reviewed."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not p.exists() and not p.is_symlink():
         return [], ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SubpipeError(f"cannot read the review decisions: {exc}", path=str(p), code="review") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SubpipeError(f"review decisions are not valid JSON: {exc.msg}", path=str(p), line=exc.lineno,
-                           code="review") from None
+    data = read_json_input(p, what="review decisions file", code="review")
     items = data.get("decisions") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise SubpipeError("expected an object with a 'decisions' list", path=str(p), code="review")
