@@ -6,17 +6,27 @@ from conftest import CORPUS, SAMPLES
 from subpipe.cues import Cue, Track
 from subpipe.formats import read_track
 from subpipe.terms.discover import (
+    DETECTORS,
+    Scan,
     convert_unit,
     discover_terms,
     expand_idiom,
     fahrenheit_to_celsius,
+    find_fahrenheit,
+    find_holiday_dates,
+    find_holidays,
+    find_honorifics,
+    find_idioms,
+    find_money,
+    find_named_entities,
+    find_units,
     group_candidates,
     holidays,
     idioms,
     parse_number,
 )
 from subpipe.terms.glossary import load_glossary, make_entry
-from subpipe.terms.match import match_track
+from subpipe.terms.match import analyze_track, match_track
 
 # (cue text, the candidates it must give as (category, text, action, suggestion))
 CASES = [
@@ -143,3 +153,58 @@ def test_cues_without_words_are_not_read_for_names():
     # Read as English, the music cue "♪ ♪" passed for a person's name.
     assert ("ner:PERSON", "♪ ♪", (10,)) in [(c.detector, c.text, c.positions)
                                            for c in discover_terms(dinner(with_langs=False), "en")]
+
+
+# --- each detector on its own ------------------------------------------------------------------------
+# A detector reads one passage (`Scan`) and yields what it matched; `discover` runs them in the
+# registered order, so each is checked here alone on a real analysed cue.
+
+def _scan(text: str, lang: str = "en", *, ner: bool = True, **matched) -> Scan:
+    analysis = analyze_track([Cue(0, 3000, text, position=0)], lang)
+    (passage,), (doc,) = analysis.passages, analysis.docs
+    return Scan(passage, doc, lang, ner, {k: list(v) for k, v in matched.items()})
+
+
+def _found(detect, text: str, lang: str = "en", **kw) -> list[tuple[str, str]]:
+    scan = _scan(text, lang, **kw)
+    return [(scan.text[f.start:f.end], f.detector) for f in detect(scan)]
+
+
+def test_detectors_are_registered_in_the_order_discover_runs_them():
+    assert list(DETECTORS) == ["fahrenheit", "money", "unit", "date", "honorific", "holiday", "idiom", "ner"]
+    assert DETECTORS["unit"] is find_units and DETECTORS["ner"] is find_named_entities
+
+
+def test_fahrenheit_detector_converts_to_celsius():
+    (found,) = find_fahrenheit(_scan("It was -40 degrees Fahrenheit outside."))
+    assert (found.detector, found.metric, found.suggestion) == ("unit", {"value": -40.0, "unit": "°C"}, "≈ -40 °C")
+
+
+def test_money_detector_claims_each_amount_once():
+    # pattern by pattern (symbols, then codes, then words), each amount once
+    assert _found(find_money, "It costs $20, or 15 quid, or 30 USD.") == [
+        ("$20", "money"), ("30 USD", "money"), ("15 quid", "money")]
+
+
+def test_unit_detector_skips_what_money_matched():
+    text = "He owes me 5 pounds and walked 3 miles."
+    assert _found(find_units, text) == [("5 pounds", "unit"), ("3 miles", "unit")]
+    pounds = text.index("5 pounds")
+    assert _found(find_units, text, money=[(pounds, pounds + len("5 pounds"))]) == [("3 miles", "unit")]
+
+
+def test_date_detector_finds_dates_that_are_holidays():
+    assert _found(find_holiday_dates, "See you on December 25th, not March 3rd.") == [("December 25th", "date")]
+
+
+def test_honorific_and_list_detectors():
+    assert _found(find_honorifics, "Yes, Sir. Thank you, Mr Smith.") == [("Mr", "honorific"), ("Sir", "honorific")]
+    assert _found(find_holidays, "We always argue at Thanksgiving.") == [("Thanksgiving", "holiday")]
+    assert _found(find_idioms, "Come on, you are pulling my leg.") == [("pulling my leg", "idiom")]
+    assert _found(find_idioms, "Nothing idiomatic here.", "sv") == []  # no list for Swedish
+
+
+def test_ner_detector_only_when_asked_and_the_pipeline_has_ner():
+    text = "John Smith flew to London last week."
+    assert _found(find_named_entities, text) == [("John Smith", "ner:PERSON"), ("London", "ner:GPE")]
+    assert _found(find_named_entities, text, ner=False) == []

@@ -24,15 +24,19 @@ honorific, idiom) wins over the named-entity label.
 """
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache, partial
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING, NamedTuple
 
 from subpipe.cues import Cue, Track, format_timecode
 from subpipe.nlp import base_lang, pipeline_info
 from subpipe.terms.glossary import Glossary, GlossaryEntry, make_entry
 from subpipe.terms.match import Analysis, CueSpan, Passage, TermHit, TermMatcher, analyze_languages
+
+if TYPE_CHECKING:  # spaCy loads only when a pipeline is needed, never at import
+    from spacy.tokens import Doc
 
 ACTIONS = ("keep", "adapt", "convert", "explain")
 
@@ -371,15 +375,184 @@ class _SpanIndex:
                    for start, end in self.by_position.get(s.position, ()))
 
 
-def _add_candidate(found: list["Candidate"], passage: Passage, start: int, end: int, **fields) -> None:
-    """Add the candidate at passage characters ``start:end``, located in its cues."""
-    spans = passage.locate(start, end)
+class Found(NamedTuple):
+    """What a detector matched: passage characters ``start:end`` and the candidate's fields."""
+
+    start: int
+    end: int
+    category: str
+    action: str
+    detector: str
+    reason: str
+    suggestion: str = ""
+    metric: dict | None = None
+
+
+@dataclass
+class Scan:
+    """One passage as the detectors see it, with the spans each earlier detector matched in it."""
+
+    passage: Passage
+    doc: "Doc"
+    lang: str
+    ner: bool
+    matched: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.passage.text
+
+    def overlaps(self, detector: str, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.matched.get(detector, ()))
+
+
+Detector = Callable[[Scan], Iterable[Found]]
+
+# Run in this order on every passage; a later detector may read what an earlier one matched
+# (`Scan.matched`: units skip amounts of money). Equal-ranked overlaps are settled by `_prune`.
+DETECTORS: dict[str, Detector] = {}
+
+
+def detector(name: str) -> Callable[[Detector], Detector]:
+    """Register a detector under `name` (after those registered before it)."""
+    def register(fn: Detector) -> Detector:
+        DETECTORS[name] = fn
+        return fn
+    return register
+
+
+@detector("fahrenheit")
+def find_fahrenheit(scan: Scan) -> Iterator[Found]:
+    """Temperatures in degrees Fahrenheit, with the Celsius value."""
+    for m in _FAHRENHEIT_RE.finditer(scan.text):
+        value = parse_number(m.group("num").lstrip("-"))
+        if value is None:
+            continue
+        value = -value if m.group("num").startswith("-") else value
+        c = fahrenheit_to_celsius(value)
+        yield Found(m.start(), m.end(), category="unit", action="convert", detector="unit",
+                    reason=f"temperature in degrees Fahrenheit: {_round(value)} °F is {_round(c)} °C",
+                    suggestion=f"≈ {_round(c)} °C", metric={"value": round(c, 2), "unit": "°C"})
+
+
+@detector("money")
+def find_money(scan: Scan) -> Iterator[Found]:
+    """Amounts with a currency symbol, code or word; the first pattern to claim the words wins."""
+    money_spans: list[tuple[int, int]] = []
+    for rx in _MONEY_RES:
+        for m in rx.finditer(scan.text):
+            if any(s < m.end() and m.start() < e for s, e in money_spans):
+                continue
+            sym = m.group("sym")
+            currency = CURRENCY_SYMBOLS.get(sym) or CURRENCY_WORDS.get(sym) or \
+                CURRENCY_WORDS.get(sym.lower()) or sym.upper()
+            slang = "slang" in currency
+            money_spans.append((m.start(), m.end()))
+            yield Found(m.start(), m.end(), category="currency", action="adapt", detector="money",
+                        reason=f"money ({currency}): keep the amount and currency; write symbol and number the "
+                               f"target way" + ("; the word is slang, find the target's register" if slang else ""))
+
+
+@detector("unit")
+def find_units(scan: Scan) -> Iterator[Found]:
+    """Quantities in imperial or US units, with the metric value; never inside an amount of money."""
+    for m in _UNIT_RE.finditer(scan.text):
+        unit = m.group("unit")
+        if unit.lower() in ("pound", "pounds") and any(s <= m.start() < e for s, e in scan.matched.get("money", ())):
+            continue
+        if scan.overlaps("money", m.start(), m.end()):
+            continue
+        value = parse_number(m.group("num"))
+        conv = convert_unit(value, unit) if value is not None else None
+        if conv is None:
+            continue
+        metric_value, metric_unit, name = conv
+        yield Found(m.start(), m.end(), category="unit", action="convert", detector="unit",
+                    reason=f"imperial/US unit ({name}): {_round(value)} {unit} is {_round(metric_value)} {metric_unit}",
+                    suggestion=f"≈ {_round(metric_value)} {metric_unit}",
+                    metric={"value": round(metric_value, 3), "unit": metric_unit})
+
+
+@cache
+def _holidays_by_date(lang: str) -> dict[str, Holiday]:
+    by_date: dict[str, Holiday] = {}
+    for h in holidays(lang):
+        if h.date:
+            by_date.setdefault(h.date, h)
+    return by_date
+
+
+@detector("date")
+def find_holiday_dates(scan: Scan) -> Iterator[Found]:
+    """Dates that fall on a holiday of the language's list (``December 25th``)."""
+    by_date = _holidays_by_date(scan.lang)
+    for rx in _date_res(scan.lang):
+        for m in rx.finditer(scan.text):
+            md = _month_day(m, scan.lang)
+            if md in by_date:
+                h = by_date[md]
+                yield Found(m.start(), m.end(), category="holiday", action=h.action, detector="date",
+                            reason=f"the date is {h.name}" + (f" ({h.note})" if h.note else ""))
+
+
+@detector("honorific")
+def find_honorifics(scan: Scan) -> Iterator[Found]:
+    """Forms of address of the shipped list (Mr, Sir, Señor, -san ...)."""
+    for rx, h in _honorific_res():
+        for m in rx.finditer(scan.text):
+            note = f" ({h.note})" if h.note else ""
+            yield Found(m.start(), m.end(), category="honorific", action=h.action, detector="honorific",
+                        reason=f"form of address {h.form!r}{note}")
+
+
+@detector("holiday")
+def find_holidays(scan: Scan) -> Iterator[Found]:
+    """Holidays by name, matched on lemmas."""
+    matcher = _list_matchers(scan.lang)[1]
+    for entry, s, e, _ in matcher(scan.doc) if matcher is not None else ():
+        span = scan.doc[s:e]
+        yield Found(span.start_char, span.end_char, category="holiday", action=entry.id, detector="holiday",
+                    reason=f"holiday: {entry.term}" + (f" ({entry.note})" if entry.note else ""))
+
+
+@detector("idiom")
+def find_idioms(scan: Scan) -> Iterator[Found]:
+    """Idioms of the language's list, matched on lemmas."""
+    matcher = _list_matchers(scan.lang)[0]
+    for entry, s, e, _ in matcher(scan.doc) if matcher is not None else ():
+        span = scan.doc[s:e]
+        yield Found(span.start_char, span.end_char, category="idiom", action="adapt", detector="idiom",
+                    reason=f"idiom {entry.id!r}: {entry.note}; find an equivalent or translate the sense")
+
+
+@detector("ner")
+def find_named_entities(scan: Scan) -> Iterator[Found]:
+    """Named entities of the labels in `NER_LABELS`, when NER is on and the pipeline has one."""
+    if not (scan.ner and scan.doc.has_annotation("ENT_IOB")):
+        return
+    for ent in scan.doc.ents:
+        spec = NER_LABELS.get(ent.label_)
+        if spec is None:
+            continue
+        category, action, reason = spec
+        if ent.label_ == "NORP" and ent.text.lower() in RELIGIOUS:
+            category, reason = "religion", "religious group: use the target language's usual term"
+        yield Found(ent.start_char, ent.end_char, category=category, action=action, detector=f"ner:{ent.label_}",
+                    reason=reason)
+
+
+def _add_candidate(found: list["Candidate"], passage: Passage, match: Found) -> None:
+    """Add the candidate `match` found, located in its passage's cues."""
+    spans = passage.locate(match.start, match.end)
     if not spans:
         return
     cues = {c.position: c for c in passage.cues}
-    found.append(Candidate(text=passage.text[start:end], positions=tuple(s.position for s in spans),
+    found.append(Candidate(text=passage.text[match.start:match.end], category=match.category,
+                           action=match.action, reason=match.reason, detector=match.detector,
+                           positions=tuple(s.position for s in spans),
                            start_ms=min(cues[s.position].start for s in spans),
-                           end_ms=max(cues[s.position].end for s in spans), spans=tuple(spans), **fields))
+                           end_ms=max(cues[s.position].end for s in spans), spans=tuple(spans),
+                           suggestion=match.suggestion, metric=match.metric))
 
 
 @cache
@@ -394,88 +567,17 @@ def _list_matchers(lang: str) -> tuple[TermMatcher | None, TermMatcher | None]:
 
 def discover(analysis: Analysis, *, hits: Sequence[TermHit] = (), glossary: Glossary | None = None,
              ner: bool = True) -> list[Candidate]:
-    """Candidates in an analysed track (see the module docstring), in cue order."""
-    lang = analysis.lang
+    """Candidates in an analysed track (see the module docstring), in cue order: every registered
+    detector (`DETECTORS`) over every passage, then `_prune`."""
     found: list[Candidate] = []
-    idiom_matcher, holiday_matcher = _list_matchers(lang)
-    by_date: dict[str, Holiday] = {}
-    for h in holidays(lang):
-        if h.date:
-            by_date.setdefault(h.date, h)
     for passage, doc in zip(analysis.passages, analysis.docs):
-        add = partial(_add_candidate, found, passage)
-        text = passage.text
-        for m in _FAHRENHEIT_RE.finditer(text):
-            value = parse_number(m.group("num").lstrip("-"))
-            if value is None:
-                continue
-            value = -value if m.group("num").startswith("-") else value
-            c = fahrenheit_to_celsius(value)
-            add(m.start(), m.end(), category="unit", action="convert", detector="unit",
-                reason=f"temperature in degrees Fahrenheit: {_round(value)} °F is {_round(c)} °C",
-                suggestion=f"≈ {_round(c)} °C", metric={"value": round(c, 2), "unit": "°C"})
-        money_spans: list[tuple[int, int]] = []
-        for rx in _MONEY_RES:
-            for m in rx.finditer(text):
-                if any(s < m.end() and m.start() < e for s, e in money_spans):
-                    continue
-                sym = m.group("sym")
-                currency = CURRENCY_SYMBOLS.get(sym) or CURRENCY_WORDS.get(sym) or \
-                    CURRENCY_WORDS.get(sym.lower()) or sym.upper()
-                slang = "slang" in currency
-                money_spans.append((m.start(), m.end()))
-                add(m.start(), m.end(), category="currency", action="adapt", detector="money",
-                    reason=f"money ({currency}): keep the amount and currency; write symbol and number the "
-                           f"target way" + ("; the word is slang, find the target's register" if slang else ""))
-        for m in _UNIT_RE.finditer(text):
-            unit = m.group("unit")
-            if unit.lower() in ("pound", "pounds") and any(s <= m.start() < e for s, e in money_spans):
-                continue
-            if any(s < m.end() and m.start() < e for s, e in money_spans):
-                continue
-            value = parse_number(m.group("num"))
-            conv = convert_unit(value, unit) if value is not None else None
-            if conv is None:
-                continue
-            metric_value, metric_unit, name = conv
-            add(m.start(), m.end(), category="unit", action="convert", detector="unit",
-                reason=f"imperial/US unit ({name}): {_round(value)} {unit} is {_round(metric_value)} {metric_unit}",
-                suggestion=f"≈ {_round(metric_value)} {metric_unit}",
-                metric={"value": round(metric_value, 3), "unit": metric_unit})
-        for rx in _date_res(lang):
-            for m in rx.finditer(text):
-                md = _month_day(m, lang)
-                if md in by_date:
-                    h = by_date[md]
-                    add(m.start(), m.end(), category="holiday", action=h.action, detector="date",
-                        reason=f"the date is {h.name}" + (f" ({h.note})" if h.note else ""))
-        for rx, h in _honorific_res():
-            for m in rx.finditer(text):
-                note = f" ({h.note})" if h.note else ""
-                add(m.start(), m.end(), category="honorific", action=h.action, detector="honorific",
-                    reason=f"form of address {h.form!r}{note}")
-        for matcher, detector in ((holiday_matcher, "holiday"), (idiom_matcher, "idiom")):
-            if matcher is None:
-                continue
-            for entry, s, e, _ in matcher(doc):
-                span = doc[s:e]
-                if detector == "holiday":
-                    add(span.start_char, span.end_char, category="holiday", action=entry.id, detector="holiday",
-                        reason=f"holiday: {entry.term}" + (f" ({entry.note})" if entry.note else ""))
-                else:
-                    add(span.start_char, span.end_char, category="idiom", action="adapt", detector="idiom",
-                        reason=f"idiom {entry.id!r}: {entry.note}; find an equivalent or translate the sense")
-        if ner and doc.has_annotation("ENT_IOB"):
-            for ent in doc.ents:
-                spec = NER_LABELS.get(ent.label_)
-                if spec is None:
-                    continue
-                category, action, reason = spec
-                if ent.label_ == "NORP" and ent.text.lower() in RELIGIOUS:
-                    category, reason = "religion", "religious group: use the target language's usual term"
-                add(ent.start_char, ent.end_char, category=category, action=action, detector=f"ner:{ent.label_}",
-                    reason=reason)
-    return _prune(found, hits, glossary, lang)
+        scan = Scan(passage, doc, analysis.lang, ner)
+        for name, detect in DETECTORS.items():
+            matched = scan.matched.setdefault(name, [])
+            for match in detect(scan):
+                matched.append((match.start, match.end))
+                _add_candidate(found, passage, match)
+    return _prune(found, hits, glossary, analysis.lang)
 
 
 def _prune(found: list[Candidate], hits: Sequence[TermHit], glossary: Glossary | None,
@@ -539,5 +641,5 @@ def group_candidates(candidates: Sequence[Candidate]) -> list[dict]:
     return rows
 
 
-__all__ = ["ACTIONS", "Candidate", "discover", "discover_in", "discover_terms", "group_candidates", "idioms", "holidays",
+__all__ = ["ACTIONS", "DETECTORS", "Candidate", "Found", "Scan", "detector", "discover", "discover_in", "discover_terms", "group_candidates", "idioms", "holidays",
            "honorifics", "convert_unit", "fahrenheit_to_celsius", "parse_number"]
