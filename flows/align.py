@@ -11,15 +11,14 @@ from pathlib import Path
 from typing import Optional
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
+from flows import artifacts
 from flows.params import AlignOptions, allowed_path, glossary_path, value
 from subpipe import align as alignment_lib
 from subpipe.align.export import write_dual, write_tmx
 from subpipe.align.report import write_report
 from subpipe.reports import markdown_table
 
-TABLE_ROWS = 200  # a UI table beyond this is unreadable; links.json and the report hold everything
 DEFAULT_OPTIONS = AlignOptions()  # frozen: a shared default is safe
 
 
@@ -109,20 +108,5 @@ def align_tracks(
     logger.info(
         "%s links, %s low-confidence; %s", summary["links"], summary["low_confidence"], summary["transform"]
     )
-    create_markdown_artifact(
-        summary_markdown(alignment, outputs), key="align-summary", description="Timeline fit and cue links"
-    )
-    rows = alignment.link_rows(limit=TABLE_ROWS)
-    create_table_artifact(
-        rows or [{"message": "no links"}],
-        key="align-low-confidence",
-        description=f"Links, lowest confidence first ({len(rows)} of {len(alignment.links)})",
-    )
-    if "report" in outputs:
-        create_link_artifact(
-            Path(outputs["report"]).resolve().as_uri(),
-            link_text="Alignment timeline (HTML)",
-            key="align-report",
-            description="Both tracks on one clock, links and fitted transform",
-        )
+    artifacts.publish_alignment(alignment, summary_markdown(alignment, outputs), outputs)
     return {"summary": summary, "outputs": outputs}

@@ -16,16 +16,10 @@ from pathlib import Path
 from typing import Optional
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import (
-    create_link_artifact,
-    create_markdown_artifact,
-    create_progress_artifact,
-    create_table_artifact,
-    update_progress_artifact,
-)
 from prefect.cache_policies import CachePolicy
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows import artifacts
 from flows.params import BatchOptions, allowed_path, glossary_path, value
 from flows.runners import PARTIALLY_FAILED, PrefectRunner, final_state, retry_transient
 from subpipe import batch as lib
@@ -33,7 +27,6 @@ from subpipe.paths import printable
 
 __all__ = ["PARTIALLY_FAILED", "batch_drop_folder"]
 
-TABLE_ROWS = 200
 # Operators can cap films localized at once across every batch and machine with a tag limit:
 # `prefect concurrency-limit create subpipe-localize 4` (no limit exists until one is created).
 CONCURRENCY_TAG = "subpipe-localize"
@@ -88,10 +81,6 @@ def task_runner_for(settings: lib.BatchSettings, concurrency: int):
     return ThreadPoolTaskRunner(max_workers=concurrency)
 
 
-def _link(path: str, text: str, description: str) -> None:
-    create_link_artifact(link=Path(path).resolve().as_uri(), link_text=text, description=description)
-
-
 @flow(name="batch-drop-folder", log_prints=True)
 def batch_drop_folder(
     inbox: Optional[str] = None,
@@ -110,45 +99,52 @@ def batch_drop_folder(
         glossary: A glossary file name in the glossaries folder (empty: the configured one, if any).
         options: Languages, QC profile, concurrency, retries, cache and file moves of this batch.
     """
-    logger = get_run_logger()
     settings = batch_settings(inbox, outbox, glossary, options)
+    batch = lib.batch_id()
+    show = artifacts.progress_bar(f"batch {batch}: films finished")
+    with task_runner_for(settings, settings.concurrency) as task_runner:
+        result = lib.run_batch(
+            settings,
+            runner=PrefectRunner({lib.localize_one: film_task(settings, options)}, task_runner=task_runner),
+            progress=lambda finished, films: show(finished / films),
+            move_files=options.move_files,
+            batch=batch,
+        )
+    show(1.0)
+    log_failures(result)
+    artifacts.publish_batch(result)
+    return final_state(result.status, f"batch {result.batch}", result.summary(), batch_message(result, settings))
+
+
+def film_task(settings: lib.BatchSettings, options: BatchOptions):
+    """The task localizing one film: retried with exponential back-off after a transient error,
+    cached on the bytes of its files."""
     retries = settings.retries if options.retries is None else options.retries
     # Cache records are kept in the outbox: the cache lives and dies with the deliveries it describes,
     # and every machine that writes the outbox (Dask workers included) shares it.
-    localize = localize_film_files.with_options(
+    return localize_film_files.with_options(
         retries=retries,
         retry_delay_seconds=[settings.retry_delay_seconds * 2**n for n in range(retries)] or 0,
         refresh_cache=options.refresh_cache,
         cache_policy=FilmContent().configure(key_storage=settings.outbox.resolve() / ".subpipe-cache"),
     )
-    batch = lib.batch_id()
-    progress = create_progress_artifact(0.0, description=f"batch {batch}: films finished")
 
-    def show_progress(finished: int, films: int) -> None:
-        update_progress_artifact(progress, 100.0 * finished / films)
 
-    with task_runner_for(settings, settings.concurrency) as task_runner:
-        result = lib.run_batch(
-            settings,
-            runner=PrefectRunner({lib.localize_one: localize}, task_runner=task_runner),
-            progress=show_progress,
-            move_files=options.move_files,
-            batch=batch,
-        )
-    update_progress_artifact(progress, 100.0)
+def log_failures(result: lib.BatchResult) -> None:
+    logger = get_run_logger()
     for path, error in result.failed.items():
         logger.warning("failed %s: %s", printable(Path(path).name), error)
-    _publish(result, result.reports)
+
+
+def batch_message(result: lib.BatchResult, settings: lib.BatchSettings) -> str:
+    """The final state's message: which files failed and where they went, or what was done."""
+    if not result.failed:
+        return f"{len(result.done)} files done ({len(result.cached)} films cached)"
     names = ", ".join(printable(Path(p).name) for p in result.failed)
     files = len(result.done) + len(result.failed)
-    message = (
-        f"{len(result.failed)} of {files} files failed ({names}); "
-        f"{'the other films were' if result.delivered else 'nothing was'} delivered. "
-        f"See the batch-summary artifact and {settings.inbox}/failed/{result.batch}/."
-        if result.failed
-        else f"{len(result.done)} files done ({len(result.cached)} films cached)"
-    )
-    return final_state(result.status, f"batch {result.batch}", result.summary(), message)
+    return (f"{len(result.failed)} of {files} files failed ({names}); "
+            f"{'the other films were' if result.delivered else 'nothing was'} delivered. "
+            f"See the batch-summary artifact and {settings.inbox}/failed/{result.batch}/.")
 
 
 def batch_settings(inbox, outbox, glossary, options: BatchOptions) -> lib.BatchSettings:
@@ -171,41 +167,3 @@ def batch_settings(inbox, outbox, glossary, options: BatchOptions) -> lib.BatchS
         "concurrency": options.concurrency or settings.concurrency,
     }
     return settings.model_copy(update=update)
-
-
-def _publish(result: lib.BatchResult, reports: dict[str, str]) -> None:
-    csv_path = Path(reports["csv"]).resolve()
-    create_markdown_artifact(
-        lib.batch_markdown(result, csv_path=csv_path),
-        key="batch-summary",
-        description=f"Batch {result.batch}: films, languages, cues, QC, terms, timings",
-    )
-    rows = lib.film_rows(result)
-    create_table_artifact(
-        rows[:TABLE_ROWS] or [{"message": "no films in the drop folder"}],
-        key="batch-films",
-        description=f"Films and languages, first {min(len(rows), TABLE_ROWS)} of {len(rows)}; "
-        f"full table: {csv_path}",
-    )
-    create_link_artifact(
-        csv_path.as_uri(),
-        link_text=f"batch.csv ({len(rows)} rows)",
-        key="batch-csv",
-        description="The full film table of this batch",
-    )
-    for title, s in sorted(result.films.items()):
-        if "error" in s:
-            continue
-        outputs = s.get("outputs", {})
-        if "summary_md" in outputs:
-            _link(outputs["summary_md"], f"{title}/summary.md", f"{title}: run summary")
-        for lang, ls in s.get("languages", {}).items():
-            if "srt" in ls.get("outputs", {}):
-                _link(ls["outputs"]["srt"], Path(ls["outputs"]["srt"]).name, f"{title} {lang} delivery")
-        for a in s.get("alignments", []):
-            if "report" in a.get("outputs", {}):
-                _link(
-                    a["outputs"]["report"],
-                    Path(a["outputs"]["report"]).name,
-                    f"{title}: alignment report (HTML) with {Path(a['reference']).name}",
-                )

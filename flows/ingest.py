@@ -9,14 +9,12 @@ from pathlib import Path
 from typing import Optional
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from flows import artifacts
 from flows.params import Profile, allowed_path, value
 from subpipe.errors import SubpipeError
 from subpipe.ingest import IngestResult, ingest_error, ingest_file, write_normalised, write_run_reports
-from subpipe.reports import finding_row, ingest_markdown
-
-TABLE_ROWS = 200  # a UI table beyond this is unreadable; the full CSV is written beside the outputs
+from subpipe.reports import ingest_markdown
 
 
 @task(name="read-and-qc", task_run_name="read-and-qc {path}")
@@ -50,8 +48,5 @@ def ingest_tracks(paths: list[str], profile: Profile = Profile.NETFLIX, output_d
     if output_dir:
         outputs = {k: str(v) for k, v in write_run_reports(output_dir, results, errors).items()}
         markdown += f"\n\nOutputs: `{Path(output_dir).resolve()}` (full findings: `{outputs['csv']}`)\n"
-    create_markdown_artifact(markdown, key="ingest-summary", description="Tracks read and QC pass rates")
-    rows = [finding_row(f) for r in results for f in r.findings]
-    create_table_artifact(rows[:TABLE_ROWS] or [{"message": "no findings"}], key="ingest-findings",
-                          description=f"Findings, first {min(len(rows), TABLE_ROWS)} of {len(rows)}")
+    artifacts.publish_ingest(markdown, [f for r in results for f in r.findings])
     return {"tracks": summaries, "errors": errors, "outputs": outputs}

@@ -10,29 +10,19 @@ the UI's form (`flows.params`); paths are checked against the configured roots i
 (No postponed-annotations `__future__` import here: deployment runs need real annotations to build forms.)
 """
 
-from pathlib import Path
 from typing import Optional
 
 from prefect import flow, task
-from prefect.artifacts import (
-    create_link_artifact,
-    create_markdown_artifact,
-    create_progress_artifact,
-    create_table_artifact,
-    update_progress_artifact,
-)
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import deployment
 
+from flows import artifacts
 from flows.params import Engine, Language, QCOptions, allowed_path, glossary_path, spoken_value, value
 from flows.review import review_in_ui
 from flows.runners import PrefectRunner, final_state, retry_transient
 from subpipe import localize as lib
-from subpipe.qc.mt import fault_rows
-from subpipe.reports import finding_row
 from subpipe.translate import get_engine
 
-TABLE_ROWS = 200
 DEFAULT_QC = QCOptions()  # frozen: a shared default is safe
 
 # Steps pass Tracks and alignments in memory; hashing them for a cache key would cost more than the work.
@@ -67,10 +57,6 @@ def term_review(output_dir: str, target_languages: list[str], ask: bool) -> Opti
     return review
 
 
-def _link(path: str, description: str) -> None:
-    create_link_artifact(link=Path(path).resolve().as_uri(), link_text=Path(path).name, description=description)
-
-
 @flow(name="localize-film", log_prints=True)
 def localize_film(source: str, target_languages: list[Language],
                   reference_tracks: Optional[list[str]] = None, glossary: Optional[str] = None,
@@ -100,10 +86,10 @@ def localize_film(source: str, target_languages: list[Language],
     reference_tracks = [allowed_path(r, what="reference track") for r in reference_tracks or []]
     glossary = glossary_path(glossary)
     output_dir = allowed_path(output_dir, what="output_dir", write=True)
-    progress = create_progress_artifact(0.0, description="localize-film: steps done")
+    show = artifacts.progress_bar("localize-film: steps done")
 
     def show_progress(name: str, n: int, total: int) -> None:
-        update_progress_artifact(progress, 100.0 * n / total)
+        show(n / total)
 
     targets = [value(t) for t in target_languages]
     review = term_review(output_dir, targets, review_terms) if glossary else None
@@ -114,7 +100,7 @@ def localize_film(source: str, target_languages: list[Language],
                                spoken_languages=None if spoken_languages is None else
                                [spoken_value(lang) for lang in spoken_languages],
                                forced_narrative=forced_narrative, engine=get_engine(value(engine)))
-    publish_film(result)
+    artifacts.publish_film(result)
     return film_state(result)
 
 
@@ -135,44 +121,3 @@ def untranslated(lang: str, rows: list[dict]) -> str:
     for row in rows:
         by_lang[row["lang"]] = by_lang.get(row["lang"], 0) + 1
     return f"{lang} ({', '.join(f'{n} {src} cues' for src, n in by_lang.items())} not translated)"
-
-
-def publish_film(result: lib.FilmResult) -> None:
-    """The run's artifacts: summary, QC and term tables, links to the outputs."""
-    title = result.title
-    create_markdown_artifact(lib.summary_markdown(result), key="localize-summary",
-                             description=f"{title}: languages, QC pass rates, terms")
-    qc_rows = [{"lang": lang, **finding_row(f)} for lang, lr in result.languages.items() for f in lr.qc]
-    create_table_artifact(qc_rows[:TABLE_ROWS] or [{"message": "no QC findings"}], key="localize-qc",
-                          description=f"QC findings after fixes, first {min(len(qc_rows), TABLE_ROWS)} of "
-                                      f"{len(qc_rows)}; full CSVs under reports/")
-    mt_total = sum(sum(lr.mt_faults.values()) for lr in result.languages.values())
-    mt_rows = fault_rows({lang: lr.qc for lang, lr in result.languages.items()}, limit=TABLE_ROWS)
-    create_table_artifact(mt_rows or [{"message": "no MT faults found"}], key="localize-mt-faults",
-                          description=f"{title}: MT faults, worst first ({len(mt_rows)} of {mt_total}): "
-                                      "the cues to look at first")
-    term_rows = result.terms.report.rows() if result.terms else []
-    if term_rows:
-        create_table_artifact(term_rows[:TABLE_ROWS], key="localize-terms",
-                              description=f"Glossary hits and candidates, first {min(len(term_rows), TABLE_ROWS)}"
-                                          f" of {len(term_rows)}")
-    if result.langid is not None:
-        publish_languages(result)
-    for lang, lr in result.languages.items():
-        for kind in ("srt", "vtt", "ass", "dual", "forced_srt", "forced_vtt", "untranslated"):
-            if kind in lr.outputs:
-                _link(lr.outputs[kind], f"{title} {lang} {kind}")
-    for alignment in result.alignments:
-        _link(alignment.outputs["report"], f"alignment with {Path(alignment.reference).name}")
-    _link(result.outputs["summary_md"], "run summary")
-
-
-def publish_languages(result: lib.FilmResult) -> None:
-    """A bilingual film's per-cue language table (the shares are in the summary artifact)."""
-    text = {c.position: c.plain for c in result.langid.track.cues}
-    rows = [{**call.to_dict(), "lines": "+".join(call.lines or ()), "text": text.get(call.position, "")[:80]}
-            for call in result.langid.cues]
-    shares = ", ".join(f"{s.code} {s.share:.0%}" for s in result.langid.languages)
-    create_table_artifact(rows[:TABLE_ROWS], key="localize-languages",
-                          description=f"{result.title}: spoken language of each cue ({shares}), first "
-                                      f"{min(len(rows), TABLE_ROWS)} of {len(rows)}")

@@ -27,13 +27,13 @@ from pathlib import Path
 
 import pydantic
 from prefect import get_run_logger
-from prefect.artifacts import create_markdown_artifact
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.responses import SetStateStatus
 from prefect.context import FlowRunContext
 from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 
+from flows import artifacts
 from subpipe.reports import markdown_table
 from subpipe.terms.glossary import Glossary
 from subpipe.terms.review import (
@@ -224,8 +224,8 @@ def review_in_ui(title: str, terms_report, glossary: Glossary | None, *, output_
 
     def ask(pending: list[ReviewItem]) -> list[Decision] | None:
         form = review_form(title, pending, target_langs, timeout=timeout)
-        create_markdown_artifact(review_markdown(title, pending, target_langs, timeout=timeout), key=PAUSE_KEY,
-                                 description=f"{title}: {len(pending)} terms to review (Resume opens the form)")
+        artifacts.markdown(review_markdown(title, pending, target_langs, timeout=timeout), key=PAUSE_KEY,
+                           description=f"{title}: {len(pending)} terms to review (Resume opens the form)")
         logger.info("%s: %d terms to review; open the run and press Resume (waiting at most %d s)", title,
                     len(pending), timeout)
         with ReviewDeadline(timeout) as deadline:

@@ -10,13 +10,11 @@ from pathlib import Path
 from typing import Optional
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows import artifacts
 from flows.params import Language, allowed_path, glossary_path, value
 from subpipe.terms import FlagReport, Glossary, flag_file, load_glossary, report_markdown, write_reports
-
-TABLE_ROWS = 200  # a UI table beyond this is unreadable; the full CSV is written beside the outputs
 
 
 @task(name="load-glossary", task_run_name="load-glossary {path}")
@@ -78,14 +76,5 @@ def flag_terms(path: str, glossary: str, target: Optional[str] = None, links: Op
     markdown = report_markdown(report, limit=50, csv_path=csv_path)
     if output_dir:
         markdown += f"\n\nOutputs: `{Path(output_dir).resolve()}`\n"
-    create_markdown_artifact(markdown, key="terms-summary",
-                             description="Glossary hits, candidates and term QA of one track")
-    rows = report.rows()
-    shown = rows[:TABLE_ROWS]
-    full = f"; full table: {csv_path}" if csv_path else "; no output_dir, so no full CSV was written"
-    create_table_artifact(shown or [{"message": "nothing flagged"}], key="terms-table",
-                          description=f"Terms, first {len(shown)} of {len(rows)} rows{full}")
-    if csv_path:
-        create_link_artifact(Path(csv_path).as_uri(), link_text=f"{Path(csv_path).name} ({len(rows)} rows)",
-                             key="terms-csv", description="The full term table")
+    artifacts.publish_terms(report, markdown, csv_path)
     return {"summary": summary, "errors": report.errors(), "outputs": outputs}

@@ -5,7 +5,8 @@ import json
 
 from conftest import SAMPLES
 
-from flows.terms import TABLE_ROWS, flag_terms
+from flows.artifacts import TABLE_ROWS
+from flows.terms import flag_terms
 from subpipe.formats import read_track
 
 TOS = SAMPLES / "tears-of-steel"
