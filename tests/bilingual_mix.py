@@ -1,17 +1,14 @@
 """Bilingual films for tests, made from corpus films whose language versions share one timing."""
 
-from conftest import CORPUS
+from conftest import film_track
 
 from subpipe.cues import Track
 from subpipe.formats import read_track, write_track
 from subpipe.langid import mix_tracks
 
-FILMS = CORPUS / "films"
-
 
 def versions(film: str, *langs: str) -> dict[str, Track]:
-    names = {"sintel": "sintel-{}.vtt", "tears-of-steel": "TOS-{}.vtt"}[film]
-    return {lang: read_track(FILMS / film / names.format(lang), lang=lang) for lang in langs}
+    return {lang: read_track(film_track(film, lang), lang=lang) for lang in langs}
 
 
 def mixed_file(folder, name: str, mixed: Track):

@@ -10,6 +10,27 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("SUBPIPE_CORPUS", ROOT.parent / "shared" / "corpus"))
 SAMPLES = ROOT / "samples"
+# The corpus's films and corner cases: every test names them from here.
+FILMS = CORPUS / "films"
+CORNER = CORPUS / "corner-cases"
+TEARS_OF_STEEL = FILMS / "tears-of-steel"
+SINTEL = FILMS / "sintel"
+_TRACK_NAMES = {"sintel": "sintel-{}.vtt", "tears-of-steel": "TOS-{}.vtt",
+                "elephants-dream": "elephants-dream-subtitles-{}.vtt"}
+
+
+def film_track(film: str, lang: str) -> Path:
+    """The corpus track of `film` ("sintel", "tears-of-steel", "elephants-dream") in `lang`."""
+    return FILMS / film / _TRACK_NAMES[film].format(lang)
+
+
+def read_film(path: Path, lang: str):
+    """A corpus film's WebVTT track, read from its bytes as a user's file is."""
+    from subpipe.formats import parse_track
+
+    track = parse_track(path.read_bytes(), path=str(path), lang=lang)
+    assert track.format == "vtt"
+    return track
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")

@@ -5,7 +5,7 @@ import os
 import shutil
 
 import pytest
-from conftest import CORPUS, SAMPLES
+from conftest import CORNER, SAMPLES
 
 from subpipe.batch import (
     BatchSettings,
@@ -140,7 +140,7 @@ def test_moves_never_overwrite_and_failures_get_an_error_report(tmp_path):
     assert (first.name, second.name) == ("Sintel.en.vtt", "Sintel.en (2).vtt")
     assert not (inbox / "Sintel.en.vtt").exists() and first.read_bytes() == second.read_bytes()
 
-    bad = CORPUS / "corner-cases" / "gpac-misc" / "subtitle.ttxt"
+    bad = CORNER / "gpac-misc" / "subtitle.ttxt"
     _drop(inbox, ("Broken.en.srt", bad), ("Sintel.en.vtt", SAMPLES / "sintel" / "Sintel.en.vtt"))
     error = SubpipeError("no SRT cue could be read", path=str(inbox / "Broken.en.srt"), line=1)
     moved = settle_files(
@@ -183,7 +183,7 @@ def test_run_batch_in_turn_delivers_good_films_and_fails_a_bad_file_alone(demo_m
         tmp_path / "inbox",
         ("Sintel.en.vtt", SAMPLES / "sintel" / "Sintel.en.vtt"),
         ("Sintel.de.vtt", SAMPLES / "sintel" / "Sintel.de.vtt"),
-        ("Broken.en.srt", CORPUS / "corner-cases" / "gpac-misc" / "subtitle.ttxt"),
+        ("Broken.en.srt", CORNER / "gpac-misc" / "subtitle.ttxt"),
     )
     result = run_batch(_settings(tmp_path, ["es"]), batch="20260101T020000Z")
     assert result.status == "partially failed" and result.delivered == ["Sintel"]

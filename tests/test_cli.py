@@ -5,7 +5,7 @@ import shutil
 import subprocess
 import sys
 
-from conftest import CORPUS, SAMPLES
+from conftest import CORNER, CORPUS, SAMPLES
 from typer.testing import CliRunner
 
 from subpipe.cli import app
@@ -34,7 +34,7 @@ def test_inspect_human_output_names_the_file():
 
 
 def test_inspect_rejects_a_non_subtitle_file_with_its_path_and_line():
-    bad = CORPUS / "corner-cases" / "vtt.js" / "cue-times" / "bad-data.json"
+    bad = CORNER / "vtt.js" / "cue-times" / "bad-data.json"
     res = runner.invoke(app, ["inspect", str(bad), "--json"])
     assert res.exit_code == 1
     err = json.loads(res.stdout)

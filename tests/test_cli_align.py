@@ -3,7 +3,7 @@
 import json
 import shutil
 
-from conftest import CORPUS, SAMPLES
+from conftest import CORNER, SAMPLES
 from typer.testing import CliRunner
 
 from subpipe.cli import app
@@ -148,7 +148,7 @@ def test_sync_moves_a_shifted_pal_track_back_onto_the_reference(tmp_path):
 
 
 def test_sync_rejects_an_unreadable_reference(tmp_path):
-    bad = CORPUS / "corner-cases" / "vtt.js" / "cue-times" / "bad-data.json"
+    bad = CORNER / "vtt.js" / "cue-times" / "bad-data.json"
     res = runner.invoke(
         app,
         [

@@ -3,7 +3,7 @@
 import json
 import shutil
 
-from conftest import CORPUS, SAMPLES
+from conftest import FILMS, SAMPLES
 from typer.testing import CliRunner
 
 from subpipe.cli import app
@@ -38,7 +38,7 @@ def test_json_has_shares_and_one_object_per_cue_with_lines_where_they_differ(tmp
 
 
 def test_human_output_lists_shares_and_the_unsure_cues_with_timecodes(tmp_path):
-    versions = {lang: read_track(CORPUS / "films" / "tears-of-steel" / f"TOS-{lang}.vtt", lang=lang)
+    versions = {lang: read_track(FILMS / "tears-of-steel" / f"TOS-{lang}.vtt", lang=lang)
                 for lang in ("es", "it")}
     mixed = mix_tracks(versions, ["es"] * 4 + ["it"] * 4)
     for cue in mixed.cues:
@@ -82,7 +82,7 @@ def test_a_bad_language_tag_exits_1():
 
 
 def test_a_single_language_film_reports_one_language():
-    res = runner.invoke(app, ["langid", str(CORPUS / "films" / "sintel" / "sintel-ru.vtt"), "--json"])
+    res = runner.invoke(app, ["langid", str(FILMS / "sintel" / "sintel-ru.vtt"), "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert [row["code"] for row in out["languages"]] == ["ru"]

@@ -6,20 +6,16 @@ Real files come from ../shared/corpus; legacy-encoded bytes are made here from r
 
 import codecs
 import doctest
-import os
-from pathlib import Path
 
 import pytest
+from conftest import CORNER, SINTEL
 
 from subpipe import encoding
 from subpipe.encoding import decode, detect_encoding, normalize_line_ends, repair_mojibake
 from subpipe.errors import SubpipeError
 
-# as in conftest.py: the corpus beside the checkout, or where SUBPIPE_CORPUS says
-CORPUS = Path(os.environ.get("SUBPIPE_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
-SINTEL = CORPUS / "films" / "sintel"
-PYSRT = CORPUS / "corner-cases" / "pysrt"
-MEDIA3 = CORPUS / "corner-cases" / "media3" / "subrip"
+PYSRT = CORNER / "pysrt"
+MEDIA3 = CORNER / "media3" / "subrip"
 
 
 def kinds(decoded) -> list[str]:
@@ -79,7 +75,7 @@ def test_a_few_nul_bytes_in_utf8_are_removed_not_taken_for_utf16():
 
 
 def test_plain_ascii_and_utf8_need_no_findings():
-    decoded = decode((CORPUS / "corner-cases" / "cdown-srt" / "ascii.srt").read_bytes())
+    decoded = decode((CORNER / "cdown-srt" / "ascii.srt").read_bytes())
     assert (decoded.encoding, decoded.findings) == ("utf-8", [])
     assert decode(b"").text == ""
 
@@ -139,14 +135,14 @@ def test_the_hint_decides_between_equally_clean_code_pages():
 
 
 def test_real_gb2312_file_decodes_as_gb18030():
-    decoded = decode((CORPUS / "corner-cases" / "cdown-srt" / "gb2312.srt").read_bytes(), lang="zh")
+    decoded = decode((CORNER / "cdown-srt" / "gb2312.srt").read_bytes(), lang="zh")
     assert decoded.encoding == "gb18030"
     assert "宇宙守护神  保护我们远离邪恶" in decoded.text
     assert "轻轻一跳就能飞跃高楼" in decoded.text
 
 
 def test_real_latin1_file_from_gpac():
-    decoded = decode((CORPUS / "corner-cases" / "gpac-misc" / "subtitle_fr.srt").read_bytes())
+    decoded = decode((CORNER / "gpac-misc" / "subtitle_fr.srt").read_bytes())
     assert decoded.encoding == "cp1252"
     assert "et même du gras" in decoded.text
     assert "et de l'unicode: é ï ö Ä" in decoded.text
@@ -172,7 +168,7 @@ def test_a_named_encoding_is_used_as_told():
 
 
 def test_bytes_the_named_encoding_cannot_decode_raise_with_file_and_line():
-    data = (CORPUS / "corner-cases" / "cdown-srt" / "gb2312.srt").read_bytes()
+    data = (CORNER / "cdown-srt" / "gb2312.srt").read_bytes()
     with pytest.raises(SubpipeError) as err:
         decode(data, path="gb2312.srt", encoding="utf-8")
     assert (err.value.path, err.value.line) == ("gb2312.srt", 3)

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import CORPUS, SAMPLES
+from conftest import FILMS, SAMPLES
 
 from subpipe.cues import Cue, Track
 from subpipe.errors import SubpipeError
@@ -19,7 +19,6 @@ from subpipe.langid import (
     mix_tracks,
 )
 
-FILMS = CORPUS / "films"
 SCENE = SAMPLES / "bilingual" / "dumplings.en+zh.srt"
 TRUTH = {row["position"]: row for row in
          json.loads((SAMPLES / "bilingual" / "dumplings.en+zh.truth.json").read_text(encoding="utf-8"))}

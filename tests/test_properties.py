@@ -4,7 +4,7 @@ generated tracks (styling included), and readers fed mutated bytes raise nothing
 from dataclasses import dataclass
 
 import pytest
-from conftest import CORPUS, SAMPLES
+from conftest import CORNER, CORPUS, SAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pysubs2.time import frames_to_ms
@@ -101,7 +101,7 @@ def test_vtt_top_alignment_survives_as_a_line_setting(track):
 
 
 SEEDS = sorted(
-    [p for p in (CORPUS / "corner-cases").rglob("*") if p.is_file() and p.stat().st_size < 20_000
+    [p for p in (CORNER).rglob("*") if p.is_file() and p.stat().st_size < 20_000
      and p.suffix not in {".json", ".md", ".txt", ".tbx", ".nhml"} and "LICENSE" not in p.name][:60]
     + sorted(SAMPLES.rglob("*.vtt"))
 ) if CORPUS.is_dir() else []

@@ -100,14 +100,14 @@ def _box(text_el) -> tuple[float, float, float, float]:
     x, y = float(text_el.get("x")), float(text_el.get("y"))
     width = len(text_el.text or "") * size * 0.6
     anchor = text_el.get("text-anchor", "start")
-    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
-    box = (left, y - 0.8 * size, left + width, y + 0.25 * size)
+    start = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    box = (start, y - 0.8 * size, start + width, y + 0.25 * size)
     rotation = re.fullmatch(r"rotate\((-?[\d.]+) ([\d.]+) ([\d.]+)\)", text_el.get("transform", ""))
     if rotation:
         assert float(rotation.group(1)) == -90 and (float(rotation.group(2)), float(rotation.group(3))) == (x, y)
         # rotating by -90 degrees about (x, y): an offset (dx, dy) becomes (dy, -dx)
-        (l, t, r, b) = box
-        box = (x + (t - y), y - (r - x), x + (b - y), y - (l - x))
+        left, top, right, bottom = box
+        box = (x + (top - y), y - (right - x), x + (bottom - y), y - (left - x))
     return box
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import CORPUS, SAMPLES
+from conftest import SAMPLES, TEARS_OF_STEEL
 
 from subpipe.align import load_track
 from subpipe.align.timeline import (
@@ -17,13 +17,12 @@ from subpipe.align.timeline import (
 )
 from subpipe.cues import Cue, Track
 
-TOS = CORPUS / "films" / "tears-of-steel"
 NTSC = 24000 / 1001
 
 
 @pytest.fixture(scope="module")
 def tos():
-    return load_track(TOS / "TOS-en.vtt", lang="en"), load_track(TOS / "TOS-de.vtt", lang="de")
+    return load_track(TEARS_OF_STEEL / "TOS-en.vtt", lang="en"), load_track(TEARS_OF_STEEL / "TOS-de.vtt", lang="de")
 
 
 def retimed(track: Track, f, scale: float = 1.0) -> Track:

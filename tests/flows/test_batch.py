@@ -5,13 +5,13 @@ import json
 import shutil
 
 import pytest
-from conftest import CORPUS, SAMPLES
+from conftest import CORNER, SAMPLES
 
 from flows.batch import PARTIALLY_FAILED, batch_drop_folder
 from flows.params import BatchOptions
 
 OPTIONS = BatchOptions(target_languages=["es"], retries=0)
-BAD = CORPUS / "corner-cases" / "gpac-misc" / "subtitle.ttxt"  # GPAC XML: no reader takes it
+BAD = CORNER / "gpac-misc" / "subtitle.ttxt"  # GPAC XML: no reader takes it
 
 
 def _drop(inbox, sintel_en=None):

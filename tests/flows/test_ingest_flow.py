@@ -2,7 +2,7 @@
 
 import asyncio
 
-from conftest import CORPUS, SAMPLES
+from conftest import CORNER, SAMPLES
 
 from flows.ingest import ingest_tracks
 
@@ -20,7 +20,7 @@ def _artifacts(key):
 
 def test_ingest_flow_reads_qcs_writes_and_publishes(prefect_harness, tmp_path):
     good = [SAMPLES / "elephants-dream" / "ElephantsDream.en.vtt", SAMPLES / "sintel" / "Sintel.de.vtt"]
-    bad = CORPUS / "corner-cases" / "gpac-misc" / "subtitle.ttxt"
+    bad = CORNER / "gpac-misc" / "subtitle.ttxt"
     result = ingest_tracks(paths=[str(p) for p in good] + [str(bad)], profile="netflix", output_dir=str(tmp_path))
     assert [t["cues"] for t in result["tracks"]] == [89, 26]
     assert len(result["errors"]) == 1 and result["errors"][0]["path"] == str(bad)

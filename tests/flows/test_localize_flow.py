@@ -3,7 +3,7 @@
 import asyncio
 import json
 
-from conftest import CORPUS, SAMPLES
+from conftest import CORNER, SAMPLES
 
 from flows.localize import localize_film
 
@@ -22,7 +22,7 @@ def _artifacts(key=None, kind=None):
 
 
 def test_localize_flow_delivers_languages_and_publishes_artifacts(prefect_harness, demo_models, tmp_path):
-    bad_reference = CORPUS / "corner-cases" / "gpac-misc" / "subtitle.ttxt"
+    bad_reference = CORNER / "gpac-misc" / "subtitle.ttxt"
     result = localize_film(source=str(SAMPLES / "sintel" / "Sintel.en.vtt"), target_languages=["es", "fr"],
                            reference_tracks=[str(SAMPLES / "sintel" / "Sintel.de.vtt"), str(bad_reference)],
                            glossary=str(SAMPLES / "glossary" / "films.csv"), output_dir=str(tmp_path))
@@ -61,7 +61,7 @@ def test_the_flow_and_the_library_write_the_same_summary_a_failed_language_inclu
     from subpipe.localize import localize_film as localize_in_turn
 
     source = SAMPLES / "sintel" / "Sintel.en.vtt"
-    bad_reference = CORPUS / "corner-cases" / "gpac-misc" / "subtitle.ttxt"
+    bad_reference = CORNER / "gpac-misc" / "subtitle.ttxt"
     args = dict(target_languages=["es", "ja"],  # no model translates en->ja
                 reference_tracks=[str(SAMPLES / "sintel" / "Sintel.de.vtt"), str(bad_reference)],
                 glossary=str(SAMPLES / "glossary" / "films.csv"))

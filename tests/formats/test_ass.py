@@ -5,6 +5,7 @@ again to the same track; generated tracks survive compose -> parse unchanged."""
 from pathlib import Path
 
 import pytest
+from conftest import CORNER
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,11 +15,8 @@ from subpipe.formats import compose_track, parse_track
 from subpipe.formats._pysubs2 import ass_to_markup, markup_to_ass
 from subpipe.formats.ass import ASS, SSA
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-if not CORPUS.exists():  # a checkout elsewhere: the corpus lives at /work/shared
-    CORPUS = Path("/work/shared/corpus")
-MEDIA3 = CORPUS / "corner-cases" / "media3" / "ssa"
-PYSUBS2 = CORPUS / "corner-cases" / "pysubs2"
+MEDIA3 = CORNER / "media3" / "ssa"
+PYSUBS2 = CORNER / "pysubs2"
 
 
 def read(path: Path, **options) -> Track:

@@ -5,6 +5,7 @@ checked against every SRT and WebVTT file of the corpus."""
 from pathlib import Path
 
 import pytest
+from conftest import CORNER, CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,10 +14,7 @@ from subpipe.encoding import decode
 from subpipe.errors import SubpipeError
 from subpipe.formats import ass, compose_track, microdvd, mpl2, parse_track, sami, ttml
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-if not CORPUS.exists():  # a checkout elsewhere: the corpus lives at /work/shared
-    CORPUS = Path("/work/shared/corpus")
-GPAC_SUB = CORPUS / "corner-cases" / "gpac-misc" / "subtitle.sub"
+GPAC_SUB = CORNER / "gpac-misc" / "subtitle.sub"
 
 
 def found(track: Track, *kinds: str) -> list[tuple[str, int | None, int | None]]:

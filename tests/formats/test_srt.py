@@ -2,11 +2,11 @@
 written back, and read again to the same cues."""
 
 import doctest
-import os
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from conftest import CORNER, FILMS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,9 +15,6 @@ from subpipe.encoding import decode
 from subpipe.errors import SubpipeError
 from subpipe.formats import srt
 
-# as in conftest.py: the corpus beside the checkout, or where SUBPIPE_CORPUS says
-CORPUS = Path(os.environ.get("SUBPIPE_CORPUS", Path(__file__).resolve().parents[3] / "shared" / "corpus"))
-CORNER = CORPUS / "corner-cases"
 PYSRT = CORNER / "pysrt"
 MEDIA3 = CORNER / "media3" / "subrip"
 WEBVTT_PY = CORNER / "webvtt-py"
@@ -423,7 +420,7 @@ def test_sniff_knows_srt(path):
     assert srt.sniff(decode(path.read_bytes()).text)
 
 
-@pytest.mark.parametrize("path", [CORPUS / "films" / "sintel" / "sintel-en.vtt",
+@pytest.mark.parametrize("path", [FILMS / "sintel" / "sintel-en.vtt",
                                   CORNER / "webvtt-py" / "sample.vtt", CORNER / "media3" / "ssa" / "typical",
                                   CORNER / "gpac-misc" / "subtitle.sub", MEDIA3 / "empty",
                                   WEBVTT_PY / "invalid_format2.srt"], ids=lambda p: p.name)

@@ -6,6 +6,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from conftest import CORNER
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,12 +16,9 @@ from subpipe.formats import compose_track, parse_track
 from subpipe.formats.ass import ASS
 from subpipe.formats.ttml import FORMAT, TimeBase
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-if not CORPUS.exists():  # a checkout elsewhere: the corpus lives at /work/shared
-    CORPUS = Path("/work/shared/corpus")
-PYSUBS2 = CORPUS / "corner-cases" / "pysubs2"
-GPAC = CORPUS / "corner-cases" / "gpac-ttml"
-GPAC_MISC = CORPUS / "corner-cases" / "gpac-misc"
+PYSUBS2 = CORNER / "pysubs2"
+GPAC = CORNER / "gpac-ttml"
+GPAC_MISC = CORNER / "gpac-misc"
 
 
 def read(path: Path, **options) -> Track:

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 
 import pytest
-from conftest import CORPUS
+from conftest import CORNER, FILMS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,10 +18,9 @@ from subpipe.errors import SubpipeError
 from subpipe.formats import get_format, parse_track
 from subpipe.formats.vtt import FORMAT, compose, cue_settings, cue_text, parse, parse_settings, sniff
 
-FILMS = CORPUS / "films"
-GPAC = CORPUS / "corner-cases" / "gpac-webvtt"
-WEBVTT_PY = CORPUS / "corner-cases" / "webvtt-py"
-MEDIA3 = CORPUS / "corner-cases" / "media3" / "webvtt"
+GPAC = CORNER / "gpac-webvtt"
+WEBVTT_PY = CORNER / "webvtt-py"
+MEDIA3 = CORNER / "media3" / "webvtt"
 
 # Finding kinds this reader emits (decode adds its own, such as "bom"; those are not asserted here).
 VTT_KINDS = {"bad-timing", "end-before-start", "empty-cue", "bad-setting", "legacy-setting", "bad-region",

@@ -23,12 +23,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
+from conftest import CORNER
 
 from subpipe.errors import SubpipeError
 from subpipe.formats import parse_track
 
-VTTJS = CORPUS / "corner-cases" / "vtt.js"
+VTTJS = CORNER / "vtt.js"
 
 # From mozilla/vtt.js tests/cue-times/test.js and tests/file-layout/test.js: .vtt files whose expected
 # output is a JSON file shared with other tests, or an assertion that `cues.length == 0` ([] here).

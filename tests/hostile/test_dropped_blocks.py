@@ -8,14 +8,13 @@ lines of other code pages is decoded line by line, each decision a finding with 
 import json
 
 import pytest
-from conftest import CORPUS
+from conftest import CORNER
 from typer.testing import CliRunner
 
 from subpipe.cli import app
 from subpipe.encoding import decode
 from subpipe.formats import parse_track, read_track
 
-CORNER = CORPUS / "corner-cases"
 runner = CliRunner()
 
 

@@ -11,7 +11,7 @@ a fixed number of examples and small seeds keep the file under a minute on a bus
 """
 
 import pytest
-from conftest import CORPUS
+from conftest import CORNER
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,7 +35,7 @@ TOKENS = [b"-->", b" --> ", b"00:00:01,000", b"00:01.000", b"\n\n", b"\r", b"\x0
 
 
 def _seed_bytes() -> list[bytes]:
-    return [(CORPUS / "corner-cases" / name).read_bytes() for name in SEEDS]
+    return [(CORNER / name).read_bytes() for name in SEEDS]
 
 
 @st.composite
@@ -86,7 +86,7 @@ def _write_and_read_back(track: Track) -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_seed_reads_unmutated(seed, corpus):
-    assert _read((CORPUS / "corner-cases" / seed).read_bytes(), None) is not None
+    assert _read((CORNER / seed).read_bytes(), None) is not None
 
 
 @settings(max_examples=800, deadline=None, derandomize=True, database=None,

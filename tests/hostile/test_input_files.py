@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CORPUS, ROOT, SAMPLES
+from conftest import CORNER, ROOT, SAMPLES
 from typer.testing import CliRunner
 
 from subpipe.cli import app
@@ -16,7 +16,7 @@ from subpipe.errors import SubpipeError
 from subpipe.fileio import read_input, resolve_input
 from subpipe.formats import read_track, write_track
 
-SRT = CORPUS / "corner-cases" / "cdown-srt" / "ascii.srt"
+SRT = CORNER / "cdown-srt" / "ascii.srt"
 runner = CliRunner()
 
 

@@ -10,9 +10,9 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import CORPUS, ROOT
+from conftest import CORNER, ROOT
 
-SRT = CORPUS / "corner-cases" / "cdown-srt" / "ascii.srt"
+SRT = CORNER / "cdown-srt" / "ascii.srt"
 LAUNCHES = 24
 
 CHILD = """

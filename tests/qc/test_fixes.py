@@ -1,13 +1,12 @@
 """Opt-in fixes: what each one does, exactly, on real subtitle lines, and that the input is never touched."""
 
 import copy
-from pathlib import Path
 
 import pytest
+from conftest import read_film
 
 from subpipe.cues import Cue, Track
 from subpipe.errors import SubpipeError
-from subpipe.formats import parse_track
 from subpipe.qc.fixes import fix_track, rewrap_text, split_cue
 from subpipe.qc.profiles import load_profile
 from subpipe.qc.rules import check_track, summarize
@@ -31,12 +30,6 @@ TOS = [
     Cue(42200, 45000, '"Fourty years later"\nWhatever, Thom. We\'re done.', position=8, line=38,
         identifier="9"),
 ]
-
-
-def read_film(path: Path, lang: str) -> Track:
-    track = parse_track(path.read_bytes(), path=str(path), lang=lang)
-    assert track.format == "vtt"
-    return track
 
 
 def report(findings):

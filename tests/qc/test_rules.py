@@ -1,9 +1,9 @@
 """QC rules on real films (Tears of Steel, Elephants Dream) and on constructed edge cases."""
 
 import json
-from pathlib import Path
 
 import pytest
+from conftest import read_film
 
 from subpipe.cues import Cue, Track
 from subpipe.errors import Finding
@@ -29,12 +29,6 @@ TOS = [
     Cue(42200, 45000, '"Fourty years later"\nWhatever, Thom. We\'re done.', position=8, line=38,
         identifier="9"),
 ]
-
-
-def read_film(path: Path, lang: str) -> Track:
-    track = parse_track(path.read_bytes(), path=str(path), lang=lang)
-    assert track.format == "vtt"
-    return track
 
 
 def kinds(findings):
@@ -262,7 +256,7 @@ def test_summary_of_an_empty_track():
 
 
 def test_ass_comment_events_are_neither_checked_nor_written_as_subtitles():
-    from subpipe.formats import compose_track, parse_track
+    from subpipe.formats import compose_track
 
     ass = ("[Script Info]\nScriptType: v4.00+\n\n[Events]\n"
            "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"

@@ -1,7 +1,7 @@
 """Discovery: money, units (converted), honorifics, holidays, idioms and names the glossary lacks."""
 
 import pytest
-from conftest import CORPUS, SAMPLES
+from conftest import FILMS, SAMPLES
 
 from subpipe.cues import Cue, Track
 from subpipe.formats import read_track
@@ -119,7 +119,7 @@ def test_other_languages_use_their_own_lists():
 
 
 def test_real_film_candidates_and_grouping():
-    track = read_track(CORPUS / "films" / "tears-of-steel" / "TOS-en.vtt", lang="en")
+    track = read_track(FILMS / "tears-of-steel" / "TOS-en.vtt", lang="en")
     glossary = load_glossary(SAMPLES / "glossary" / "films.csv")
     found = discover_terms(track, glossary=glossary, hits=match_track(track, glossary))
     groups = {g["text"].lower(): g for g in group_candidates(found)}
@@ -132,8 +132,8 @@ def test_real_film_candidates_and_grouping():
 # --- a language per cue ----------------------------------------------------------------------------------
 
 def test_discovery_reads_each_cue_with_its_own_languages_pipeline():
-    english = read_track(CORPUS / "films" / "sintel" / "sintel-en.vtt", lang="en")
-    russian = read_track(CORPUS / "films" / "sintel" / "sintel-ru.vtt", lang="ru")
+    english = read_track(FILMS / "sintel" / "sintel-en.vtt", lang="en")
+    russian = read_track(FILMS / "sintel" / "sintel-ru.vtt", lang="ru")
     mixed = english.copy(cues=[russian.cues[i].copy(lang="ru") if 19 <= i <= 22 else c
                                for i, c in enumerate(english.cues)])
     found = discover_terms(mixed, "en")

@@ -5,7 +5,7 @@ Recall and precision over the whole set must both be 100%.
 """
 
 import pytest
-from conftest import CORPUS, SAMPLES
+from conftest import FILMS, SAMPLES
 
 from subpipe.cues import Cue, Track
 from subpipe.formats import read_track
@@ -138,8 +138,6 @@ def test_only_entries_of_the_track_language_are_matched():
 
 # --- real text ----------------------------------------------------------------------------------------------
 
-FILMS = CORPUS / "films"
-
 
 @pytest.fixture(scope="module")
 def films_glossary():
@@ -196,8 +194,8 @@ def test_each_cue_is_matched_in_its_own_language():
 
 
 def test_a_russian_scene_is_matched_on_russian_lemmas():
-    english = read_track(CORPUS / "films" / "sintel" / "sintel-en.vtt", lang="en")
-    russian = read_track(CORPUS / "films" / "sintel" / "sintel-ru.vtt", lang="ru")
+    english = read_track(FILMS / "sintel" / "sintel-en.vtt", lang="en")
+    russian = read_track(FILMS / "sintel" / "sintel-ru.vtt", lang="ru")
     mixed = english.copy(cues=[russian.cues[i].copy(lang="ru") if 19 <= i <= 22 else c
                                for i, c in enumerate(english.cues)])
     found = [(h.entry.term, h.text, h.positions, h.match) for h in match_track(mixed, BILINGUAL)]
@@ -205,8 +203,8 @@ def test_a_russian_scene_is_matched_on_russian_lemmas():
 
 
 def test_passages_stop_at_a_change_of_language():
-    english = read_track(CORPUS / "films" / "tears-of-steel" / "TOS-en.vtt", lang="en")
-    german = read_track(CORPUS / "films" / "tears-of-steel" / "TOS-de.vtt", lang="de")
+    english = read_track(FILMS / "tears-of-steel" / "TOS-en.vtt", lang="en")
+    german = read_track(FILMS / "tears-of-steel" / "TOS-de.vtt", lang="de")
     assert "that I'm being chased by these giant robotic claws of death" in \
         [p.text for p in build_passages(english.cues[6:8], lang="en")][0]
     mixed = [english.cues[6].copy(lang="en"), german.cues[7].copy(lang="de")]

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import CORPUS, SAMPLES
+from conftest import FILMS, SAMPLES
 
 from subpipe.cues import Cue, Track
 from subpipe.errors import SubpipeError
@@ -116,7 +116,7 @@ def _same_time_links(source, target) -> dict:
 
 def test_real_tracks_tears_of_steel_in_spanish_and_german():
     glossary = load_glossary(SAMPLES / "glossary" / "films.tbx")
-    films = CORPUS / "films" / "tears-of-steel"
+    films = FILMS / "tears-of-steel"
     source = read_track(films / "TOS-en.vtt", lang="en")
     hits = match_track(source, glossary)
     spanish = read_track(films / "TOS-es.vtt", lang="es")

@@ -5,7 +5,7 @@ import json
 import shutil
 
 import pytest
-from conftest import CORPUS, SAMPLES
+from conftest import FILMS, SAMPLES
 from typer.testing import CliRunner
 
 from subpipe.batch import BatchSettings, run_batch
@@ -42,7 +42,7 @@ def test_installed_modes_are_pairs_in_subpipes_language_codes(engine):
 
 @pytest.mark.parametrize("path, source, target", [
     (TOS_EN, "en", "es"),
-    (CORPUS / "films" / "tears-of-steel" / "TOS-es.vtt", "es", "en"),
+    (FILMS / "tears-of-steel" / "TOS-es.vtt", "es", "en"),
     (SAMPLES / "elephants-dream" / "ElephantsDream.en.vtt", "en", "es"),
 ])
 def test_a_whole_film_in_one_call_comes_back_one_translation_per_sentence_in_order(engine, path, source, target):
