@@ -54,20 +54,17 @@ def test_four_threads_in_fresh_processes_all_read_a_valid_srt(corpus):
 
 def test_register_adds_a_format_tried_after_the_builtins():
     from subpipe import formats
+    from subpipe.cues import Cue, Track
 
-    class Shouting:
-        id, name, extensions, writable = "shout", "Shouting", (".shout",), False
+    def parse(text, *, path):
+        return Track([Cue(0, 1000, text[3:].strip(), position=0, line=1)], path=path)
 
-        def sniff(self, text):
-            return text.startswith("HEY")
-
-        def parse(self, text, *, path, fps=None):
-            from subpipe.cues import Cue, Track
-            return Track([Cue(0, 1000, text[3:].strip(), position=0, line=1)], path=path)
+    shouting = formats.Format("shout", "Shouting", (".shout",), sniff=lambda text: text.startswith("HEY"),
+                              parse=parse)
 
     before = formats.format_ids()
     try:
-        formats.register(Shouting())
+        formats.register(shouting)
         assert formats.format_ids() == [*before, "shout"]
         assert formats.parse_track(b"HEY you", path="x.shout").cues[0].text == "you"
         assert formats.parse_track(SRT.read_bytes(), path=str(SRT)).format == "srt"
