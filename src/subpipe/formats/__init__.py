@@ -113,22 +113,21 @@ def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", forma
     if len(data) > limits.max_file_bytes:
         raise too_large(path, "input", len(data), limits.max_file_bytes)
     findings = []
-    binary = _binary_format(data, path, format)
-    if binary is not None:
-        track, enc = _read_with(binary, data, path, fps, limits), None
+    binary = _binary_format(data, format)  # read from the bytes as they are: no decoding
+    if isinstance(data, bytes) and binary is None:
+        decoded = decode(data, path=path, encoding=encoding, lang=lang)
+        text, enc = decoded.text, decoded.encoding
+        findings.extend(decoded.findings)
     else:
-        if isinstance(data, bytes):
-            decoded = decode(data, path=path, encoding=encoding, lang=lang)
-            text, enc = decoded.text, decoded.encoding
-            findings.extend(decoded.findings)
-        else:
-            text, enc = data, None
-        if not text.strip("\ufeff \t\n\r\f\v"):
-            track = _empty_track(path, format, len(data))
-        else:
-            fmt = get_format(format) if format else detect_format(text, path)
-            _refuse_too_many_cue_lines(text, fmt.id, path, limits)
-            track = _read_with(fmt, text, path, fps, limits)
+        text, enc = data, None
+    if binary is None and not text.strip("\ufeff \t\n\r\f\v"):
+        track = _empty_track(path, format, len(data))
+    else:
+        fmt = binary or (get_format(format) if format else detect_format(text, path))
+        _refuse_too_many_cue_lines(text, fmt.id, path, limits)
+        track = fmt.read(text, path=path, fps=fps)
+        track.format = fmt.id
+        _refuse_beyond_limits(track, path, limits)
     track.path = path
     track.encoding = enc
     track.lang = track.lang or lang
@@ -141,7 +140,7 @@ def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", forma
     return track
 
 
-def _binary_format(data: bytes | str, path: str, format: str | None) -> Format | None:
+def _binary_format(data: bytes | str, format: str | None) -> Format | None:
     """The binary format `data` is in, if any: such a format reads bytes, never decoded text."""
     if not isinstance(data, bytes):
         return None
@@ -149,13 +148,6 @@ def _binary_format(data: bytes | str, path: str, format: str | None) -> Format |
         fmt = get_format(format)
         return fmt if fmt.reads_bytes else None
     return next((fmt for fmt in _formats().values() if fmt.reads_bytes and fmt.sniff(data)), None)
-
-
-def _read_with(fmt: Format, data: bytes | str, path: str, fps: float | None, limits: Limits) -> Track:
-    track = fmt.read(data, path=path, fps=fps)
-    track.format = fmt.id
-    _refuse_beyond_limits(track, path, limits)
-    return track
 
 
 def _empty_track(path: str, format: str | None, size: int) -> Track:
