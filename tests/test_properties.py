@@ -42,7 +42,8 @@ FIDELITY = {
     "vtt": Fidelity(keeps_align=False),  # no numpad position; top alignment becomes a line setting
     "ass": Fidelity(step_ms=10),  # centiseconds
     "ssa": Fidelity(step_ms=10),
-    "microdvd": Fidelity(tags=("i",), keeps_align=False, fps=(23.976, 24.0, 25.0, 29.97)),
+    "microdvd": Fidelity(tags=("i",), keeps_align=False, fps=(23.976, 24000 / 1001, 24.0, 25.0, 29.97, 30000 / 1001,
+                                                               60000 / 1001)),
     "mpl2": Fidelity(step_ms=100, tags=("i",), keeps_align=False),  # deciseconds, italic lines only
 }
 
@@ -90,6 +91,17 @@ def test_write_then_read_is_identity(fmt, data):
     back = _round_trip(track, fmt)
     assert _kept(back, fidelity) == _kept(track, fidelity)
     assert [f for f in back.findings if f.severity != "info"] == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tracks(FIDELITY["microdvd"]))
+def test_microdvd_read_back_at_its_declared_frame_rate_is_identity(track):
+    """No --fps when reading back: the ``{1}{1}rate`` line the writer put first must carry the rate
+    exactly (an NTSC 30000/1001 written to 10 digits moved cues by 1 ms)."""
+    text = compose_track(track, "microdvd")
+    back = parse_track(text.encode("utf-8"), path="generated.sub", format="microdvd")
+    assert back.fps == track.fps
+    assert [(c.start, c.end) for c in back.cues] == [(c.start, c.end) for c in track.cues]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
