@@ -51,13 +51,15 @@ def build_bilingual_film(target_cues: int = TARGET_CUES) -> tuple[Track, Track]:
 
 
 def new_film_caches() -> None:
-    """Forget what a process keeps from film to film (spaCy analyses by text, cognate decisions): each
+    """Forget what a process keeps from film to film (spaCy analyses, cognates, anchors by text): each
     repetition then costs what a new film costs in a warm worker, not what the same film costs again."""
     from subpipe.align import anchors
     from subpipe.terms.match import clear_analysis_cache
 
     clear_analysis_cache()
     anchors._cognate_cache.clear()
+    anchors.fold.cache_clear()
+    anchors._text_anchors.cache_clear()
 
 
 def run() -> str:

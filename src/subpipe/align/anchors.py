@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 ANCHOR_WEIGHTS = {
@@ -28,6 +28,7 @@ _NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*")
 _SENTENCE_END = '.!?…:;"»«'
 
 
+@lru_cache(maxsize=1 << 17)  # a pure function of a word: a film's vocabulary recurs cue after cue
 def fold(text: str) -> str:
     """Lower case without accents: what cognates and glossary terms are compared on.
 
@@ -127,6 +128,21 @@ def cue_text_features(plain: str, glossary: tuple[dict, int] | None = None) -> _
     >>> sorted(f.keys), f.names, f.words
     (['#90', '...<', '?'], (('emo', False), ('machine', False), ('yes', True)), ('machine',))
     """
+    features, folded_tokens = _text_anchors(plain)
+    if not glossary:
+        return features
+    index, longest = glossary
+    keys = set(features.keys)
+    for n in range(1, longest + 1):
+        for i in range(len(folded_tokens) - n + 1):
+            for k in index.get(tuple(folded_tokens[i : i + n]), ()):
+                keys.add(f"g{k}")
+    return _CueText(features.chars, frozenset(keys), features.names, features.words)
+
+
+@lru_cache(maxsize=1 << 14)  # a pure function of the text: align_tracks links twice, films repeat lines
+def _text_anchors(plain: str) -> tuple[_CueText, tuple[str, ...]]:
+    """The anchors of a text without a glossary, and its folded words (for glossary lookups)."""
     text = " ".join(plain.split())
     keys: set[str] = set()
     for m in _NUMBER_RE.finditer(text):
@@ -145,22 +161,18 @@ def cue_text_features(plain: str, glossary: tuple[dict, int] | None = None) -> _
     sentence_start = True
     for m in _WORD_RE.finditer(text):
         word = m.group(0)
-        before = text[: m.start()].rstrip()
-        sentence_start = not before or before[-1] in _SENTENCE_END or before.endswith(("- ", "-"))
+        # the character before the word, past the one space the text can have there
+        k = m.start() - 1 if m.start() and text[m.start() - 1] == " " else m.start()
+        sentence_start = k == 0 or text[k - 1] in _SENTENCE_END or text[k - 1] == "-"
         f = fold(word)
         folded_tokens.append(f)
         if word[:1].isupper() and len(word) >= 2 and not word.isupper():
             names.append((f, sentence_start))
         if len(f) >= 4 and not f.isdigit():
             words.append(f)
-    if glossary:
-        index, longest = glossary
-        for n in range(1, longest + 1):
-            for i in range(len(folded_tokens) - n + 1):
-                for k in index.get(tuple(folded_tokens[i : i + n]), ()):
-                    keys.add(f"g{k}")
     chars = sum(1 for ch in text if not ch.isspace())
-    return _CueText(chars, frozenset(keys), tuple(dict.fromkeys(names)), tuple(dict.fromkeys(words)))
+    features = _CueText(chars, frozenset(keys), tuple(dict.fromkeys(names)), tuple(dict.fromkeys(words)))
+    return features, tuple(folded_tokens)
 
 
 def merge_text_features(parts: Sequence[_CueText]) -> _CueText:
