@@ -11,12 +11,11 @@ LocalCluster per batch costs; the cluster's own start is timed apart.
 
 import shutil
 import statistics
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.bench_translate import _isolate_argos, _restore
+from bench.bench_localize import with_demo_models
 from bench.harness import table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,21 +59,12 @@ def timed_batch(home: Path, name: str, count: int, runner) -> float:
 
 
 def run() -> str:
-    home = Path(tempfile.mkdtemp(prefix="subpipe-bench-batch-"))
-    saved = _isolate_argos(home / "argos")
-    try:
-        return _run(home)
-    finally:
-        _restore(saved)
+    return with_demo_models("subpipe-bench-batch-", _run)
 
 
 def _run(home: Path) -> str:
     from distributed import Client, LocalCluster
 
-    from subpipe.translate.argos import install_package_file
-
-    for model in sorted((ROOT / "models" / "demo").glob("translate-en_*.argosmodel")):
-        install_package_file(model)
     rows, starts = [], []
     with ThreadPoolExecutor(WORKERS) as pool:
         timed_batch(home, "warm", 2, pool)  # models loaded in this process before timing

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.bench_pipeline import build_bilingual_film
@@ -87,23 +88,29 @@ def peak_memory_run(source: Path, reference: Path, out: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run() -> str:
-    home = Path(tempfile.mkdtemp(prefix="subpipe-bench-localize-"))
+def with_demo_models(prefix: str, body: Callable[[Path], str]) -> str:
+    """`body(home)` with argos pointed at a throwaway home under a new folder `home`, the demo models for
+    English sources installed there as a user installs them; the environment restored after."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
     saved = _isolate_argos(home / "argos")
     try:
-        return _run(home)
+        from subpipe.translate.argos import install_package_file
+
+        for model in DEMO_MODELS:
+            install_package_file(model)
+        return body(home)
     finally:
         _restore(saved)
+
+
+def run() -> str:
+    return with_demo_models("subpipe-bench-localize-", _run)
 
 
 def _run(home: Path) -> str:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    from subpipe.translate.argos import install_package_file
-
-    for model in DEMO_MODELS:
-        install_package_file(model)
     source, reference, cues = write_film(home)
     memory = peak_memory_run(source, reference, home / "cold")
     timed_localize(source, reference, home / "warm")  # warm: models, pipelines, tables loaded once
