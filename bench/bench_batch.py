@@ -46,15 +46,17 @@ def drop_films(inbox: Path, count: int) -> None:
 
 def timed_batch(home: Path, name: str, count: int, runner) -> float:
     from subpipe.batch import BatchSettings, run_batch
+    from subpipe.translate import get_engine
 
     settings = BatchSettings(inbox=home / name / "inbox", outbox=home / name / "outbox", glossaries=home,
                              target_languages=["es", "fr"], concurrency=WORKERS)
     drop_films(settings.inbox, count)
     t0 = time.perf_counter()
-    result = run_batch(settings, runner=runner, engine="argos")
+    # No persistent translation cache: the films are copies of three, which it would answer.
+    result = run_batch(settings, runner=runner, engine=get_engine("argos", use_cache=False))
     seconds = time.perf_counter() - t0
-    if len(result.done) != count:
-        raise RuntimeError(f"batch {name}: {len(result.done)} of {count} films done; failed: {result.failed}")
+    if result.failed:  # a film that failed fast would flatter the times
+        raise RuntimeError(f"batch {name}: failed: {result.failed}")
     return seconds
 
 
@@ -85,7 +87,7 @@ def _run(home: Path) -> str:
             f"of {WORKERS} single-threaded worker processes started per batch (start: median "
             f"{statistics.median(starts):.1f} s, not in the batch times; each worker loads its models during "
             "the batch). Films: the corpus films with English and German tracks under new titles, into es and "
-            "fr with the demo models.\n\n" + table(rows) + "\n")
+            "fr with the demo models, without the persistent translation cache (it would answer the copies).\n\n" + table(rows) + "\n")
 
 
 if __name__ == "__main__":
