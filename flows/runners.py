@@ -16,6 +16,7 @@ from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.states import Completed, Failed, State
+from prefect.utilities.annotations import quote
 
 from subpipe.batch import TRANSIENT_ERRORS
 from subpipe.errors import SubpipeError
@@ -67,10 +68,12 @@ class PrefectRunner:
         return self.tasks[fn]
 
     def submit(self, fn: Callable, /, *args, **kwargs) -> StepFuture:
+        # The library hands steps values, never futures: quoted, Prefect passes them through as they are
+        # instead of walking every cue of every track for upstream futures (tenths of a second a step).
         step = self.task_for(fn)
         if self.task_runner is None:
-            return StepFuture(step.submit(*args, **kwargs))
-        parameters = dict(inspect.signature(fn).bind(*args, **kwargs).arguments)
+            return StepFuture(step.submit(*(quote(a) for a in args), **{k: quote(v) for k, v in kwargs.items()}))
+        parameters = {k: quote(v) for k, v in inspect.signature(fn).bind(*args, **kwargs).arguments.items()}
         return StepFuture(self.task_runner.submit(step, parameters=parameters))
 
     def as_completed(self, futures: Iterable[StepFuture]) -> Iterator[StepFuture]:
