@@ -68,12 +68,14 @@ class PrefectRunner:
         return self.tasks[fn]
 
     def submit(self, fn: Callable, /, *args, **kwargs) -> StepFuture:
-        # The library hands steps values, never futures: quoted, Prefect passes them through as they are
-        # instead of walking every cue of every track for upstream futures (tenths of a second a step).
         step = self.task_for(fn)
         if self.task_runner is None:
+            # The library hands steps values, never futures: quoted, Prefect passes them through as they
+            # are instead of walking every cue of every track for futures (tenths of a second a step).
+            # (A task runner given here, Dask's, takes the films of a batch: small, and it would not
+            # unquote them on its workers.)
             return StepFuture(step.submit(*(quote(a) for a in args), **{k: quote(v) for k, v in kwargs.items()}))
-        parameters = {k: quote(v) for k, v in inspect.signature(fn).bind(*args, **kwargs).arguments.items()}
+        parameters = dict(inspect.signature(fn).bind(*args, **kwargs).arguments)
         return StepFuture(self.task_runner.submit(step, parameters=parameters))
 
     def as_completed(self, futures: Iterable[StepFuture]) -> Iterator[StepFuture]:
