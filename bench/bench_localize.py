@@ -47,15 +47,20 @@ def timed_localize(source: Path, reference: Path, out: Path, *, translation_cach
 
     marks: list[tuple[str, float]] = []
     t0 = time.perf_counter()
-    localize_film(source, TARGETS, reference_tracks=[reference], glossary=GLOSSARY, output_dir=out,
-                  engine=get_engine("argos", use_cache=translation_cache),
-                  progress=lambda name, n, total: marks.append((name, time.perf_counter())))
+    result = localize_film(source, TARGETS, reference_tracks=[reference], glossary=GLOSSARY, output_dir=out,
+                           engine=get_engine("argos", use_cache=translation_cache),
+                           progress=lambda name, n, total: marks.append((name, time.perf_counter())))
     end = time.perf_counter()
-    stages: dict[str, float] = {}
+    windows: dict[str, float] = {"plan (checks, engine routes)": marks[0][1] - t0}
     for (name, start), (_, stop) in zip(marks, [*marks[1:], ("end", end)]):
-        stages[name] = stages.get(name, 0.0) + stop - start
-    stages["before the first step (plan: checks, engine routes)"] = marks[0][1] - t0 if marks else 0.0
-    return end - t0, stages
+        windows[name] = windows.get(name, 0.0) + stop - start
+    # In turn, each language runs when it is submitted, inside the sentences step's window: its own
+    # time (translate, re-segment, QC, write) comes from its result.
+    languages = {f"localize {lang} (translate, segment, QC, write)": result.languages[lang].seconds
+                 for lang in TARGETS}
+    in_window = {name: s for name, s in windows.items() if not name.startswith("translate ")}
+    in_window["sentences"] -= sum(languages.values())
+    return end - t0, {**in_window, **languages}
 
 
 def flow_run(source: Path, reference: Path, out: Path) -> float:
