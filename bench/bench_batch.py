@@ -3,8 +3,8 @@ processes (what `task_runner = "dask"` starts: a LocalCluster per batch), and th
 batch grows.
 
 The films are the corpus films with an English track (Elephants Dream, Sintel, Tears of Steel) dropped
-again and again under new titles, each with its German track as the reference, into es and fr with the
-demo argos models. Threads share one warm process (models loaded before timing, as in a long-lived
+again and again under new titles (each cue tagged with its film, so that no text repeats), each with its
+German track as the reference, into es and fr with the demo argos models. Threads share one warm process (models loaded before timing, as in a long-lived
 worker); the Dask workers are fresh processes, so each loads its models in the batch, which is what a
 LocalCluster per batch costs; the cluster's own start is timed apart.
 """
