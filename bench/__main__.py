@@ -8,8 +8,8 @@ from pathlib import Path
 from bench.harness import machine_line
 from subpipe.fileio import write_text_atomic
 
-SUITES = ["bench.bench_ingest", "bench.bench_terms", "bench.bench_align", "bench.bench_translate", "bench.bench_langid",
-          "bench.bench_quality", "bench.bench_hostile"]
+SUITES = ["bench.bench_ingest", "bench.bench_terms", "bench.bench_align", "bench.bench_pipeline", "bench.bench_translate",
+          "bench.bench_localize", "bench.bench_batch", "bench.bench_langid", "bench.bench_quality", "bench.bench_hostile"]
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -33,6 +33,22 @@ def measure(name: str, fn: Callable[[], object], runs: int = 7, warmup: int = 1)
     return Measure(name, statistics.median(times), runs)
 
 
+def measure_interleaved(fns: dict[str, Callable[[], object]], runs: int = 9, warmup: int = 1) -> dict[str, Measure]:
+    """`measure` for several functions, their runs taken in turn, so that a machine busy with something
+    else slows each of them alike and their ratios stay true."""
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(runs):
+        for name, fn in fns.items():
+            gc.collect()
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return {name: Measure(name, statistics.median(ts), runs) for name, ts in times.items()}
+
+
 def peak_memory(fn: Callable[[], object]) -> float:
     """Peak Python heap allocated while `fn` runs, in MiB (tracemalloc: allocations, not RSS)."""
     gc.collect()

@@ -67,6 +67,8 @@ def escape_loose(text: str) -> str:
     >>> print(escape_loose(r'{\\c&H0000FF&}red & blue'))
     {\\c&H0000FF&}red &amp; blue
     """
+    if "&" not in text and "<" not in text and ">" not in text:
+        return text  # tags and override blocks stay verbatim and there is nothing else to escape
     out: list[str] = []
     pos = 0
     for m in _VERBATIM_RE.finditer(text):

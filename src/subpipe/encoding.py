@@ -516,7 +516,9 @@ def repair_mojibake(text: str, path: str = "<input>") -> tuple[str, list[Finding
     repaired_lines: set[int] = set()
     suspicious: set[int] = set()
     count = 0
-    for number, line in enumerate(lines):
+    # A sequence never spans a line end, so only the lines holding one can change.
+    for number in _rows_matching(text, _MOJIBAKE_RE):
+        line = lines[number]
         for _ in range(3):
             fixed, n, left_alone = _repair_line(line)
             if left_alone:
@@ -559,9 +561,9 @@ def _clean_controls(text: str, path: str, lossy: bool) -> tuple[str, list[Findin
                                 "files?)", path=path, line=lines[0], fixed=True))
         text = text.replace("\ufeff", "")
     per_line = []
-    lines = text.split("\n") if _CONTROL_RE.search(text) else []  # one scan when there are none
-    for number, line in enumerate(lines, 1):
-        found = sorted(set(_CONTROL_RE.findall(line)))
+    lines = text.split("\n")
+    for row in _rows_matching(text, _CONTROL_RE):  # one scan of the text, then only the lines that hold one
+        number, found = row + 1, sorted(set(_CONTROL_RE.findall(lines[row])))
         if found:
             codes = ", ".join(f"U+{ord(ch):04X}" for ch in found)
             why = "often a byte of a wrongly decoded character"
@@ -574,6 +576,22 @@ def _clean_controls(text: str, path: str, lossy: bool) -> tuple[str, list[Findin
         per_line = [(n, why) for n, line in enumerate(text.split("\n"), 1) if "\ufffd" in line]
         findings += _capped(kind, per_line, path, severity="warning")
     return text, findings
+
+
+def _rows_matching(text: str, pattern: re.Pattern) -> list[int]:
+    """0-based numbers of the lines holding a match of `pattern` (one that never spans a line end).
+
+    >>> _rows_matching("ok\\nbad\\x01\\nok\\n\\x02\\x03", _CONTROL_RE)
+    [1, 3]
+    """
+    rows: list[int] = []
+    row, scanned = 0, 0
+    for m in pattern.finditer(text):
+        row += text.count("\n", scanned, m.start())
+        scanned = m.start()
+        if not rows or rows[-1] != row:
+            rows.append(row)
+    return rows
 
 
 def _lines_containing(text: str, ch: str) -> list[int]:

@@ -496,3 +496,13 @@ def test_any_text_gives_a_track_or_a_subpipe_error(text):
     assert cue_blocks_accounted_for(track) == list(range(len(cue_blocks_accounted_for(track))))
     assert all(c.start <= c.end and c.start >= 0 for c in track.cues)
     assert [c.start for c in track.cues] == sorted(c.start for c in track.cues)
+
+
+@pytest.mark.parametrize("rest", ["\tX1:100 X2:600", " --> 00:00:03,000"])
+def test_whatever_follows_the_end_time_is_kept_as_coordinates(rest):
+    # pysrt's item parser used to re-read the timing line and raised on these (an internal error).
+    text = f"1\n00:00:01,000 --> 00:00:02,000{rest}\nHi\n"
+    track = srt.parse(text, path="odd.srt")
+    assert [(c.start, c.end, c.text) for c in track.cues] == [(1000, 2000, "Hi")]
+    assert track.meta["srt_coordinates"] == {0: rest.strip()}
+    assert srt.parse(srt.compose(track), path="again.srt").meta["srt_coordinates"] == {0: rest.strip()}

@@ -255,3 +255,36 @@ def test_a_language_spacy_cannot_read_here_leaves_the_others_flagged():
     assert "SudachiPy" in report.unread["ja"]
     with pytest.raises(SubpipeError, match="SudachiPy"):
         match_track(track, BILINGUAL)  # the one-call form says it rather than leave cues out
+
+
+def _hit_rows(hits):
+    return [(h.term, h.text, h.positions, h.match, h.start_ms, h.end_ms) for h in hits]
+
+
+def test_matching_without_the_entity_recogniser_finds_the_same_hits(films_glossary):
+    from subpipe.terms.match import clear_analysis_cache
+
+    track = read_track(FILMS / "tears-of-steel" / "TOS-en.vtt", lang="en")
+    clear_analysis_cache()
+    with_entities = analyze_track(track, "en")
+    without = analyze_track(track, "en", entities=False)
+    assert any(doc.ents for doc in with_entities.docs) and not any(doc.ents for doc in without.docs)
+    assert _hit_rows(find_terms(without, films_glossary)) == _hit_rows(find_terms(with_entities, films_glossary))
+
+
+def test_a_text_analysed_once_is_not_analysed_again(films_glossary):
+    from subpipe.terms import match
+
+    track = read_track(FILMS / "elephants-dream" / "elephants-dream-subtitles-en.vtt", lang="en")
+    match.clear_analysis_cache()
+    first = analyze_track(track, "en")
+    hits = _hit_rows(find_terms(first, films_glossary))
+    cached_terms = dict(match._term_keys)
+    assert cached_terms and all(lang == "en" for lang, _ in cached_terms)
+    again = analyze_track(track, "en")
+    assert all(a is b for a, b in zip(first.docs, again.docs))  # the same docs, not piped again
+    assert _hit_rows(find_terms(again, films_glossary)) == hits
+    match.clear_analysis_cache()
+    fresh = analyze_track(track, "en")
+    assert not any(a is b for a, b in zip(first.docs, fresh.docs))
+    assert _hit_rows(find_terms(fresh, films_glossary)) == hits

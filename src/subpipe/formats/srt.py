@@ -1,9 +1,9 @@
-"""SubRip (.srt): read through pysrt with a scanner that locates and repairs, write through pysrt.
+"""SubRip (.srt): read by a scanner that locates and repairs, write through pysrt.
 
 pysrt parses times and items, but it skips what it cannot read and does not say where a cue came
-from. So a small scanner runs around it: it finds every cue block with its 1-based file line and
-position, hands pysrt a cleaned block (index, canonical ``HH:MM:SS,mmm`` timing line, text lines), and
-reports every repair as a `Finding`. What the scanner decides:
+from. So the reader is a small scanner: it finds every cue block with its 1-based file line and
+position, reads its timing line once (keeping pysrt's arithmetic and its item rule: text lines
+right-stripped and joined with ``"\n"``), and reports every repair as a `Finding`. What it decides:
 
 - A *timing line* is a line with ``-->`` and only timestamp characters (digits, ``:.,-``) before it; each
   starts one cue block, whose position it fixes. One that cannot be read drops its block (a finding with
@@ -106,7 +106,7 @@ def parse_timestamp(raw: str) -> tuple[int, list[str]]:
         repairs.append("timestamp-out-of-range")
     # Other than three digits: a decimal fraction of a second (",5" is half a second).
     millis = int((m["ms"] or "0").ljust(3, "0")[:3])
-    ms = pysrt.SubRipTime(hours=hours, minutes=minutes, seconds=seconds, milliseconds=millis).ordinal
+    ms = _ordinal(hours, minutes, seconds, millis)
     if m["neg"]:
         repairs.append("negative-timestamp")
         ms = -ms
@@ -131,12 +131,25 @@ class _Timing:
     repairs: list[str]
 
 
+def _ordinal(hours: int, minutes: int, seconds: int, millis: int) -> int:
+    """Milliseconds as `pysrt.SubRipTime` counts them (minutes and seconds of 60 or more carry over)."""
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis
+
+
 def _is_timing_line(line: str) -> bool:
     """A line with ``-->`` and nothing but timestamp characters before it (a broken one included)."""
-    return bool(_TIMING_LINE_RE.match(line))
+    return "-->" in line and bool(_TIMING_LINE_RE.match(line))
+
+
+# The timing line of nearly every cue: canonical, nothing to repair, so one match reads it.
+_CANONICAL_TIMING_RE = re.compile(r"(\d\d):([0-5]\d):([0-5]\d),(\d{3}) --> (\d\d):([0-5]\d):([0-5]\d),(\d{3})")
 
 
 def _parse_timing(line: str) -> _Timing:
+    canonical = _CANONICAL_TIMING_RE.fullmatch(line)
+    if canonical:
+        f = [int(g) for g in canonical.groups()]
+        return _Timing(_ordinal(*f[:4]), _ordinal(*f[4:]), "", [])
     m = _TIMING_LINE_RE.match(line)
     if not m:
         raise ValueError("not a timing line")
@@ -355,16 +368,12 @@ def _make_cue(block: _Block, timing: _Timing, pos: int, path: str, track: Track)
         start, end = end, start
         note("end-before-start", f"ends before it starts ({excerpt(block.timing.strip())}); start and end swapped",
              line=block.timing_line)
-    timing_line = f"{format_timecode(start)} --> {format_timecode(end)}"
     if timing.coordinates:
-        timing_line += " " + timing.coordinates
         track.meta.setdefault(COORDINATES_META, {})[pos] = timing.coordinates
         note("srt-coordinates", f"display coordinates {excerpt(timing.coordinates)} kept for SRT output only",
              line=block.timing_line, severity="info", fixed=False)
-    # pysrt reads the cleaned block: index, canonical timing line, text lines.
-    item = pysrt.SubRipItem.from_lines([block.index or str(pos + 1), timing_line, *block.text])
-    start, end = item.start.ordinal, item.end.ordinal
-    text, align = _split_alignment(item.text)
+    # pysrt's item rule (`SubRipItem.from_lines`): each line right-stripped, joined with a newline.
+    text, align = _split_alignment("\n".join(line.rstrip() for line in block.text))
     for line in block.continuations:
         note("blank-line-in-text", "text continues after a blank line; joined to the cue", line=line)
     if block.missing_blank_line:

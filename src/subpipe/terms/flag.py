@@ -122,7 +122,7 @@ def flag_track(track: Track, glossary: Glossary, *, lang: str | None = None, tar
         raise SubpipeError("term QA needs both the target track and the alignment links", code="usage")
     # Each language spoken in the track through its own pipeline, with its own glossary entries.
     unread: dict[str, str] = {}
-    analyses = analyze_languages(track, lang, unread=unread)
+    analyses = analyze_languages(track, lang, unread=unread, entities=discover_candidates)
     hits = find_terms_in(analyses, glossary)
     info = pipeline_info(lang)
     candidates = discover_in(analyses, hits=hits, glossary=glossary) if discover_candidates else []

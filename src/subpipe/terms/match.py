@@ -30,6 +30,7 @@ entries are indexed in seconds: candidate keys from the pipeline's tables, once 
 """
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -39,8 +40,41 @@ from subpipe.terms.keys import WordKeys, lookup_key
 from subpipe.terms.model import Glossary, GlossaryEntry, same_language
 
 MAX_GAP_MS = 3000
-# What trained components term work needs: lemmas (tagger, attribute_ruler, lemmatizer) and entities.
+# What trained components term work needs: lemmas (tagger, attribute_ruler, lemmatizer) and entities
+# (discovery only: matching alone runs without the entity recogniser).
 NOT_NEEDED = ("parser",)
+ENTITIES = ("ner",)
+
+# spaCy's analysis of a text depends on nothing else (the pipeline is loaded once per process), so a
+# text analysed once is not analysed again: a localize run reads its source for the hits and again for
+# each reference's term QA, a re-run after review reads the same film, and glossary terms recur in every
+# film of a batch. Bounded: about two long films' passages, and a large glossary's candidate terms.
+_MAX_CACHED_DOCS = 4096
+_MAX_CACHED_TERMS = 100_000
+_docs: OrderedDict[tuple[str, tuple[str, ...], str], object] = OrderedDict()
+_term_keys: dict[tuple[str, str], tuple[frozenset[str], ...]] = {}
+
+
+def clear_analysis_cache() -> None:
+    """Forget every analysis kept by text (what a new process starts with)."""
+    _docs.clear()
+    _term_keys.clear()
+
+
+def analyse_texts(lang: str, texts: Sequence[str], *, disable: tuple[str, ...], batch_size: int = 256) -> list:
+    """spaCy docs of `texts` through the `lang` pipeline without `disable`, in batches; a text analysed
+    before with the same components comes from the cache (see `_docs`) and is not piped again."""
+    keys = [(lang, disable, text) for text in texts]
+    missing = list(dict.fromkeys(k for k in keys if k not in _docs))
+    for key, doc in zip(missing, pipe_texts(lang, (k[2] for k in missing), batch_size=batch_size, disable=disable)):
+        _docs[key] = doc
+    docs = []
+    for key in keys:
+        _docs.move_to_end(key)
+        docs.append(_docs[key])
+    while len(_docs) > max(_MAX_CACHED_DOCS, len(set(keys))):
+        _docs.popitem(last=False)
+    return docs
 
 _SENTENCE_END = re.compile(r"[.!?…。！？؟]['\"”’»)\]]*$")
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)['\"”’»)\]]*$")
@@ -200,16 +234,17 @@ def set_match_keys(doc, lookup) -> None:
 
 
 def analyze_track(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: int = MAX_GAP_MS,
-                  batch_size: int = 256) -> Analysis:
+                  batch_size: int = 256, entities: bool = True) -> Analysis:
     """Passages of `track` spoken in `lang` (every cue without a `Cue.lang` of its own) through the
-    `lang` pipeline in batches, ready for matching and discovery."""
+    `lang` pipeline in batches, ready for matching and discovery (`entities`: with the entity
+    recogniser, which only discovery reads)."""
     cues = track.cues if isinstance(track, Track) else list(track)
     passages = build_passages(cues, max_gap_ms=max_gap_ms, lang=lang)
     lookup = lookup_lemmas(lang)
-    docs = []
-    for doc in pipe_texts(lang, (p.text for p in passages), batch_size=batch_size, disable=NOT_NEEDED):
+    disable = NOT_NEEDED if entities else NOT_NEEDED + ENTITIES
+    docs = analyse_texts(lang, [p.text for p in passages], disable=disable, batch_size=batch_size)
+    for doc in docs:
         set_match_keys(doc, lookup)
-        docs.append(doc)
     return Analysis(lang, passages, docs)
 
 
@@ -291,13 +326,19 @@ class TermMatcher:
         todo = [i for i in dict.fromkeys(indices) if i not in self._confirmed]
         if not todo:
             return
+        terms = {i: (self.lang, self.entries[i].term) for i in todo}
+        unknown = list(dict.fromkeys(key for key in terms.values() if key not in _term_keys))
         lookup = self._lookup
-        docs = pipe_texts(self.lang, (self.entries[i].term for i in todo), batch_size=self._batch_size,
-                          disable=NOT_NEEDED + ("ner",))
-        for i, doc in zip(todo, docs):
-            self._confirmed[i] = tuple(
+        docs = pipe_texts(self.lang, (term for _, term in unknown), batch_size=self._batch_size,
+                          disable=NOT_NEEDED + ENTITIES)
+        if len(_term_keys) + len(unknown) > _MAX_CACHED_TERMS:
+            _term_keys.clear()
+        for key, doc in zip(unknown, docs):
+            _term_keys[key] = tuple(
                 frozenset({lemma_key(t, lookup), t.lower_} | ({lookup_key(t, lookup)} if lookup is not None else set()))
                 for t in doc if not t.is_space)
+        for i, key in terms.items():
+            self._confirmed[i] = _term_keys[key]
 
     def prepare(self, docs: Iterable) -> None:
         """Confirm the lemma candidates of all `docs` in one batch (otherwise each call confirms its own)."""
@@ -377,7 +418,8 @@ def find_terms(analysis: Analysis, entries: Sequence[GlossaryEntry] | Glossary, 
 
 
 def analyze_languages(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: int = MAX_GAP_MS,
-                      batch_size: int = 256, unread: dict[str, str] | None = None) -> list[Analysis]:
+                      batch_size: int = 256, unread: dict[str, str] | None = None,
+                      entities: bool = True) -> list[Analysis]:
     """`analyze_track` for every language spoken in `track` (`lang` for cues without a `Cue.lang`),
     in order of first appearance, ``und`` (no words) left out: one `Analysis` for a single-language
     track, exactly what `analyze_track` gives.
@@ -394,7 +436,8 @@ def analyze_languages(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: in
     analyses = []
     for code in spoken or [lang]:
         try:
-            analyses.append(analyze_track(cues, code, max_gap_ms=max_gap_ms, batch_size=batch_size))
+            analyses.append(analyze_track(cues, code, max_gap_ms=max_gap_ms, batch_size=batch_size,
+                                          entities=entities))
         except SubpipeError as exc:
             if unread is None or code == lang:
                 raise

@@ -1,0 +1,180 @@
+"""The alignment lattice: which cells a banded dynamic programme visits, and its three passes.
+
+Row i of the lattice means i source cues consumed, column j, j target cues. A move (di, dj) of
+`LINK_TYPES` links the next di source cues to the next dj target cues; 1:0 and 0:1 leave a cue
+unaligned. Given the gain of every move into every cell (`subpipe.align.scoring`), `decode_best_path`
+finds the best monotone alignment (Viterbi, then backtracking) and `link_posteriors` the probability
+of each of its links among all alignments in the band (forward-backward).
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+LINK_TYPES: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
+
+@dataclass
+class Band:
+    """Row i of the lattice visits target boundaries j in [lo[i], hi[i]] (column k = j - lo[i])."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+
+    @property
+    def width(self) -> int:
+        return int((self.hi - self.lo).max()) + 1
+
+    @classmethod
+    def around(cls, src_mid: np.ndarray, tgt_mid: np.ndarray, half_width: int) -> "Band":
+        n, m = len(src_mid), len(tgt_mid)
+        boundary = (src_mid[:-1] + src_mid[1:]) / 2
+        centre = np.concatenate([[0], np.searchsorted(np.sort(tgt_mid), boundary), [m]])
+        lo = np.clip(centre - half_width, 0, m)
+        hi = np.clip(centre + half_width, 0, m)
+        lo[0], hi[n] = 0, m
+        # keep a path through: row i must reach as far as row i+1 starts (1:0 moves keep j)
+        hi = np.maximum(hi, np.concatenate([lo[1:], [m]]))
+        return cls(lo.astype(np.int64), hi.astype(np.int64))
+
+
+def _shift(row: np.ndarray, shift: int, width: int, fill: float = -np.inf) -> np.ndarray:
+    """``out[k] = row[k + shift]`` where that index exists, `fill` elsewhere."""
+    out = np.full(width, fill)
+    lo = max(0, -shift)
+    hi = min(width, len(row) - shift)
+    if hi > lo:
+        out[lo:hi] = row[lo + shift : hi + shift]
+    return out
+
+
+class Lattice:
+    """Gains of every move into every band cell, and the three passes over them."""
+
+    def __init__(self, band: Band, gains: dict[tuple[int, int], np.ndarray]) -> None:
+        self.band = band
+        self.gains = gains  # (di, dj) -> (n+1, W) gain of the link ending at (i, j); -inf where impossible
+        self.n = len(band.lo) - 1
+        self.width = band.width
+        self.valid = np.arange(self.width)[None, :] <= (band.hi - band.lo)[:, None]
+
+    def _prev(self, table: np.ndarray, i: int, di: int, dj: int) -> np.ndarray:
+        lo = self.band.lo
+        return _shift(table[i - di], int(lo[i] - lo[i - di] - dj), self.width)
+
+    def viterbi(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n, w = self.n, self.width
+        total = np.full((n + 1, w), -np.inf)
+        direct = np.full((n + 1, w), -np.inf)
+        move = np.full((n + 1, w), -1, dtype=np.int8)  # index into LINK_TYPES, or len(LINK_TYPES) for 1:0
+        direct[0, 0] = 0.0
+        total[0] = np.where(self.valid[0], np.maximum.accumulate(direct[0]), -np.inf)
+        for i in range(1, n + 1):
+            best = self._prev(direct, i, 1, 0)  # 1:0 comes only from a cell not entered by 0:1
+            arg = np.where(np.isfinite(best), len(LINK_TYPES), -1).astype(np.int8)
+            for t, (di, dj) in enumerate(LINK_TYPES):
+                if di > i:
+                    continue
+                cand = self._prev(total, i, di, dj) + self.gains[(di, dj)][i]
+                better = cand > best
+                best = np.where(better, cand, best)
+                arg = np.where(better, t, arg)
+            best = np.where(self.valid[i], best, -np.inf)
+            direct[i], move[i] = best, arg
+            total[i] = np.where(self.valid[i], np.maximum.accumulate(best), -np.inf)
+        return total, direct, move
+
+    def forward(self, beta: float) -> np.ndarray:
+        n, w = self.n, self.width
+        total = np.full((n + 1, w), -np.inf)
+        direct = np.full((n + 1, w), -np.inf)
+        direct[0, 0] = 0.0
+        total[0] = np.where(self.valid[0], np.logaddexp.accumulate(direct[0]), -np.inf)
+        for i in range(1, n + 1):
+            acc = self._prev(direct, i, 1, 0)
+            for di, dj in LINK_TYPES:
+                if di > i:
+                    continue
+                acc = np.logaddexp(acc, self._prev(total, i, di, dj) + beta * self.gains[(di, dj)][i])
+            acc = np.where(self.valid[i], acc, -np.inf)
+            direct[i] = acc
+            total[i] = np.where(self.valid[i], np.logaddexp.accumulate(acc), -np.inf)
+        return total
+
+    def backward(self, beta: float) -> np.ndarray:
+        """``free[i, k]``: log-weight of all completions from cell (i, j) when a 1:0 move is allowed."""
+        n, w = self.n, self.width
+        lo = self.band.lo
+        free = np.full((n + 1, w), -np.inf)
+        for i in range(n, -1, -1):
+            acc = np.full(w, -np.inf)
+            if i == n:
+                acc[int(self.band.hi[n] - lo[n])] = 0.0  # the end of the lattice
+            for di, dj in LINK_TYPES:
+                if i + di > n:
+                    continue
+                nxt = free[i + di] + beta * self.gains[(di, dj)][i + di]
+                acc = np.logaddexp(acc, _shift(nxt, int(lo[i] + dj - lo[i + di]), w))
+            acc = np.where(self.valid[i], acc, -np.inf)
+            after_skip = np.logaddexp.accumulate(acc[::-1])[::-1]  # 0:1 moves along the row
+            after_skip = np.where(self.valid[i], after_skip, -np.inf)
+            if i < n:
+                down = _shift(free[i + 1], int(lo[i] - lo[i + 1]), w)  # 1:0 move
+                free[i] = np.where(self.valid[i], np.logaddexp(after_skip, down), -np.inf)
+            else:
+                free[i] = after_skip
+        return free
+
+
+def _backtrack(
+    lattice: Lattice, total: np.ndarray, direct: np.ndarray, move: np.ndarray
+) -> list[tuple[int, int, int, int]]:
+    """Links (i, j, di, dj) of the best path, in order."""
+    lo = lattice.band.lo
+    i, j = lattice.n, int(lattice.band.hi[lattice.n])
+    free = False  # True right after a 1:0 move: the cell must have been entered directly
+    links = []
+    while i > 0 or j > 0:
+        k = j - lo[i]
+        if not free and total[i, k] > direct[i, k]:
+            j -= 1  # 0:1, target cue j-1 unaligned
+            continue
+        mv = int(move[i, k])
+        if mv == len(LINK_TYPES) or mv < 0:
+            if i == 0:
+                j -= 1
+                continue
+            i -= 1  # 1:0, source cue i unaligned
+            free = True
+            continue
+        di, dj = LINK_TYPES[mv]
+        links.append((i, j, di, dj))
+        i, j, free = i - di, j - dj, False
+    return links[::-1]
+
+
+
+# A path step: (i, j, di, dj), the link of source cues i-di..i-1 and target cues j-dj..j-1.
+Step = tuple[int, int, int, int]
+
+
+def decode_best_path(lattice: Lattice) -> list[Step]:
+    """The links of the best monotone alignment, in order (Viterbi over the band, then backtracking)."""
+    total, direct, move = lattice.viterbi()
+    return _backtrack(lattice, total, direct, move)
+
+
+def link_posteriors(lattice: Lattice, path: list[Step], beta: float) -> list[float]:
+    """Posterior probability of each link of `path` among all monotone alignments in the band, with
+    the gains as log-weights scaled by `beta` (forward-backward)."""
+    fwd = lattice.forward(beta)
+    bwd = lattice.backward(beta)
+    lo, n = lattice.band.lo, lattice.n
+    z = fwd[n, int(lattice.band.hi[n] - lo[n])]
+    posteriors = []
+    for i, j, di, dj in path:
+        k = j - lo[i]
+        kp = (j - dj) - lo[i - di]
+        log_post = fwd[i - di, kp] + beta * lattice.gains[(di, dj)][i, k] + bwd[i, k] - z
+        posteriors.append(float(np.clip(math.exp(min(log_post, 0.0)), 0.0, 1.0)))
+    return posteriors
