@@ -2,10 +2,13 @@
 
 Each format is an object with ``id``, ``name``, ``extensions``, ``sniff(text) -> bool``,
 ``parse(text, *, path, fps) -> Track`` and, when it can be written, ``compose(track, *, fps) -> str``.
+A binary format (EBU-STL) also has ``reads_bytes = True``, ``sniff_bytes(data) -> bool`` and
+``parse_bytes(data, *, path, fps) -> Track``: it is given the file's bytes, never decoded text.
 Adding a format touches one new module and one line in `_builtin`.
 
-`read_track` is the one entry point for reading: bytes -> text (`subpipe.encoding`) -> format
-(detected from content first, extension second) -> Track with findings.
+`read_track` is the one entry point for reading: bytes -> binary format (by content, a given format or
+the extension) or text (`subpipe.encoding`) -> format (detected from content first, extension second)
+-> Track with findings.
 """
 
 import os
@@ -33,11 +36,11 @@ class SubtitleFormat(Protocol):
 
 def _builtin() -> dict[str, SubtitleFormat]:
     # Imported here, not at the top: each format module imports subpipe.formats._pysubs2.
-    from subpipe.formats import ass, microdvd, mpl2, sami, srt, ttml, vtt
+    from subpipe.formats import ass, imsc, microdvd, mpl2, sami, scc, srt, stl, ttml, vtt
 
     # Detection order matters: the most specific signatures first, SRT (the loosest) last.
-    formats = [vtt.FORMAT, ass.ASS, ass.SSA, ttml.FORMAT, sami.FORMAT, microdvd.FORMAT, mpl2.FORMAT,
-               srt.FORMAT]
+    formats = [stl.FORMAT, vtt.FORMAT, ass.ASS, ass.SSA, ttml.FORMAT, imsc.FORMAT, scc.FORMAT, sami.FORMAT,
+               microdvd.FORMAT, mpl2.FORMAT, srt.FORMAT]
     return {fmt.id: fmt for fmt in formats}
 
 
@@ -120,6 +123,14 @@ def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", forma
     if len(data) > limits.max_file_bytes:
         raise too_large(path, "input", len(data), limits.max_file_bytes)
     findings = []
+    # Nothing but whitespace is an empty track whatever the format, binary ones included.
+    binary = _binary_format(data, path, format) if data.strip() else None
+    if binary is not None:
+        track = binary.parse_bytes(bytes(data) if isinstance(data, bytes) else _refuse_text(binary, path),
+                                   path=path, fps=fps)
+        track.format = binary.id
+        _refuse_beyond_limits(track, path, limits)
+        return _finish(track, path, None, lang, fps, findings, strict)
     if isinstance(data, bytes):
         decoded = decode(data, path=path, encoding=encoding, lang=lang)
         text, enc = decoded.text, decoded.encoding
@@ -134,6 +145,11 @@ def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", forma
         track = fmt.parse(text, path=path, fps=fps)
         track.format = fmt.id
         _refuse_beyond_limits(track, path, limits)
+    return _finish(track, path, enc, lang, fps, findings, strict)
+
+
+def _finish(track: Track, path: str, enc: str | None, lang: str | None, fps: float | None,
+            findings: list[Finding], strict: bool) -> Track:
     track.path = path
     track.encoding = enc
     track.lang = track.lang or lang
@@ -144,6 +160,27 @@ def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", forma
             if finding.severity != "info":
                 raise finding.to_error()
     return track
+
+
+def _binary_format(data: bytes | str, path: str, format: str | None) -> SubtitleFormat | None:
+    """The binary format to read `data` with: the one asked for, else by content, else by extension."""
+    if format:
+        fmt = get_format(format)
+        return fmt if getattr(fmt, "reads_bytes", False) else None
+    binary = [f for f in _formats().values() if getattr(f, "reads_bytes", False)]
+    if isinstance(data, bytes):
+        for fmt in binary:
+            if fmt.sniff_bytes(data):
+                return fmt
+    suffix = Path(path).suffix.lower()
+    # A damaged file (a GSI block cut before its signature) is still told by its name, and then
+    # refused by the format's reader with what is wrong, not as "no known format".
+    return next((f for f in binary if suffix and suffix in f.extensions), None)
+
+
+def _refuse_text(fmt: SubtitleFormat, path: str) -> bytes:
+    raise SubpipeError(f"{fmt.name} is binary: give its bytes, not decoded text", path=path,
+                       code="unknown-format")
 
 
 def _empty_track(path: str, format: str | None, size: int) -> Track:

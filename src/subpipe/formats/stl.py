@@ -1,0 +1,147 @@
+"""EBU-STL (EBU Tech 3264, ``.stl``), read through ttconv's STL reader; not written.
+
+EBU-STL is binary: a 1024-byte GSI block (General Subtitle Information: code page, frame rate in
+``STL25.01``, language, counts) then 128-byte TTI blocks (Text and Timing Information), one or more
+per subtitle. It is read from bytes, never decoded as text first: the format declares
+``reads_bytes`` and `subpipe.formats.parse_track` hands it the file's bytes (the character code
+tables of TTI text, ISO 6937 and the Latin/Cyrillic/Greek/Arabic/Hebrew ones, are ttconv's business).
+
+Before ttconv sees the file, its shape is checked, so a damaged file is a `SubpipeError` naming it
+and saying what is wrong, not an exception from deep inside: a GSI block shorter than 1024 bytes, a
+disk format code other than ``STLnn.01``, a TNB (total TTI blocks) that is not a number, a last TTI
+block cut short, fewer TTI blocks than the TNB says (a truncated file); each TTI block is then handed
+to ttconv in turn, so that a failure names the block and its byte offset. More blocks than TNB, or a
+TNS (total subtitles) that does not match the subtitles found, are warnings.
+
+What the track holds: a cue per subtitle (ttconv joins extension blocks and cumulative sets), times as
+written in TCI/TCO to the millisecond (exact to the frame; the programme start time code TCP is not
+subtracted, and reported when it is not zero), teletext double height, colours and the italics of
+open subtitles as ttconv maps them (`subpipe.formats._ttconv`), the vertical position (VP) as top,
+middle or bottom, the justification code (JC) as left, centre or right, and the GSI language code as
+the track's language.
+"""
+
+import io
+from dataclasses import dataclass
+
+from ttconv.stl.datafile import DataFile
+
+from subpipe.cues import Track
+from subpipe.errors import Finding, SubpipeError
+from subpipe.formats._pysubs2 import Cursor
+from subpipe.formats._ttconv import log_findings, track_from_document, ttconv_messages
+
+GSI_SIZE = 1024
+TTI_SIZE = 128
+_DISK_FORMATS = (b"STL23.01", b"STL24.01", b"STL25.01", b"STL30.01", b"STL50.01")
+# Byte ranges of GSI fields (EBU Tech 3264, section 3).
+_DFC, _TNB, _TNS, _TCP = slice(3, 11), slice(238, 243), slice(243, 248), slice(256, 264)
+
+
+def sniff_bytes(data: bytes) -> bool:
+    """A GSI block: a disk format code ``STLnn.01`` after the three-digit code page number.
+
+    >>> sniff_bytes(b"850STL25.01" + bytes(1013)), sniff_bytes(b"WEBVTT\\n")
+    (True, False)
+    """
+    return data[3:6] == b"STL" and data[6:8].isdigit() and data[8:11] == b".01"
+
+
+def _gsi_number(gsi: bytes, field: slice, name: str, path: str) -> int:
+    raw = gsi[field]
+    digits = raw.decode("ascii", errors="replace").strip()
+    if not digits.isdigit():
+        raise SubpipeError(f"GSI block: {name} ({raw!r} at bytes {field.start}-{field.stop - 1}) is not a "
+                           "number", path=path, code="stl")
+    return int(digits)
+
+
+def check_shape(data: bytes, path: str) -> tuple[int, list[Finding]]:
+    """The number of TTI blocks, or `SubpipeError` for a file whose blocks do not add up."""
+    if len(data) < GSI_SIZE:
+        raise SubpipeError(f"truncated GSI block: {len(data):,} bytes, an EBU-STL file starts with "
+                           f"{GSI_SIZE:,}", path=path, code="stl")
+    if data[_DFC] not in _DISK_FORMATS:
+        raise SubpipeError(f"GSI block: disk format code {data[_DFC]!r} is not one of "
+                           f"{', '.join(d.decode() for d in _DISK_FORMATS)}", path=path, code="stl")
+    declared = _gsi_number(data, _TNB, "total number of TTI blocks (TNB)", path)
+    whole, partial = divmod(len(data) - GSI_SIZE, TTI_SIZE)
+    if partial:
+        raise SubpipeError(f"TTI block {whole + 1} is cut short: {partial} of {TTI_SIZE} bytes at byte "
+                           f"{GSI_SIZE + whole * TTI_SIZE:,} (a truncated file)", path=path, code="stl")
+    if whole < declared:
+        raise SubpipeError(f"truncated file: the GSI block declares {declared:,} TTI blocks (TNB), "
+                           f"{whole:,} are present", path=path, code="stl")
+    findings = []
+    if whole > declared:
+        findings.append(Finding("stl-block-count", f"{whole:,} TTI blocks present, the GSI block declares "
+                                f"{declared:,} (TNB): all read", path, severity="warning"))
+    return whole, findings
+
+
+def _count_findings(data: bytes, track: Track, path: str) -> list[Finding]:
+    findings = []
+    declared = data[_TNS].decode("ascii", errors="replace").strip()
+    if declared.isdigit() and int(declared) != len(track.cues):
+        findings.append(Finding("stl-subtitle-count", f"{len(track.cues):,} subtitles read, the GSI block "
+                                f"declares {int(declared):,} (TNS)", path, severity="warning"))
+    start = data[_TCP].decode("ascii", errors="replace")
+    if start.isdigit() and int(start):
+        findings.append(Finding("stl-start-timecode", f"programme start time code (TCP) "
+                                f"{start[0:2]}:{start[2:4]}:{start[4:6]}:{start[6:8]}: times are kept as "
+                                "written, not shifted by it", path, severity="info"))
+    return findings
+
+
+def parse_stl(data: bytes, *, path: str = "<input>") -> Track:
+    """Read an EBU-STL file's bytes into a Track with findings."""
+    blocks, findings = check_shape(data, path)
+    cursor = Cursor()
+    with ttconv_messages(cursor) as records:
+        try:
+            datafile = DataFile(data[:GSI_SIZE])
+        except Exception as exc:  # ttconv unpacks the GSI block with struct: any failure is this file's
+            raise SubpipeError(f"GSI block not readable ({type(exc).__name__}: {exc})", path=path,
+                               code="stl") from None
+        stream = io.BytesIO(data[GSI_SIZE:])
+        for number in range(1, blocks + 1):
+            cursor.line = number
+            try:
+                datafile.process_tti_block(stream.read(TTI_SIZE))
+            except Exception as exc:  # ttconv raises what it meets in a block; name the block
+                raise SubpipeError(f"TTI block {number} (byte {GSI_SIZE + (number - 1) * TTI_SIZE:,}) not "
+                                   f"readable ({type(exc).__name__}: {exc})", path=path, code="stl") from None
+    track = track_from_document(datafile.get_document(), path=path, format="stl")
+    track.fps = float(datafile.get_fps())
+    track.findings = findings + log_findings(records, path, "stl-reader", unit="TTI block") + \
+        _count_findings(data, track, path) + track.findings
+    return track
+
+
+@dataclass(frozen=True)
+class STLFormat:
+    id: str = "stl"
+    name: str = "EBU-STL (Tech 3264), read through ttconv"
+    extensions: tuple[str, ...] = (".stl",)
+    writable: bool = False
+    reads_bytes: bool = True
+
+    def sniff(self, text: str) -> bool:
+        return False  # binary: detected by `sniff_bytes` before any decoding
+
+    def sniff_bytes(self, data: bytes) -> bool:
+        return sniff_bytes(data)
+
+    def parse(self, text: str, *, path: str = "<input>", fps: float | None = None) -> Track:
+        raise SubpipeError("EBU-STL is a binary format: read it from its bytes (read_track, parse_track "
+                           "with bytes)", path=path, code="stl")
+
+    def parse_bytes(self, data: bytes, *, path: str = "<input>", fps: float | None = None) -> Track:
+        return parse_stl(data, path=path)
+
+    def compose(self, track: Track, *, fps: float | None = None) -> str:
+        raise SubpipeError("subpipe reads EBU-STL but does not write it", path=track.path,
+                           code="unknown-format")
+
+
+FORMAT = STLFormat()
