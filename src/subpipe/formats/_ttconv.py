@@ -23,7 +23,7 @@ from fractions import Fraction
 import ttconv.model as model
 import ttconv.style_properties as styles
 
-from subpipe.cues import Cue, Track, escape_text
+from subpipe.cues import Cue, Track, escape_text, format_timecode
 from subpipe.errors import Finding
 from subpipe.formats._pysubs2 import Cursor, timing_findings
 
@@ -164,12 +164,26 @@ def _styled(text: str, flags: tuple[str, ...], color: str | None) -> str:
     return f'<font color="#{color}">{text}</font>' if color else text
 
 
-def paragraph_markup(p: model.P) -> str:
-    """Cue markup of a paragraph: each text run wrapped in the styling it inherits."""
+def _absolute_begin(elem: model.ContentElement) -> Fraction:
+    """Where an element starts on the timeline: its offset plus its ancestors' (TTML's time containment)."""
+    total = Fraction(0)
+    while elem is not None:
+        total += elem.get_begin() or 0
+        elem = elem.parent()
+    return total
+
+
+def paragraph_markup(p: model.P, shown_from: int) -> str:
+    """Cue markup of a paragraph: each text run wrapped in the styling it inherits; a span that starts
+    after `shown_from` (ms: the lines of an EBU-STL cumulative set) is preceded by an inline timestamp."""
     runs: list[str] = []
     for elem in p.dfs_iterator():
         if isinstance(elem, model.Br):
             runs.append("\n")
+        elif isinstance(elem, model.Span) and elem.get_begin() is not None:
+            start = _ms(_absolute_begin(elem))
+            if start > shown_from:
+                runs.append(f"<{format_timecode(start, '.')}>")
         elif isinstance(elem, model.Text) and elem.get_text():
             runs.append(_styled(escape_text(elem.get_text()), _flags(elem.parent()), _color(elem.parent())))
     return _merge_adjacent("".join(runs))
@@ -187,18 +201,31 @@ def _tidy(markup: str) -> str:
     return "\n".join(line.strip(" ") for line in markup.split("\n"))
 
 
-def _interval(p: model.P) -> tuple[Fraction, Fraction | None]:
-    begin, end, elem = Fraction(0), None, p
-    offsets: list[tuple[Fraction | None, Fraction | None]] = []
+def _interval(elem: model.ContentElement) -> tuple[Fraction, Fraction | None]:
+    """Absolute begin and end of an element, its end clipped to its ancestors' (None: open)."""
+    chain: list[model.ContentElement] = []
     while elem is not None:
-        offsets.append((elem.get_begin(), elem.get_end()))
+        chain.append(elem)
         elem = elem.parent()
-    for own_begin, own_end in reversed(offsets):  # from the body down to the paragraph
+    begin, end = Fraction(0), None
+    for node in reversed(chain):  # from the body down to the element
         parent_begin = begin
-        begin = parent_begin + (own_begin or 0)
-        if own_end is not None:
-            end = min(parent_begin + own_end, end) if end is not None else parent_begin + own_end
+        begin = parent_begin + (node.get_begin() or 0)
+        if node.get_end() is not None:
+            own_end = parent_begin + node.get_end()
+            end = own_end if end is None else min(own_end, end)
     return begin, end
+
+
+def _paragraph_interval(p: model.P) -> tuple[Fraction, Fraction | None]:
+    """A paragraph's time; an untimed one (an EBU-STL cumulative set) spans its timed spans."""
+    if p.get_begin() is not None or p.get_end() is not None:
+        return _interval(p)
+    timed = [_interval(e) for e in p.dfs_iterator() if isinstance(e, model.Span) and e.get_begin() is not None]
+    if not timed:
+        return _interval(p)
+    ends = [e for _, e in timed if e is not None]
+    return min(b for b, _ in timed), max(ends) if ends else None
 
 
 def track_from_document(doc: model.ContentDocument, *, path: str, format: str) -> Track:
@@ -208,8 +235,8 @@ def track_from_document(doc: model.ContentDocument, *, path: str, format: str) -
     cues: list[Cue] = []
     findings: list[Finding] = []
     for position, p in enumerate(paragraphs):
-        begin, end = _interval(p)
-        cue = Cue(_ms(begin), _ms(end) if end is not None else _ms(begin), _tidy(paragraph_markup(p)),
+        begin, end = _paragraph_interval(p)
+        cue = Cue(_ms(begin), _ms(end) if end is not None else _ms(begin), _tidy(paragraph_markup(p, _ms(begin))),
                   position=position, identifier=p.get_id() or "", align=cue_align(p, doc))
         if end is None:
             findings.append(Finding("open-end", "no end time: ends as it starts", path, None, position,

@@ -13,7 +13,7 @@ What is written (`to_document`, then ttconv's ``imsc.writer``):
   ``ttp:contentProfiles="http://www.w3.org/ns/ttml/profile/imsc1.1/text"``, added by ttconv's
   IMSC 1.1 Text filter after its checks passed;
 - a ``<p>`` per cue in document order (comment events are not subtitles and are left out), its
-  ``xml:id`` ``sub<position>``;
+  ``xml:id`` ``sub1``, ``sub2``, ...;
 - times as clock times with milliseconds (``00:01:02.345``), exact to the millisecond, no frame rate
   needed (IMSC's media time base); with an `fps` (``--fps``, or a frame-based source such as
   MicroDVD) as ``HH:MM:SS:FF`` with ``ttp:frameRate`` (and ``frameRateMultiplier`` for 23.976, 29.97,
@@ -158,14 +158,12 @@ def to_document(track: Track) -> model.ContentDocument:
     body.push_child(div)
     doc.set_body(body)
     regions: dict[str, model.Region] = {}
-    for cue in track.cues:
-        if cue.comment:
-            continue
+    for number, cue in enumerate((c for c in track.cues if not c.comment), start=1):
         name = _region_name(cue.align)
         if name not in regions:
             regions[name] = _make_region(doc, name)
         p = model.P(doc)
-        p.set_id(f"sub{cue.position}")
+        p.set_id(f"sub{number}")  # positions need not be unique in a built track; xml:id must
         p.set_begin(Fraction(cue.start, 1000))
         p.set_end(Fraction(max(cue.end, cue.start), 1000))
         p.set_region(regions[name])

@@ -17,13 +17,16 @@ import re
 from dataclasses import dataclass
 
 from ttconv.scc import reader as scc_reader
+from ttconv.scc.line import SCC_LINE_PATTERN
 
 from subpipe.cues import Track
 from subpipe.errors import Finding, SubpipeError
 from subpipe.formats._pysubs2 import Cursor, guarded
 from subpipe.formats._ttconv import log_findings, track_from_document, ttconv_messages
+from subpipe.limits import excerpt
 
 HEADER = "Scenarist_SCC V1.0"
+_WORD_RE = re.compile(r"[0-9a-fA-F]{4}")
 _CAPTION_LINE_RE = re.compile(r"^\d{2}:\d{2}:\d{2}[:;.,]\d{2}\s", re.MULTILINE)
 
 
@@ -36,12 +39,29 @@ def sniff(text: str) -> bool:
     return text.lstrip("\ufeff \t\r\n").startswith(HEADER)
 
 
+def _check_lines(lines: list[str], path: str) -> None:
+    """Refuse, at its line, what ttconv would raise on while splitting a caption line.
+
+    ttconv reports its progress after splitting a line and before decoding it, so a failure in the
+    split could only be placed a line too early; checked here, it is placed exactly.
+    """
+    for number, line in enumerate(lines, start=1):
+        m = re.match(SCC_LINE_PATTERN, line)
+        if m is None:
+            continue
+        bad = [w for w in line.split("\t")[1].split(" ") if w and not _WORD_RE.fullmatch(w)]
+        if bad:
+            raise SubpipeError(f"{excerpt(bad[0], 20)} is not a CEA-608 byte pair (four hex digits)",
+                               path=path, line=number, code="scc")
+
+
 def parse_scc(text: str, *, path: str = "<input>") -> Track:
     """Read SCC text into a Track with findings; the header is required."""
     if not sniff(text):
         raise SubpipeError(f"not an SCC file: the first line is not {HEADER!r}", path=path, line=1,
                            code="scc")
     lines = text.splitlines()
+    _check_lines(lines, path)
     cursor = Cursor(1)
 
     def follow(progress: float) -> None:

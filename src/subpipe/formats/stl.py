@@ -79,12 +79,27 @@ def check_shape(data: bytes, path: str) -> tuple[int, list[Finding]]:
     return whole, findings
 
 
-def _count_findings(data: bytes, track: Track, path: str) -> list[Finding]:
+def subtitle_numbers(data: bytes) -> set[int]:
+    """The subtitle numbers (SN) of the file's text blocks; user data blocks (EBN 0xF0-0xFE) left out.
+
+    A subtitle is every TTI block of one SN (extension blocks share it); each subtitle of a cumulative
+    set has its own, so this, not the cues of the track, is what the GSI's TNS counts.
+    """
+    numbers = set()
+    for offset in range(GSI_SIZE, len(data) - TTI_SIZE + 1, TTI_SIZE):
+        if not 0xEF < data[offset + 3] < 0xFF:
+            numbers.add(int.from_bytes(data[offset + 1:offset + 3], "little"))
+    return numbers
+
+
+def _count_findings(data: bytes, path: str) -> list[Finding]:
     findings = []
     declared = data[_TNS].decode("ascii", errors="replace").strip()
-    if declared.isdigit() and int(declared) != len(track.cues):
-        findings.append(Finding("stl-subtitle-count", f"{len(track.cues):,} subtitles read, the GSI block "
-                                f"declares {int(declared):,} (TNS)", path, severity="warning"))
+    present = len(subtitle_numbers(data))
+    if declared.isdigit() and int(declared) != present:
+        findings.append(Finding("stl-subtitle-count", f"{present:,} subtitle numbers in the TTI blocks, the "
+                                f"GSI block declares {int(declared):,} subtitles (TNS)", path,
+                                severity="warning"))
     start = data[_TCP].decode("ascii", errors="replace")
     if start.isdigit() and int(start):
         findings.append(Finding("stl-start-timecode", f"programme start time code (TCP) "
@@ -114,7 +129,7 @@ def parse_stl(data: bytes, *, path: str = "<input>") -> Track:
     track = track_from_document(datafile.get_document(), path=path, format="stl")
     track.fps = float(datafile.get_fps())
     track.findings = findings + log_findings(records, path, "stl-reader", unit="TTI block") + \
-        _count_findings(data, track, path) + track.findings
+        _count_findings(data, path) + track.findings
     return track
 
 
