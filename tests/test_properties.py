@@ -1,6 +1,8 @@
 """Properties over every writable format, through the registry: write-then-read is the identity on
 generated tracks (styling included), and readers fed mutated bytes raise nothing but SubpipeError."""
 
+from pathlib import Path
+
 import pytest
 from conftest import CORPUS, SAMPLES
 from hypothesis import HealthCheck, given, settings
@@ -67,10 +69,25 @@ def test_ass_write_then_read_is_identity(track):
            [(c.start, c.end, c.text, c.align) for c in track.cues]
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tracks())
+def test_imsc_write_then_read_is_identity(track):
+    """Through subpipe's TTML reader and through ttconv's IMSC reader (`validate` compares)."""
+    from subpipe.formats.imsc import validate
+
+    text = compose_track(track, "imsc")
+    back = parse_track(text.encode("utf-8"), path="generated.ttml")
+    assert [(c.start, c.end, c.text, c.align) for c in back.cues] == \
+           [(c.start, c.end, c.text, c.align) for c in track.cues]
+    assert validate(text, expected=track) == []
+
+
 SEEDS = sorted(
     [p for p in (CORPUS / "corner-cases").rglob("*") if p.is_file() and p.stat().st_size < 20_000
      and p.suffix not in {".json", ".md", ".txt", ".tbx", ".nhml"} and "LICENSE" not in p.name][:60]
     + sorted(SAMPLES.rglob("*.vtt"))
+    # EBU-STL (binary) and SCC from ttconv's tests: the shared corpus has none
+    + sorted((Path(__file__).parent / "formats" / "data" / "ttconv").rglob("*.s[tc][lc]"))
 ) if CORPUS.is_dir() else []
 
 
