@@ -32,7 +32,7 @@ def words(text: str) -> list[str]:
 def test_justification_and_vertical_position_give_the_numpad_cell():
     left = read_track(DATA / "irt" / "requirement-0067-001.stl")
     right = read_track(DATA / "irt" / "requirement-0069-001.stl")
-    assert (left.format, left.lang, left.fps) == ("stl", "en", 25.0)
+    assert (left.format, left.lang, left.fps, left.encoding) == ("stl", "en", 25.0, "iso6937")
     assert [(c.start, c.end, c.text, c.align) for c in left.cues] == [(0, 2000, "Test Text", 7)]
     assert [c.align for c in right.cues] == [9]
 

@@ -130,7 +130,7 @@ def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", forma
                                    path=path, fps=fps)
         track.format = binary.id
         _refuse_beyond_limits(track, path, limits)
-        return _finish(track, path, None, lang, fps, findings, strict)
+        return _finish(track, path, track.encoding, lang, fps, findings, strict)
     if isinstance(data, bytes):
         decoded = decode(data, path=path, encoding=encoding, lang=lang)
         text, enc = decoded.text, decoded.encoding

@@ -29,7 +29,8 @@ override blocks without a tag equivalent (``{\\fad(..)}``), which TTML cannot sa
 
 `validate` reads a written file back through ttconv's IMSC reader and reports, as findings, what
 breaks the IMSC 1.1 Text profile and, given the track it came from, any cue, time, text or italics
-lost. No schema validation: ``xmllint`` is installed but the W3C IMSC/TTML XSDs are not available
+lost, and whether it can be presented in time under IMSC's Hypothetical Render Model (Sandflow's
+``imschrm``, built on ttconv). No schema validation: ``xmllint`` is installed but the W3C IMSC/TTML XSDs are not available
 offline (not on PyPI, not shipped with ttconv), so the structure is checked by ttconv's reader and the
 profile rules below instead.
 """
@@ -42,6 +43,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+import imschrm.hrm
 import ttconv.model as model
 import ttconv.style_properties as styles
 from ttconv.filters.doc.imsc11text import IMSC11TextFilter
@@ -50,6 +52,7 @@ from ttconv.imsc import writer as imsc_writer
 from ttconv.imsc.attributes import TimeExpressionSyntaxEnum
 from ttconv.imsc.config import ContentProfilesSignaling, IMSCWriterConfiguration
 from ttconv.imsc.designators import IMSC_11_TEXT_PROFILE_DESIGNATOR
+from ttconv.isd import ISD
 
 from subpipe.cues import ASS_BLOCK_RE, TAG_RE, Track, format_timecode
 from subpipe.errors import Finding, SubpipeError
@@ -263,6 +266,44 @@ def _region_findings(doc: model.ContentDocument, path: str) -> list[Finding]:
     return found
 
 
+class _HRMEvents(imschrm.hrm.EventHandler):
+    """Keeps the HRM's errors as findings instead of logging them."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.findings: list[Finding] = []
+
+    def error(self, msg, doc_index, time_offset, available_time, stats) -> None:
+        at = format_timecode(round(time_offset * 1000), ".")
+        self.findings.append(Finding(
+            "imsc-hrm", f"{msg} at {at}: the hypothetical render model needs {float(stats.dur):.3f} s, "
+            f"{float(available_time):.3f} s available ({stats.gren_count} glyphs rendered)", self.path,
+            severity="error", start_ms=round(time_offset * 1000)))
+
+    def warn(self, *args) -> None:  # the HRM warns about nothing the profile requires
+        pass
+
+    def info(self, *args) -> None:
+        pass
+
+    def debug(self, *args) -> None:
+        pass
+
+
+def hrm_findings(doc: model.ContentDocument, path: str) -> list[Finding]:
+    """IMSC's Hypothetical Render Model (IMSC 1.1 section 11) through Sandflow's imschrm: every
+    presentation can be drawn in the time before the next one (too many glyphs too fast fails)."""
+    events = _HRMEvents(path)
+    times = ISD.significant_times(doc)
+    isds = ((Fraction(t), ISD.from_model(doc, t, times)) for t in times)
+    try:
+        imschrm.hrm.validate(isds, events)
+    except (RuntimeError, ValueError) as exc:
+        events.findings.append(Finding("imsc-hrm", f"not checkable against the HRM: {exc}", path,
+                                       severity="error"))
+    return events.findings
+
+
 def _italic_chars(markup: str) -> list[tuple[str, bool]]:
     """The visible characters of a cue (spaces left out) and whether each is italic."""
     chars, depth, pos = [], 0, 0
@@ -335,8 +376,8 @@ def validate(source: str | bytes | os.PathLike, *, expected: Track | None = None
     designator in ``ttp:contentProfiles``; media time base; frame and tick times with their rates;
     ttconv's IMSC reader without a warning; ttconv's IMSC 1.1 Text filter (allowed elements and style
     properties, ``tts:extent`` on every region, at most 4 regions shown at once and none overlapping,
-    ``c`` units only in ``linePadding``, ...); every region inside the root container; no paragraph
-    ending before it starts. With `expected` (the track written), also no cue, time, text or italics
+    ``c`` units only in ``linePadding``, ...); every region inside the root container; the
+    Hypothetical Render Model (`hrm_findings`); no paragraph ending before it starts. With `expected` (the track written), also no cue, time, text or italics
     lost (`compare_tracks`). Characters per line are a delivery style rule: `subpipe.qc` checks them.
 
     >>> from subpipe.cues import Cue
@@ -358,6 +399,8 @@ def validate(source: str | bytes | os.PathLike, *, expected: Track | None = None
         IMSC11TextFilter().process(doc)
     except ValueError as exc:
         found.append(Finding("imsc-profile-rule", str(exc), path, severity="error"))
+    else:  # the HRM assumes a document the profile's other rules accept
+        found += hrm_findings(doc, path)
     back = track_from_document(doc, path=path, format="imsc")
     found += [Finding("imsc-timing", f"ends before it starts ({cue.start}-{cue.end} ms)", path,
                       position=cue.position, severity="error") for cue in back.cues if cue.end < cue.start]

@@ -17,8 +17,8 @@ What the track holds: a cue per subtitle (ttconv joins extension blocks and cumu
 written in TCI/TCO to the millisecond (exact to the frame; the programme start time code TCP is not
 subtracted, and reported when it is not zero), teletext double height, colours and the italics of
 open subtitles as ttconv maps them (`subpipe.formats._ttconv`), the vertical position (VP) as top,
-middle or bottom, the justification code (JC) as left, centre or right, and the GSI language code as
-the track's language.
+middle or bottom, the justification code (JC) as left, centre or right, the GSI language code as the
+track's language and its character code table (CCT) as the track's encoding (``iso6937`` for Latin).
 """
 
 import io
@@ -35,7 +35,9 @@ GSI_SIZE = 1024
 TTI_SIZE = 128
 _DISK_FORMATS = (b"STL23.01", b"STL24.01", b"STL25.01", b"STL30.01", b"STL50.01")
 # Byte ranges of GSI fields (EBU Tech 3264, section 3).
-_DFC, _TNB, _TNS, _TCP = slice(3, 11), slice(238, 243), slice(243, 248), slice(256, 264)
+_DFC, _CCT, _TNB, _TNS, _TCP = slice(3, 11), slice(12, 14), slice(238, 243), slice(243, 248), slice(256, 264)
+# Character code tables of the text fields (GSI CCT), as `Track.encoding` names them.
+CODE_TABLES = {b"00": "iso6937", b"01": "iso8859-5", b"02": "iso8859-6", b"03": "iso8859-7", b"04": "iso8859-8"}
 
 
 def sniff_bytes(data: bytes) -> bool:
@@ -128,6 +130,7 @@ def parse_stl(data: bytes, *, path: str = "<input>") -> Track:
                                    f"readable ({type(exc).__name__}: {exc})", path=path, code="stl") from None
     track = track_from_document(datafile.get_document(), path=path, format="stl")
     track.fps = float(datafile.get_fps())
+    track.encoding = CODE_TABLES.get(data[_CCT], f"unknown CCT {data[_CCT]!r}")
     track.findings = findings + log_findings(records, path, "stl-reader", unit="TTI block") + \
         _count_findings(data, path) + track.findings
     return track
