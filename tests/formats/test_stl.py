@@ -56,8 +56,8 @@ def test_what_ttconv_omits_or_adjusts_is_a_finding_naming_the_block():
     omitted = read_track(DATA / "irt" / "requirement-0061-004_modified.stl")
     assert omitted.cues == []
     (finding,) = omitted.findings
-    assert finding.kind == "stl-reader" and "omitting subtitle" in finding.message
-    assert "TTI block 1" in finding.message
+    assert (finding.kind, finding.dropped) == ("stl-dropped", True) and finding in omitted.dropped()
+    assert finding.message == "TTI block 1: ttconv: Subtitle TCO is less than or equal to TCI; omitting subtitle"
     adjusted = read_track(DATA / "overlapping_tti.stl")
     assert [(c.start, c.end) for c in adjusted.cues] == [(1000, 5000), (5000, 7000)]
     assert kinds(adjusted) == ["stl-reader"] and "TTI block 2" in adjusted.findings[0].message

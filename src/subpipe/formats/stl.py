@@ -11,7 +11,9 @@ and saying what is wrong, not an exception from deep inside: a GSI block shorter
 disk format code other than ``STLnn.01``, a TNB (total TTI blocks) that is not a number, a last TTI
 block cut short, fewer TTI blocks than the TNB says (a truncated file); each TTI block is then handed
 to ttconv in turn, so that a failure names the block and its byte offset. More blocks than TNB, or a
-TNS (total subtitles) that does not match the subtitles found, are warnings.
+TNS (total subtitles) that does not match the subtitle numbers found, are warnings; a subtitle ttconv
+leaves out (TCO not after TCI, an invalid time code) is a ``dropped`` finding naming its TTI block, and
+what else ttconv logs (a start moved to the previous end, an unknown character) a warning.
 
 What the track holds: a cue per subtitle (ttconv joins extension blocks and cumulative sets), times as
 written in TCI/TCO to the millisecond (exact to the frame; the programme start time code TCP is not
@@ -110,6 +112,16 @@ def _count_findings(data: bytes, path: str) -> list[Finding]:
     return findings
 
 
+# What ttconv logs when it leaves a subtitle out (it returns from the block without raising).
+_OMITTED = ("Invalid TTI timecode", "omitting subtitle")
+
+
+def _dropped_findings(omitted: list[tuple[str, int | None]], path: str) -> list[Finding]:
+    """One finding per subtitle ttconv left out, so that subtitles in the file = cues + dropped."""
+    return [Finding("stl-dropped", f"TTI block {block}: ttconv: {message}", path, severity="warning",
+                    dropped=True) for message, block in omitted]
+
+
 def parse_stl(data: bytes, *, path: str = "<input>") -> Track:
     """Read an EBU-STL file's bytes into a Track with findings."""
     blocks, findings = check_shape(data, path)
@@ -131,8 +143,10 @@ def parse_stl(data: bytes, *, path: str = "<input>") -> Track:
     track = track_from_document(datafile.get_document(), path=path, format="stl")
     track.fps = float(datafile.get_fps())
     track.encoding = CODE_TABLES.get(data[_CCT], f"unknown CCT {data[_CCT]!r}")
-    track.findings = findings + log_findings(records, path, "stl-reader", unit="TTI block") + \
-        _count_findings(data, path) + track.findings
+    omitted = [(message, block) for message, block in records if any(m in message for m in _OMITTED)]
+    kept = [record for record in records if record not in omitted]
+    track.findings = findings + _dropped_findings(omitted, path) + \
+        log_findings(kept, path, "stl-reader", unit="TTI block") + _count_findings(data, path) + track.findings
     return track
 
 
