@@ -646,8 +646,9 @@ def write_language(source: Track, track: Track, qc: list[Finding], profile, out_
 
     lang = safe_lang(track.lang)
     reports = confined(out_dir, "reports")
-    extra_formats = [f for f in formats if f not in ("srt", "vtt", "ass", "ssa")]
+    extra_formats = list(formats)
     formats = ["srt", "vtt"] + (["ass"] if source.format in ("ass", "ssa") else [])
+    extra_formats = [f for f in extra_formats if f not in formats]
     outputs = {fmt: str(write_track(track, confined(out_dir, f"{title}.{lang}.{fmt}"), format=fmt))
                for fmt in formats}
     outputs.update(write_extra_formats(track, out_dir, reports, title, lang, extra_formats))
@@ -687,16 +688,24 @@ def write_language(source: Track, track: Track, qc: list[Finding], profile, out_
 
 
 def delivery_formats(formats: Sequence[str]) -> list[str]:
-    """The format ids of `formats` (ids or extensions), each one writable, or `SubpipeError` naming it."""
-    from subpipe.formats import format_ids, get_format
+    """The writable format ids of `formats` (ids or extensions: ``ttml`` is IMSC, the format subpipe writes
+    for ``.ttml``), or `SubpipeError` naming one it cannot write.
+
+    >>> delivery_formats(["imsc", "ttml", ".srt"])
+    ['imsc', 'srt']
+    """
+    from subpipe.formats import format_for_path, format_ids, get_format
 
     chosen = []
     for name in formats:
         fmt = get_format(name)
         if not fmt.writable:
-            writable = ", ".join(f for f in format_ids() if get_format(f).writable)
-            raise SubpipeError(f"subpipe cannot deliver {fmt.name}: it reads it only (writable: {writable})",
-                               code="unknown-format")
+            try:
+                fmt = format_for_path(f"delivery{fmt.extensions[0]}")
+            except SubpipeError:
+                writable = ", ".join(f for f in format_ids() if get_format(f).writable)
+                raise SubpipeError(f"subpipe cannot deliver {fmt.name}: it reads it only (writable: "
+                                   f"{writable})", code="unknown-format") from None
         if fmt.id not in chosen:
             chosen.append(fmt.id)
     return chosen
