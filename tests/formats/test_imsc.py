@@ -14,7 +14,7 @@ from subpipe.cli import app
 from subpipe.cues import Cue, Track
 from subpipe.formats import compose_track, format_for_path, parse_track, read_track, write_track
 from subpipe.formats._ttconv import track_from_document
-from subpipe.formats.imsc import compose_imsc, read_document, validate, write_validated
+from subpipe.formats.imsc import compose_imsc, numpad, read_document, validate, write_validated
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
@@ -47,7 +47,10 @@ def test_every_sample_film_to_imsc_and_back_keeps_cues_times_positions_and_itali
     back = read_track(out)  # and subpipe's own TTML reader agrees, to the millisecond
     assert back.format == "ttml"
     assert [(c.start, c.end) for c in back.cues] == [(c.start, c.end) for c in track.cues]
-    assert [c.align for c in back.cues] == [c.align for c in track.cues]
+    assert [c.align for c in back.cues] == [numpad(c) for c in track.cues]
+    if film.name.startswith("ElephantsDream"):  # its WebVTT "line:6%" cues go to the top region
+        tops = {c.position for c in track.cues if c.settings.get("line") == "6%"}
+        assert tops and tops <= {c.position for c in back.cues if c.align == 8}
     # TTML's default white space handling drops spaces at line ends and collapses runs (the sources have some)
     assert [words(c) for c in back.cues] == [words(c) for c in track.cues]
     assert [c.position for c in back.cues if c.text.startswith("<i>")] == \

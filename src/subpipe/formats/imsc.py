@@ -20,7 +20,10 @@ What is written (`to_document`, then ttconv's ``imsc.writer``):
   59.94), exact to the frame;
 - three regions that never overlap (IMSC forbids overlapping regions shown at once), each 80 % wide:
   ``top`` (numpad 7-9, text anchored at its top edge), ``middle`` (4-6, centred) and ``bottom`` (1-3 and
-  no position, anchored at its bottom edge); the numpad column is the paragraph's ``tts:textAlign``;
+  no position, anchored at its bottom edge); the numpad column is the paragraph's ``tts:textAlign``.
+  The cell is the cue's ``{\\anN}`` (`Cue.align`) or, for WebVTT, its ``line`` setting (a percentage in
+  thirds of the screen; a line number from the top if positive, the bottom if negative) and ``align``
+  setting (`numpad`);
 - ``<i> <b> <u> <s>`` and ``<font color>`` as ``tts:fontStyle``/``fontWeight``/``textDecoration``/
   ``color`` on ``<span>``, line breaks as ``<br/>``.
 
@@ -54,7 +57,7 @@ from ttconv.imsc.config import ContentProfilesSignaling, IMSCWriterConfiguration
 from ttconv.imsc.designators import IMSC_11_TEXT_PROFILE_DESIGNATOR
 from ttconv.isd import ISD
 
-from subpipe.cues import ASS_BLOCK_RE, TAG_RE, Track, format_timecode
+from subpipe.cues import ASS_BLOCK_RE, TAG_RE, Cue, Track, format_timecode
 from subpipe.errors import Finding, SubpipeError
 from subpipe.formats._pysubs2 import color_hex
 from subpipe.formats._ttconv import log_findings, track_from_document, ttconv_messages
@@ -77,6 +80,35 @@ _XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 # --- Track -> ttconv model ---------------------------------------------------------------------------
+
+def _vtt_row(line: str) -> int | None:
+    """0 bottom, 3 middle, 6 top from a WebVTT ``line`` setting (``6%``, ``0``, ``-1``, ``50%,center``)."""
+    value = line.split(",")[0].strip()
+    try:
+        if value.endswith("%"):
+            percent = float(value[:-1])
+            return 6 if percent < 100 / 3 else 3 if percent < 200 / 3 else 0
+        return 6 if int(value) >= 0 else 0  # line numbers count from the top, negative ones from the bottom
+    except ValueError:
+        return None
+
+
+def numpad(cue: Cue) -> int | None:
+    """Where a cue sits, as a numpad cell: its `Cue.align` (SRT/ASS ``{\\anN}``), else its WebVTT
+    ``line``/``align`` settings; None for bottom centre, the subtitle default.
+
+    >>> numpad(Cue(0, 1, "x", settings={"line": "6%", "size": "110%"})), numpad(Cue(0, 1, "x", align=3))
+    (8, 3)
+    >>> numpad(Cue(0, 1, "x", settings={"line": "-1", "align": "start"})), numpad(Cue(0, 1, "x"))
+    (1, None)
+    """
+    if cue.align:
+        return cue.align
+    row = _vtt_row(cue.settings["line"]) if "line" in cue.settings else 0
+    column = {"start": 1, "left": 1, "end": 3, "right": 3}.get(cue.settings.get("align", ""), 2)
+    cell = (row or 0) + column
+    return None if cell == 2 else cell
+
 
 def _region_name(align: int | None) -> str:
     return "top" if align in (7, 8, 9) else "middle" if align in (4, 5, 6) else "bottom"
@@ -162,7 +194,8 @@ def to_document(track: Track) -> model.ContentDocument:
     doc.set_body(body)
     regions: dict[str, model.Region] = {}
     for number, cue in enumerate((c for c in track.cues if not c.comment), start=1):
-        name = _region_name(cue.align)
+        cell = numpad(cue)
+        name = _region_name(cell)
         if name not in regions:
             regions[name] = _make_region(doc, name)
         p = model.P(doc)
@@ -170,7 +203,7 @@ def to_document(track: Track) -> model.ContentDocument:
         p.set_begin(Fraction(cue.start, 1000))
         p.set_end(Fraction(max(cue.end, cue.start), 1000))
         p.set_region(regions[name])
-        p.set_style(styles.StyleProperties.TextAlign, _TEXT_ALIGN[(cue.align - 1) % 3 + 1 if cue.align else 2])
+        p.set_style(styles.StyleProperties.TextAlign, _TEXT_ALIGN[(cell - 1) % 3 + 1 if cell else 2])
         fill_paragraph(doc, p, cue.text)
         div.push_child(p)
     return doc
@@ -342,9 +375,9 @@ def compare_tracks(expected: Track, actual: Track, path: str) -> list[Finding]:
         if (want.start, max(want.end, want.start)) != (got.start, got.end):
             found.append(Finding("imsc-lost-time", f"{where}: read back as {got.start}-{got.end} ms, written "
                                  f"{want.start}-{want.end} ms", path, position=want.position, severity="error"))
-        if (want.align or 2) != (got.align or 2):
+        if (numpad(want) or 2) != (got.align or 2):
             found.append(Finding("imsc-lost-position", f"{where}: position read back as numpad "
-                                 f"{got.align or 2}, written {want.align or 2}", path, position=want.position,
+                                 f"{got.align or 2}, written {numpad(want) or 2}", path, position=want.position,
                                  severity="error"))
         if _lines(want.text) != _lines(got.text):
             found.append(Finding("imsc-lost-text", f"{where}: text read back as {got.plain!r}", path,
