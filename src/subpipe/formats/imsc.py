@@ -57,14 +57,13 @@ from ttconv.imsc.config import ContentProfilesSignaling, IMSCWriterConfiguration
 from ttconv.imsc.designators import IMSC_11_TEXT_PROFILE_DESIGNATOR
 from ttconv.isd import ISD
 
-from subpipe.cues import ASS_BLOCK_RE, TAG_RE, Cue, Track, format_timecode
+from subpipe.cues import ASS_BLOCK_RE, TAG_RE, Cue, Track, format_timecode, strip_markup
 from subpipe.errors import Finding, SubpipeError
 from subpipe.formats._pysubs2 import color_hex
 from subpipe.formats._ttconv import log_findings, track_from_document, ttconv_messages
 from subpipe.formats.ttml import TTML_NS, XML_NS, parse_ttml, parse_xml
 
 TTP_NS = "http://www.w3.org/ns/ttml#parameter"
-TTS_NS = "http://www.w3.org/ns/ttml#styling"
 
 # (id, top %, height %, displayAlign): thirds of the 80 % title-safe height, 10 % margins around, in
 # whole percents with a 1 % gap, so that no rounding makes two of them overlap.
@@ -354,8 +353,6 @@ def _italic_chars(markup: str) -> list[tuple[str, bool]]:
 
 
 def _lines(markup: str) -> list[str]:
-    from subpipe.cues import strip_markup
-
     return [" ".join(line.split()) for line in strip_markup(markup).split("\n")]
 
 
@@ -467,7 +464,8 @@ class IMSCFormat:
 FORMAT = IMSCFormat()
 
 
-def write_validated(track: Track, path: str | os.PathLike, *, fps: float | None = None) -> tuple[Path, list[Finding]]:
+def write_validated(track: Track, path: str | os.PathLike, *,
+                    fps: float | None = None) -> tuple[Path, list[Finding]]:
     """Write `track` as IMSC (atomically) and return the findings of `validate` against it."""
     from subpipe.fileio import write_text_atomic
 
