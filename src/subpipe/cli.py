@@ -136,7 +136,9 @@ def convert(src: Path, dst: Path, fps: FpsOpt = None, encoding: EncOpt = None,
             to: Annotated[Optional[str], typer.Option("--to", help="Output format id (default: from "
                                                                    "DST's extension).")] = None,
             strict: StrictOpt = False, as_json: JsonOpt = False) -> None:
-    """Convert SRC to DST (SRT, WebVTT, ASS), styling kept where DST's format can hold it."""
+    """Convert SRC to DST (SRT, WebVTT, ASS, IMSC 1.1 Text as .ttml), styling kept where DST's format can hold it.
+
+    SRC may also be EBU-STL (.stl, binary) or SCC (.scc), read through ttconv."""
     from subpipe.formats import read_track, write_track
 
     try:
@@ -293,8 +295,13 @@ def localize(file: Path,
                  "--engine", help="Translation engine: argos (installed argos models), apertium (installed "
                  "Apertium pairs), or argos+apertium (argos first; a pair neither has alone is chained "
                  "through both).")] = "argos",
+             formats: Annotated[Optional[list[str]], typer.Option(
+                 "--format", help="Also deliver in this format (repeatable): imsc (IMSC 1.1 Text .ttml, "
+                 "checked against the profile; reports/<Title>.<lang>.imsc-check.json). SRT and WebVTT "
+                 "always.")] = None,
              as_json: JsonOpt = False) -> None:
-    """Translate FILE into each --to language: SRT/WebVTT (ASS for ASS input), dual track, QC and term reports.
+    """Translate FILE into each --to language: SRT/WebVTT (ASS for ASS input, IMSC with --format imsc), dual
+    track, QC and term reports.
 
     Everything is checked before any work: FILE, each --reference, the glossary, and a translation model
     for every --to language; a missing one stops the run naming the file and the pair. In a bilingual
@@ -324,7 +331,7 @@ def localize(file: Path,
                                    audience=audience, output_dir=output, fps=fps, strict=True,
                                    progress=progress, spoken_languages=languages,
                                    forced_narrative=forced_narrative, language_overrides=language_overrides,
-                                   engine=chosen)
+                                   engine=chosen, formats=formats or [])
         except SubpipeError as exc:
             error = exc
     if error is not None:  # reported once the progress bar has stopped

@@ -634,20 +634,24 @@ def forced_track(source: Track, track: Track, target_lang: str, skip: Sequence[s
 
 def write_language(source: Track, track: Track, qc: list[Finding], profile, out_dir: Path, title: str, *,
                    glossary=None, slots: Sequence[dict] = (), forced: bool = False,
-                   kept: Sequence[int] = (), source_tag: str | None = None, skip: Sequence[str] = ()
-                   ) -> tuple[dict[str, str], dict | None]:
+                   kept: Sequence[int] = (), source_tag: str | None = None, skip: Sequence[str] = (),
+                   formats: Sequence[str] = ()) -> tuple[dict[str, str], dict | None]:
     """SRT and WebVTT (ASS when the source was ASS), dual track, QC report, term QA report for one language;
-    with `forced`, the forced-narrative SRT and WebVTT. Cues at the `kept` positions were already in the
-    target language: the dual track shows them once."""
+    with `forced`, the forced-narrative SRT and WebVTT; each of `formats` too (``imsc``: IMSC 1.1 Text
+    ``.ttml``, checked by `subpipe.formats.imsc.validate`, its findings in ``reports/...imsc-check.json``).
+    Cues at the `kept` positions were already in the target language: the dual track shows them once."""
     from subpipe.align import Alignment, Link, Transform
     from subpipe.align.export import write_dual
     from subpipe.qc import summarize
 
     lang = safe_lang(track.lang)
     reports = confined(out_dir, "reports")
+    extra_formats = list(formats)
     formats = ["srt", "vtt"] + (["ass"] if source.format in ("ass", "ssa") else [])
+    extra_formats = [f for f in extra_formats if f not in formats]
     outputs = {fmt: str(write_track(track, confined(out_dir, f"{title}.{lang}.{fmt}"), format=fmt))
                for fmt in formats}
+    outputs.update(write_extra_formats(track, out_dir, reports, title, lang, extra_formats))
     if forced:
         narrative = forced_track(source, track, track.lang, skip)
         outputs.update({f"forced_{fmt}": str(write_track(narrative, confined(out_dir, f"{title}.{lang}.forced.{fmt}"),
@@ -681,6 +685,52 @@ def write_language(source: Track, track: Track, qc: list[Finding], profile, out_
         outputs.update({f"terms_{k}": str(v) for k, v in paths.items()})
         term_qa = qa_report.qa.summary() if qa_report.qa else None
     return outputs, term_qa
+
+
+def delivery_formats(formats: Sequence[str]) -> list[str]:
+    """The writable format ids of `formats` (ids or extensions: ``ttml`` is IMSC, the format subpipe writes
+    for ``.ttml``), or `SubpipeError` naming one it cannot write.
+
+    >>> delivery_formats(["imsc", "ttml", ".srt"])
+    ['imsc', 'srt']
+    """
+    from subpipe.formats import format_for_path, format_ids, get_format
+
+    chosen = []
+    for name in formats:
+        fmt = get_format(name)
+        if not fmt.writable:
+            try:
+                fmt = format_for_path(f"delivery{fmt.extensions[0]}")
+            except SubpipeError:
+                writable = ", ".join(f for f in format_ids() if get_format(f).writable)
+                raise SubpipeError(f"subpipe cannot deliver {fmt.name}: it reads it only (writable: "
+                                   f"{writable})", code="unknown-format") from None
+        if fmt.id not in chosen:
+            chosen.append(fmt.id)
+    return chosen
+
+
+def write_extra_formats(track: Track, out_dir: Path, reports: Path, title: str, lang: str,
+                        formats: Sequence[str]) -> dict[str, str]:
+    """The delivery formats beyond SRT and WebVTT; IMSC with its profile check written beside the reports."""
+    from subpipe.formats import get_format
+    from subpipe.formats.imsc import write_validated
+
+    outputs: dict[str, str] = {}
+    for fmt_id in formats:
+        fmt = get_format(fmt_id)
+        path = confined(out_dir, f"{title}.{lang}{fmt.extensions[0]}")
+        if fmt.id == "imsc":
+            written, findings = write_validated(track, path)
+            check = {"file": written.name, "profile": "IMSC 1.1 Text",
+                     "passed": not any(f.severity == "error" for f in findings),
+                     "findings": [f.to_dict() for f in findings]}
+            outputs["imsc_check"] = str(write_json(confined(reports, f"{title}.{lang}.imsc-check.json"), check))
+        else:
+            written = write_track(track, path, format=fmt.id)
+        outputs[fmt.id] = str(written)
+    return outputs
 
 
 def cue_origins(source: Track, target_lang: str, skip: Sequence[str] = ()) -> dict:
@@ -727,13 +777,15 @@ def write_untranslated(source: Track, rows: Sequence[dict], out_dir: Path, title
 def localize_language(source: Track, sentences, target_lang: str, out_dir: Path, title: str, *,
                       glossary=None, term_check: bool = False, profile: str = "netflix", audience: str = "adult",
                       fps: float | None = None, engine=None, bilingual: bool = False, skip: Sequence[str] = (),
-                      forced_narrative: bool = False, source_tag: str | None = None) -> LanguageResult:
+                      forced_narrative: bool = False, source_tag: str | None = None,
+                      formats: Sequence[str] = ()) -> LanguageResult:
     """Translate, re-segment, QC and write one target language (term QA when `term_check`).
 
     `bilingual`: each sentence is translated from its own language, cues already in the target
     language are kept verbatim, and the cues of a language in `skip` (no model reaches the target)
     are left out of the track and listed (`LanguageResult.untranslated`, ``reports/...untranslated.srt``).
-    `forced_narrative` also writes ``<Title>.<lang>.forced.srt|vtt`` (`forced_track`).
+    `forced_narrative` also writes ``<Title>.<lang>.forced.srt|vtt`` (`forced_track`); `formats` are
+    delivered too (`write_extra_formats`).
     """
     from subpipe.qc import summarize
     from subpipe.qc.mt import count_by_kind, mt_findings
@@ -759,7 +811,8 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
             and all(lang == "und" or speaks(lang, target_lang) for lang in spoken_languages_of(source, c))]
     outputs, term_qa = write_language(source, track, qc, prof, out_dir, title,
                                       glossary=glossary if term_check else None, slots=slots,
-                                      forced=forced_narrative, kept=kept, source_tag=source_tag, skip=skip)
+                                      forced=forced_narrative, kept=kept, source_tag=source_tag, skip=skip,
+                                      formats=formats)
     if rows:
         outputs["untranslated"] = write_untranslated(source, rows, out_dir, title, target_lang)
     return LanguageResult(lang=target_lang, track=track, qc=qc, qc_summary=summarize(track, qc), fixes=fixes,
@@ -782,8 +835,8 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
                   output_dir: str | Path = "out", fps: float | None = None, engine=None,
                   runner: Runner | None = None, review: Review | None = None, strict: bool = False,
                   progress: Progress | None = None, spoken_languages: Sequence[str] | str | None = None,
-                  forced_narrative: bool = False, language_overrides: str | Path | dict | None = None
-                  ) -> FilmResult:
+                  forced_narrative: bool = False, language_overrides: str | Path | dict | None = None,
+                  formats: Sequence[str] = ()) -> FilmResult:
     """The whole job for one film; steps go through `runner` (in turn by default).
 
     A bilingual film (``Title.en+zh.ext``, or `spoken_languages` with two or more languages; ``[]`` or
@@ -792,6 +845,7 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
     already in the target language are kept verbatim, and a language no model translates into a
     target fails only its own cues there (left out, listed; the language is partially delivered).
     `forced_narrative` also writes each language's forced-narrative track (the cues not spoken in it).
+    `formats` adds delivery formats to SRT and WebVTT (``imsc``: IMSC 1.1 Text, with its profile check).
 
     Raises `SubpipeError` before any work when the source, the target languages or the glossary are
     unusable, and, when `strict`, when a reference is missing or a target language has no model.
@@ -802,6 +856,7 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
     from subpipe.translate import get_engine
 
     t0 = time.perf_counter()
+    formats = delivery_formats(formats)  # an unknown or read-only format stops the run before any work
     runner = runner or InTurn()
     engine = engine or get_engine()
     plan = plan_film(source, target_languages, reference_tracks=reference_tracks, glossary=glossary,
@@ -876,7 +931,8 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
                                    glossary=gloss, term_check=result.terms is not None, profile=profile,
                                    audience=audience, fps=fps, engine=engine, bilingual=bilingual,
                                    skip=skip.get(lang, []), forced_narrative=forced_narrative,
-                                   source_tag=spoken_tag(plan, result.langid) if bilingual else None)
+                                   source_tag=spoken_tag(plan, result.langid) if bilingual else None,
+                                   formats=formats)
                for lang in languages}
     for n, (lang, future) in enumerate(futures.items(), 4):
         step(f"translate {lang}", n)

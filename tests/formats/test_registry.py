@@ -26,7 +26,7 @@ def test_every_registered_format_is_a_frozen_description():
 
 def test_writable_formats_are_those_with_a_compose_function():
     writable = {fmt_id for fmt_id in format_ids() if get_format(fmt_id).writable}
-    assert writable == {"srt", "vtt", "ass", "ssa", "microdvd", "mpl2"}
+    assert writable == {"srt", "vtt", "ass", "ssa", "microdvd", "mpl2", "imsc"}
     assert all(get_format(fmt_id).compose is None for fmt_id in set(format_ids()) - writable)
 
 

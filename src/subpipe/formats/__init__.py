@@ -24,11 +24,11 @@ __all__ = ["Format", "compose_track", "detect_format", "format_for_path", "forma
 def _builtin() -> dict[str, Format]:
     # Imported here, after `Format` above: each format module needs subpipe.formats.base while this
     # package is still initialising (at the top, import sorting would put these lines first).
-    from subpipe.formats import ass, microdvd, mpl2, sami, srt, ttml, vtt
+    from subpipe.formats import ass, imsc, microdvd, mpl2, sami, scc, srt, stl, ttml, vtt
 
     # Detection order matters: the most specific signatures first, SRT (the loosest) last.
-    formats = [vtt.FORMAT, ass.ASS, ass.SSA, ttml.FORMAT, sami.FORMAT, microdvd.FORMAT, mpl2.FORMAT,
-               srt.FORMAT]
+    formats = [stl.FORMAT, vtt.FORMAT, ass.ASS, ass.SSA, ttml.FORMAT, imsc.FORMAT, scc.FORMAT, sami.FORMAT,
+               microdvd.FORMAT, mpl2.FORMAT, srt.FORMAT]
     return {fmt.id: fmt for fmt in formats}
 
 
@@ -113,12 +113,15 @@ def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", forma
     if len(data) > limits.max_file_bytes:
         raise too_large(path, "input", len(data), limits.max_file_bytes)
     findings = []
-    binary = _binary_format(data, format)  # read from the bytes as they are: no decoding
+    # Read from the bytes as they are, no decoding; nothing but whitespace is an empty track whatever
+    # the format, binary ones included.
+    binary = _binary_format(data, path, format) if data.strip() else None
     if isinstance(data, bytes) and binary is None:
         decoded = decode(data, path=path, encoding=encoding, lang=lang)
         text, enc = decoded.text, decoded.encoding
         findings.extend(decoded.findings)
     else:
+        # A binary format's own header names its character code (EBU-STL's code page).
         text, enc = data, None
     if binary is None and not text.strip("\ufeff \t\n\r\f\v"):
         track = _empty_track(path, format, len(data))
@@ -129,7 +132,7 @@ def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", forma
         track.format = fmt.id
         _refuse_beyond_limits(track, path, limits)
     track.path = path
-    track.encoding = enc
+    track.encoding = enc or track.encoding
     track.lang = track.lang or lang
     track.fps = track.fps or fps
     track.findings = findings + track.findings
@@ -140,14 +143,25 @@ def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", forma
     return track
 
 
-def _binary_format(data: bytes | str, format: str | None) -> Format | None:
-    """The binary format `data` is in, if any: such a format reads bytes, never decoded text."""
-    if not isinstance(data, bytes):
-        return None
+def _binary_format(data: bytes | str, path: str, format: str | None) -> Format | None:
+    """The binary format to read `data` with, if any (it reads bytes, never decoded text): the one asked
+    for, else by content, else by extension."""
     if format:
         fmt = get_format(format)
+        if fmt.reads_bytes and not isinstance(data, bytes):
+            raise SubpipeError(f"{fmt.name} is binary: give its bytes, not decoded text", path=path,
+                               code="unknown-format")
         return fmt if fmt.reads_bytes else None
-    return next((fmt for fmt in _formats().values() if fmt.reads_bytes and fmt.sniff(data)), None)
+    if not isinstance(data, bytes):
+        return None
+    binary = [fmt for fmt in _formats().values() if fmt.reads_bytes]
+    sniffed = next((fmt for fmt in binary if fmt.sniff(data)), None)
+    if sniffed is not None:
+        return sniffed
+    # A damaged file (a GSI block cut before its signature) is still told by its name, and then refused
+    # by the format's reader with what is wrong, not as "no known format".
+    suffix = Path(path).suffix.lower()
+    return next((fmt for fmt in binary if suffix and suffix in fmt.extensions), None)
 
 
 def _empty_track(path: str, format: str | None, size: int) -> Track:
