@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from subpipe.cues import Cue, Track, escape_text
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.formats._pysubs2 import Cursor, color_hex, guarded, timing_findings
 from subpipe.limits import excerpt
 
@@ -255,7 +255,7 @@ class SAMIFormat:
         return parse_sami(text, path=path)
 
     def compose(self, track: Track, *, fps: float | None = None) -> str:
-        raise SubpipeError("subpipe reads SAMI but does not write it", path=track.path, code="unknown-format")
+        raise SubpipeError("subpipe reads SAMI but does not write it", path=track.path, code=ErrorCode.UNKNOWN_FORMAT)
 
 
 FORMAT = SAMIFormat()

@@ -37,7 +37,7 @@ import defusedxml
 import defusedxml.ElementTree as DET
 
 from subpipe.cues import Cue, Track, escape_text, format_timecode
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.formats._pysubs2 import Cursor, color_hex, end_before_start, guarded, timing_findings
 
 TTML_NS = "http://www.w3.org/ns/ttml"
@@ -492,7 +492,7 @@ class TTMLFormat:
         return parse_ttml(text, path=path)
 
     def compose(self, track: Track, *, fps: float | None = None) -> str:
-        raise SubpipeError("subpipe reads TTML but does not write it", path=track.path, code="unknown-format")
+        raise SubpipeError("subpipe reads TTML but does not write it", path=track.path, code=ErrorCode.UNKNOWN_FORMAT)
 
 
 FORMAT = TTMLFormat()
