@@ -230,11 +230,11 @@ def catalogued(code: str) -> "ErrorCode | FindingKind | str":
     return ErrorCode._value2member_map_.get(code) or FindingKind._value2member_map_.get(code) or code
 
 
-def _rebuild(cls: type, state: dict) -> "SubpipeError":
+def _rebuild(cls: type, args: tuple, state: dict) -> "SubpipeError":
     """Unpickle any SubpipeError without calling its `__init__`, whose signature a subclass may change."""
-    error = cls.__new__(cls)
+    error = cls.__new__(cls, *args)
+    Exception.__init__(error, *args)
     error.__dict__.update(state)
-    Exception.__init__(error, str(error))
     return error
 
 
@@ -273,7 +273,7 @@ class SubpipeError(Exception):
     def __reduce__(self):
         # Process pools (Dask, concurrent.futures) pickle exceptions; Exception's own reduce calls
         # cls(*args), which loses the keyword fields and breaks subclasses with other signatures.
-        return (_rebuild, (type(self), dict(self.__dict__)))
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
 
     def to_dict(self) -> dict:
         return {"error": self.code, "message": self.message, "path": self.path, "line": self.line}
