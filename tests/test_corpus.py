@@ -12,7 +12,7 @@ import pytest
 from conftest import CORPUS
 
 from subpipe.encoding import decode
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, FindingKind, SubpipeError
 from subpipe.formats import parse_track
 
 ALL_FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file()) if CORPUS.is_dir() else []
@@ -36,10 +36,12 @@ def test_every_corpus_file_is_read_or_rejected_with_a_location(path):
     except SubpipeError as exc:
         assert exc.path == str(path), f"error does not name the file: {exc}"
         assert exc.line is not None and exc.line >= 1, f"error does not name a line: {exc}"
+        assert isinstance(exc.code, ErrorCode | FindingKind), f"uncatalogued code {exc.code!r}"
         return
     for f in track.findings:
         assert f.path == str(path), f"finding without its file: {f}"
         assert f.kind and f.message
+        assert isinstance(f.kind, FindingKind), f"uncatalogued finding kind {f.kind!r}"
     positions = [c.position for c in track.cues]
     assert len(set(positions)) == len(positions), "two cues share a position"
     for cue in track.cues:

@@ -41,7 +41,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 import subpipe
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError
 from subpipe.fileio import read_text_input, resolve_input, write_text_atomic
 from subpipe.ingest import guess_languages
 from subpipe.localize import film_title
@@ -140,9 +140,9 @@ def load_settings(config: str | Path | None = None, env: Mapping[str, str] | Non
     path = Path(config) if config else Path(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else Path("subpipe.toml")
     if config or env.get(CONFIG_ENV) or path.is_file():
         try:
-            data = tomllib.loads(read_text_input(path, what="settings file", code="settings"))
+            data = tomllib.loads(read_text_input(path, what="settings file", code=ErrorCode.SETTINGS))
         except tomllib.TOMLDecodeError as exc:
-            raise SubpipeError(f"not valid TOML: {exc}", path=str(path), code="settings") from None
+            raise SubpipeError(f"not valid TOML: {exc}", path=str(path), code=ErrorCode.SETTINGS) from None
         values = dict(data.get("subpipe", data))
         for key in ("inbox", "outbox", "glossaries"):
             if key in values:
@@ -161,7 +161,7 @@ def load_settings(config: str | Path | None = None, env: Mapping[str, str] | Non
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise SubpipeError(
-            f"invalid settings: {problems}", path=str(path) if values else None, code="settings"
+            f"invalid settings: {problems}", path=str(path) if values else None, code=ErrorCode.SETTINGS
         ) from None
 
 
@@ -182,14 +182,14 @@ def check_path(path: str | Path, roots: Sequence[str | Path], *, what: str = "pa
     subpipe.errors.SubpipeError: /etc/passwd: source is outside the configured roots (/srv/in): refused
     """
     if path is None or str(path).strip() == "":
-        raise SubpipeError(f"{what} is empty", code="outside-roots")
+        raise SubpipeError(f"{what} is empty", code=ErrorCode.OUTSIDE_ROOTS)
     real = resolve_guarded(path, what=what)
     resolved_roots = [resolve_guarded(r, what="root") for r in roots]
     if any(real == root or real.is_relative_to(root) for root in resolved_roots):
         return real
     listed = ", ".join(str(r) for r in resolved_roots) or "none configured"
     raise SubpipeError(
-        f"{what} is outside the configured roots ({listed}): refused", path=str(real), code="outside-roots"
+        f"{what} is outside the configured roots ({listed}): refused", path=str(real), code=ErrorCode.OUTSIDE_ROOTS
     )
 
 
@@ -240,7 +240,7 @@ def drop_folder_files(inbox: str | Path) -> list[Path]:
     it is listed, for `screen_files` to refuse with a report."""
     folder = Path(inbox)
     if not folder.is_dir():
-        raise SubpipeError("the drop folder does not exist", path=str(folder), code="no-inbox")
+        raise SubpipeError("the drop folder does not exist", path=str(folder), code=ErrorCode.NO_INBOX)
     return sorted(
         p
         for p in folder.iterdir()
@@ -383,7 +383,7 @@ def move_no_clobber(path: str | Path, folder: str | Path) -> Path:
             continue
         src.unlink()
         return target
-    raise SubpipeError("too many files of this name in the folder", path=str(folder), code="move")
+    raise SubpipeError("too many files of this name in the folder", path=str(folder), code=ErrorCode.MOVE)
 
 
 def _target_name(name: str) -> str:
@@ -472,11 +472,8 @@ class IncompleteFilm(SubpipeError):
             f"{summary['status']}: delivered {', '.join(summary['languages']) or 'nothing'}; "
             f"not delivered {', '.join(failed) or '-'} ({why})" + (f"; partially delivered: {cues}" if cues else ""),
             path=summary["source"]["path"],
-            code="film-" + summary["status"].replace(" ", "-"),
+            code=ErrorCode("film-" + summary["status"].replace(" ", "-")),
         )
-
-    def __reduce__(self):  # Dask workers send it back pickled
-        return (IncompleteFilm, (self.summary,))
 
 
 def localize_one(
@@ -563,7 +560,7 @@ def record_film(result: BatchResult, film: Film, summary: dict | None, error: Ex
         err = (
             error
             if isinstance(error, SubpipeError)
-            else SubpipeError(f"{type(error).__name__}: {error}", path=str(film.source), code="crashed")
+            else SubpipeError(f"{type(error).__name__}: {error}", path=str(film.source), code=ErrorCode.CRASHED)
         )
         for f in film.files:
             result.failed[f] = (

@@ -1,12 +1,14 @@
 """The `subpipe` command: a thin Typer layer over the library.
 
-Every command that reports takes `--json`; exit status is 0 on success and 1 on an error (unreadable
-input, impossible request). QC findings are not errors unless `--strict` is given.
+Every command that reports takes `--json`. Commands raise `SubpipeError` and let it go: one frame
+(`_Frame`) catches it, prints it with its hint (or as JSON on stdout with `--json`) and sets the exit
+status of `ExitCode`. QC findings are not errors unless `--strict` is given.
 """
 
 import json
 import os
 import sys
+from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -14,15 +16,87 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
 
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError, catalogue_markdown
+
+
+class ExitCode(IntEnum):
+    """The exit status of `subpipe`, by kind of outcome (`EXIT_CODES` says each in words)."""
+
+    OK = 0
+    FAILED = 1
+    USAGE = 2
+    BUG = 3
+    INTERRUPTED = 130
+
+
+EXIT_CODES = {
+    ExitCode.OK: "success (QC findings do not count unless --strict)",
+    ExitCode.FAILED: "an error in the input or the request (its code in --json), or a run that did not deliver "
+                     "everything: --strict findings, a language not delivered, a file `ingest` rejected",
+    ExitCode.USAGE: "a command line that cannot be parsed: unknown option, missing argument (Click's status)",
+    ExitCode.BUG: "an unexpected exception, a bug in subpipe (`internal`; SUBPIPE_DEBUG=1 prints the traceback)",
+    ExitCode.INTERRUPTED: "interrupted by Ctrl-C (`interrupted`; 128 + SIGINT, as shells report it)",
+}
+
+
+def exit_codes_markdown() -> str:
+    rows = ["| exit status | meaning |", "|---|---|"] + [f"| {int(c)} | {what} |" for c, what in EXIT_CODES.items()]
+    return "\n".join(rows) + "\n"
+
+
+_JSON_MODE = "subpipe.json"  # key in the Click context's meta, which every nested context shares
+
+
+def _remember_json_mode(ctx: typer.Context, value: bool) -> bool:
+    ctx.meta[_JSON_MODE] = value
+    return value
+
+
+class _Frame(TyperGroup):
+    """The one place where the CLI turns an exception into a message and an exit status."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):  # Typer's own: usage errors and exits
+            raise
+        except SubpipeError as exc:
+            _report(exc.to_dict() | {"text": str(exc), "hint": exc.hint}, ctx, shown(exc))
+            raise typer.Exit(ExitCode.FAILED) from None
+        except KeyboardInterrupt:
+            _report(_error_payload(ErrorCode.INTERRUPTED, "interrupted"), ctx, "interrupted")
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except Exception as exc:
+            if os.environ.get("SUBPIPE_DEBUG"):
+                err_console.print_exception()
+            message = f"{type(exc).__name__}: {exc}"
+            _report(_error_payload(ErrorCode.INTERNAL, message), ctx,
+                    f"internal error (a bug in subpipe): {shown(message)}")
+            raise typer.Exit(ExitCode.BUG) from None
+
+
+def _error_payload(code: ErrorCode, message: str) -> dict:
+    return {"error": code, "message": message, "path": None, "line": None, "text": message, "hint": code.hint}
+
+
+def _report(payload: dict, ctx: typer.Context, text: str) -> None:
+    """An error on stderr, with its hint; as JSON on stdout too when the command was given `--json`."""
+    if ctx.meta.get(_JSON_MODE):
+        print(json.dumps(payload, ensure_ascii=False))
+    err_console.print(f"[bold red]error:[/] {text}", highlight=False)
+    if payload["hint"]:
+        err_console.print(f"[dim]hint ({payload['error']}):[/] {escape(payload['hint'])}", highlight=False)
+
 
 app = typer.Typer(help="Subtitle tracks through localization: ingest, QC, align, flag terms, translate.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, cls=_Frame)
 console = Console()
 err_console = Console(stderr=True)
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.",
+                                       callback=_remember_json_mode)]
 FpsOpt = Annotated[Optional[float], typer.Option("--fps", help="Frame rate (needed for MicroDVD; "
                                                            "sets the min-gap frames of QC).")]
 LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Language tag (default: from the file "
@@ -59,13 +133,6 @@ def plain(text: object) -> str:
     return str(text).translate(_REPORT_CONTROL_CHARS)
 
 
-def _fail(exc: SubpipeError, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(exc.to_dict() | {"text": str(exc)}, ensure_ascii=False))
-    err_console.print(f"[bold red]error:[/] {shown(exc)}", highlight=False)
-    raise typer.Exit(1)
-
-
 def _refuse_same_file(source: Path, output: Path, option: str) -> None:
     """`output` must not be `source` under another spelling, a symlink or a hard link: the input is
     never modified. Checked before anything is read or written."""
@@ -79,7 +146,7 @@ def _refuse_same_file(source: Path, output: Path, option: str) -> None:
             same = False
     if same:
         raise SubpipeError(f"{option} {output} is the input file itself; inputs are never modified: write "
-                           "the result to another file", path=str(source), code="same-file")
+                           "the result to another file", path=str(source), code=ErrorCode.SAME_FILE)
 
 
 def _findings_table(findings, title: str, limit: int = 50) -> Table:
@@ -110,11 +177,8 @@ def inspect(file: Path, as_json: JsonOpt = False, fps: FpsOpt = None, lang: Lang
     """Format, encoding, cue count, duration, reader findings and a QC summary of FILE."""
     from subpipe.ingest import ingest_file
 
-    try:
-        result = ingest_file(file, profile=profile, lang=lang, fps=fps, encoding=encoding,
-                             audience=audience, strict=strict)
-    except SubpipeError as exc:
-        _fail(exc, as_json)
+    result = ingest_file(file, profile=profile, lang=lang, fps=fps, encoding=encoding,
+                         audience=audience, strict=strict)
     summary = result.summary()
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -141,12 +205,9 @@ def convert(src: Path, dst: Path, fps: FpsOpt = None, encoding: EncOpt = None,
     SRC may also be EBU-STL (.stl, binary) or SCC (.scc), read through ttconv."""
     from subpipe.formats import read_track, write_track
 
-    try:
-        _refuse_same_file(src, dst, "DST")
-        track = read_track(src, fps=fps, encoding=encoding, strict=strict)
-        out = write_track(track, dst, format=to, fps=fps)
-    except SubpipeError as exc:
-        _fail(exc, as_json)
+    _refuse_same_file(src, dst, "DST")
+    track = read_track(src, fps=fps, encoding=encoding, strict=strict)
+    out = write_track(track, dst, format=to, fps=fps)
     if as_json:
         print(json.dumps({"source": str(src), "output": str(out), "cues": len(track.cues),
                           "findings": [f.to_dict() for f in track.findings]}, ensure_ascii=False, indent=2))
@@ -169,20 +230,17 @@ def qc(file: Path, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adu
 
     if fix and output is None:
         raise typer.BadParameter("--fix writes a new file: give it with -o OUT", param_hint="--fix")
-    try:
-        if fix:
-            _refuse_same_file(file, output, "-o")
-        result = ingest_file(file, profile=profile, lang=lang, fps=fps, encoding=encoding, audience=audience)
-        findings, done = result.qc, []
-        if fix:
-            fixed, done = fix_track(result.track, result.profile)
-            write_track(fixed, output, fps=fps)
-            findings = check_track(fixed, result.profile)
-            track = fixed
-        else:
-            track = result.track
-    except SubpipeError as exc:
-        _fail(exc, as_json)
+    if fix:
+        _refuse_same_file(file, output, "-o")
+    result = ingest_file(file, profile=profile, lang=lang, fps=fps, encoding=encoding, audience=audience)
+    findings, done = result.qc, []
+    if fix:
+        fixed, done = fix_track(result.track, result.profile)
+        write_track(fixed, output, fps=fps)
+        findings = check_track(fixed, result.profile)
+        track = fixed
+    else:
+        track = result.track
     summary = summarize(track, findings)
     if as_json:
         print(json.dumps({"path": str(file), "profile": result.profile.name, "summary": summary,
@@ -256,12 +314,9 @@ def flag(file: Path,
 
     if (target is None) != (links is None):
         raise typer.BadParameter("term QA needs both --target and --links", param_hint="--target/--links")
-    try:
-        report = flag_file(file, glossary, lang=lang, target=target, links=links, target_lang=target_lang,
-                           discover_candidates=not no_discover)
-        written = write_reports(report, output) if output else {}
-    except SubpipeError as exc:
-        _fail(exc, as_json)
+    report = flag_file(file, glossary, lang=lang, target=target, links=links, target_lang=target_lang,
+                       discover_candidates=not no_discover)
+    written = write_reports(report, output) if output else {}
     if as_json:
         data = report.to_dict() | {"outputs": {k: str(v) for k, v in written.items()}}
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -314,11 +369,8 @@ def localize(file: Path,
     from subpipe.localize import localize_film, summary_markdown
     from subpipe.translate import get_engine
 
-    try:
-        chosen = get_engine(engine)
-    except SubpipeError as exc:
-        _fail(exc, as_json)
-    error = None
+    chosen = get_engine(engine)
+    # an error leaves the `with` first, so the progress bar has stopped when the CLI's frame reports it
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=err_console, disable=as_json) as bar:
         job = bar.add_task("localize", total=4 + len(to))
@@ -326,16 +378,11 @@ def localize(file: Path,
         def progress(name: str, n: int, total: int) -> None:
             bar.update(job, description=name, completed=n, total=total)
 
-        try:
-            result = localize_film(file, to, reference_tracks=reference or [], glossary=glossary, profile=profile,
-                                   audience=audience, output_dir=output, fps=fps, strict=True,
-                                   progress=progress, spoken_languages=languages,
-                                   forced_narrative=forced_narrative, language_overrides=language_overrides,
-                                   engine=chosen, formats=formats or [])
-        except SubpipeError as exc:
-            error = exc
-    if error is not None:  # reported once the progress bar has stopped
-        _fail(error, as_json)
+        result = localize_film(file, to, reference_tracks=reference or [], glossary=glossary, profile=profile,
+                               audience=audience, output_dir=output, fps=fps, strict=True,
+                               progress=progress, spoken_languages=languages,
+                               forced_narrative=forced_narrative, language_overrides=language_overrides,
+                               engine=chosen, formats=formats or [])
     if as_json:
         print(json.dumps(result.summary(), ensure_ascii=False, indent=2))
     else:
@@ -368,8 +415,8 @@ def serve(config: Annotated[Optional[Path], typer.Option("--config", help="Setti
 
     flows_dir = Path(os.environ.get("SUBPIPE_FLOWS_DIR") or Path(__file__).resolve().parents[2] / "flows")
     if not (flows_dir / "serve.py").is_file():
-        _fail(SubpipeError("flows/serve.py not found: run from a checkout of subpipe or set "
-                           "SUBPIPE_FLOWS_DIR", path=str(flows_dir), code="no-flows"), False)
+        raise SubpipeError("flows/serve.py not found: run from a checkout of subpipe or set SUBPIPE_FLOWS_DIR",
+                           path=str(flows_dir), code=ErrorCode.NO_FLOWS)
     cmd = [sys.executable, "-m", "flows.serve"]
     for flag, val in (("--config", config), ("--host", host), ("--port", port), ("--schedule", schedule)):
         if val is not None:
@@ -442,15 +489,12 @@ def models_install(what: Annotated[list[str], typer.Argument(help="FILE.argosmod
     """Install an argos package: a .argosmodel file, or a pair from argos's index when online."""
     from subpipe.translate.argos import install_from_index, install_package_file
 
-    try:
-        if len(what) == 1:
-            installed = install_package_file(what[0])
-        elif len(what) == 2:
-            installed = install_from_index(what[0], what[1])
-        else:
-            raise typer.BadParameter("give one .argosmodel file, or two language codes FROM TO")
-    except SubpipeError as exc:
-        _fail(exc, as_json)
+    if len(what) == 1:
+        installed = install_package_file(what[0])
+    elif len(what) == 2:
+        installed = install_from_index(what[0], what[1])
+    else:
+        raise typer.BadParameter("give one .argosmodel file, or two language codes FROM TO")
     if as_json:
         print(json.dumps({"installed": [p.to_dict() for p in installed]}, ensure_ascii=False, indent=2))
     else:
@@ -482,7 +526,7 @@ def _read_stores(stores: list[Path]):
         path = store / STORE if store.is_dir() else store
         if not path.is_file():
             raise SubpipeError("no review decisions here (expected a film folder with review/decisions.json)",
-                               path=str(store), code="not-found")
+                               path=str(store), code=ErrorCode.NOT_FOUND)
         found, store_lang = load_store(path)
         decisions += found
         lang = lang or store_lang
@@ -492,10 +536,7 @@ def _read_stores(stores: list[Path]):
 @review_app.command("show")
 def review_show(stores: StoresArg, as_json: JsonOpt = False) -> None:
     """The stored decisions: term, action, rendering, language, who and when (UTC)."""
-    try:
-        decisions, _ = _read_stores(stores)
-    except SubpipeError as exc:
-        _fail(exc, as_json)
+    decisions, _ = _read_stores(stores)
     if as_json:
         print(json.dumps([d.to_dict() for d in decisions], ensure_ascii=False, indent=2))
         return
@@ -517,12 +558,9 @@ def review_merge(stores: StoresArg,
     """Fold stored review decisions into a project glossary (TBX and/or CSV), on request."""
     from subpipe.terms.review import merge_into_glossary
 
-    try:
-        decisions, store_lang = _read_stores(stores)
-        written = {str(out): merge_into_glossary(decisions, glossary, out, source_lang=lang or store_lang or None)
-                   for out in output}
-    except SubpipeError as exc:
-        _fail(exc, as_json)
+    decisions, store_lang = _read_stores(stores)
+    written = {str(out): merge_into_glossary(decisions, glossary, out, source_lang=lang or store_lang or None)
+               for out in output}
     result = {"decisions": len(decisions), "outputs": {out: len(g) for out, g in written.items()}}
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -550,19 +588,16 @@ def align(src: Path, tgt: Path,
     from subpipe.align.export import write_dual, write_tmx
     from subpipe.align.report import write_report
 
-    try:
-        source, target = load_track(src, src_lang), load_track(tgt, tgt_lang)
-        pairs = glossary_anchors(glossary, source, target) if glossary else None
-        alignment = align_tracks(source, target, glossary=pairs)
-        outputs = {"links": str(alignment.write_json(output))}
-        if tmx:
-            outputs["tmx"] = str(write_tmx(alignment, tmx))
-        if dual:
-            outputs["dual"] = str(write_dual(alignment, dual, profile=profile)[0])
-        if report:
-            outputs["report"] = str(write_report(alignment, report))
-    except SubpipeError as exc:
-        _fail(exc, as_json)
+    source, target = load_track(src, src_lang), load_track(tgt, tgt_lang)
+    pairs = glossary_anchors(glossary, source, target) if glossary else None
+    alignment = align_tracks(source, target, glossary=pairs)
+    outputs = {"links": str(alignment.write_json(output))}
+    if tmx:
+        outputs["tmx"] = str(write_tmx(alignment, tmx))
+    if dual:
+        outputs["dual"] = str(write_dual(alignment, dual, profile=profile)[0])
+    if report:
+        outputs["report"] = str(write_report(alignment, report))
     summary = alignment.summary()
     anchors = {"path": str(glossary), "anchor_pairs": len(pairs)} if glossary else None
     if as_json:
@@ -592,11 +627,8 @@ def sync(tgt: Path,
     from subpipe.align import load_track, sync_track
     from subpipe.formats import write_track
 
-    try:
-        synced, transform = sync_track(load_track(tgt), load_track(reference))
-        out = write_track(synced, output)
-    except SubpipeError as exc:
-        _fail(exc, as_json)
+    synced, transform = sync_track(load_track(tgt), load_track(reference))
+    out = write_track(synced, output)
     if as_json:
         print(json.dumps({"target": str(tgt), "reference": str(reference), "output": str(out),
                           "cues": len(synced.cues), "transform": transform.to_dict(),
@@ -624,20 +656,17 @@ def langid(file: Path,
     from subpipe.ingest import guess_languages
     from subpipe.langid import identify_languages, load_overrides
 
-    try:
-        declared = languages.split(",") if languages else guess_languages(file)
-        track = read_track(file, fps=fps, encoding=encoding, lang=declared[0] if len(declared) == 1 else None)
-        fixed = load_overrides(overrides, [c.position for c in track.cues]) if overrides else None
-        terms = None
-        if glossary:
-            from subpipe.terms import load_glossary
+    declared = languages.split(",") if languages else guess_languages(file)
+    track = read_track(file, fps=fps, encoding=encoding, lang=declared[0] if len(declared) == 1 else None)
+    fixed = load_overrides(overrides, [c.position for c in track.cues]) if overrides else None
+    terms = None
+    if glossary:
+        from subpipe.terms import load_glossary
 
-            terms = load_glossary(glossary)
-        # one language in the name is the track's, not a declaration that every cue speaks it
-        result = identify_languages(track, languages=declared if languages or len(declared) > 1 else None,
-                                    overrides=fixed, glossary=terms)
-    except SubpipeError as exc:
-        _fail(exc, as_json)
+        terms = load_glossary(glossary)
+    # one language in the name is the track's, not a declaration that every cue speaks it
+    result = identify_languages(track, languages=declared if languages or len(declared) > 1 else None,
+                                overrides=fixed, glossary=terms)
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -655,6 +684,29 @@ def langid(file: Path,
         console.print(table)
     else:
         console.print("every call is sure", highlight=False)
+
+
+def errors_markdown() -> str:
+    """docs/errors.md: every error code and finding kind with what to do, and the exit statuses."""
+    return ("# Error codes and finding kinds\n\n"
+            "Generated by `subpipe errors > docs/errors.md` from `subpipe.errors`. Errors stop the run or the "
+            "file (`error` in `--json` output, `code` in a summary's step errors); findings are noticed or "
+            "repaired and the run goes on (an error only with `--strict`).\n\n"
+            + catalogue_markdown() + "\n## Exit status of `subpipe`\n\n" + exit_codes_markdown())
+
+
+@app.command("errors")
+def errors_(as_json: JsonOpt = False) -> None:
+    """Every error code and finding kind with what to do, and the exit statuses (Markdown, or --json)."""
+    from subpipe.errors import FindingKind
+
+    if as_json:
+        print(json.dumps({"errors": [{"code": c, "hint": c.hint} for c in ErrorCode],
+                          "findings": [{"kind": k, "hint": k.hint} for k in FindingKind],
+                          "exit_codes": {int(c): what for c, what in EXIT_CODES.items()}},
+                         ensure_ascii=False, indent=2))
+        return
+    print(errors_markdown(), end="")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
 
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 
 _BOMS = [
     # UTF-32 LE first: its BOM starts with the UTF-16 LE one.
@@ -111,14 +111,14 @@ def _decode_as(data: bytes, encoding: str, path: str) -> tuple[str, str, list[Fi
     try:
         codec = codecs.lookup(encoding).name
     except LookupError:
-        raise SubpipeError(f"unknown encoding {encoding!r}", path=path, code="encoding") from None
+        raise SubpipeError(f"unknown encoding {encoding!r}", path=path, code=ErrorCode.ENCODING) from None
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
         line = _line_at(data, exc.start, codec)
         raise SubpipeError(f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid {encoding} "
                            f"({exc.reason}); leave out --encoding to detect it", path=path, line=line,
-                           code="encoding") from None
+                           code=ErrorCode.ENCODING) from None
     findings = []
     if text.startswith("\ufeff"):
         text = text[1:]

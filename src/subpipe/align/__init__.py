@@ -44,7 +44,7 @@ from subpipe.align.link import (
 )
 from subpipe.align.timeline import Segment, Transform, fit_timeline, refine_transform
 from subpipe.cues import Track
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 
 if TYPE_CHECKING:  # the glossary model is imported when a glossary is given, not with every alignment
     from subpipe.terms.model import Glossary
@@ -191,7 +191,7 @@ def glossary_anchors(
     if not source.lang or not target.lang:
         missing = source if not source.lang else target
         raise SubpipeError("glossary anchors need both tracks' languages: name the file Title.lang.ext or pass "
-                           "the language", path=missing.path, code="no-language")
+                           "the language", path=missing.path, code=ErrorCode.NO_LANGUAGE)
     return glossary.anchor_pairs(source.lang, target.lang)
 
 

@@ -34,6 +34,7 @@ import numpy as np
 
 from subpipe.align.timeline import FRAME_RATES, Transform
 from subpipe.cues import Cue, Track
+from subpipe.errors import ErrorCode
 from subpipe.fileio import read_json_input
 
 DISTORTIONS = ("offset", "frame-rate", "cut", "split", "merge", "drop", "jitter", "combined")
@@ -472,7 +473,7 @@ def evaluate(
 
 def load_gold(path: str | Path) -> dict:
     """A hand-made gold file: links.json's schema plus ``stretch`` and ``note``."""
-    return read_json_input(path, what="gold file", code="links")
+    return read_json_input(path, what="gold file", code=ErrorCode.LINKS)
 
 
 def gold_units(gold: dict) -> list[Unit]:

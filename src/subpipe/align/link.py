@@ -66,7 +66,7 @@ from subpipe.align.scoring import (  # noqa: F401
 )
 from subpipe.align.timeline import Transform, speech_cues
 from subpipe.cues import Cue, Track
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError
 
 GlossaryPairs = Iterable[tuple[str, str]]
 
@@ -153,7 +153,7 @@ def link_cues(
             raise SubpipeError(
                 f"the {name} track's cue positions are not unique, so links could not name "
                 "their cues; number them in document order (Cue.position)",
-                code="positions",
+                code=ErrorCode.POSITIONS,
             )
     src = sorted(
         speech_cues(src_all) + [c for c in src_all if c.end <= c.start and c.plain.strip() and not c.comment],

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 from subpipe.cues import Track
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.formats.base import Format
 from subpipe.limits import Limits, current_limits, env_name
 
@@ -59,7 +59,7 @@ def get_format(fmt_id: str) -> Format:
             if "." + fmt_id.lower().lstrip(".") in fmt.extensions:
                 return fmt
         raise SubpipeError(f"unknown subtitle format {fmt_id!r}; known: {', '.join(sorted(formats))}",
-                           code="unknown-format") from None
+                           code=ErrorCode.UNKNOWN_FORMAT) from None
 
 
 def format_ids() -> list[str]:
@@ -81,7 +81,7 @@ def detect_format(text: str, path: str | os.PathLike | None = None) -> Format:
     raise SubpipeError("not a subtitle file subpipe can read (no known format signature"
                        f"{', extension ' + suffix if suffix else ''}); known formats: "
                        f"{', '.join(formats)}", path=str(path) if path else None, line=1,
-                       code="unknown-format")
+                       code=ErrorCode.UNKNOWN_FORMAT)
 
 
 def format_for_path(path: str | os.PathLike) -> Format:
@@ -92,7 +92,7 @@ def format_for_path(path: str | os.PathLike) -> Format:
             return fmt
     writable = sorted(f.id for f in _formats().values() if f.writable)
     raise SubpipeError(f"cannot tell which format to write from extension {suffix or '(none)'!r}; "
-                       f"writable formats: {', '.join(writable)}", path=str(path), code="unknown-format")
+                       f"writable formats: {', '.join(writable)}", path=str(path), code=ErrorCode.UNKNOWN_FORMAT)
 
 
 def parse_track(data: bytes | str, *, path: str | os.PathLike = "<input>", format: str | None = None,
@@ -150,7 +150,7 @@ def _binary_format(data: bytes | str, path: str, format: str | None) -> Format |
         fmt = get_format(format)
         if fmt.reads_bytes and not isinstance(data, bytes):
             raise SubpipeError(f"{fmt.name} is binary: give its bytes, not decoded text", path=path,
-                               code="unknown-format")
+                               code=ErrorCode.UNKNOWN_FORMAT)
         return fmt if fmt.reads_bytes else None
     if not isinstance(data, bytes):
         return None
@@ -186,7 +186,7 @@ def _refuse_too_many_cue_lines(text: str, fmt_id: str, path: str, limits: Limits
 
 def _too_many_cues(count: int, path: str, limits: Limits) -> SubpipeError:
     return SubpipeError(f"too many cues: {count:,}, limit {limits.max_cues:,} ({env_name('max_cues')} "
-                        "raises it)", path=path, code="limit")
+                        "raises it)", path=path, code=ErrorCode.LIMIT)
 
 
 def _refuse_beyond_limits(track: Track, path: str, limits: Limits) -> None:
@@ -196,7 +196,7 @@ def _refuse_beyond_limits(track: Track, path: str, limits: Limits) -> None:
         if len(cue.text) > limits.max_cue_chars:
             raise SubpipeError(f"cue {cue.position} is too long: {len(cue.text):,} characters, limit "
                                f"{limits.max_cue_chars:,} ({env_name('max_cue_chars')} raises it)",
-                               path=path, line=cue.line, code="limit")
+                               path=path, line=cue.line, code=ErrorCode.LIMIT)
 
 
 def read_track(path: str | os.PathLike, *, format: str | None = None, fps: float | None = None,

@@ -19,7 +19,7 @@ import pysubs2
 from pysubs2.common import Alignment, Color
 
 from subpipe.cues import ASS_BLOCK_RE, TAG_RE, Cue, Track, escape_text, format_timecode, strip_markup
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 
 NBSP = "\u00a0"
 
@@ -400,7 +400,7 @@ def to_ssafile(track: Track, *, flavour: str = "ass") -> pysubs2.SSAFile:
         if max(cue.start, cue.end) > _MAX_ASS_MS:
             raise SubpipeError(f"cue {cue.position} ends at {_tc(max(cue.start, cue.end))}: SubStation "
                                f"timecodes stop at {_tc(_MAX_ASS_MS)}", path=track.path, line=cue.line,
-                               code="compose")
+                               code=ErrorCode.COMPOSE)
         left, right, vertical = cue.margins or (0, 0, 0)
         subs.events.append(pysubs2.SSAEvent(
             start=max(0, cue.start), end=max(0, cue.end),
@@ -458,4 +458,4 @@ def refuse_without_cue_lines(findings: list[Finding], path: str, what: str) -> N
     first_bad = next((f for f in findings if f.kind == "unparsed-line"), None)
     if first_bad is not None:
         raise SubpipeError(f"not {what}: no line has its cue syntax", path=path, line=first_bad.line,
-                           code="unknown-format")
+                           code=ErrorCode.UNKNOWN_FORMAT)

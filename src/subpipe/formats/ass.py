@@ -41,7 +41,7 @@ import pysubs2
 from pysubs2.common import Alignment
 
 from subpipe.cues import Cue, Track
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.formats._pysubs2 import (
     Cursor,
     ass_to_markup,
@@ -415,7 +415,7 @@ def compose_substation(track: Track, *, flavour_: str = "ass") -> str:
     except SubpipeError:
         raise
     except (ValueError, TypeError, KeyError) as exc:
-        raise SubpipeError(f"cannot write {flavour_.upper()}: {exc}", path=track.path, code="compose") from exc
+        raise SubpipeError(f"cannot write {flavour_.upper()}: {exc}", path=track.path, code=ErrorCode.COMPOSE) from exc
 
 
 def sniff_ass(text: str) -> bool:

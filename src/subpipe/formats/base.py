@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from subpipe.cues import Track
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class Format:
         """`compose`, or a `SubpipeError` saying the format is read only."""
         if self.compose is None:
             raise SubpipeError(f"subpipe reads {self.name} but does not write it", path=track.path,
-                               code="unknown-format")
+                               code=ErrorCode.UNKNOWN_FORMAT)
         if self.counts_frames:
             return self.compose(track, fps=fps)
         return self.compose(track)

@@ -57,7 +57,7 @@ from ttconv.imsc.designators import IMSC_11_TEXT_PROFILE_DESIGNATOR
 from ttconv.isd import ISD
 
 from subpipe.cues import ASS_BLOCK_RE, TAG_RE, Cue, Track, format_timecode, strip_markup
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.formats._pysubs2 import color_hex
 from subpipe.formats._ttconv import log_findings, track_from_document, ttconv_messages
 from subpipe.formats.base import Format
@@ -225,7 +225,7 @@ def compose_imsc(track: Track, *, fps: float | None = None) -> str:
         IMSC11TextFilter().process(doc)
         tree = imsc_writer.from_model(doc, _writer_config(fps))
     except ValueError as exc:
-        raise SubpipeError(f"cannot write IMSC 1.1 Text: {exc}", path=track.path, code="imsc") from None
+        raise SubpipeError(f"cannot write IMSC 1.1 Text: {exc}", path=track.path, code=ErrorCode.IMSC) from None
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tree.getroot(), encoding="unicode") + "\n"
 
 
@@ -393,9 +393,9 @@ def read_document(text: str, path: str) -> tuple[model.ContentDocument, list[Fin
             doc = imsc_reader.to_model(ET.ElementTree(root))
         except Exception as exc:  # ttconv raises what it meets; it is this document's fault, said once
             raise SubpipeError(f"ttconv's IMSC reader failed ({type(exc).__name__}: {exc})", path=path,
-                               code="imsc") from None
+                               code=ErrorCode.IMSC) from None
     if doc is None:
-        raise SubpipeError("ttconv's IMSC reader found no <tt> document", path=path, code="imsc")
+        raise SubpipeError("ttconv's IMSC reader found no <tt> document", path=path, code=ErrorCode.IMSC)
     return doc, log_findings(records, path, "imsc-reader")
 
 

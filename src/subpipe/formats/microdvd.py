@@ -26,7 +26,7 @@ import re
 from pysubs2.time import frames_to_ms, ms_to_frames
 
 from subpipe.cues import Cue, Track, escape_loose
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.formats._pysubs2 import (
     Cursor,
     close_open_ends,
@@ -57,7 +57,7 @@ def _declared_fps(line: str) -> float | None:
 
 def _check_fps(fps: float, path: str | None) -> float:
     if not (isinstance(fps, (int, float)) and math.isfinite(fps) and fps > 0):
-        raise SubpipeError(f"frame rate must be a positive number, not {fps!r}", path=path, code="fps")
+        raise SubpipeError(f"frame rate must be a positive number, not {fps!r}", path=path, code=ErrorCode.FPS)
     return float(fps)
 
 
@@ -102,7 +102,7 @@ def parse_microdvd(text: str, *, path: str = "<input>", fps: float | None = None
         declared = _declared_fps(first[1])
         findings: list[Finding] = []
         if fps is None and declared is None:
-            raise SubpipeError(NEED_FPS, path=path, line=first[0] or 1, code="fps")
+            raise SubpipeError(NEED_FPS, path=path, line=first[0] or 1, code=ErrorCode.FPS)
         if fps is not None:
             fps = _check_fps(fps, path)
             if declared is not None and abs(declared - fps) > 1e-6:
@@ -166,7 +166,7 @@ def compose_microdvd(track: Track, *, fps: float | None = None) -> str:
     """
     rate = fps if fps is not None else track.fps
     if rate is None:
-        raise SubpipeError(NEED_FPS, path=track.path, code="fps")
+        raise SubpipeError(NEED_FPS, path=track.path, code=ErrorCode.FPS)
     rate = _check_fps(rate, track.path)
     out = [f"{{1}}{{1}}{_rate_text(rate)}"]
     for cue in track.cues:

@@ -19,7 +19,7 @@ from ttconv.scc import reader as scc_reader
 from ttconv.scc.line import SCC_LINE_PATTERN
 
 from subpipe.cues import Track
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.formats._pysubs2 import Cursor, guarded
 from subpipe.formats._ttconv import log_findings, track_from_document, ttconv_messages
 from subpipe.formats.base import Format
@@ -52,14 +52,14 @@ def _check_lines(lines: list[str], path: str) -> None:
         bad = [w for w in line.split("\t")[1].split(" ") if w and not _WORD_RE.fullmatch(w)]
         if bad:
             raise SubpipeError(f"{excerpt(bad[0], 20)} is not a CEA-608 byte pair (four hex digits)",
-                               path=path, line=number, code="scc")
+                               path=path, line=number, code=ErrorCode.SCC)
 
 
 def parse_scc(text: str, *, path: str = "<input>") -> Track:
     """Read SCC text into a Track with findings; the header is required."""
     if not sniff(text):
         raise SubpipeError(f"not an SCC file: the first line is not {HEADER!r}", path=path, line=1,
-                           code="scc")
+                           code=ErrorCode.SCC)
     lines = text.splitlines()
     _check_lines(lines, path)
     cursor = Cursor(1)

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 import pysrt
 
 from subpipe.cues import Cue, Track, escape_loose, format_timecode, unescape_text
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.formats.base import Format
 from subpipe.limits import excerpt
 
@@ -266,7 +266,7 @@ def parse(text: str, *, path: str = "<input>", fps: float | None = None) -> Trac
         raise
     except Exception as exc:  # the house rule: nothing but SubpipeError leaves a reader
         raise SubpipeError(f"could not read SRT ({type(exc).__name__}: {exc})", path=path,
-                           code="internal") from exc
+                           code=ErrorCode.INTERNAL) from exc
 
 
 def _parse(text: str, path: str) -> Track:
@@ -328,7 +328,7 @@ def _parse(text: str, path: str) -> Track:
     if not cues:
         first = next((f for f in findings if f.dropped or f.kind in _LOST_TEXT), None)
         raise SubpipeError("no SRT cue could be read" + (f": {first.message}" if first else ""),
-                           path=path, line=first.line if first else 1, code="not-srt")
+                           path=path, line=first.line if first else 1, code=ErrorCode.NOT_SRT)
     findings += _missing_index_findings(missing_index, len(cues), path)
     findings += _order_findings(cues, path)
     findings.sort(key=lambda f: (f.line or 0))

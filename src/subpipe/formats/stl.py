@@ -28,7 +28,7 @@ import io
 from ttconv.stl.datafile import DataFile
 
 from subpipe.cues import Track
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.formats._pysubs2 import Cursor
 from subpipe.formats._ttconv import log_findings, track_from_document, ttconv_messages
 from subpipe.formats.base import Format
@@ -56,7 +56,7 @@ def _gsi_number(gsi: bytes, field: slice, name: str, path: str) -> int:
     digits = raw.decode("ascii", errors="replace").strip()
     if not digits.isdigit():
         raise SubpipeError(f"GSI block: {name} ({raw!r} at bytes {field.start}-{field.stop - 1}) is not a "
-                           "number", path=path, code="stl")
+                           "number", path=path, code=ErrorCode.STL)
     return int(digits)
 
 
@@ -64,18 +64,18 @@ def check_shape(data: bytes, path: str) -> tuple[int, list[Finding]]:
     """The number of TTI blocks, or `SubpipeError` for a file whose blocks do not add up."""
     if len(data) < GSI_SIZE:
         raise SubpipeError(f"truncated GSI block: {len(data):,} bytes, an EBU-STL file starts with "
-                           f"{GSI_SIZE:,}", path=path, code="stl")
+                           f"{GSI_SIZE:,}", path=path, code=ErrorCode.STL)
     if data[_DFC] not in _DISK_FORMATS:
         raise SubpipeError(f"GSI block: disk format code {data[_DFC]!r} is not one of "
-                           f"{', '.join(d.decode() for d in _DISK_FORMATS)}", path=path, code="stl")
+                           f"{', '.join(d.decode() for d in _DISK_FORMATS)}", path=path, code=ErrorCode.STL)
     declared = _gsi_number(data, _TNB, "total number of TTI blocks (TNB)", path)
     whole, partial = divmod(len(data) - GSI_SIZE, TTI_SIZE)
     if partial:
         raise SubpipeError(f"TTI block {whole + 1} is cut short: {partial} of {TTI_SIZE} bytes at byte "
-                           f"{GSI_SIZE + whole * TTI_SIZE:,} (a truncated file)", path=path, code="stl")
+                           f"{GSI_SIZE + whole * TTI_SIZE:,} (a truncated file)", path=path, code=ErrorCode.STL)
     if whole < declared:
         raise SubpipeError(f"truncated file: the GSI block declares {declared:,} TTI blocks (TNB), "
-                           f"{whole:,} are present", path=path, code="stl")
+                           f"{whole:,} are present", path=path, code=ErrorCode.STL)
     findings = []
     if whole > declared:
         findings.append(Finding("stl-block-count", f"{whole:,} TTI blocks present, the GSI block declares "
@@ -131,7 +131,7 @@ def parse_stl(data: bytes, *, path: str = "<input>") -> Track:
             datafile = DataFile(data[:GSI_SIZE])
         except Exception as exc:  # ttconv unpacks the GSI block with struct: any failure is this file's
             raise SubpipeError(f"GSI block not readable ({type(exc).__name__}: {exc})", path=path,
-                               code="stl") from None
+                               code=ErrorCode.STL) from None
         stream = io.BytesIO(data[GSI_SIZE:])
         for number in range(1, blocks + 1):
             cursor.line = number
@@ -139,7 +139,7 @@ def parse_stl(data: bytes, *, path: str = "<input>") -> Track:
                 datafile.process_tti_block(stream.read(TTI_SIZE))
             except Exception as exc:  # ttconv raises what it meets in a block; name the block
                 raise SubpipeError(f"TTI block {number} (byte {GSI_SIZE + (number - 1) * TTI_SIZE:,}) not "
-                                   f"readable ({type(exc).__name__}: {exc})", path=path, code="stl") from None
+                                   f"readable ({type(exc).__name__}: {exc})", path=path, code=ErrorCode.STL) from None
     track = track_from_document(datafile.get_document(), path=path, format="stl")
     track.fps = float(datafile.get_fps())
     track.encoding = CODE_TABLES.get(data[_CCT], f"unknown CCT {data[_CCT]!r}")

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from subpipe.cues import ASS_BLOCK_RE, TAG_RE, VOICE_RE, Cue, Track, format_timecode, strip_markup
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.limits import excerpt
 from subpipe.qc.profiles import LanguageProfiles, Profile, _num, is_breaking_space, language_profiles
 from subpipe.qc.rules import is_empty, line_problems, mixed_reading_ms, text_lines, timed_order
@@ -676,7 +676,7 @@ def fix_track(track: Track, profile: "Profile | LanguageProfiles",
     unknown = [f for f in fixes if f not in FIXES]
     if unknown:
         raise SubpipeError(f"unknown fix {', '.join(map(repr, unknown))}; fixes are {', '.join(FIXES)}",
-                           code="input")
+                           code=ErrorCode.INPUT)
     new = track.copy()
     found: list[Finding] = []
     if "rewrap" in fixes or "split" in fixes:

@@ -38,7 +38,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError
 from subpipe.fileio import read_input
 
 AUDIENCES = ("adult", "children")
@@ -194,14 +194,14 @@ class Profile:
                 problem = "expected a number (pick the audience with load_profile)"
             if problem:
                 raise SubpipeError(f"profile {self.name!r}: {key}: {problem}", path=self.source,
-                                   code="bad-profile")
+                                   code=ErrorCode.BAD_PROFILE)
         if self.audience not in AUDIENCES:
             raise SubpipeError(f"unknown audience {self.audience!r}; audiences are {', '.join(AUDIENCES)}",
-                               path=self.source, code="bad-profile")
+                               path=self.source, code=ErrorCode.BAD_PROFILE)
         if self.min_duration_ms > self.max_duration_ms:
             raise SubpipeError(f"profile {self.name!r}: min_duration_ms {self.min_duration_ms} is above "
                                f"max_duration_ms {self.max_duration_ms}", path=self.source,
-                               code="bad-profile")
+                               code=ErrorCode.BAD_PROFILE)
         object.__setattr__(self, "max_cps", float(self.max_cps))
 
     @property
@@ -290,7 +290,7 @@ def _key_line(text: str, table: tuple[str, ...], key: str) -> int | None:
 def _problem(where: str, text: str, table: tuple[str, ...], key: str, message: str) -> SubpipeError:
     dotted = ".".join((*table, key))
     return SubpipeError(f"{dotted}: {message}", path=where, line=_key_line(text, table, key),
-                        code="bad-profile")
+                        code=ErrorCode.BAD_PROFILE)
 
 
 def _parse(text: str, where: str) -> dict:
@@ -301,7 +301,7 @@ def _parse(text: str, where: str) -> dict:
         m = _TOML_WHERE_RE.search(str(exc))
         message = _TOML_WHERE_RE.sub("", str(exc)).strip()
         raise SubpipeError(f"not a valid profile file: {message}" + (f" (column {m.group(2)})" if m else ""),
-                           path=where, line=int(m.group(1)) if m else None, code="bad-profile") from None
+                           path=where, line=int(m.group(1)) if m else None, code=ErrorCode.BAD_PROFILE) from None
     for key, value in data.items():
         if key == "lang":
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
@@ -334,11 +334,11 @@ def _read(ref, base: Path | None) -> tuple[str, str, Path | None]:
             return data.decode("utf-8"), str(path), path.parent
         except UnicodeDecodeError as exc:
             raise SubpipeError(f"cannot read profile file: {exc}", path=str(path),
-                               code="bad-profile") from None
+                               code=ErrorCode.BAD_PROFILE) from None
     resource = _builtin_dir() / f"{ref}.toml"
     if not resource.is_file():
         raise SubpipeError(f"unknown profile {ref!r}; built-in profiles: {', '.join(list_profiles())} "
-                           "(or give the path of a .toml file)", code="unknown-profile")
+                           "(or give the path of a .toml file)", code=ErrorCode.UNKNOWN_PROFILE)
     return resource.read_text(encoding="utf-8"), str(resource), None
 
 
@@ -347,7 +347,7 @@ def _load_raw(ref, base: Path | None = None, seen: tuple[str, ...] = ()) -> tupl
     text, where, directory = _read(ref, base)
     if where in seen:
         raise SubpipeError(f"profiles extend each other in a loop: {' -> '.join((*seen, where))}",
-                           path=where, line=_key_line(text, (), "extends"), code="bad-profile")
+                           path=where, line=_key_line(text, (), "extends"), code=ErrorCode.BAD_PROFILE)
     data = _parse(text, where)
     stem = Path(where).name.removesuffix(".toml")
     data.setdefault("name", stem)
@@ -378,7 +378,7 @@ def _lang_section(langs: dict[str, dict], lang: str, where: str) -> str | None:
             alias = alias.lower()
             if alias in index and index[alias] != tag:
                 raise SubpipeError(f"language tag {alias!r} is claimed by both [lang.{index[alias]}] and "
-                                   f"[lang.{tag}]", path=where, code="bad-profile")
+                                   f"[lang.{tag}]", path=where, code=ErrorCode.BAD_PROFILE)
             index[alias] = tag
     parts = lang.strip().lower().replace("_", "-").split("-")
     while parts:
@@ -412,22 +412,22 @@ def load_profile(name_or_path="netflix", *, lang: str | None = None, audience: s
             values.update({k: v for k, v in data["lang"][section].items() if k != "aliases"})
     if audience not in AUDIENCES:
         raise SubpipeError(f"unknown audience {audience!r}; audiences are {', '.join(AUDIENCES)}",
-                           code="bad-profile")
+                           code=ErrorCode.BAD_PROFILE)
     if fps is not None:
         problem = _field_problem("fps", fps)
         if problem:
-            raise SubpipeError(f"fps: {problem}", code="bad-profile")
+            raise SubpipeError(f"fps: {problem}", code=ErrorCode.BAD_PROFILE)
         values["fps"] = fps
     missing = [k for k in FIELD_KEYS if k not in values]
     if missing:
         raise SubpipeError(f"profile {data['name']!r} does not set {', '.join(missing)} "
                            "(set them, or start the file with extends = \"netflix\")", path=where,
-                           code="bad-profile")
+                           code=ErrorCode.BAD_PROFILE)
     cps = values["max_cps"]
     if isinstance(cps, dict):
         if audience not in cps:
             raise SubpipeError(f"profile {data['name']!r} sets no max_cps for audience {audience!r}"
-                               f"{' in language ' + lang if lang else ''}", path=where, code="bad-profile")
+                               f"{' in language ' + lang if lang else ''}", path=where, code=ErrorCode.BAD_PROFILE)
         values["max_cps"] = cps[audience]
     return Profile(name=data["name"], lang=lang, audience=audience, description=data.get("description", ""),
                    source=where, **values)

@@ -56,7 +56,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from subpipe.cues import ASS_BLOCK_RE, Cue, Track, escape_text, format_timecode
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.nlp import DEFAULT_BATCH_SIZE
 from subpipe.qc.fixes import fix_track
 from subpipe.qc.profiles import LanguageProfiles, Profile, is_breaking_space
@@ -427,14 +427,14 @@ def resegment_sentences(sentences: Sequence[Sentence], translations: Sequence[st
     """
     if len(translations) != len(sentences):
         raise SubpipeError(f"{len(translations)} translations for {len(sentences)} sentences: give one "
-                           "translation per sentence, in order", code="input")
+                           "translation per sentence, in order", code=ErrorCode.INPUT)
     cues = list(template.cues)
     for s in sentences:
         for p in s.parts:
             if p.cue_index >= len(cues) or cues[p.cue_index].position != p.position:
                 raise SubpipeError(f"sentence {s.id} names cue {p.position} (index {p.cue_index}), which the "
                                    "template does not have there: pass the track the sentences were read "
-                                   "from", code="input")
+                                   "from", code=ErrorCode.INPUT)
     keep = set(keep_langs) | {"und"}
     texts = [s.text if s.lang in keep else _normalize(t) for s, t in zip(sentences, translations)]
     all_bounds = phrase_boundaries(texts, lang, batch_size=batch_size)

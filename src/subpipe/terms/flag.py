@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from subpipe.cues import Track, format_timecode
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError
 from subpipe.nlp import PipelineInfo, pipeline_info
 from subpipe.terms.discover import Candidate, discover_in, group_candidates
 from subpipe.terms.glossary import Glossary, load_glossary
@@ -116,10 +116,10 @@ def flag_track(track: Track, glossary: Glossary, *, lang: str | None = None, tar
         langs = {e.language for e in glossary}
         if len(langs) != 1:
             raise SubpipeError("cannot tell the source language: name it (--lang) or as Title.lang.ext",
-                               path=track.path, code="no-language")
+                               path=track.path, code=ErrorCode.NO_LANGUAGE)
         lang = langs.pop()
     if (target is None) != (links is None):
-        raise SubpipeError("term QA needs both the target track and the alignment links", code="usage")
+        raise SubpipeError("term QA needs both the target track and the alignment links", code=ErrorCode.USAGE)
     # Each language spoken in the track through its own pipeline, with its own glossary entries.
     unread: dict[str, str] = {}
     analyses = analyze_languages(track, lang, unread=unread, entities=discover_candidates)
@@ -131,7 +131,7 @@ def flag_track(track: Track, glossary: Glossary, *, lang: str | None = None, tar
         tlang = _lang_of(target, target_lang)
         if not tlang:
             raise SubpipeError("cannot tell the target language: name it (--target-lang) or as Title.lang.ext",
-                               path=target.path, code="no-language")
+                               path=target.path, code=ErrorCode.NO_LANGUAGE)
         qa = check_terms(hits, target, links, target_lang=tlang)
     return FlagReport(source=track, lang=lang, glossary=glossary, pipeline=info, hits=hits, candidates=candidates,
                       qa=qa, target_lang=tlang, unread=unread)

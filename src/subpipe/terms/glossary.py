@@ -49,7 +49,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError
 from subpipe.fileio import read_input
 from subpipe.limits import current_limits
 from subpipe.reports import restore_cell
@@ -88,7 +88,7 @@ def parse_bool(value: str, *, column: str, path: str | None = None, line: int | 
         return True
     if v in _FALSE:
         return False
-    raise SubpipeError(f"column {column!r}: {value!r} is not yes/no", path=path, line=line, code="glossary")
+    raise SubpipeError(f"column {column!r}: {value!r} is not yes/no", path=path, line=line, code=ErrorCode.GLOSSARY)
 
 
 def _header_columns(header: list[str], lang: str | None, path: str | None) -> tuple[list[str], str | None]:
@@ -101,7 +101,7 @@ def _header_columns(header: list[str], lang: str | None, path: str | None) -> tu
         return ["term"] + columns[1:], normalize_tag(first)
     raise SubpipeError(f"glossary header has no 'term' column (found: {', '.join(header)}); a glossary CSV starts "
                        "with a header row such as 'term,de' (or 'en,de' for terms in en)", path=path, line=1,
-                       code="glossary")
+                       code=ErrorCode.GLOSSARY)
 
 
 def parse_csv(text: str, *, path: str | None = None, lang: str | None = None, delimiter: str = ",",
@@ -112,9 +112,9 @@ def parse_csv(text: str, *, path: str | None = None, lang: str | None = None, de
     try:
         header = next(reader)
     except StopIteration:
-        raise SubpipeError("glossary is empty (expected a header row)", path=path, line=1, code="glossary") from None
+        raise SubpipeError("glossary is empty (expected a header row)", path=path, line=1, code=ErrorCode.GLOSSARY) from None
     except csv.Error as exc:
-        raise SubpipeError(f"not valid CSV: {exc}", path=path, line=1, code="glossary") from None
+        raise SubpipeError(f"not valid CSV: {exc}", path=path, line=1, code=ErrorCode.GLOSSARY) from None
     columns, term_lang = _header_columns(header, lang, path)
     targets: dict[int, tuple[str, str]] = {}
     for i, (raw, col) in enumerate(zip(header, columns)):
@@ -124,7 +124,7 @@ def parse_csv(text: str, *, path: str | None = None, lang: str | None = None, de
         if not is_tag(tag):
             raise SubpipeError(f"unknown glossary column {raw.strip()!r}: expected {', '.join(sorted(_FIXED))}, "
                                "a language tag (approved translations) or forbidden_<tag>", path=path, line=1,
-                               code="glossary")
+                               code=ErrorCode.GLOSSARY)
         targets[i] = (kind, tag)
     entries: list[GlossaryEntry] = []
     line = reader.line_num
@@ -137,10 +137,10 @@ def parse_csv(text: str, *, path: str | None = None, lang: str | None = None, de
                 raise too_many_entries(limit, path=path, line=start)
             if len(row) > len(header):
                 raise SubpipeError(f"row has {len(row)} cells, the header {len(header)}", path=path, line=start,
-                                   code="glossary")
+                                   code=ErrorCode.GLOSSARY)
             entries.append(_csv_entry(row, columns, targets, term_lang or lang, path, start))
     except csv.Error as exc:
-        raise SubpipeError(f"not valid CSV: {exc}", path=path, line=line + 1, code="glossary") from None
+        raise SubpipeError(f"not valid CSV: {exc}", path=path, line=line + 1, code=ErrorCode.GLOSSARY) from None
     fmt = "tsv" if delimiter == "\t" else "csv"
     return Glossary(entries=entries, path=path, format=fmt, findings=duplicate_findings(entries, path))
 
@@ -157,7 +157,7 @@ def _csv_entry(row: list[str], columns: list[str], targets: dict[int, tuple[str,
     language = (cells.get("language") or "").strip() or lang
     if not language:
         raise SubpipeError("glossary does not say its language: add a 'language' column or pass the source "
-                           "language", path=path, line=line, code="glossary")
+                           "language", path=path, line=line, code=ErrorCode.GLOSSARY)
     return make_entry(
         cells.get("term", ""), language, category=cells.get("category", ""), translations=translations,
         forbidden=forbidden,
@@ -192,7 +192,7 @@ def _json_structure(text: str):
 def _too_deep(text: str, path: str | None) -> SubpipeError:
     line = next((ln for ln, depth, _ in _json_structure(text) if depth > MAX_JSON_DEPTH), None)
     return SubpipeError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep (a glossary needs 5)", path=path,
-                        line=line, code="glossary")
+                        line=line, code=ErrorCode.GLOSSARY)
 
 
 def _json_entry_lines(text: str, in_object: bool) -> list[int]:
@@ -208,7 +208,7 @@ def parse_json(text: str, *, path: str | None = None, lang: str | None = None, l
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SubpipeError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno, code="glossary") from None
+        raise SubpipeError(f"not valid JSON: {exc.msg}", path=path, line=exc.lineno, code=ErrorCode.GLOSSARY) from None
     except RecursionError:  # the C decoder refuses deep nesting this way; say where instead
         raise _too_deep(text, path) from None
     if isinstance(data, dict):
@@ -218,7 +218,7 @@ def parse_json(text: str, *, path: str | None = None, lang: str | None = None, l
         items = data
     if not isinstance(items, list):
         raise SubpipeError("JSON glossary must be a list of entries or an object with an 'entries' list",
-                           path=path, line=1, code="glossary")
+                           path=path, line=1, code=ErrorCode.GLOSSARY)
     lines: list[int] | None = None
 
     def line_of(n: int) -> int | None:
@@ -234,25 +234,25 @@ def parse_json(text: str, *, path: str | None = None, lang: str | None = None, l
         try:
             entries.append(_json_entry(item, n, lang, path))
         except SubpipeError as exc:
-            raise SubpipeError(exc.message, path=path, line=line_of(n), code="glossary") from None
+            raise SubpipeError(exc.message, path=path, line=line_of(n), code=ErrorCode.GLOSSARY) from None
     return Glossary(entries=entries, path=path, format="json", findings=duplicate_findings(entries, path))
 
 
 def _json_entry(item, n: int, lang: str | None, path: str | None) -> GlossaryEntry:
     if not isinstance(item, dict):
-        raise SubpipeError(f"entry {n} is not an object", code="glossary")
+        raise SubpipeError(f"entry {n} is not an object", code=ErrorCode.GLOSSARY)
     unknown = set(item) - _JSON_KEYS
     if unknown:
         raise SubpipeError(f"entry {n} ({item.get('term')!r}) has unknown keys {sorted(unknown)}; known: "
-                           f"{sorted(_JSON_KEYS)}", code="glossary")
+                           f"{sorted(_JSON_KEYS)}", code=ErrorCode.GLOSSARY)
     language = item.get("language") or lang
     if not language:
         raise SubpipeError(f"entry {n} ({item.get('term')!r}) has no language and the glossary none",
-                           code="glossary")
+                           code=ErrorCode.GLOSSARY)
     for key in ("translations", "forbidden"):
         if not isinstance(item.get(key, {}), dict):
             raise SubpipeError(f"entry {n} ({item.get('term')!r}): {key!r} must map language tags to lists of "
-                               "strings", code="glossary")
+                               "strings", code=ErrorCode.GLOSSARY)
     try:
         return make_entry(item.get("term", ""), language, category=item.get("category", "other"),
                           translations=item.get("translations"), forbidden=item.get("forbidden"),
@@ -260,7 +260,7 @@ def _json_entry(item, n: int, lang: str | None, path: str | None) -> GlossaryEnt
                           case_sensitive=bool(item.get("case_sensitive", False)), note=item.get("note", ""),
                           id=item.get("id", ""), path=path)
     except SubpipeError as exc:
-        raise SubpipeError(f"entry {n}: {exc.message}", code="glossary") from None
+        raise SubpipeError(f"entry {n}: {exc.message}", code=ErrorCode.GLOSSARY) from None
 
 
 # --- the loader registry -------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ def _text(data: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SubpipeError("glossary is not UTF-8 (save it as UTF-8)", path=path, line=line,
-                           code="glossary") from None
+                           code=ErrorCode.GLOSSARY) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -318,7 +318,7 @@ def loader_for(path: str | Path, format: str | None = None) -> GlossaryLoader:
     except KeyError:
         known = ", ".join(f".{ext}" for ext in sorted(_LOADERS))
         raise SubpipeError(f"cannot tell the glossary format from {('.' + fmt) if fmt else 'no extension'!r}: "
-                           f"use one of {known}", path=str(p), code="glossary") from None
+                           f"use one of {known}", path=str(p), code=ErrorCode.GLOSSARY) from None
 
 
 def load_glossary(path: str | Path, *, lang: str | None = None, format: str | None = None,

@@ -461,7 +461,7 @@ def match_track(track: Track | Sequence[Cue], entries: Sequence[GlossaryEntry] |
     each cue read in its own language (`Cue.lang`; `lang`, else the track's, for the others)."""
     lang = lang or (track.lang if isinstance(track, Track) else None)
     if not lang:
-        from subpipe.errors import SubpipeError
+        from subpipe.errors import ErrorCode, SubpipeError
 
-        raise SubpipeError("the track's language is unknown: pass lang", code="no-language")
+        raise SubpipeError("the track's language is unknown: pass lang", code=ErrorCode.NO_LANGUAGE)
     return find_terms_in(analyze_languages(track, lang), entries)

@@ -6,7 +6,7 @@ without a cycle.
 
 A glossary may hold at most `max_entries()` entries: 200,000 unless the environment variable
 ``SUBPIPE_MAX_GLOSSARY_ENTRIES`` says otherwise (0: no limit). Real termbases reach 100,000 entries; a
-file beyond the limit is refused (``code="limit"``), naming the line where it was passed, instead of
+file beyond the limit is refused (``code=ErrorCode.LIMIT``), naming the line where it was passed, instead of
 filling memory.
 
 >>> g = Glossary([make_entry("Sir", "en", translations={"es": "señor | don"}),
@@ -20,7 +20,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 
 CATEGORIES = ("honorific", "idiom", "food", "holiday", "religion", "currency", "unit", "institution", "place",
               "person", "other")
@@ -53,15 +53,15 @@ def max_entries() -> int:
     try:
         value = int(raw.replace("_", ""))
     except ValueError:
-        raise SubpipeError(f"{MAX_ENTRIES_ENV}={raw!r} is not a whole number", code="limit") from None
+        raise SubpipeError(f"{MAX_ENTRIES_ENV}={raw!r} is not a whole number", code=ErrorCode.LIMIT) from None
     if value < 0:
-        raise SubpipeError(f"{MAX_ENTRIES_ENV}={raw!r} is negative (0 means no limit)", code="limit")
+        raise SubpipeError(f"{MAX_ENTRIES_ENV}={raw!r} is negative (0 means no limit)", code=ErrorCode.LIMIT)
     return value or _UNLIMITED
 
 
 def too_many_entries(limit: int, *, path: str | None, line: int | None) -> SubpipeError:
     return SubpipeError(f"glossary has more than {limit:,} entries ({MAX_ENTRIES_ENV}); split it, or raise the "
-                        "limit if the file is trusted", path=path, line=line, code="limit")
+                        "limit if the file is trusted", path=path, line=line, code=ErrorCode.LIMIT)
 
 
 @lru_cache(maxsize=4096)
@@ -189,29 +189,29 @@ def make_entry(term: str, language: str, *, category: str = "other", translation
     translations strings (``"a | b"`` or a list of strings)."""
     where = {"path": path, "line": line}
     if not isinstance(term, str):
-        raise SubpipeError(f"the term must be text, not {type(term).__name__}", code="glossary", **where)
+        raise SubpipeError(f"the term must be text, not {type(term).__name__}", code=ErrorCode.GLOSSARY, **where)
     term = " ".join(term.split())
     if not term:
-        raise SubpipeError("glossary entry has an empty term", code="glossary", **where)
+        raise SubpipeError("glossary entry has an empty term", code=ErrorCode.GLOSSARY, **where)
     # one shared string per category, not one per entry
     known = _CATEGORY.get((category or "other").strip().lower()) if isinstance(category, str | None) else None
     if known is None:
         raise SubpipeError(f"term {term!r}: unknown category {category!r}; expected one of "
-                           f"{', '.join(CATEGORIES)}", code="glossary", **where)
+                           f"{', '.join(CATEGORIES)}", code=ErrorCode.GLOSSARY, **where)
     if not is_tag(language):
-        raise SubpipeError(f"term {term!r}: {language!r} is not a language tag", code="glossary", **where)
+        raise SubpipeError(f"term {term!r}: {language!r} is not a language tag", code=ErrorCode.GLOSSARY, **where)
 
     def table(raw, what: str) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for tag, values in (raw or {}).items():
             if not is_tag(tag):
                 raise SubpipeError(f"term {term!r}: {what} for {tag!r}, which is not a language tag",
-                                   code="glossary", **where)
+                                   code=ErrorCode.GLOSSARY, **where)
             if isinstance(values, str):
                 values = split_values(values)
             if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
                 raise SubpipeError(f"term {term!r}: {what} for {tag!r} must be text or a list of texts",
-                                   code="glossary", **where)
+                                   code=ErrorCode.GLOSSARY, **where)
             have = out.setdefault(normalize_tag(tag), [])
             for value in values:
                 value = " ".join(value.split())

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from subpipe.cues import Cue, Track, format_timecode
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.fileio import read_json_input
 from subpipe.terms.glossary import GlossaryEntry, make_entry, same_language
 from subpipe.terms.match import TermHit, analyze_track, find_terms
@@ -46,10 +46,10 @@ def load_links(links, *, path: str | None = None) -> list[Link]:
     """Links from a ``links.json`` path, its parsed dict, or a list of link dicts."""
     if isinstance(links, (str, Path)):
         path = str(links)
-        links = read_json_input(path, what="links file", code="links")
+        links = read_json_input(path, what="links file", code=ErrorCode.LINKS)
     items = links.get("links") if isinstance(links, dict) else links
     if not isinstance(items, list):
-        raise SubpipeError("links must be a list or an object with a 'links' list", path=path, code="links")
+        raise SubpipeError("links must be a list or an object with a 'links' list", path=path, code=ErrorCode.LINKS)
     out = []
     for n, item in enumerate(items, 1):
         try:
@@ -57,7 +57,7 @@ def load_links(links, *, path: str | None = None) -> list[Link]:
             tgt = tuple(int(p) for p in item["target"])
         except (KeyError, TypeError, ValueError):
             raise SubpipeError(f"link {n} needs 'source' and 'target' lists of cue positions", path=path,
-                               code="links") from None
+                               code=ErrorCode.LINKS) from None
         conf = item.get("confidence") if isinstance(item, dict) else None
         out.append(Link(src, tgt, float(conf) if conf is not None else None))
     return out
@@ -139,7 +139,7 @@ def check_terms(hits: Sequence[TermHit], target: Track, links, *, target_lang: s
     lang = target_lang or target.lang
     if not lang:
         raise SubpipeError("the target track's language is unknown: pass target_lang", path=target.path,
-                           code="no-language")
+                           code=ErrorCode.NO_LANGUAGE)
     link_list = links if (isinstance(links, list) and all(isinstance(x, Link) for x in links)) else \
         load_links(links)
     by_source: dict[int, set[int]] = {}

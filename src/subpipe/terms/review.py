@@ -41,7 +41,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from subpipe.cues import format_timecode
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError
 from subpipe.fileio import read_json_input, write_text_atomic
 from subpipe.reports import csv_text
 from subpipe.terms.discover import group_candidates
@@ -220,12 +220,12 @@ class Decision:
         self.rendering = " ".join(str(self.rendering or "").split())
         self.note = str(self.note or "").strip()
         if not self.term:
-            raise SubpipeError("a review decision needs a term", code="review")
+            raise SubpipeError("a review decision needs a term", code=ErrorCode.REVIEW)
         if self.action not in ACTIONS:
             raise SubpipeError(f"term {self.term!r}: unknown action {self.action!r}; expected one of "
-                               f"{', '.join(ACTIONS)}", code="review")
+                               f"{', '.join(ACTIONS)}", code=ErrorCode.REVIEW)
         if self.action in RENDERED and not self.rendering:
-            raise SubpipeError(f"term {self.term!r}: {self.action} needs the rendering", code="review")
+            raise SubpipeError(f"term {self.term!r}: {self.action} needs the rendering", code=ErrorCode.REVIEW)
         if self.action not in RENDERED:
             self.rendering = ""
         self.lang = normalize_tag(self.lang) if self.lang else ""
@@ -247,11 +247,11 @@ class Decision:
         known = {f for f in cls.__dataclass_fields__}
         if not isinstance(data, dict) or not {"term", "action"} <= set(data) or set(data) - known:
             raise SubpipeError(f"decision {n}: expected an object with 'term' and 'action' (keys: "
-                               f"{', '.join(sorted(known))})", path=path, code="review")
+                               f"{', '.join(sorted(known))})", path=path, code=ErrorCode.REVIEW)
         try:
             return cls(**data)
         except SubpipeError as exc:
-            raise SubpipeError(f"decision {n}: {exc.message}", path=path, code="review") from None
+            raise SubpipeError(f"decision {n}: {exc.message}", path=path, code=ErrorCode.REVIEW) from None
 
 
 def _drop(table: dict[str, list[str]], lang: str) -> list[str]:
@@ -349,7 +349,7 @@ def decisions_path(output_dir: str | Path, title: str) -> Path:
     path = (root / title / STORE).resolve()
     if not title or title in (".", "..") or Path(title).name != title or not path.is_relative_to(root):
         raise SubpipeError(f"film title {title!r} does not make a folder inside the output folder",
-                           path=str(output_dir), code="path")
+                           path=str(output_dir), code=ErrorCode.PATH)
     return path
 
 
@@ -358,10 +358,10 @@ def load_store(path: str | Path) -> tuple[list[Decision], str]:
     p = Path(path)
     if not p.exists() and not p.is_symlink():
         return [], ""
-    data = read_json_input(p, what="review decisions file", code="review")
+    data = read_json_input(p, what="review decisions file", code=ErrorCode.REVIEW)
     items = data.get("decisions") if isinstance(data, dict) else data
     if not isinstance(items, list):
-        raise SubpipeError("expected an object with a 'decisions' list", path=str(p), code="review")
+        raise SubpipeError("expected an object with a 'decisions' list", path=str(p), code=ErrorCode.REVIEW)
     source_lang = str(data.get("source_lang") or "") if isinstance(data, dict) else ""
     return [Decision.from_dict(d, path=str(p), n=n) for n, d in enumerate(items, 1)], source_lang
 
@@ -537,17 +537,17 @@ def merge_into_glossary(decisions: Sequence[Decision] | str | Path, glossary_pat
     """
     if isinstance(decisions, (str, Path)):
         if not Path(decisions).is_file():
-            raise SubpipeError("no such decisions file", path=str(decisions), code="not-found")
+            raise SubpipeError("no such decisions file", path=str(decisions), code=ErrorCode.NOT_FOUND)
         decisions, stored_lang = load_store(decisions)
         source_lang = source_lang or stored_lang or None
     write = WRITERS.get(Path(out_path).suffix.lower())
     if write is None:
-        raise SubpipeError("write the project glossary as .tbx or .csv", path=str(out_path), code="usage")
+        raise SubpipeError("write the project glossary as .tbx or .csv", path=str(out_path), code=ErrorCode.USAGE)
     glossary = load_glossary(glossary_path, lang=source_lang) if glossary_path else Glossary()
     source_lang = source_lang or (glossary.languages()[0] if glossary.languages() else None)
     if not source_lang:
         raise SubpipeError("cannot tell the glossary's source language: name it", path=str(out_path),
-                           code="no-language")
+                           code=ErrorCode.NO_LANGUAGE)
     targets = sorted({d.lang for d in decisions if d.lang})
     merged = apply_decisions(glossary, decisions, source_lang, targets)
     write_text_atomic(out_path, write(merged))

@@ -38,7 +38,7 @@ import re
 import xml.sax
 from dataclasses import dataclass, field
 
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.terms.model import (
     CATEGORIES,
     Glossary,
@@ -101,7 +101,7 @@ class _TreeBuilder(xml.sax.handler.ContentHandler):
         node = Node(local, uri or "", flat, self.locator.getLineNumber() if self.locator else 0)
         if len(self.stack) >= MAX_DEPTH:
             raise SubpipeError(f"elements nested more than {MAX_DEPTH} deep (TBX needs about 12)", path=self.path,
-                               line=node.line, code="glossary")
+                               line=node.line, code=ErrorCode.GLOSSARY)
         if local in ENTRY_TAGS:
             self.entries += 1
             if self.limit is not None and self.entries > self.limit:
@@ -142,21 +142,21 @@ def parse_xml(data: bytes, path: str | None = None, limit: int | None = None) ->
         parser.parse(source)
     except xml.sax.SAXParseException as exc:
         raise SubpipeError(f"not well-formed XML: {exc.getMessage()} (column {exc.getColumnNumber() + 1})",
-                           path=path, line=exc.getLineNumber(), code="glossary") from None
+                           path=path, line=exc.getLineNumber(), code=ErrorCode.GLOSSARY) from None
     except defusedxml.EntitiesForbidden as exc:
         raise SubpipeError(f"refused: the file declares the entity {exc.name!r}; entity declarations are how "
                            "XXE and billion-laughs attacks work, and TBX does not need them", path=path,
-                           line=_line(parser), code="xml-unsafe") from None
+                           line=_line(parser), code=ErrorCode.XML_UNSAFE) from None
     except defusedxml.ExternalReferenceForbidden as exc:
         raise SubpipeError(f"refused: the file references an external resource ({exc.sysid or exc.pubid})",
-                           path=path, line=_line(parser), code="xml-unsafe") from None
+                           path=path, line=_line(parser), code=ErrorCode.XML_UNSAFE) from None
     except defusedxml.DefusedXmlException as exc:
         raise SubpipeError(f"refused: unsafe XML ({exc})", path=path, line=_line(parser),
-                           code="xml-unsafe") from None
+                           code=ErrorCode.XML_UNSAFE) from None
     except (ValueError, UnicodeError) as exc:
-        raise SubpipeError(f"cannot read XML: {exc}", path=path, code="glossary") from None
+        raise SubpipeError(f"cannot read XML: {exc}", path=path, code=ErrorCode.GLOSSARY) from None
     if builder.root is None:
-        raise SubpipeError("empty XML document", path=path, line=1, code="glossary")
+        raise SubpipeError("empty XML document", path=path, line=1, code=ErrorCode.GLOSSARY)
     return builder.root
 
 
@@ -251,17 +251,17 @@ def _check_structure(node: Node, models: dict, is_v3: bool, path: str | None, st
         for child in node.children:
             if child.tag not in INLINE:
                 raise SubpipeError(f"<{child.tag}> is not allowed inside <{node.tag}> (text and inline "
-                                   "markup only)", path=path, line=child.line, code="tbx-invalid")
+                                   "markup only)", path=path, line=child.line, code=ErrorCode.TBX_INVALID)
         return
     if name not in models:
-        raise SubpipeError(f"<{node.tag}> is not a TBX element", path=path, line=node.line, code="tbx-invalid")
+        raise SubpipeError(f"<{node.tag}> is not a TBX element", path=path, line=node.line, code=ErrorCode.TBX_INVALID)
     if node.tag in TYPED and not node.type():
         raise SubpipeError(f"<{node.tag}> needs a type attribute", path=path, line=node.line,
-                           code="tbx-invalid")
+                           code=ErrorCode.TBX_INVALID)
     stray = next((p for p in node.parts if isinstance(p, str) and p.strip()), None)
     if stray is not None:
         raise SubpipeError(f"text {stray.strip()[:40]!r} directly inside <{node.tag}>", path=path,
-                           line=node.line, code="tbx-invalid")
+                           line=node.line, code=ErrorCode.TBX_INVALID)
     slots = models[name]
     allowed = set().union(*(s[0] for s in slots))
     if not strict:
@@ -273,7 +273,7 @@ def _check_structure(node: Node, models: dict, is_v3: bool, path: str | None, st
                 f"is not allowed inside <{node.tag}>"
             raise SubpipeError(f"<{child.tag}> {what} (allowed inside <{node.tag}>: "
                                f"{', '.join(sorted(allowed - {DCT}))})", path=path, line=child.line,
-                               code="tbx-invalid")
+                               code=ErrorCode.TBX_INVALID)
     if not strict:
         for child in node.children:
             _check_structure(child, models, is_v3, path, strict)
@@ -287,22 +287,22 @@ def _check_structure(node: Node, models: dict, is_v3: bool, path: str | None, st
             i, count = i + 1, 0
         if i == len(slots):
             raise SubpipeError(f"<{child.tag}> is out of order inside <{node.tag}>", path=path,
-                               line=child.line, code="tbx-invalid")
+                               line=child.line, code=ErrorCode.TBX_INVALID)
         count += 1
         if slots[i][1] in "1?" and count > 1:
             raise SubpipeError(f"<{child.tag}> may appear only once inside <{node.tag}>", path=path,
-                               line=child.line, code="tbx-invalid")
+                               line=child.line, code=ErrorCode.TBX_INVALID)
         _check_structure(child, models, is_v3, path, strict)
     for names, occ in slots[i + (1 if count else 0):] if slots else []:
         if occ in "1+":
             raise SubpipeError(f"<{node.tag}> lacks a <{'|'.join(sorted(names - {DCT}))}>", path=path,
-                               line=node.line, code="tbx-invalid")
+                               line=node.line, code=ErrorCode.TBX_INVALID)
 
 
 def _order_error(node: Node, child: Node, expected, path) -> SubpipeError:
     want = "|".join(sorted(set(expected) - {DCT}))
     return SubpipeError(f"<{child.tag}> inside <{node.tag}> where <{want}> must come first", path=path,
-                        line=child.line, code="tbx-invalid")
+                        line=child.line, code=ErrorCode.TBX_INVALID)
 
 
 # --- data categories (XCS) ----------------------------------------------------------------------------
@@ -392,11 +392,11 @@ def _check_datcats(root: Node, spec: dict, dialect: str, path: str | None) -> No
         dtype = node.type()
         if dtype not in allowed and dtype not in _WEBLATE.get(node.tag, ()):
             raise SubpipeError(f"<{node.tag} type={dtype!r}> is not a {dialect} data category (known: "
-                               f"{', '.join(sorted(allowed))})", path=path, line=node.line, code="tbx-invalid")
+                               f"{', '.join(sorted(allowed))})", path=path, line=node.line, code=ErrorCode.TBX_INVALID)
         if dtype in picklists and node.text() not in picklists[dtype]:
             raise SubpipeError(f"{dtype} {node.text()!r} is not a {dialect} picklist value (allowed: "
                                f"{', '.join(sorted(picklists[dtype]))})", path=path, line=node.line,
-                               code="tbx-invalid")
+                               code=ErrorCode.TBX_INVALID)
 
 
 def _walk(node: Node):
@@ -493,7 +493,7 @@ def parse_tbx(data: bytes | str, *, path: str | None = None, lang: str | None = 
     is_v3 = root.tag == "tbx"
     if root.tag not in ("martif", "tbx") or (is_v3 and root.ns and root.ns not in TBX3_NS):
         raise SubpipeError(f"not a TBX file: the root element is <{root.tag}>, expected <martif> (TBX 2008) or "
-                           "<tbx> (TBX v3)", path=path, line=root.line, code="tbx-invalid")
+                           "<tbx> (TBX v3)", path=path, line=root.line, code=ErrorCode.TBX_INVALID)
     findings: list[Finding] = []
     if is_v3:
         _check_structure(root, TBX3, True, path)
@@ -509,7 +509,7 @@ def parse_tbx(data: bytes | str, *, path: str | None = None, lang: str | None = 
     source = lang or root.attrs.get("lang")
     if not source:
         raise SubpipeError("TBX file has no xml:lang on its root and no source language was given", path=path,
-                           line=root.line, code="glossary")
+                           line=root.line, code=ErrorCode.GLOSSARY)
     entry_tag, lang_tag, term_tags = ("conceptEntry", "langSec", ("termSec",)) if is_v3 else \
         ("termEntry", "langSet", ("tig", "ntig"))
     entries, without_source, total = [], 0, 0

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError
 
 
 class TranslationEngine(Protocol):
@@ -49,7 +49,7 @@ def get_engine(name: str = "argos", **kwargs) -> "TranslationEngine":
 
         return ApertiumEngine(**kwargs)
     raise SubpipeError(f"unknown translation engine {name!r}; choose one of: {', '.join(ENGINES)}",
-                       code="unknown-engine")
+                       code=ErrorCode.UNKNOWN_ENGINE)
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class ChainedEngine:
                               for e in self.engines)
         raise SubpipeError(f"no engine of {self.name} translates {source}->{target}, alone or chained through "
                            f"another language ({installed}). Install a pair for one of them: "
-                           "`subpipe models install`, or `apt-get install apertium-<pair>`.", code="missing-pair")
+                           "`subpipe models install`, or `apt-get install apertium-<pair>`.", code=ErrorCode.MISSING_PAIR)
 
     def translate_batch(self, sentences: Sequence[str], source: str, target: str, **kwargs) -> list[str]:
         if source == target:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError
 
 INSTALL_HINT = "apt-get install apertium apertium-eng-spa (or another apertium-<pair> package)"
 ENV_MODES = "SUBPIPE_APERTIUM_MODES"
@@ -56,7 +56,7 @@ def language_code(name: str) -> str:
 def apertium_binary() -> str:
     found = shutil.which("apertium")
     if found is None:
-        raise SubpipeError(f"the apertium command is not installed: {INSTALL_HINT}", code="missing-engine")
+        raise SubpipeError(f"the apertium command is not installed: {INSTALL_HINT}", code=ErrorCode.MISSING_ENGINE)
     return found
 
 
@@ -161,7 +161,7 @@ class ApertiumEngine:
         raise SubpipeError(
             f"no Apertium pair translates {source}->{target}; installed: {installed} (modes in {modes_dir()}). "
             f"Install one with apt-get, e.g. `apt-get install apertium-eng-spa` (English<->Spanish); "
-            f"`apt-cache search apertium-` lists the pairs.", code="missing-pair")
+            f"`apt-cache search apertium-` lists the pairs.", code=ErrorCode.MISSING_PAIR)
 
     def translate_batch(self, sentences: Sequence[str], source: str, target: str, *,
                         progress: Callable[[int, int], None] | None = None) -> list[str]:
@@ -193,14 +193,14 @@ class ApertiumEngine:
                                   capture_output=True, text=True, encoding="utf-8", timeout=self.timeout)
         except subprocess.TimeoutExpired:
             raise SubpipeError(f"apertium {mode.name} took more than {self.timeout:.0f} s for {len(texts)} "
-                               "sentences", code="engine-failed") from None
+                               "sentences", code=ErrorCode.ENGINE_FAILED) from None
         if proc.returncode != 0:
             raise SubpipeError(f"apertium {mode.name} failed (exit {proc.returncode}): "
-                               f"{proc.stderr.strip()[-500:]}", code="engine-failed")
+                               f"{proc.stderr.strip()[-500:]}", code=ErrorCode.ENGINE_FAILED)
         parts = proc.stdout.strip("\n").split(SEPARATOR)
         if len(parts) != len(lines):
             raise SubpipeError(f"apertium {mode.name} returned {len(parts)} sentences for {len(lines)}: the "
-                               "separator did not survive; nothing was delivered", code="engine-failed")
+                               "separator did not survive; nothing was delivered", code=ErrorCode.ENGINE_FAILED)
         out = []
         for part, source in zip(parts, lines):
             text, marks = tidy(part, source)

@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from subpipe.errors import SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError
 
 PIVOT = "en"
 ENV_HOME = "SUBPIPE_ARGOS_HOME"
@@ -195,19 +195,19 @@ def install_package_file(path: str | Path) -> list[InstalledPackage]:
     """Install a ``.argosmodel`` file the way argospm does (unzipped into the package folder)."""
     path = Path(path)
     if not path.is_file():
-        raise SubpipeError("no such file", path=str(path), code="not-found")
+        raise SubpipeError("no such file", path=str(path), code=ErrorCode.NOT_FOUND)
     if not zipfile.is_zipfile(path):
         raise SubpipeError("not an argos package: an .argosmodel file is a zip archive", path=str(path),
-                           code="bad-package")
+                           code=ErrorCode.BAD_PACKAGE)
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
         tops = {n.split("/", 1)[0] for n in names if n.strip("/")}
         if len(tops) != 1 or not any(n.endswith("metadata.json") for n in names):
             raise SubpipeError("not an argos package: expected one top-level folder with a metadata.json",
-                               path=str(path), code="bad-package")
+                               path=str(path), code=ErrorCode.BAD_PACKAGE)
         if any(n.startswith("/") or ".." in Path(n).parts for n in names):
             raise SubpipeError("refusing an archive with absolute or parent paths", path=str(path),
-                               code="bad-package")
+                               code=ErrorCode.BAD_PACKAGE)
     argos = _argos()
     with _translate_lock:
         argos.package.install_from_path(path)
@@ -236,21 +236,21 @@ def install_from_index(from_code: str, to_code: str) -> list[InstalledPackage]:
     if not network_available():
         raise SubpipeError(f"cannot reach argos's package index to install {from_code}->{to_code}; install a "
                            "downloaded .argosmodel file instead: subpipe models install FILE.argosmodel",
-                           code="network")
+                           code=ErrorCode.NETWORK)
     argos = _argos()
     try:
         argos.package.update_package_index()
     except Exception as exc:  # network libraries raise many kinds; report them as one clear error
-        raise SubpipeError(f"could not update argos's package index: {exc}", code="network") from None
+        raise SubpipeError(f"could not update argos's package index: {exc}", code=ErrorCode.NETWORK) from None
     index = Path(argos.settings.local_package_index)
     if not index.exists():
-        raise SubpipeError("argos's package index did not download", code="network")
+        raise SubpipeError("argos's package index did not download", code=ErrorCode.NETWORK)
     available = argos.package.get_available_packages()
     match = [p for p in available if p.from_code == from_code and p.to_code == to_code]
     if not match:
         pairs = sorted({f"{p.from_code}->{p.to_code}" for p in available})
         raise SubpipeError(f"argos's index has no {from_code}->{to_code} package; it has: {', '.join(pairs)}",
-                           code="missing-pair")
+                           code=ErrorCode.MISSING_PAIR)
     with _translate_lock:
         argos.package.install_from_path(match[0].download())
         _clear_language_cache()
@@ -314,7 +314,7 @@ class _Hop:
         underlying = getattr(translation, "underlying", translation)
         if not hasattr(underlying, "pkg"):
             raise SubpipeError(f"argos has no direct package for {info.from_code}->{info.to_code}",
-                               code="missing-pair")
+                               code=ErrorCode.MISSING_PAIR)
         self.translation = underlying
         self.pkg = underlying.pkg
         self.settings = argos.settings
@@ -397,7 +397,7 @@ class ArgosEngine:
             f"no argos package translates {source}->{target} (directly or through {PIVOT}); installed: "
             f"{installed}. Install one with `subpipe models install FILE.argosmodel` (from argos's package "
             f"index or a colleague) or, with a network, `subpipe models install {source} {target}`. Packages "
-            f"are read from {self.settings.packages_dir}.", code="missing-pair")
+            f"are read from {self.settings.packages_dir}.", code=ErrorCode.MISSING_PAIR)
 
     def _hop(self, info: InstalledPackage) -> _Hop:
         key = (info.from_code, info.to_code)

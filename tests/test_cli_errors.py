@@ -1,0 +1,120 @@
+"""The CLI's one error frame: each kind of failure gives its catalogued code in `--json`, a hint on
+stderr, and its documented exit status, whichever command it comes from."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import typer
+from conftest import ROOT, SAMPLES
+from typer.testing import CliRunner
+
+from subpipe.cli import EXIT_CODES, ExitCode, JsonOpt, _Frame, app
+from subpipe.errors import ErrorCode
+
+runner = CliRunner()
+SINTEL_EN = SAMPLES / "sintel" / "Sintel.en.vtt"
+
+
+def _json_error(args: list[str], env: dict | None = None) -> dict:
+    result = runner.invoke(app, [*args, "--json"], env=env)
+    assert result.exit_code == ExitCode.FAILED, result.output
+    error = json.loads(result.stdout)
+    assert error["hint"] == ErrorCode(error["error"]).hint and error["hint"] in " ".join(result.stderr.split())
+    return error
+
+
+def test_a_missing_file(tmp_path):
+    gone = tmp_path / "Gone.en.srt"
+    for command in (["inspect", str(gone)], ["qc", str(gone)], ["convert", str(gone), str(tmp_path / "x.vtt")],
+                    ["langid", str(gone)], ["sync", str(gone), "-r", str(SINTEL_EN), "-o", str(tmp_path / "o.srt")]):
+        error = _json_error(command)
+        assert (error["error"], error["path"]) == ("not-found", str(gone)), command
+
+
+def test_a_bad_profile_names_the_file_and_the_key(tmp_path):
+    profile = tmp_path / "house.toml"
+    profile.write_text('extends = "netflix"\nmax_lines = -2\n', encoding="utf-8")
+    error = _json_error(["qc", str(SINTEL_EN), "--profile", str(profile)])
+    assert (error["error"], error["path"]) == ("bad-profile", str(profile)) and "max_lines" in error["message"]
+    assert _json_error(["inspect", str(SINTEL_EN), "--profile", "no-such-guide"])["error"] == "unknown-profile"
+
+
+def test_an_unknown_format(tmp_path):
+    error = _json_error(["convert", str(SINTEL_EN), str(tmp_path / "Sintel.en.xyz")])
+    assert error["error"] == "unknown-format" and not (tmp_path / "Sintel.en.xyz").exists()
+    assert _json_error(["convert", str(SINTEL_EN), str(tmp_path / "a.srt"), "--to", "nope"])["error"] == \
+        "unknown-format"
+
+
+def test_an_unknown_language_pair_or_engine(tmp_path):
+    out = tmp_path / "out"
+    error = _json_error(["localize", str(SINTEL_EN), "--to", "ja", "-o", str(out)])
+    assert error["error"] == "missing-pair" and "en->ja" in error["message"] and not out.exists()
+    assert _json_error(["localize", str(SINTEL_EN), "--to", "es", "--engine", "babelfish", "-o", str(out)])[
+        "error"] == "unknown-engine"
+
+
+def test_hostile_input(tmp_path):
+    big = tmp_path / "Big.en.srt"
+    big.write_bytes(SINTEL_EN.read_bytes())
+    error = _json_error(["inspect", str(big)], env={"SUBPIPE_MAX_FILE_BYTES": "100"})
+    assert (error["error"], error["path"]) == ("limit", str(big)) and "SUBPIPE_MAX_FILE_BYTES" in error["message"]
+    loop = tmp_path / "Loop.en.srt"
+    loop.symlink_to(loop)
+    assert _json_error(["inspect", str(loop)])["error"] == "symlink-loop"
+    assert _json_error(["qc", str(tmp_path)])["error"] == "not-found"  # a folder, not a file
+    copy = tmp_path / "Sintel.en.vtt"
+    copy.write_bytes(SINTEL_EN.read_bytes())
+    error = _json_error(["qc", str(copy), "--fix", "-o", str(tmp_path / "." / "Sintel.en.vtt")])
+    assert error["error"] == "same-file" and copy.read_bytes() == SINTEL_EN.read_bytes()
+
+
+def test_a_usage_error_is_clicks_status_2_not_an_error_code(tmp_path):
+    result = runner.invoke(app, ["qc", str(SINTEL_EN), "--fix", "--json"])
+    assert result.exit_code == ExitCode.USAGE and result.stdout == ""
+
+
+def test_the_real_command_exits_1_with_the_json_error_and_a_hint(tmp_path):
+    gone = tmp_path / "Gone.en.srt"
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([sys.executable, "-m", "subpipe", "inspect", str(gone), "--json"], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 1
+    assert json.loads(done.stdout) | {"hint": ""} == {"error": "not-found", "message": "no such subtitle file",
+                                                      "path": str(gone), "line": None, "text": f"{gone}: no such "
+                                                      "subtitle file", "hint": ""}
+    assert "hint (not-found): Check the path" in " ".join(done.stderr.split())
+
+
+def _app_raising(exc: BaseException) -> typer.Typer:
+    """An app with the CLI's frame and one command that raises what the library never should."""
+    framed = typer.Typer(cls=_Frame, pretty_exceptions_enable=False)
+
+    @framed.command()
+    def run(as_json: JsonOpt = False) -> None:
+        raise exc
+
+    @framed.command()
+    def other() -> None:  # two commands, so that `run` is a subcommand as in subpipe
+        pass
+
+    return framed
+
+
+@pytest.mark.parametrize("exc, code, status", [
+    (ZeroDivisionError("division by zero"), "internal", ExitCode.BUG),
+    (KeyboardInterrupt(), "interrupted", ExitCode.INTERRUPTED),
+])
+def test_unexpected_exceptions_and_ctrl_c_get_a_short_message_and_their_own_status(exc, code, status):
+    result = runner.invoke(_app_raising(exc), ["run", "--json"])
+    assert result.exit_code == status and status in EXIT_CODES
+    error = json.loads(result.stdout)
+    assert error["error"] == code and error["hint"] == ErrorCode(code).hint
+    assert "Traceback" not in result.stderr
+    if code == "internal":
+        assert error["message"] == "ZeroDivisionError: division by zero" and "report it" in result.stderr
+    plain = runner.invoke(_app_raising(exc), ["run"])
+    assert plain.exit_code == status and plain.stdout == ""
