@@ -47,6 +47,7 @@ from subpipe.errors import Finding, SubpipeError
 from subpipe.fileio import write_text_atomic
 from subpipe.formats import write_track
 from subpipe.ingest import IngestResult, guess_lang, guess_languages, ingest_file
+from subpipe.locales import locale_engine, normalize_locale
 from subpipe.paths import confined, safe_lang, safe_name
 from subpipe.reports import markdown_table, write_findings_csv, write_json
 from subpipe.runners import InTurn, Runner, StepError
@@ -396,7 +397,7 @@ def plan_film(source: str | Path, target_languages: Sequence[str], *, reference_
     """
     from subpipe.translate import get_engine
 
-    engine = engine or get_engine()
+    engine = locale_engine(engine or get_engine())
     source = Path(source)
     if not source.is_file():
         raise SubpipeError("no such file" if not source.exists() else "not a file", path=str(source),
@@ -414,7 +415,8 @@ def plan_film(source: str | Path, target_languages: Sequence[str], *, reference_
         raise SubpipeError("the source language is unknown: name the file Title.lang.ext (Title.en+zh.ext for "
                            "a bilingual track)", path=str(source), code="no-language")
     lang = safe_lang(lang, path=str(source)) if lang else "und"
-    targets = list(dict.fromkeys(safe_lang(t, path=str(source)) for t in target_languages))
+    targets = list(dict.fromkeys(safe_lang(normalize_locale(t, what="target language", path=str(source)))
+                                 for t in target_languages))
     if not targets:
         raise SubpipeError("no target language given", path=str(source), code="usage")
     out = confined(output_dir, title)
@@ -438,8 +440,12 @@ def plan_film(source: str | Path, target_languages: Sequence[str], *, reference_
 
 
 def refuse_problems(plan: FilmPlan) -> None:
-    """Raise one `SubpipeError` naming the source and every problem of `plan` (strict runs: the CLI)."""
-    if not plan.problems:
+    """Raise one `SubpipeError` naming the source and every problem of `plan` (strict runs: the CLI), unless
+    the only problems are target languages without a route while another target has one: those fail
+    alone and the run is partially failed (``--to es-ES --to zh-Hant`` delivers es-ES)."""
+    unreachable = {p.step.removeprefix("localize ") for p in plan.problems if p.step.startswith("localize ")}
+    only_targets = all(p.step.startswith("localize ") for p in plan.problems)
+    if not plan.problems or (only_targets and set(plan.targets) - unreachable):
         return
     first = plan.problems[0]
     more = "; ".join(f"{p.path}: {p.message}" for p in plan.problems[1:])
@@ -593,12 +599,16 @@ def build_target(source: Track, sentences, translations: Sequence[str], target_l
     from subpipe.qc import load_profile
     from subpipe.segment import resegment_sentences
 
+    from subpipe.qc.locale_style import check_style, fix_style
+
     prof = load_profile(profile, lang=target_lang, audience=audience, fps=fps or source.fps)
     done = resegment_sentences(sentences, translations, target_lang, prof, template=source,
                                keep_langs=set(keep_langs))
-    track = done.track
+    # the locale's typography (es-ES « », fr-CA "Quoi?"): fixed, then what is left reported
+    track, styled = fix_style(done.track, prof)
     track.lang = target_lang
-    return track, list(done.remaining), list(done.notes) + list(done.fixes), prof
+    remaining = list(done.remaining) + check_style(track, prof)
+    return track, remaining, list(done.notes) + list(done.fixes) + styled, prof
 
 
 def foreign_positions(source: Track, target_lang: str, skip: Sequence[str] = ()) -> set[int]:
@@ -794,7 +804,10 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
     `forced_narrative` also writes each language's forced-narrative track (the cues not spoken in it).
 
     Raises `SubpipeError` before any work when the source, the target languages or the glossary are
-    unusable, and, when `strict`, when a reference is missing or a target language has no model.
+    unusable, and, when `strict`, when a reference is missing or no target language has a model (a target
+    without one among targets with one fails alone: `refuse_problems`). Targets are locales (``es-419``,
+    ``zh-Hant``): the engine translates into the most specific language of the locale's fallback chain it
+    has (`subpipe.locales.LocaleEngine`), and the delivered files are named with the locale.
     Otherwise never raises: failures are recorded in the result, whose summary is always written.
     With a glossary and no `review` hook, the film's stored review decisions
     (``OUT/<Title>/review/decisions.json``, made in the UI) are applied and nobody is asked.
@@ -803,7 +816,7 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
 
     t0 = time.perf_counter()
     runner = runner or InTurn()
-    engine = engine or get_engine()
+    engine = locale_engine(engine or get_engine())
     plan = plan_film(source, target_languages, reference_tracks=reference_tracks, glossary=glossary,
                      output_dir=output_dir, engine=engine, spoken_languages=spoken_languages,
                      language_overrides=language_overrides)
