@@ -599,7 +599,7 @@ def build_target(source: Track, sentences, translations: Sequence[str], target_l
     from subpipe.qc import load_profile
     from subpipe.segment import resegment_sentences
 
-    from subpipe.qc.locale_style import check_style, fix_style
+    from subpipe.qc.locale_style import check_style, check_units, fix_style
 
     prof = load_profile(profile, lang=target_lang, audience=audience, fps=fps or source.fps)
     done = resegment_sentences(sentences, translations, target_lang, prof, template=source,
@@ -607,7 +607,7 @@ def build_target(source: Track, sentences, translations: Sequence[str], target_l
     # the locale's typography (es-ES « », fr-CA "Quoi?"): fixed, then what is left reported
     track, styled = fix_style(done.track, prof)
     track.lang = target_lang
-    remaining = list(done.remaining) + check_style(track, prof)
+    remaining = list(done.remaining) + check_style(track, prof) + check_units(source, track, prof)
     return track, remaining, list(done.notes) + list(done.fixes) + styled, prof
 
 

@@ -103,7 +103,8 @@ def test_languages_compare_by_subtag_when_one_side_has_no_region():
     assert same_language("es", "es-419") and same_language("EN_us", "en")
     assert not same_language("pt-BR", "pt-PT") and not same_language("de", None)
     entry = make_entry("Sir", "en", translations={"es": ["señor"], "es-MX": ["don"]})
-    assert entry.approved("es-MX") == ["señor", "don"] and entry.approved("es-ES") == ["señor"]
+    # issue 13: the locale's own rendering wins; the bare language is its fallback
+    assert entry.approved("es-MX") == ["don"] and entry.approved("es-ES") == ["señor"]
 
 
 # --- TBX: the corpus --------------------------------------------------------------------------------------

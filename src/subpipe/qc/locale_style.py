@@ -206,3 +206,36 @@ def check_style(track: Track, profile: Profile) -> list[Finding]:
                                  line=cue.line, position=cue.position, severity="warning", start_ms=cue.start,
                                  end_ms=cue.end))
     return found
+
+
+# ------------------------------------------------------------------------------------------------- units
+
+_METRIC_WORDS = {"km": r"km|kil[oó]m[eè]tr|公里|千米", "km/h": r"km/h|kil[oó]m[eè]tr|公里",
+                 "m": r"\bm\b|m[eè]tr|米|公尺", "cm": r"cm|cent[ií]m[eè]tr|厘米|公分",
+                 "kg": r"kg|kil[oó]|公斤|千克", "g": r"\bg\b|gram|克", "l": r"\bl\b|litr|lit[eè]r|升",
+                 "ml": r"ml|mililitr|millilitr|毫升", "ha": r"\bha\b|hect[aá]r|公顷|公頃", "°C": r"°\s*C|celsius|摄氏|攝氏"}
+
+
+def check_units(source: Track, target: Track, profile: Profile) -> list[Finding]:
+    """A ``locale-units`` warning on each target cue whose source cue gives an imperial/US quantity (miles,
+    pounds, °F) when `profile`'s locale reads metric units (``units = "metric"``) and the target cue does
+    not give the metric one; the message suggests it in the locale's writing (``≈ 8,05 km`` in es-ES).
+    Target cues are matched to source cues by position (a translated cue keeps its source's)."""
+    from subpipe.terms.discover import imperial_quantities, render_quantity
+
+    if profile.style.get("units") != "metric":
+        return []
+    by_position = source.by_position()
+    found = []
+    for cue in target.cues:
+        origin = by_position.get(cue.position)
+        if origin is None or cue.comment:
+            continue
+        for q in imperial_quantities(origin.plain):
+            if re.search(_METRIC_WORDS.get(q.metric_unit, re.escape(q.metric_unit)), cue.plain, re.IGNORECASE):
+                continue
+            metric = render_quantity(q.metric_value, q.metric_unit, profile.lang)
+            found.append(Finding("locale-units", f"{_tc(cue)} {q.text!r} in the source: {profile.lang} reads metric "
+                                 f"units, write ≈ {metric}: {excerpt(cue.plain)}", path=target.path, line=cue.line,
+                                 position=cue.position, severity="warning", start_ms=cue.start, end_ms=cue.end))
+    return found
