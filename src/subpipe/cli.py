@@ -273,7 +273,8 @@ def flag(file: Path,
 
 @app.command()
 def localize(file: Path,
-             to: Annotated[list[str], typer.Option("--to", help="Target language (repeat for several).")],
+             to: Annotated[list[str], typer.Option("--to", help="Target locale, a BCP 47 tag: es, es-ES, es-419, "
+                                                   "pt-BR, fr-CA, zh-Hant (repeat for several).")],
              glossary: Annotated[Optional[Path], typer.Option("--glossary", help="CSV, TBX or JSON glossary.")]
              = None,
              reference: Annotated[Optional[list[Path]], typer.Option(
@@ -296,8 +297,13 @@ def localize(file: Path,
              as_json: JsonOpt = False) -> None:
     """Translate FILE into each --to language: SRT/WebVTT (ASS for ASS input), dual track, QC and term reports.
 
+    Each --to is a locale (es-ES, es-419, fr-CA, zh-Hant): files are named with it (Title.es-419.srt), its
+    typography is applied (quotes, spaces, decimals), and it is translated by a model for the locale if one
+    is installed, else for its language (es-419 through es; zh-Hant through zh, converted with OpenCC).
+
     Everything is checked before any work: FILE, each --reference, the glossary, and a translation model
-    for every --to language; a missing one stops the run naming the file and the pair. In a bilingual
+    for every --to locale; when none has one the run stops naming the file and the pairs, and a locale
+    without one among others that have one fails alone (the run is partially failed, exit 1). In a bilingual
     film (--languages, or a Title.en+zh name) a missing model for one spoken language fails only its
     cues: they are left out of that language's track, listed in the summary and in
     reports/<Title>.<lang>.untranslated.srt, and the run exits 1.
@@ -307,7 +313,10 @@ def localize(file: Path,
     from subpipe.localize import localize_film, summary_markdown
     from subpipe.translate import get_engine
 
+    from subpipe.locales import normalize_locale
+
     try:
+        to = list(dict.fromkeys(normalize_locale(t, what="--to", path=str(file)) for t in to))
         chosen = get_engine(engine)
     except SubpipeError as exc:
         _fail(exc, as_json)
