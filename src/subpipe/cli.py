@@ -310,10 +310,9 @@ def localize(file: Path,
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from subpipe.locales import normalize_locale
     from subpipe.localize import localize_film, summary_markdown
     from subpipe.translate import get_engine
-
-    from subpipe.locales import normalize_locale
 
     try:
         to = list(dict.fromkeys(normalize_locale(t, what="--to", path=str(file)) for t in to))
@@ -333,7 +332,7 @@ def localize(file: Path,
                                    audience=audience, output_dir=output, fps=fps, strict=True,
                                    progress=progress, spoken_languages=languages,
                                    forced_narrative=forced_narrative, language_overrides=language_overrides,
-                                   engine=chosen)
+                                   engine=chosen, partial_targets=True)
         except SubpipeError as exc:
             error = exc
     if error is not None:  # reported once the progress bar has stopped

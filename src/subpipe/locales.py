@@ -84,12 +84,12 @@ def parse_locale(tag: str, *, what: str = "language", path: str | None = None) -
     >>> parse_locale("xx-YY", what="--to")
     Traceback (most recent call last):
     ...
-    subpipe.errors.SubpipeError: <input>: --to: 'xx-YY' is not a known language tag (BCP 47, like es, es-419, pt-BR, zh-Hant)
+    subpipe.errors.SubpipeError: <input>: --to: 'xx-YY' is not a language tag in the IANA registry (BCP 47, like es, es-419, pt-BR, zh-Hant)
     """
     locale = _parse(tag) if isinstance(tag, str) else None
     if locale is None:
-        raise SubpipeError(f"{what}: {str(tag)[:80]!r} is not a known language tag (BCP 47, like es, es-419, "
-                           "pt-BR, zh-Hant)", path=path, code="bad-language")
+        raise SubpipeError(f"{what}: {str(tag)[:80]!r} is not a language tag in the IANA registry (BCP 47, "
+                           "like es, es-419, pt-BR, zh-Hant)", path=path, code="bad-language")
     return locale
 
 

@@ -439,13 +439,13 @@ def plan_film(source: str | Path, target_languages: Sequence[str], *, reference_
                     problems, spoken, detect, overrides or None, partial)
 
 
-def refuse_problems(plan: FilmPlan) -> None:
-    """Raise one `SubpipeError` naming the source and every problem of `plan` (strict runs: the CLI), unless
-    the only problems are target languages without a route while another target has one: those fail
-    alone and the run is partially failed (``--to es-ES --to zh-Hant`` delivers es-ES)."""
+def refuse_problems(plan: FilmPlan, *, partial_targets: bool = False) -> None:
+    """Raise one `SubpipeError` naming the source and every problem of `plan` (strict runs: the CLI). With
+    `partial_targets`, not when the only problems are targets without a route while another target has
+    one: those fail alone and the run is partially failed (``--to es-ES --to zh-Hant`` delivers es-ES)."""
     unreachable = {p.step.removeprefix("localize ") for p in plan.problems if p.step.startswith("localize ")}
     only_targets = all(p.step.startswith("localize ") for p in plan.problems)
-    if not plan.problems or (only_targets and set(plan.targets) - unreachable):
+    if not plan.problems or (partial_targets and only_targets and set(plan.targets) - unreachable):
         return
     first = plan.problems[0]
     more = "; ".join(f"{p.path}: {p.message}" for p in plan.problems[1:])
@@ -597,9 +597,8 @@ def build_target(source: Track, sentences, translations: Sequence[str], target_l
     """Translated sentences -> cues of the target language, line-broken and QC-fixed; plus remaining QC.
     Cues spoken in a language of `keep_langs` stay verbatim."""
     from subpipe.qc import load_profile
-    from subpipe.segment import resegment_sentences
-
     from subpipe.qc.locale_style import check_style, check_units, fix_style
+    from subpipe.segment import resegment_sentences
 
     prof = load_profile(profile, lang=target_lang, audience=audience, fps=fps or source.fps)
     done = resegment_sentences(sentences, translations, target_lang, prof, template=source,
@@ -792,8 +791,8 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
                   output_dir: str | Path = "out", fps: float | None = None, engine=None,
                   runner: Runner | None = None, review: Review | None = None, strict: bool = False,
                   progress: Progress | None = None, spoken_languages: Sequence[str] | str | None = None,
-                  forced_narrative: bool = False, language_overrides: str | Path | dict | None = None
-                  ) -> FilmResult:
+                  forced_narrative: bool = False, language_overrides: str | Path | dict | None = None,
+                  partial_targets: bool = False) -> FilmResult:
     """The whole job for one film; steps go through `runner` (in turn by default).
 
     A bilingual film (``Title.en+zh.ext``, or `spoken_languages` with two or more languages; ``[]`` or
@@ -804,8 +803,9 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
     `forced_narrative` also writes each language's forced-narrative track (the cues not spoken in it).
 
     Raises `SubpipeError` before any work when the source, the target languages or the glossary are
-    unusable, and, when `strict`, when a reference is missing or no target language has a model (a target
-    without one among targets with one fails alone: `refuse_problems`). Targets are locales (``es-419``,
+    unusable, and, when `strict`, when a reference is missing or a target language has no model (with
+    `partial_targets` too, only when no target has one: a target without a model among targets with one
+    then fails alone, as the CLI wants it, `refuse_problems`). Targets are locales (``es-419``,
     ``zh-Hant``): the engine translates into the most specific language of the locale's fallback chain it
     has (`subpipe.locales.LocaleEngine`), and the delivered files are named with the locale.
     Otherwise never raises: failures are recorded in the result, whose summary is always written.
@@ -821,7 +821,7 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
                      output_dir=output_dir, engine=engine, spoken_languages=spoken_languages,
                      language_overrides=language_overrides)
     if strict:
-        refuse_problems(plan)
+        refuse_problems(plan, partial_targets=partial_targets)
     total = 4 + len(plan.targets)
 
     def step(name: str, n: int) -> None:
