@@ -480,7 +480,8 @@ _LIMITS = ("max_chars_per_line", "max_lines", "max_cps", "min_duration_ms", "max
 
 
 def _limits(profile: Profile) -> tuple:
-    return (*(getattr(profile, key) for key in _LIMITS), tuple(sorted(profile.style.items())))
+    # `style` is left out: typography is checked per track (subpipe.qc.locale_style), not per cue
+    return tuple(getattr(profile, key) for key in _LIMITS)
 
 
 class LanguageProfiles:
