@@ -20,15 +20,29 @@ from subpipe.qc.profiles import list_profiles
 
 
 class Language(StrEnum):
-    """Languages subpipe delivers and reads (BCP 47 tags, as in ``Title.lang.ext``)."""
+    """Languages and locales subpipe delivers and reads (BCP 47 tags, as in ``Title.lang.ext``). A locale
+    (es-419, fr-CA) is translated through its language's model unless one for the locale is installed, and
+    gets its own typography (`subpipe.locales`); ca, gl and eu are Apertium's."""
 
     EN = "en"
+    EN_GB = "en-GB"
+    EN_US = "en-US"
     DE = "de"
     ES = "es"
+    ES_ES = "es-ES"
+    ES_419 = "es-419"
+    ES_MX = "es-MX"
+    ES_AR = "es-AR"
     FR = "fr"
+    FR_FR = "fr-FR"
+    FR_CA = "fr-CA"
     IT = "it"
     PT = "pt"
     PT_BR = "pt-BR"
+    PT_PT = "pt-PT"
+    CA = "ca"
+    GL = "gl"
+    EU = "eu"
     NL = "nl"
     SV = "sv"
     DA = "da"

@@ -237,3 +237,29 @@ def test_a_batch_translates_a_bilingual_film_cue_by_cue_and_names_what_no_model_
     assert report["error"]["error"] == "film-partially-failed"
     assert "es without 20 cue(s) in zh" in report["error"]["message"]
     assert (tmp_path / "outbox" / "Dumplings" / "reports" / "Dumplings.es.untranslated.srt").exists()
+
+
+def test_a_batch_takes_locales_from_names_and_settings_and_names_deliveries_by_them(demo_models, tmp_path):
+    _drop(
+        tmp_path / "inbox",
+        ("TearsOfSteel.en.vtt", SAMPLES / "tears-of-steel" / "TearsOfSteel.en.vtt"),
+        ("TearsOfSteel.es-ES.vtt", SAMPLES / "tears-of-steel" / "TearsOfSteel.es.vtt"),
+        ("Sintel.es-419.vtt", SAMPLES / "tears-of-steel" / "TearsOfSteel.es.vtt"),  # no en track: no film
+    )
+    films, rejected = group_films(drop_folder_files(tmp_path / "inbox"), source_lang="en")
+    assert [(f.title, [r.name for r in f.references]) for f in films] == [("TearsOfSteel", ["TearsOfSteel.es-ES.vtt"])]
+    assert [r.path.name for r in rejected] == ["Sintel.es-419.vtt"]
+    settings = load_settings(env={"SUBPIPE_INBOX": str(tmp_path / "inbox"), "SUBPIPE_OUTBOX": str(tmp_path / "outbox"),
+                                  "SUBPIPE_TARGET_LANGUAGES": "es_419, fr-ca"})
+    assert settings.target_languages == ["es-419", "fr-CA"]
+    result = run_batch(settings, batch="20260101T020000Z", move_files=False)
+    assert result.delivered == ["TearsOfSteel"]
+    film = tmp_path / "outbox" / "TearsOfSteel"
+    assert (film / "TearsOfSteel.es-419.srt").exists() and (film / "TearsOfSteel.fr-CA.srt").exists()
+    assert (film / "align" / "TearsOfSteel.en-es-ES.links.json").exists()
+
+
+def test_a_locale_setting_that_is_no_tag_is_refused_naming_the_setting():
+    with pytest.raises(SubpipeError) as err:
+        load_settings(env={"SUBPIPE_TARGET_LANGUAGES": "es,es-XX"})
+    assert err.value.code == "settings" and "target_languages" in str(err.value) and "'es-XX'" in str(err.value)

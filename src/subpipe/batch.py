@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 import subpipe
 from subpipe.errors import ErrorCode, SubpipeError
@@ -86,7 +86,8 @@ class BatchSettings(BaseModel):
     )
     source_lang: str = Field("en", description="The language translated from in a batch.")
     target_languages: list[str] = Field(
-        default_factory=lambda: ["es", "fr"], description="Languages a batch delivers."
+        default_factory=lambda: ["es", "fr"],
+        description="Languages or locales a batch delivers (es, es-419, fr-CA, zh-Hant), as in Title.<tag>.srt.",
     )
     profile: str = Field("netflix", description="QC profile of a batch.")
     engine: Literal["argos", "apertium", "argos+apertium"] = Field(
@@ -109,6 +110,16 @@ class BatchSettings(BaseModel):
         4200, ge=1, le=65535, description="Port of Prefect's server started by `subpipe serve`."
     )
 
+    @field_validator("source_lang")
+    @classmethod
+    def _source_locale(cls, tag: str) -> str:
+        return _locale_setting(tag, "source_lang")
+
+    @field_validator("target_languages")
+    @classmethod
+    def _target_locales(cls, tags: list[str]) -> list[str]:
+        return list(dict.fromkeys(_locale_setting(t, "target_languages") for t in tags))
+
     @property
     def done_dir(self) -> Path:
         return self.inbox / "done"
@@ -122,6 +133,16 @@ class BatchSettings(BaseModel):
 
     def write_roots(self) -> list[Path]:
         return [self.outbox, *self.extra_roots]
+
+
+def _locale_setting(tag: str, what: str) -> str:
+    """A language setting as a normalised locale (``es_419`` -> ``es-419``); pydantic reports the error."""
+    from subpipe.locales import normalize_locale
+
+    try:
+        return normalize_locale(tag, what=what)
+    except SubpipeError as exc:
+        raise ValueError(exc.message) from None
 
 
 _LIST_FIELDS = {"extra_roots": os.pathsep, "target_languages": ","}

@@ -330,7 +330,8 @@ def flag(file: Path,
 
 @app.command()
 def localize(file: Path,
-             to: Annotated[list[str], typer.Option("--to", help="Target language (repeat for several).")],
+             to: Annotated[list[str], typer.Option("--to", help="Target locale, a BCP 47 tag: es, es-ES, es-419, "
+                                                   "pt-BR, fr-CA, zh-Hant (repeat for several).")],
              glossary: Annotated[Optional[Path], typer.Option("--glossary", help="CSV, TBX or JSON glossary.")]
              = None,
              reference: Annotated[Optional[list[Path]], typer.Option(
@@ -358,17 +359,24 @@ def localize(file: Path,
     """Translate FILE into each --to language: SRT/WebVTT (ASS for ASS input, IMSC with --format imsc), dual
     track, QC and term reports.
 
+    Each --to is a locale (es-ES, es-419, fr-CA, zh-Hant): files are named with it (Title.es-419.srt), its
+    typography is applied (quotes, spaces, decimals), and it is translated by a model for the locale if one
+    is installed, else for its language (es-419 through es; zh-Hant through zh, converted with OpenCC).
+
     Everything is checked before any work: FILE, each --reference, the glossary, and a translation model
-    for every --to language; a missing one stops the run naming the file and the pair. In a bilingual
+    for every --to locale; when none has one the run stops naming the file and the pairs, and a locale
+    without one among others that have one fails alone (the run is partially failed, exit 1). In a bilingual
     film (--languages, or a Title.en+zh name) a missing model for one spoken language fails only its
     cues: they are left out of that language's track, listed in the summary and in
     reports/<Title>.<lang>.untranslated.srt, and the run exits 1.
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from subpipe.locales import normalize_locale
     from subpipe.localize import localize_film, summary_markdown
     from subpipe.translate import get_engine
 
+    to = list(dict.fromkeys(normalize_locale(t, what="--to", path=str(file)) for t in to))
     chosen = get_engine(engine)
     # an error leaves the `with` first, so the progress bar has stopped when the CLI's frame reports it
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -382,7 +390,7 @@ def localize(file: Path,
                                audience=audience, output_dir=output, fps=fps, strict=True,
                                progress=progress, spoken_languages=languages,
                                forced_narrative=forced_narrative, language_overrides=language_overrides,
-                               engine=chosen, formats=formats or [])
+                               engine=chosen, formats=formats or [], partial_targets=True)
     if as_json:
         print(json.dumps(result.summary(), ensure_ascii=False, indent=2))
     else:

@@ -12,8 +12,8 @@ from subpipe.errors import Finding, SubpipeError
 from subpipe.formats import read_track, write_track
 
 # `Title.lang.ext` (the drop-folder convention) or `title-lang.ext` / `title_lang.ext`; lang is a
-# BCP 47 tag such as en, de, pt-BR, zh-Hans.
-_LANG_RE = re.compile(r"(?:^|[._-])([a-z]{2,3}(?:[-_](?:[A-Z][a-z]{3}|[A-Z]{2}))?)$")
+# BCP 47 tag such as en, de, pt-BR, zh-Hans, es-419, zh-Hant-TW.
+_LANG_RE = re.compile(r"(?:^|[._-])([a-z]{2,3}(?:[-_][A-Z][a-z]{3})?(?:[-_](?:[A-Z]{2}|\d{3}))?)$")
 
 
 def guess_lang(path: str | Path) -> str | None:
@@ -21,8 +21,8 @@ def guess_lang(path: str | Path) -> str | None:
 
     >>> guess_lang("ElephantsDream.de.vtt"), guess_lang("sintel-pt.vtt"), guess_lang("Film.zh-Hans.srt")
     ('de', 'pt', 'zh-Hans')
-    >>> guess_lang("subtitle.srt") is None
-    True
+    >>> guess_lang("subtitle.srt") is None, guess_lang("Film.es-419.srt"), guess_lang("Show_ep-101.srt") is None
+    (True, 'es-419', True)
     """
     stem = Path(path).name
     for suffix in Path(path).suffixes[-1:]:
@@ -31,6 +31,11 @@ def guess_lang(path: str | Path) -> str | None:
     if not m:
         return None
     tag = m.group(1).replace("_", "-")
+    if any(ch.isdigit() for ch in tag):  # "Show_ep-101" is an episode number unless the tag is real (es-419)
+        from subpipe.locales import is_locale
+
+        if not is_locale(tag):
+            return None
     return tag if len(stem) > len(tag) else None
 
 

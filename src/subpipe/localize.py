@@ -47,6 +47,7 @@ from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.fileio import write_text_atomic
 from subpipe.formats import write_track
 from subpipe.ingest import IngestResult, guess_lang, guess_languages, ingest_file
+from subpipe.locales import locale_engine, normalize_locale
 from subpipe.paths import confined, safe_lang, safe_name
 from subpipe.reports import markdown_table, write_findings_csv, write_json
 from subpipe.runners import InTurn, Runner, StepError
@@ -396,7 +397,7 @@ def plan_film(source: str | Path, target_languages: Sequence[str], *, reference_
     """
     from subpipe.translate import get_engine
 
-    engine = engine or get_engine()
+    engine = locale_engine(engine or get_engine())
     source = Path(source)
     if not source.is_file():
         raise SubpipeError("no such file" if not source.exists() else "not a file", path=str(source),
@@ -414,7 +415,8 @@ def plan_film(source: str | Path, target_languages: Sequence[str], *, reference_
         raise SubpipeError("the source language is unknown: name the file Title.lang.ext (Title.en+zh.ext for "
                            "a bilingual track)", path=str(source), code=ErrorCode.NO_LANGUAGE)
     lang = safe_lang(lang, path=str(source)) if lang else "und"
-    targets = list(dict.fromkeys(safe_lang(t, path=str(source)) for t in target_languages))
+    targets = list(dict.fromkeys(safe_lang(normalize_locale(t, what="target language", path=str(source)))
+                                 for t in target_languages))
     if not targets:
         raise SubpipeError("no target language given", path=str(source), code=ErrorCode.USAGE)
     out = confined(output_dir, title)
@@ -437,9 +439,13 @@ def plan_film(source: str | Path, target_languages: Sequence[str], *, reference_
                     problems, spoken, detect, overrides or None, partial)
 
 
-def refuse_problems(plan: FilmPlan) -> None:
-    """Raise one `SubpipeError` naming the source and every problem of `plan` (strict runs: the CLI)."""
-    if not plan.problems:
+def refuse_problems(plan: FilmPlan, *, partial_targets: bool = False) -> None:
+    """Raise one `SubpipeError` naming the source and every problem of `plan` (strict runs: the CLI). With
+    `partial_targets`, not when the only problems are targets without a route while another target has
+    one: those fail alone and the run is partially failed (``--to es-ES --to zh-Hant`` delivers es-ES)."""
+    unreachable = {p.step.removeprefix("localize ") for p in plan.problems if p.step.startswith("localize ")}
+    only_targets = all(p.step.startswith("localize ") for p in plan.problems)
+    if not plan.problems or (partial_targets and only_targets and set(plan.targets) - unreachable):
         return
     first = plan.problems[0]
     more = "; ".join(f"{p.path}: {p.message}" for p in plan.problems[1:])
@@ -591,14 +597,17 @@ def build_target(source: Track, sentences, translations: Sequence[str], target_l
     """Translated sentences -> cues of the target language, line-broken and QC-fixed; plus remaining QC.
     Cues spoken in a language of `keep_langs` stay verbatim."""
     from subpipe.qc import load_profile
+    from subpipe.qc.locale_style import check_style, check_units, fix_style
     from subpipe.segment import resegment_sentences
 
     prof = load_profile(profile, lang=target_lang, audience=audience, fps=fps or source.fps)
     done = resegment_sentences(sentences, translations, target_lang, prof, template=source,
                                keep_langs=set(keep_langs))
-    track = done.track
+    # the locale's typography (es-ES « », fr-CA "Quoi?"): fixed, then what is left reported
+    track, styled = fix_style(done.track, prof)
     track.lang = target_lang
-    return track, list(done.remaining), list(done.notes) + list(done.fixes), prof
+    remaining = list(done.remaining) + check_style(track, prof) + check_units(source, track, prof)
+    return track, remaining, list(done.notes) + list(done.fixes) + styled, prof
 
 
 def foreign_positions(source: Track, target_lang: str, skip: Sequence[str] = ()) -> set[int]:
@@ -836,7 +845,7 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
                   runner: Runner | None = None, review: Review | None = None, strict: bool = False,
                   progress: Progress | None = None, spoken_languages: Sequence[str] | str | None = None,
                   forced_narrative: bool = False, language_overrides: str | Path | dict | None = None,
-                  formats: Sequence[str] = ()) -> FilmResult:
+                  formats: Sequence[str] = (), partial_targets: bool = False) -> FilmResult:
     """The whole job for one film; steps go through `runner` (in turn by default).
 
     A bilingual film (``Title.en+zh.ext``, or `spoken_languages` with two or more languages; ``[]`` or
@@ -848,7 +857,11 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
     `formats` adds delivery formats to SRT and WebVTT (``imsc``: IMSC 1.1 Text, with its profile check).
 
     Raises `SubpipeError` before any work when the source, the target languages or the glossary are
-    unusable, and, when `strict`, when a reference is missing or a target language has no model.
+    unusable, and, when `strict`, when a reference is missing or a target language has no model (with
+    `partial_targets` too, only when no target has one: a target without a model among targets with one
+    then fails alone, as the CLI wants it, `refuse_problems`). Targets are locales (``es-419``,
+    ``zh-Hant``): the engine translates into the most specific language of the locale's fallback chain it
+    has (`subpipe.locales.LocaleEngine`), and the delivered files are named with the locale.
     Otherwise never raises: failures are recorded in the result, whose summary is always written.
     With a glossary and no `review` hook, the film's stored review decisions
     (``OUT/<Title>/review/decisions.json``, made in the UI) are applied and nobody is asked.
@@ -858,12 +871,12 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
     t0 = time.perf_counter()
     formats = delivery_formats(formats)  # an unknown or read-only format stops the run before any work
     runner = runner or InTurn()
-    engine = engine or get_engine()
+    engine = locale_engine(engine or get_engine())
     plan = plan_film(source, target_languages, reference_tracks=reference_tracks, glossary=glossary,
                      output_dir=output_dir, engine=engine, spoken_languages=spoken_languages,
                      language_overrides=language_overrides)
     if strict:
-        refuse_problems(plan)
+        refuse_problems(plan, partial_targets=partial_targets)
     total = 4 + len(plan.targets)
 
     def step(name: str, n: int) -> None:

@@ -161,3 +161,13 @@ def test_an_empty_spoken_languages_list_finds_them_and_zh_hans_is_mandarin(prefe
     assert {s["code"] for s in result["spoken_languages"]["languages"]} == {"en", "zh", "und"}
     assert result["languages"]["en"]["status"] == "partially delivered"
     assert [e["step"] for e in result["errors"]] == ["translate zh->en"]
+
+
+def test_the_flow_delivers_locales_named_by_their_tags(prefect_harness, demo_models, tmp_path):
+    from flows.params import Language
+
+    result = localize_film(source=str(SAMPLES / "tears-of-steel" / "TearsOfSteel.en.vtt"),
+                           target_languages=[Language.ES_419, Language.FR_CA], output_dir=str(tmp_path))
+    assert set(result["languages"]) == {"es-419", "fr-CA"}
+    for tag in ("es-419", "fr-CA"):
+        assert (tmp_path / "TearsOfSteel" / f"TearsOfSteel.{tag}.srt").exists()

@@ -45,3 +45,16 @@ def test_restricted_paths_stay_in_their_roots(tmp_path):
             allowed_path(path, what="path", write=write, settings=s)
     open_settings = s.model_copy(update={"restrict_paths": False})
     assert allowed_path("/etc/passwd", what="source", settings=open_settings) == "/etc/passwd"
+
+
+def test_the_form_offers_locales_and_apertiums_languages():
+    from subpipe.locales import normalize_locale
+
+    assert all(normalize_locale(lang.value) == lang.value for lang in Language)  # each a normalised tag
+    wanted = ["es-ES", "es-419", "fr-CA", "pt-PT", "en-GB", "zh-Hant", "ca", "gl", "eu"]
+    assert BatchOptions(target_languages=wanted).target_languages == [Language(t) for t in wanted]
+    schema = localize_film.parameters.model_dump()
+    choices = schema["definitions"]["Language"]["enum"]
+    assert {"es-419", "fr-CA", "ca", "gl", "eu"} <= set(choices)
+    with pytest.raises(ValueError):
+        BatchOptions(target_languages=["es-XX"])

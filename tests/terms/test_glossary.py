@@ -103,7 +103,8 @@ def test_languages_compare_by_subtag_when_one_side_has_no_region():
     assert same_language("es", "es-419") and same_language("EN_us", "en")
     assert not same_language("pt-BR", "pt-PT") and not same_language("de", None)
     entry = make_entry("Sir", "en", translations={"es": ["señor"], "es-MX": ["don"]})
-    assert entry.approved("es-MX") == ["señor", "don"] and entry.approved("es-ES") == ["señor"]
+    # issue 13: the locale's own rendering wins; the bare language is its fallback
+    assert entry.approved("es-MX") == ["don"] and entry.approved("es-ES") == ["señor"]
 
 
 # --- TBX: the corpus --------------------------------------------------------------------------------------
@@ -254,3 +255,47 @@ def test_not_a_tbx_file_and_missing_files():
         load_glossary(SAMPLES / "glossary" / "missing.csv")
     with pytest.raises(SubpipeError, match="cannot tell the glossary format"):
         load_glossary(FILMS_CSV.parent / ".." / "ATTRIBUTION.md")
+
+
+# --- locales (issue 13): a locale's own rendering wins, its fallback chain serves the rest ------------------
+
+
+def test_csv_columns_per_locale_fall_back_along_the_chain(tmp_path):
+    text = FILMS_CSV.read_text(encoding="utf-8").splitlines()
+    header = text[0].replace(",es,", ",es,es-419,es-MX,", 1)
+    rows = [line.replace(",jardines colgantes de Babilonia,", ",jardines colgantes de Babilonia,"
+                         "jardines suspendidos de Babilonia,los jardines de Babilonia,", 1) if line.startswith("ed-babylon")
+            else _two_empty_after_es(line) for line in text[1:]]
+    path = tmp_path / "films-locales.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    entry = next(e for e in load_glossary(path).entries if e.id == "ed-babylon")
+    assert entry.approved("es-MX") == ["los jardines de Babilonia"]
+    assert entry.approved("es-AR") == ["jardines suspendidos de Babilonia"]  # es-AR -> es-419
+    assert entry.approved("es-ES") == entry.approved("es") == ["jardines colgantes de Babilonia"]
+
+
+def _two_empty_after_es(line: str) -> str:
+    """A row of films.csv with empty es-419 and es-MX cells after its es cell (the 8th column)."""
+    import csv
+    import io
+
+    cells = next(csv.reader([line]))
+    cells[8:8] = ["", ""]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    return out.getvalue()
+
+
+def test_tbx_lang_sets_per_locale_fall_back_and_forbid_along_the_chain(tmp_path):
+    text = FILMS_TBX.read_text(encoding="utf-8")
+    start = text.index('<termEntry id="ed-babylon">')
+    end = text.index("</termEntry>", start)
+    extra = ('<langSet xml:lang="es-MX"><tig><term>los jardines de Babilonia</term></tig></langSet>'
+             '<langSet xml:lang="es"><tig><term>los pensiles de Babilonia</term>'
+             '<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig></langSet>')
+    path = tmp_path / "films-locales.tbx"
+    path.write_text(text[:end] + extra + text[end:], encoding="utf-8")
+    entry = next(e for e in load_glossary(path).entries if e.term == "hanging gardens of Babylon")
+    assert entry.approved("es-MX") == ["los jardines de Babilonia"]
+    assert entry.approved("es-CL") == entry.approved("es-ES") == ["jardines colgantes de Babilonia"]
+    assert entry.forbidden_in("es-MX") == entry.forbidden_in("es") == ["los pensiles de Babilonia"]

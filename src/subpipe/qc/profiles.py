@@ -33,7 +33,7 @@ import math
 import re
 import tomllib
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -50,6 +50,20 @@ FIELD_KEYS = (
     "min_gap_frames", "fps", "width_rule", "cps_counts_spaces",
 )
 _META_KEYS = ("name", "description", "extends", "lang")
+
+# Typography of a locale (optional; checked and fixed by `subpipe.qc.locale_style`). What each means:
+# quotes / alt_quotes: the opening and closing quotation marks of the first and second level ("«»", "“”");
+# quote_space: the space inside « » (fr: a no-break space); punct_space: the space before ; ! ?;
+# colon_space: before ":"; decimal_separator: "," or "."; ellipsis: "…" (one character) or "...";
+# dialogue_dash: how a line of a second speaker starts ("-" glued, "- " with a space, "– ");
+# units: "metric", "us" or "uk" (what quantities the audience reads).
+SPACES = {"none": "", "space": " ", "nbsp": "\u00a0", "narrow-nbsp": "\u202f"}
+STYLE_VALUES = {
+    "quote_space": tuple(SPACES), "punct_space": tuple(SPACES), "colon_space": tuple(SPACES),
+    "decimal_separator": (",", "."), "ellipsis": ("\u2026", "..."), "dialogue_dash": ("-", "- ", "\u2013 ", "\u2014"),
+    "units": ("metric", "us", "uk"),
+}
+STYLE_KEYS = ("quotes", "alt_quotes", *STYLE_VALUES)
 
 # Spaces a line may break at. No-break spaces are deliberately absent.
 _NO_BREAK_SPACES = {"\u00a0", "\u2007", "\u202f", "\u2060"}
@@ -159,6 +173,12 @@ def _field_problem(key: str, value) -> str | None:
     if key in ("name", "description", "extends"):
         ok = isinstance(value, str) and value.strip()
         return None if ok else f"expected a non-empty string, got {value!r}"
+    if key in ("quotes", "alt_quotes"):
+        ok = isinstance(value, str) and len(value) == 2
+        return None if ok else f"expected the opening and closing marks as one 2-character string, got {value!r}"
+    if key in STYLE_VALUES:
+        return None if value in STYLE_VALUES[key] else \
+            f"expected one of {', '.join(map(repr, STYLE_VALUES[key]))}, got {value!r}"
     if key == "aliases":
         ok = isinstance(value, list) and all(isinstance(a, str) and a for a in value)
         return None if ok else f"expected a list of language tags, got {value!r}"
@@ -186,6 +206,7 @@ class Profile:
     cps_counts_spaces: bool = True
     description: str = ""
     source: str | None = None
+    style: dict = field(default_factory=dict)  # STYLE_KEYS set for the language (typography of the locale)
 
     def __post_init__(self) -> None:
         for key in FIELD_KEYS:
@@ -308,13 +329,13 @@ def _parse(text: str, where: str) -> dict:
                 raise _problem(where, text, (), key, "expected [lang.<tag>] tables")
             for tag, table in value.items():
                 for k, v in table.items():
-                    problem = _field_problem(k, v) if k in FIELD_KEYS or k == "aliases" else \
-                        f"unknown key; a [lang.<tag>] table takes {', '.join(FIELD_KEYS)}, aliases"
+                    problem = _field_problem(k, v) if k in FIELD_KEYS + STYLE_KEYS or k == "aliases" else \
+                        f"unknown key; a [lang.<tag>] table takes {', '.join(FIELD_KEYS + STYLE_KEYS)}, aliases"
                     if problem:
                         raise _problem(where, text, ("lang", tag), k, problem)
         else:
-            problem = _field_problem(key, value) if key in FIELD_KEYS or key in _META_KEYS else \
-                f"unknown key; profile keys are {', '.join(FIELD_KEYS + _META_KEYS)}"
+            problem = _field_problem(key, value) if key in FIELD_KEYS + STYLE_KEYS or key in _META_KEYS else \
+                f"unknown key; profile keys are {', '.join(FIELD_KEYS + STYLE_KEYS + _META_KEYS)}"
             if problem:
                 raise _problem(where, text, (), key, problem)
     return data
@@ -367,6 +388,17 @@ def _load_raw(ref, base: Path | None = None, seen: tuple[str, ...] = ()) -> tupl
     return merged, where
 
 
+def _lang_sections(langs: dict[str, dict], lang: str, where: str) -> list[str]:
+    """The [lang.<tag>] sections for a language tag, most specific first: each link of the locale's
+    fallback chain (`subpipe.locales.fallback_chain`: "es-MX" -> "es-419" -> "es", "zh-TW" -> "zh-Hant"),
+    by tag or alias; a tag that is not a known locale by shorter and shorter prefixes."""
+    from subpipe.locales import fallback_chain, is_locale
+
+    links = fallback_chain(lang) if is_locale(lang) else [lang]
+    found = [_lang_section(langs, link, where) for link in links]
+    return list(dict.fromkeys(s for s in found if s))
+
+
 def _lang_section(langs: dict[str, dict], lang: str, where: str) -> str | None:
     """The [lang.<tag>] section for a language tag: exact tag or alias, then shorter and shorter
     prefixes ("zh-Hant-TW" -> "zh-hant", "en-US" -> "en")."""
@@ -405,11 +437,12 @@ def load_profile(name_or_path="netflix", *, lang: str | None = None, audience: s
     17.0
     """
     data, where = _load_raw(name_or_path)
-    values = {k: data[k] for k in FIELD_KEYS if k in data}
+    values = {k: data[k] for k in FIELD_KEYS + STYLE_KEYS if k in data}
     if lang:
-        section = _lang_section(data.get("lang", {}), lang, where)
-        if section:
+        # the most general section first, so the locale's own ("es-419" over "es") has the last word
+        for section in reversed(_lang_sections(data.get("lang", {}), lang, where)):
             values.update({k: v for k, v in data["lang"][section].items() if k != "aliases"})
+    style = {k: values.pop(k) for k in STYLE_KEYS if k in values}
     if audience not in AUDIENCES:
         raise SubpipeError(f"unknown audience {audience!r}; audiences are {', '.join(AUDIENCES)}",
                            code=ErrorCode.BAD_PROFILE)
@@ -430,7 +463,7 @@ def load_profile(name_or_path="netflix", *, lang: str | None = None, audience: s
                                f"{' in language ' + lang if lang else ''}", path=where, code=ErrorCode.BAD_PROFILE)
         values["max_cps"] = cps[audience]
     return Profile(name=data["name"], lang=lang, audience=audience, description=data.get("description", ""),
-                   source=where, **values)
+                   source=where, style=style, **values)
 
 
 def profile_for_track(track, name_or_path="netflix", *, audience: str = "adult",
@@ -447,6 +480,7 @@ _LIMITS = ("max_chars_per_line", "max_lines", "max_cps", "min_duration_ms", "max
 
 
 def _limits(profile: Profile) -> tuple:
+    # `style` is left out: typography is checked per track (subpipe.qc.locale_style), not per cue
     return tuple(getattr(profile, key) for key in _LIMITS)
 
 

@@ -31,6 +31,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
 from subpipe.cues import Cue, Track, format_timecode
+from subpipe.errors import ErrorCode, SubpipeError
 from subpipe.nlp import base_lang, pipeline_info
 from subpipe.terms.glossary import Glossary, GlossaryEntry, make_entry
 from subpipe.terms.match import Analysis, CueSpan, Passage, TermHit, TermMatcher, analyze_languages
@@ -150,6 +151,100 @@ def fahrenheit_to_celsius(f: float) -> float:
     37.0
     """
     return (f - 32) * 5 / 9
+
+
+# --- locale renderings ----------------------------------------------------------------------------------------
+# How a target locale writes what discovery finds (numbers, money, dates), from CLDR through Babel.
+
+
+def _babel_locale(locale: str):
+    from babel import Locale, UnknownLocaleError
+
+    from subpipe.locales import fallback_chain
+
+    for link in fallback_chain(locale):
+        try:
+            return Locale.parse(link, sep="-")
+        except (UnknownLocaleError, ValueError):
+            continue
+    raise SubpipeError(f"no CLDR data for locale {locale!r}", code=ErrorCode.BAD_LANGUAGE)
+
+
+def _significant(value: float) -> float:
+    """Three significant figures (the precision of `_round`), as a number."""
+    if value == 0:
+        return 0.0
+    from math import floor, log10
+
+    return round(value, max(0, 2 - floor(log10(abs(value)))))
+
+
+def render_quantity(value: float, unit: str, locale: str) -> str:
+    """`value` `unit` as `locale` writes it, to three significant figures.
+
+    >>> render_quantity(8.04672, "km", "es-ES"), render_quantity(8.04672, "km", "es-419"), render_quantity(1609.3, "m", "fr-CA")
+    ('8,05 km', '8.05 km', '1\\xa0609 m')
+    """
+    from babel.numbers import format_decimal
+
+    return f"{format_decimal(_significant(value), locale=_babel_locale(locale))} {unit}"
+
+
+def render_money(amount: float, currency: str, locale: str) -> str:
+    """An amount in an ISO 4217 `currency` as `locale` writes it.
+
+    >>> render_money(20, "USD", "es-ES"), render_money(20, "USD", "pt-BR"), render_money(20, "USD", "fr-CA")
+    ('20,00\xa0US$', 'US$\xa020,00', '20,00\xa0$\xa0US')
+    """
+    from babel.numbers import format_currency
+
+    return format_currency(amount, currency, locale=_babel_locale(locale))
+
+
+def render_date(month: int, day: int, locale: str) -> str:
+    """A day of the year (no year) as `locale` writes it.
+
+    >>> render_date(7, 4, "es-419"), render_date(7, 4, "en-GB"), render_date(7, 4, "zh-Hant")
+    ('4 de julio', '4 July', '7月4日')
+    """
+    import datetime
+
+    from babel.dates import format_skeleton
+
+    return format_skeleton("MMMMd", datetime.date(2000, month, day), locale=_babel_locale(locale))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """An imperial/US quantity in a text, with its metric value."""
+
+    start: int
+    end: int
+    text: str
+    metric_value: float
+    metric_unit: str
+
+
+def imperial_quantities(text: str) -> list[Quantity]:
+    """The imperial/US quantities of an English text (units and degrees Fahrenheit), money left out.
+
+    >>> [(q.text, q.metric_unit) for q in imperial_quantities("It's 5 miles away, and 90 °F. Ten pounds of it.")]
+    [('5 miles', 'km'), ('90 °F', '°C'), ('Ten pounds', 'kg')]
+    """
+    found: list[Quantity] = []
+    for m in _FAHRENHEIT_RE.finditer(text):
+        value = parse_number(m.group("num").lstrip("-"))
+        if value is not None:
+            value = -value if m.group("num").startswith("-") else value
+            found.append(Quantity(m.start(), m.end(), m.group(0), fahrenheit_to_celsius(value), "°C"))
+    money = [(m.start(), m.end()) for rx in _MONEY_RES for m in rx.finditer(text)]
+    for m in _UNIT_RE.finditer(text):
+        value = parse_number(m.group("num"))
+        conv = convert_unit(value, m.group("unit")) if value is not None else None
+        if conv is None or any(s < m.end() and m.start() < e for s, e in money):
+            continue
+        found.append(Quantity(m.start(), m.end(), m.group(0), conv[0], conv[1]))
+    return sorted(found, key=lambda q: q.start)
 
 
 # --- money --------------------------------------------------------------------------------------------------

@@ -22,9 +22,11 @@ CSV and TSV columns (a header row is required; names are case-insensitive, order
 ``case_sensitive``     ``yes``/``no``; default no (names that are also words, like *Barley*, want yes)
 ``note``               free text for translators; aliases ``notes``, ``comment``
 ``id``                 optional stable identifier
-``<tag>``              approved translations into that language (``es``, ``de``, ``pt-BR``); several
-                       separated by ``|``
-``forbidden_<tag>``    renderings forbidden in that language, ``|``-separated
+``<tag>``              approved translations into that language or locale (``es``, ``es-419``, ``pt-BR``);
+                       several separated by ``|``. A target locale takes the most specific column of its
+                       fallback chain that has a value (es-MX: ``es-MX``, else ``es-419``, else ``es``)
+``forbidden_<tag>``    renderings forbidden in that language, ``|``-separated; a locale inherits those of
+                       every link of its chain
 =====================  =============================================================================
 
 A bilingual table whose header names languages only (``en,de``) is read too, when its first column is

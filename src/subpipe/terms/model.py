@@ -111,14 +111,50 @@ class GlossaryEntry:
     line: int | None = None
 
     def approved(self, lang: str) -> list[str]:
-        """Approved translations into `lang` (a bare ``es`` entry serves ``es-MX`` too)."""
-        return _for_lang(self.translations, lang)
+        """Approved translations into `lang`: those of the most specific tag of `lang`'s fallback chain
+        the entry has (for ``es-MX``: ``es-MX``, else ``es-419``, else ``es``), so an ``es-MX`` term wins
+        over the ``es`` one; an entry with none of them, any variant of the language (``es-ES`` for ``es``).
+
+        >>> e = make_entry("computer", "en", translations={"es": ["ordenador"], "es-419": ["computadora"]})
+        >>> e.approved("es-MX"), e.approved("es-ES"), e.approved("es")
+        (['computadora'], ['ordenador'], ['ordenador'])
+        """
+        return _for_locale(self.translations, lang)
 
     def forbidden_in(self, lang: str) -> list[str]:
-        return _for_lang(self.forbidden, lang)
+        """Forbidden renderings in `lang`: those of every link of its fallback chain (a rendering
+        forbidden in ``es`` is forbidden in ``es-MX`` too), unless a link approves it."""
+        approved = set(self.approved(lang))
+        return [v for v in _along_chain(self.forbidden, lang) if v not in approved]
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def _chain(lang: str) -> list[str]:
+    from subpipe.locales import fallback_chain, is_locale
+
+    return fallback_chain(lang) if is_locale(lang) else [normalize_tag(lang)]
+
+
+def _for_locale(table: dict[str, list[str]], lang: str) -> list[str]:
+    """The values of the first link of `lang`'s fallback chain `table` has; else of any variant."""
+    if not table:
+        return []
+    by_tag = {normalize_tag(tag): values for tag, values in table.items()}
+    for link in _chain(lang):
+        if by_tag.get(link):
+            return list(dict.fromkeys(by_tag[link]))
+    return _for_lang(table, lang)
+
+
+def _along_chain(table: dict[str, list[str]], lang: str) -> list[str]:
+    """The values of every link of `lang`'s fallback chain in `table`; else of any variant."""
+    if not table:
+        return []
+    by_tag = {normalize_tag(tag): values for tag, values in table.items()}
+    found = [v for link in _chain(lang) for v in by_tag.get(link, [])]
+    return list(dict.fromkeys(found)) if found else _for_lang(table, lang)
 
 
 def _for_lang(table: dict[str, list[str]], lang: str) -> list[str]:

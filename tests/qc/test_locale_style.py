@@ -1,0 +1,130 @@
+"""Locale typography (issue 13): each rule of the netflix profile's locale sections, on real tracks."""
+import re
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, SAMPLES
+
+from subpipe.errors import SubpipeError
+from subpipe.formats import read_track
+from subpipe.qc.locale_style import check_style, fix_style
+from subpipe.qc.profiles import load_profile
+
+TOS_FR = CORPUS / "films" / "tears-of-steel" / "TOS-fr-Goofy.vtt"
+TOS_EN = SAMPLES / "tears-of-steel" / "TearsOfSteel.en.vtt"
+QUANTITIES = Path(__file__).parent / "data" / "quantities.en.srt"
+PROFILE = Path(__file__).resolve().parents[2] / "src" / "subpipe" / "qc" / "profiles" / "netflix.toml"
+
+
+def _kinds(findings):
+    return sorted({f.kind for f in findings})
+
+
+def _texts(track):
+    return {c.position: c.text for c in track.cues}
+
+
+def test_fr_ca_writes_no_space_before_question_and_exclamation_marks():
+    track = read_track(TOS_FR)
+    spaced = [c.position for c in track.cues if re.search(r"\s[?!;]", c.plain)]
+    profile = load_profile("netflix", lang="fr-CA")
+    flagged = [f.position for f in check_style(track, profile) if f.kind == "locale-punct-space"]
+    assert flagged == spaced and len(spaced) > 20
+    fixed, done = fix_style(track, profile)
+    texts = _texts(fixed)
+    assert not check_style(fixed, profile)
+    assert "Arrête!" in texts.values() and "Capitaine! On doit arrêter!" in texts.values()
+    assert {f.kind for f in done} == {"fix-locale-punct-space"} and all(f.fixed for f in done)
+    assert _texts(track)[spaced[0]] != texts[spaced[0]]  # the input track is untouched
+
+
+def test_fr_fr_writes_a_narrow_no_break_space_where_fr_ca_writes_none():
+    track = read_track(TOS_FR)
+    profile = load_profile("netflix", lang="fr-FR")
+    flagged = {f.position for f in check_style(track, profile)}
+    glued = [c.position for c in track.cues if "Capitaine!" in c.plain]
+    assert glued and set(glued) <= flagged  # "Capitaine!" lacks the space, " !" has the wrong one
+    fixed, _ = fix_style(track, profile)
+    assert "Arrête\u202f!" in _texts(fixed).values() and "Capitaine\u202f! On doit arrêter\u202f!" in _texts(fixed).values()
+    assert not check_style(fixed, profile)
+    # the Canadian fix undone by the French one: the two locales differ on the same cue
+    ca, _ = fix_style(track, load_profile("netflix", lang="fr-CA"))
+    assert _texts(fix_style(ca, profile)[0]) == _texts(fixed)
+
+
+def test_es_es_and_es_419_quote_the_same_cue_differently():
+    track = read_track(TOS_EN)
+    quoted = [c.position for c in track.cues if '"' in c.plain]
+    assert len(quoted) == 1
+    es, _ = fix_style(track, load_profile("netflix", lang="es-ES"))
+    latam, _ = fix_style(track, load_profile("netflix", lang="es-419"))
+    mx, _ = fix_style(track, load_profile("netflix", lang="es-MX"))  # through es-419
+    p = quoted[0]
+    assert _texts(es)[p].startswith("«Fourty years later»") and _texts(latam)[p].startswith("“Fourty years later”")
+    assert _texts(mx) == _texts(latam)
+    assert {q for q, t in _texts(es).items() if t != _texts(latam)[q]} == {p}
+    for lang in ("es-ES", "es-419"):
+        assert "locale-quotes" in _kinds(check_style(track, load_profile("netflix", lang=lang)))
+
+
+def test_pt_br_and_pt_pt_quotes_and_the_bare_language_untouched():
+    track = read_track(TOS_EN)
+    p = next(c.position for c in track.cues if '"' in c.plain)
+    assert _texts(fix_style(track, load_profile("netflix", lang="pt-BR"))[0])[p].startswith("“")
+    assert _texts(fix_style(track, load_profile("netflix", lang="pt-PT"))[0])[p].startswith("«")
+    assert fix_style(track, load_profile("netflix", lang="pt"))[1] == []  # no locale, no typography
+
+
+def test_decimal_separators_by_locale():
+    track = read_track(QUANTITIES)
+    es, _ = fix_style(track, load_profile("netflix", lang="es-ES"))
+    assert "3,5 pounds" in _texts(es)[1]
+    assert "3.5 pounds" in _texts(fix_style(track, load_profile("netflix", lang="es-419"))[0])[1]
+    assert "3,5 pounds" in _texts(fix_style(track, load_profile("netflix", lang="es-AR"))[0])[1]
+    decimal = [f for f in check_style(track, load_profile("netflix", lang="pt-BR")) if f.kind == "locale-decimal"]
+    assert [f.position for f in decimal] == [1] and '"," (3.5)' in decimal[0].message
+
+
+def test_the_decimal_separators_of_the_profile_agree_with_cldr():
+    import tomllib
+
+    from babel import Locale
+
+    sections = tomllib.loads(PROFILE.read_text(encoding="utf-8"))["lang"]
+    checked = 0
+    for tag, table in sections.items():
+        if "decimal_separator" in table:
+            cldr = Locale.parse(tag.replace("-", "_"), sep="_").number_symbols["latn"]["decimal"]
+            assert table["decimal_separator"] == cldr, tag
+            checked += 1
+    assert checked >= 10
+
+
+def test_simplified_and_traditional_chinese_share_limits_but_not_quotes():
+    hans, hant = load_profile("netflix", lang="zh-Hans"), load_profile("netflix", lang="zh-TW")
+    assert (hans.max_chars_per_line, hans.max_cps) == (hant.max_chars_per_line, hant.max_cps) == (16, 9.0)
+    assert (hans.style["quotes"], hant.style["quotes"]) == ("“”", "「」")
+    track = read_track(TOS_EN)
+    p = next(c.position for c in track.cues if '"' in c.plain)
+    assert _texts(fix_style(track, hant)[0])[p].startswith("「Fourty years later」")
+
+
+def test_ellipsis_and_markup_are_left_alone_where_no_rule_says():
+    track = read_track(TOS_EN)
+    fixed, done = fix_style(track, load_profile("netflix", lang="es-419"))
+    assert all(f.kind == "fix-locale-quotes" for f in done)
+    assert sum("..." in t for t in _texts(fixed).values()) == sum("..." in c.text for c in track.cues)
+
+
+def test_a_bad_style_value_in_a_profile_file_names_the_line(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('extends = "netflix"\n\n[lang.es-es]\nquotes = "<"\n', encoding="utf-8")
+    with pytest.raises(SubpipeError) as err:
+        load_profile(path, lang="es-ES")
+    assert err.value.line == 4 and "lang.es-es.quotes" in str(err.value)
+
+
+def test_a_profile_can_change_one_locale_rule():
+    path = PROFILE.parent / "netflix.toml"
+    assert load_profile(path, lang="es-MX").style == load_profile("netflix", lang="es-419").style
+    assert load_profile("netflix", lang="es-US").style["units"] == "us"
