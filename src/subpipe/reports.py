@@ -41,8 +41,9 @@ def finding_row(f: Finding) -> dict:
         "end": format_timecode(f.end_ms) if f.end_ms is not None else "",
         "severity": f.severity,
         "kind": f.kind,
-        "fixed": "yes" if f.fixed else "",
-        "dropped": "yes" if f.dropped else "",
+        # as JSON says them: an empty cell would read as "unknown", not as false
+        "fixed": "true" if f.fixed else "false",
+        "dropped": "true" if f.dropped else "false",
         "message": f.message,
     }
 
