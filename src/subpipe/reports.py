@@ -58,7 +58,11 @@ def neutralise_cell(value) -> tuple[str, bool]:
 
     >>> neutralise_cell("@SUM(1+1)"), neutralise_cell("-3.5"), neutralise_cell(" =1"), neutralise_cell("a-b")
     (("'@SUM(1+1)", True), ('-3.5', False), ("' =1", True), ('a-b', False))
+    >>> neutralise_cell(False)
+    ('false', False)
     """
+    if isinstance(value, bool):  # as JSON writes them, in every CSV
+        return ("true" if value else "false"), False
     text = "" if value is None else str(value)
     if not text or _PLAIN_NEGATIVE.fullmatch(text):
         return text, False
