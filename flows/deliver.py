@@ -38,7 +38,7 @@ DELIVERY_TASKS = {
 def deliver_film(source: str, spec: SpecName = SpecName.NETFLIX, spec_file: Optional[str] = None,
                  locales: Optional[list[Language]] = None, reference_tracks: Optional[list[str]] = None,
                  glossary: Optional[str] = None, output_dir: str = "out", audience: Audience = Audience.ADULT,
-                 fps: Optional[float] = None, engine: Engine = Engine.ARGOS):
+                 fps: Optional[float] = None, engine: Engine = Engine.ARGOS, reuse_localized: bool = False):
     """Localize one film and write the delivery package a spec names, with manifest.json and manifest.csv.
 
     Args:
@@ -52,6 +52,8 @@ def deliver_film(source: str, spec: SpecName = SpecName.NETFLIX, spec_file: Opti
         audience: Reading speed of the audience (QC of the delivered files).
         fps: Frame rate of the video (frame-based gaps), if known.
         engine: The translation engine: argos, apertium, or argos+apertium.
+        reuse_localized: Translate nothing: package the tracks of the film's earlier localize-film run into
+            output_dir (its summary.json); a locale that run did not deliver fails with its reason.
     """
     source = allowed_path(source, what="source")
     chosen = allowed_path(spec_file, what="spec_file") if spec_file else value(spec)
@@ -60,8 +62,9 @@ def deliver_film(source: str, spec: SpecName = SpecName.NETFLIX, spec_file: Opti
     result = lib.deliver_film(source, chosen, [value(loc) for loc in locales or []] or None,
                               output_dir=output_dir, reference_tracks=reference_tracks,
                               glossary=glossary_path(glossary), audience=value(audience),
-                              fps=None if fps is None else float(fps), engine=get_engine(value(engine)),
-                              runner=PrefectRunner(DELIVERY_TASKS))
+                              fps=None if fps is None else float(fps),
+                              engine=None if reuse_localized else get_engine(value(engine)),
+                              runner=PrefectRunner(DELIVERY_TASKS), reuse=reuse_localized)
     publish_delivery(result)
     delivered = ", ".join(result.delivered) or "nothing"
     failed = "; ".join(f"{loc} ({why})" for loc, why in result.failed.items())

@@ -85,6 +85,25 @@ def test_the_delivered_dual_track_is_sized_and_timed_like_the_delivered_track(pa
     assert all(abs(e.start - c.start) <= 5 and abs(e.end - c.end) <= 5 for e, c in zip(subs.events, srt.cues))
 
 
+def test_reuse_packages_the_earlier_run_without_translating_again(package):
+    out = package.package_dir.parents[2]
+    again = deliver_film(TOS, "broadcast-srt", ["es", "ja"], output_dir=out, reuse=True)
+    assert again.films == [] and again.package_dir == out / "TearsOfSteel" / "delivery" / "broadcast-srt"
+    [es] = again.files
+    first = read_track(package.package_dir / "TearsOfSteel.es.srt")
+    reused = read_track(again.package_dir / es.name)
+    assert es.name == "TearsOfSteel_es.srt"
+    assert [(c.start, c.end, c.text) for c in reused.cues] == [(c.start, c.end, c.text) for c in first.cues]
+    assert again.failed["ja"].startswith("missing-pair: en->ja")
+
+
+def test_reuse_without_an_earlier_run_is_refused_before_any_work(tmp_path):
+    with pytest.raises(SubpipeError, match="summary of an earlier localize run") as err:
+        deliver_film(TOS, "broadcast-srt", ["es"], output_dir=tmp_path, reuse=True)
+    assert err.value.path == str(tmp_path / "TearsOfSteel" / "summary.json")
+    assert not (tmp_path / "TearsOfSteel" / "delivery").exists()
+
+
 def test_the_builtin_specs_load():
     assert list_specs() == ["broadcast-srt", "netflix", "review"]
     for name in list_specs():

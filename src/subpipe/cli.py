@@ -352,6 +352,9 @@ def deliver(file: Path,
             output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")] = Path("out"),
             engine: Annotated[str, typer.Option(
                 "--engine", help="Translation engine: argos, apertium or argos+apertium.")] = "argos",
+            reuse: Annotated[bool, typer.Option(
+                "--reuse", help="Translate nothing: package the film's earlier `subpipe localize` outputs in -o "
+                "(OUT/<Title>/summary.json).")] = False,
             as_json: JsonOpt = False) -> None:
     """Localize FILE and write the delivery package a spec names: per locale, the files in the spec's
     formats and names, each read back and QC-checked, and manifest.json/.csv (cues, duration, QC, SHA-256).
@@ -364,7 +367,8 @@ def deliver(file: Path,
 
     try:
         result = deliver_film(file, spec, to or None, output_dir=output, reference_tracks=reference or [],
-                              glossary=glossary, audience=audience, fps=fps, engine=get_engine(engine))
+                              glossary=glossary, audience=audience, fps=fps,
+                              engine=None if reuse else get_engine(engine), reuse=reuse)
     except SubpipeError as exc:
         _fail(exc, as_json)
     if as_json:

@@ -29,6 +29,7 @@ so a package with a manifest is complete. Packages land in ``OUT/<Title>/deliver
 """
 
 import hashlib
+import json
 import re
 import time
 import tomllib
@@ -428,26 +429,81 @@ def write_manifest(result: DeliveryResult) -> dict[str, str]:
 
 # --- the film ----------------------------------------------------------------------------------------------
 
-def localized_tracks(film, locale: str) -> tuple[Track, Track | None, Track | None]:
-    """(delivered track, forced-narrative track, dual track) of `locale` from a localize run: the
-    track in memory, the other two as localize wrote them."""
+@dataclass
+class Localized:
+    """One locale as localize left it: the delivered track, its forced-narrative and dual tracks (None
+    where localize wrote none) and the source languages the dual track's name carries (``en``, ``en+zh``)."""
+
+    title: str
+    locale: str
+    track: Track
+    forced: Track | None
+    dual: Track | None
+    source_tag: str
+
+
+def from_film(film, locale: str) -> Localized:
+    """`locale` of a localize run (`FilmResult`): the track in memory, the forced and dual tracks as
+    localize wrote them; `SubpipeError` with localize's reason when it did not deliver the locale."""
+    failed = film.failed_languages
+    if locale in failed:
+        e = failed[locale]
+        raise SubpipeError(e.message, path=e.path, line=e.line, code=e.code)
+    if locale not in film.languages:
+        raise SubpipeError("not localized (the film's summary.md says why)", path=str(film.source.track.path),
+                           code="not-localized")
+    lr = film.languages[locale]
+    return localized_from_outputs(film.title, locale, lr.track, lr.outputs, film.source.track.lang or "und")
+
+
+def localized_from_outputs(title: str, locale: str, track: Track | None, outputs: dict, source_lang: str,
+                           folder: Path | None = None) -> Localized:
+    """A `Localized` from localize's outputs of a locale (`LanguageResult.outputs`, or summary.json's);
+    with `folder`, each file is taken by its name there (the film's folder may have moved since)."""
     from subpipe.formats import read_track
 
-    lr = film.languages[locale]
-    forced = read_track(lr.outputs["forced_vtt"], lang=locale) if "forced_vtt" in lr.outputs else None
-    dual = read_track(lr.outputs["dual"]) if "dual" in lr.outputs else None
-    return lr.track, forced, dual
+    def path(kind: str) -> Path | None:
+        if kind not in outputs:
+            return None
+        return confined(folder, Path(outputs[kind]).name) if folder is not None else Path(outputs[kind])
+
+    if track is None:
+        delivered = path("vtt") or path("srt")  # WebVTT keeps the most styling (voices)
+        if delivered is None:
+            raise SubpipeError(f"the earlier run wrote no {locale} track", path=str(folder), code="not-localized")
+        track = read_track(delivered, lang=locale)
+    forced, dual = path("forced_vtt"), path("dual")
+    return Localized(title, locale, track, read_track(forced, lang=locale) if forced else None,
+                     read_track(dual) if dual else None,
+                     dual_source_tag(str(dual or ""), title, source_lang))
+
+
+def from_summary(folder: Path, locale: str) -> Localized:
+    """`locale` from an earlier localize run of the film in `folder` (its summary.json)."""
+    summary = json.loads(read_input(confined(folder, "summary.json"), what="localize summary").decode("utf-8"))
+    failed = summary.get("failed_languages", {})
+    if locale in failed:
+        e = failed[locale]
+        raise SubpipeError(e["message"], path=e.get("path"), line=e.get("line"), code=e["code"])
+    if locale not in summary.get("languages", {}):
+        raise SubpipeError(f"the earlier localize run did not translate into {locale}: deliver without reusing it",
+                           path=str(folder / "summary.json"), code="not-localized")
+    return localized_from_outputs(summary["title"], locale, None, summary["languages"][locale]["outputs"],
+                                  summary["source"].get("lang") or "und", folder=folder)
 
 
 def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: Sequence[str] | None = None, *,
                  output_dir: str | Path = "out", reference_tracks: Sequence = (), glossary: str | Path | None = None,
                  audience: str = "adult", fps: float | None = None, engine=None, runner: Runner | None = None,
-                 review=None, progress=None, spoken_languages=None) -> DeliveryResult:
+                 review=None, progress=None, spoken_languages=None, reuse: bool = False) -> DeliveryResult:
     """Localize `source` into `locales` (the spec's own when None) and write the delivery package.
 
-    Bad input (the source, the spec, a locale tag) raises `SubpipeError` before any work; after that a
-    locale that fails is listed in the manifest with its reason and the others are delivered. Every
-    step (localize's, then `deliver_locale` per locale) goes through `runner` (in turn by default).
+    With `reuse`, nothing is translated again: the tracks come from the film's earlier localize run
+    into `output_dir` (``OUT/<Title>/summary.json`` and the files it lists), a locale that run did not
+    deliver failing with its reason. Bad input (the source, the spec, a locale tag, no earlier run to
+    reuse) raises `SubpipeError` before any work; after that a locale that fails is listed in the
+    manifest with its reason and the others are delivered. Every step (localize's, then
+    `deliver_locale` per locale) goes through `runner` (in turn by default).
     """
     from subpipe.localize import film_title, localize_film
 
@@ -462,6 +518,12 @@ def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: S
     title = film_title(source)
     for ls in per_locale.values():  # a naming clash is the spec's fault: said before any work
         plan_files(ls, title, "und", spec.path)
+    if reuse:
+        film_dir = confined(output_dir, title)
+        read_input(confined(film_dir, "summary.json"), what="summary of an earlier localize run to reuse")
+        result = DeliveryResult(title, spec, confined(film_dir, "delivery", spec.name), wanted)
+        deliver_locales(result, runner, film_dir, per_locale, fps)
+        return finish(result, t0)
     by_profile: dict[str, list[str]] = {}
     for loc, ls in per_locale.items():
         by_profile.setdefault(ls.profile, []).append(loc)
@@ -474,13 +536,25 @@ def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: S
         if result is None:
             result = DeliveryResult(film.title, spec, confined(film.output_dir, "delivery", spec.name), wanted)
         result.films.append(film)
-        pending = [(loc, runner.submit(deliver_locale, film, per_locale[loc], result.package_dir, spec.path, fps))
-                   for loc in group]
-        for loc, future in pending:
-            try:
-                result.files += future.result()
-            except (SubpipeError, OSError) as exc:  # one locale fails alone; the manifest says why
-                result.failed[loc] = failure_reason(exc)
+        deliver_locales(result, runner, film, {loc: per_locale[loc] for loc in group}, fps)
+    return finish(result, t0)
+
+
+def deliver_locales(result: DeliveryResult, runner: Runner, film, specs: dict[str, LocaleSpec],
+                    fps: float | None) -> None:
+    """`deliver_locale` for each locale of `specs`, through `runner`; a failure fails its locale alone."""
+    pending = [(loc, runner.submit(deliver_locale, film, ls, result.package_dir, result.spec.path, fps))
+               for loc, ls in specs.items()]
+    for loc, future in pending:
+        try:
+            result.files += future.result()
+        except (SubpipeError, OSError) as exc:  # the manifest says why
+            result.failed[loc] = failure_reason(exc)
+
+
+def finish(result: DeliveryResult, t0: float) -> DeliveryResult:
+    """Locales and files in the order asked, then the manifest: the package's last files."""
+    wanted = result.locales
     result.failed = {loc: result.failed[loc] for loc in wanted if loc in result.failed}
     result.files.sort(key=lambda f: wanted.index(f.locale))
     result.seconds = time.perf_counter() - t0
@@ -499,20 +573,12 @@ def failure_reason(exc: BaseException) -> str:
 
 def deliver_locale(film, spec: LocaleSpec, package: Path, spec_path: str, fps: float | None = None
                    ) -> list[DeliveredFile]:
-    """One locale of a localize run (`film`) into the package: its files written, read back, checked.
-    A locale localize did not deliver raises `SubpipeError` with localize's reason."""
-    failed = film.failed_languages
-    if spec.locale in failed:
-        e = failed[spec.locale]
-        raise SubpipeError(e.message, path=e.path, line=e.line, code=e.code)
-    if spec.locale not in film.languages:
-        raise SubpipeError("not localized (the film's summary.md says why)", path=str(film.source.track.path),
-                           code="not-localized")
-    source_tag = dual_source_tag(film.languages[spec.locale].outputs.get("dual", ""), film.title,
-                                 film.source.track.lang or "und")
-    planned = plan_files(spec, film.title, source_tag, spec_path)
-    track, forced, dual = localized_tracks(film, spec.locale)
-    return write_locale(spec, planned, package, track, forced, dual, fps)
+    """One locale into the package, its files written, read back, checked: from a localize run
+    (`FilmResult`) or, `film` a folder, from the earlier run whose summary.json is there. A locale
+    localize did not deliver raises `SubpipeError` with localize's reason."""
+    done = from_summary(film, spec.locale) if isinstance(film, Path) else from_film(film, spec.locale)
+    planned = plan_files(spec, done.title, done.source_tag, spec_path)
+    return write_locale(spec, planned, package, done.track, done.forced, done.dual, fps)
 
 
 def dual_source_tag(dual_path: str, title: str, fallback: str) -> str:
