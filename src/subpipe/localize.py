@@ -699,9 +699,9 @@ def on_delivered_clock(source: Track, delivered: Track) -> Track:
 
 
 def in_delivered_file(findings: Sequence[Finding], track: Track, path: str) -> list[Finding]:
-    """`findings` on `track` named in its delivered file `path`: that path, and the line where the
-    finding's cue starts there (read back, so it is the file's own numbering, not the source's).
-    A finding on no cue of the file keeps no line."""
+    """`findings` on `track` named in its delivered file `path`: its name (the report travels with the
+    film's folder, where the file is), and the line where the finding's cue starts there (read back, so
+    it is the file's own numbering, not the source's). A finding on no cue of the file keeps no line."""
     from subpipe.formats import read_track
 
     written = read_track(path, lang=track.lang)
@@ -712,7 +712,7 @@ def in_delivered_file(findings: Sequence[Finding], track: Track, path: str) -> l
             if theirs.line is not None:
                 by_time.setdefault((ours.position, ours.start), theirs.line)
                 by_position.setdefault(ours.position, theirs.line)
-    return [replace(f, path=str(path), line=by_time.get((f.position, f.start_ms), by_position.get(f.position)))
+    return [replace(f, path=Path(path).name, line=by_time.get((f.position, f.start_ms), by_position.get(f.position)))
             for f in findings]
 
 
@@ -791,8 +791,8 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
     kept = [c.position for c in source.cues if bilingual and not c.comment
             and all(lang == "und" or speaks(lang, target_lang) for lang in spoken_languages_of(source, c))]
     outputs, term_qa, qc = write_language(source, track, qc, prof, out_dir, title,
-                                      glossary=glossary if term_check else None, slots=slots,
-                                      forced=forced_narrative, kept=kept, source_tag=source_tag, skip=skip)
+                                          glossary=glossary if term_check else None, slots=slots,
+                                          forced=forced_narrative, kept=kept, source_tag=source_tag, skip=skip)
     if rows:
         outputs["untranslated"] = write_untranslated(source, rows, out_dir, title, target_lang)
     return LanguageResult(lang=target_lang, track=track, qc=qc, qc_summary=summarize(track, qc), fixes=fixes,

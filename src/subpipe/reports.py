@@ -41,9 +41,8 @@ def finding_row(f: Finding) -> dict:
         "end": format_timecode(f.end_ms) if f.end_ms is not None else "",
         "severity": f.severity,
         "kind": f.kind,
-        # as JSON says them: an empty cell would read as "unknown", not as false
-        "fixed": "true" if f.fixed else "false",
-        "dropped": "true" if f.dropped else "false",
+        "fixed": f.fixed,  # a CSV writes true/false, as JSON does (`neutralise_cell`)
+        "dropped": f.dropped,
         "message": f.message,
     }
 
@@ -61,7 +60,7 @@ def neutralise_cell(value) -> tuple[str, bool]:
     >>> neutralise_cell(False)
     ('false', False)
     """
-    if isinstance(value, bool):  # as JSON writes them, in every CSV
+    if isinstance(value, bool):  # as JSON writes them, in every CSV: an empty cell would read as unknown
         return ("true" if value else "false"), False
     text = "" if value is None else str(value)
     if not text or _PLAIN_NEGATIVE.fullmatch(text):
