@@ -138,6 +138,7 @@ def test_a_format_subpipe_cannot_write_is_refused_naming_the_spec_line_and_key(t
     ('locales = ["es", "../x"]\n', 1, "not a language tag"),
     ('[default]\nprofile = "nope"\n', 2, "default.profile: QC profile"),
     ('[default]\nformats = ["srt"\n', 2, "not a TOML delivery spec"),
+    ('[default]\nnaming = "{title}.{locale.{ext}"\n', 2, "default.naming: not a naming pattern"),
 ])
 def test_a_bad_spec_is_refused_naming_file_and_line(tmp_path, text, line, words):
     path = spec_file(tmp_path, text)

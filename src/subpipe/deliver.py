@@ -26,6 +26,8 @@ profile (`subpipe.qc`), its size and SHA-256. A locale that fails (no model, a w
 that does not read back as written) is listed in the manifest as failed with its reason, its files
 removed; the others are delivered. The manifest (``manifest.json``, ``manifest.csv``) is written last,
 so a package with a manifest is complete. Packages land in ``OUT/<Title>/delivery/<spec name>/``.
+With ``reuse``, nothing is translated: the tracks come from the film's earlier localize run
+(``OUT/<Title>/summary.json``).
 """
 
 import hashlib
@@ -87,8 +89,16 @@ class DeliverySpec:
     overrides: dict[str, dict]
 
     def for_locale(self, locale: str) -> LocaleSpec:
-        """The settings of `locale`: its own table, else the spec's default, else subpipe's."""
-        values = {**DEFAULTS, **self.default, **self.overrides.get(locale, {})}
+        """The settings of `locale`: its own table, else its language's (``es`` for ``es-419``), else the
+        spec's default, else subpipe's.
+
+        >>> spec = DeliverySpec("x", "x.toml", "", (), {"formats": ["srt"]}, {"es": {"dual": True}})
+        >>> spec.for_locale("es-419").dual, spec.for_locale("es-419").formats, spec.for_locale("fr").dual
+        (True, ('srt',), False)
+        """
+        language = locale.split("-")[0]
+        values = {**DEFAULTS, **self.default, **(self.overrides.get(language, {}) if language != locale else {}),
+                  **self.overrides.get(locale, {})}
         return LocaleSpec(locale=locale, formats=tuple(values["formats"]), naming=values["naming"],
                           forced_naming=values["forced_naming"], dual_naming=values["dual_naming"],
                           profile=values["profile"], dual=values["dual"], forced=values["forced"])
@@ -234,11 +244,16 @@ class SpecSource:
         return fmt.id
 
     def check_pattern(self, pattern: str, key: str, table: str) -> None:
+        """Only the known placeholders, plain (``{title}``: no attribute, index or format spec)."""
         names = set(re.findall(r"\{([^{}]*)\}", pattern))
         unknown = names - PLACEHOLDERS
         if unknown:
             raise self.error(f"unknown placeholder {{{sorted(unknown)[0]}}} (known: "
                              f"{', '.join('{' + p + '}' for p in sorted(PLACEHOLDERS))})", table, key)
+        try:
+            pattern.format(**{p: p for p in PLACEHOLDERS})
+        except (ValueError, IndexError, KeyError) as exc:
+            raise self.error(f"not a naming pattern ({exc}); write {{{{ and }}}} for braces", table, key) from None
 
     def check_profile(self, profile: str, table: str) -> None:
         from subpipe.qc import load_profile
@@ -300,7 +315,10 @@ def plan_files(spec: LocaleSpec, title: str, source_tag: str, spec_path: str) ->
 
 @dataclass
 class DeliveredFile:
-    """One file of the package as read back: what the manifest says of it."""
+    """One file of the package as read back: what the manifest says of it. `cues` and `duration_ms`
+    are the file's as subpipe reads it; `qc_pass` means no QC error against the locale's profile
+    (warnings, such as reading speed, count in `qc_findings` and lower `qc_pass_rate`, the share of
+    cues with no finding)."""
 
     name: str
     locale: str
