@@ -35,10 +35,11 @@ def test_the_package_holds_exactly_the_files_the_spec_names(package):
     assert package.package_dir.parts[-3:] == ("TearsOfSteel", "delivery", "tears-of-steel")
     on_disk = {p.name for p in package.package_dir.iterdir()}
     assert on_disk == {"TearsOfSteel.es.srt", "TearsOfSteel.es.vtt", "TearsOfSteel.en+es.ass",
-                       "TearsOfSteel_fr.srt", "manifest.json", "manifest.csv"}
+                       "TearsOfSteel_fr.srt", "TearsOfSteel_fr.ass", "manifest.json", "manifest.csv"}
     listed = [(f["file"], f["locale"], f["kind"], f["format"]) for f in manifest(package)["files"]]
     assert listed == [("TearsOfSteel.es.srt", "es", "subtitles", "srt"), ("TearsOfSteel.es.vtt", "es", "subtitles", "vtt"),
-                      ("TearsOfSteel.en+es.ass", "es", "dual", "ass"), ("TearsOfSteel_fr.srt", "fr", "subtitles", "srt")]
+                      ("TearsOfSteel.en+es.ass", "es", "dual", "ass"), ("TearsOfSteel_fr.srt", "fr", "subtitles", "srt"),
+                      ("TearsOfSteel_fr.ass", "fr", "subtitles", "ass")]
 
 
 def test_an_intake_check_of_every_listed_file_passes(package):
@@ -102,6 +103,12 @@ def test_reuse_without_an_earlier_run_is_refused_before_any_work(tmp_path):
         deliver_film(TOS, "broadcast-srt", ["es"], output_dir=tmp_path, reuse=True)
     assert err.value.path == str(tmp_path / "TearsOfSteel" / "summary.json")
     assert not (tmp_path / "TearsOfSteel" / "delivery").exists()
+
+
+def test_an_ass_made_from_a_webvtt_source_says_its_resolution_and_sizes_its_style(package):
+    subs = pysubs2.load(str(package.package_dir / "TearsOfSteel_fr.ass"))
+    assert (subs.info["PlayResX"], subs.info["PlayResY"]) == ("1920", "1080")
+    assert subs.styles["Default"].fontsize == 75 and len(subs.events) == 76
 
 
 def test_the_builtin_specs_load():

@@ -146,14 +146,23 @@ def play_res(track: Track) -> tuple[int, int]:
     return (width, height) if width > 0 and height > 0 else DEFAULT_PLAY_RES
 
 
-def _dual_styles(height: int = DEFAULT_PLAY_RES[1]) -> dict[str, dict]:
-    """The two styles, sized for a script `height` lines high as pysubs2's defaults are for 288."""
+def scaled_style(height: int, **fields) -> dict:
+    """pysubs2's default style (20 px font, 20 px margin at 288 lines) sized for a script `height`
+    lines high, with `fields` set, as the dict `Track.styles` holds.
+
+    >>> s = scaled_style(1080); (s["fontsize"], s["marginv"], s["outline"])
+    (75, 75, 7.5)
+    """
     scale = height / _LEGACY_PLAY_RES_Y
     size = {"fontsize": round(20 * scale), "marginv": round(20 * scale), "marginl": round(10 * scale),
             "marginr": round(10 * scale), "outline": round(2 * scale, 1), "shadow": round(2 * scale, 1)}
-    source = pysubs2.SSAStyle(**size)
-    target = pysubs2.SSAStyle(**size, primarycolor=pysubs2.Color(255, 230, 120, 0))
-    return {SOURCE_STYLE: source.as_dict(), TARGET_STYLE: target.as_dict()}
+    return pysubs2.SSAStyle(**(size | fields)).as_dict()
+
+
+def _dual_styles(height: int = DEFAULT_PLAY_RES[1]) -> dict[str, dict]:
+    """The two styles, sized for a script `height` lines high."""
+    return {SOURCE_STYLE: scaled_style(height),
+            TARGET_STYLE: scaled_style(height, primarycolor=pysubs2.Color(255, 230, 120, 0))}
 
 
 def _dual_info(langs: str, resolution: tuple[int, int]) -> dict[str, str]:
