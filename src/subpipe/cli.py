@@ -374,7 +374,7 @@ def deliver(file: Path,
     if as_json:
         print(json.dumps(result.manifest() | {"outputs": result.outputs}, ensure_ascii=False, indent=2))
     else:
-        console.print(plain(delivery_markdown(result)), highlight=False, markup=False)
+        console.print(plain(delivery_markdown(result)), highlight=False, markup=False, soft_wrap=True)
     if result.failed:
         raise typer.Exit(1)
 

@@ -645,8 +645,9 @@ def delivery_markdown(result: DeliveryResult) -> str:
     lines = [f"# {result.title}: delivery `{result.spec.name}`{status[result.status]}", "",
              f"{len(result.files)} file(s) for {', '.join(result.delivered) or 'no locale'} in "
              f"`{result.package_dir}`; manifest.json / manifest.csv list each with its SHA-256.", "",
-             markdown_table([{k: r[k] for k in ("file", "locale", "kind", "format", "cues", "duration", "qc_pass",
-                                                 "qc_pass_rate")} for r in (f.row() for f in result.files)])]
+             markdown_table([{"file": f.name, "locale": f.locale, "kind": f.kind, "format": f.format, "cues": f.cues,
+                              "duration": format_timecode(f.duration_ms, "."), "QC pass": "yes" if f.qc_pass else "no",
+                              "cues passing": f"{f.qc_pass_rate:.0%}"} for f in result.files])]
     if result.failed:
         lines += ["## Locales not delivered", "",
                   markdown_table([{"locale": loc, "reason": why} for loc, why in result.failed.items()])]

@@ -9,8 +9,9 @@
   text above target text, each language re-wrapped within its own QC profile's line length. SRT and
   WebVTT get the two languages as lines of one cue; ASS gets two styles (``Source`` above, ``Target``
   below in another colour) switched inside one event with ``{\\rTarget}``, so both share in and out
-  times by construction. A language that needs more lines than its profile allows is kept whole and
-  reported as a finding on the track.
+  times by construction, and the script says its resolution (``PlayResX``/``PlayResY``: the source
+  script's, else 1920x1080, styles sized for it; without them libass assumes 384x288). A language that
+  needs more lines than its profile allows is kept whole and reported as a finding on the track.
 """
 
 import dataclasses
