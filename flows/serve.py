@@ -3,7 +3,8 @@
 1. Unless ``PREFECT_API_URL`` points at a Prefect server (checked first: a server that does not answer
    ends the command with one line saying so), starts one (``prefect server start``, its
    SQLite database under ``PREFECT_HOME``) on ``host:port`` of the settings (127.0.0.1:4200).
-2. Serves the deployments from this process: ``localize-film``, ``align-tracks`` and ``flag-terms``
+2. Serves the deployments from this process: ``localize-film``, ``deliver-film``, ``align-tracks``
+   and ``flag-terms``
    (run from the UI's Run button) and ``batch-drop-folder`` (on the settings' cron schedule, nightly
    at 02:00 UTC by default; one batch at a time).
 3. Ctrl-C (or SIGTERM) stops the runner, its flow runs, and the server if it started one.
@@ -144,23 +145,30 @@ def default_source(inbox: Path) -> str | None:
 
 
 def deployments(settings, schedule: str | None):
-    """The four deployments, their form defaults pointing into the outbox (and at a film of the inbox)."""
+    """The five deployments, their form defaults pointing into the outbox (and at a film of the inbox)."""
     from prefect.deployments.runner import EntrypointType
     from prefect.schedules import Cron
 
     from flows.align import align_tracks
     from flows.batch import batch_drop_folder
+    from flows.deliver import deliver_film
     from flows.localize import localize_film
     from flows.terms import flag_terms
 
     outbox = os.environ["SUBPIPE_OUTBOX"]
     common = {"tags": ["subpipe"], "entrypoint_type": EntrypointType.MODULE_PATH}
+    film = {"source": source} if (source := default_source(Path(os.environ["SUBPIPE_INBOX"]))) else {}
     return [
         localize_film.to_deployment(
             name="localize-film",
-            parameters={"output_dir": outbox, "target_languages": ["es"]}
-            | ({"source": source} if (source := default_source(Path(os.environ["SUBPIPE_INBOX"]))) else {}),
+            parameters={"output_dir": outbox, "target_languages": ["es"]} | film,
             description="Localize one film: pick its source track under the inbox and the languages.",
+            **common,
+        ),
+        deliver_film.to_deployment(
+            name="deliver-film",
+            parameters={"output_dir": outbox} | film,
+            description="Localize one film and write the delivery package a spec names, with its manifest.",
             **common,
         ),
         align_tracks.to_deployment(

@@ -72,6 +72,32 @@ def test_mt_faults_are_qc_findings_on_delivered_cues_and_counted_in_the_summary(
     assert all(kind in csv_text for kind in es.mt_faults)
 
 
+def test_the_qc_csv_names_the_delivered_srt_and_its_own_lines(tos_es):
+    import csv
+
+    es = tos_es.languages["es"]
+    delivered = open(es.outputs["srt"], encoding="utf-8").read().split("\n")
+    with open(es.outputs["qc_csv"], encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    report = json.loads(open(es.outputs["qc_json"], encoding="utf-8").read())
+    assert rows and len(rows) == len(report["findings"])
+    for row, finding in zip(rows, report["findings"]):
+        assert row["path"] == finding["path"] == "TearsOfSteel.es.srt"  # beside reports/, where it travels
+        # the cue's block starts at its line: the timing line is that line or the next (after the index)
+        assert row["start"] in " ".join(delivered[int(row["line"]) - 1:int(row["line"]) + 1]), row
+        assert (row["fixed"], row["dropped"]) == (str(finding["fixed"]).lower(), str(finding["dropped"]).lower())
+
+
+def test_the_dual_track_follows_the_delivered_tracks_timing(tos_es):
+    es = tos_es.languages["es"]
+    srt, dual = read_track(es.outputs["srt"]), read_track(es.outputs["dual"])
+    assert len(dual.cues) == len(srt.cues) == 76
+    # ASS keeps centiseconds: a delivered 26917 ms is 26920 ms in the dual track
+    off = [(s.start, s.end, d.start, d.end) for s, d in zip(srt.cues, dual.cues)
+           if abs(s.start - d.start) > 5 or abs(s.end - d.end) > 5]
+    assert not off
+
+
 def test_glossary_terms_come_out_as_approved(tos_es):
     es = tos_es.languages["es"]
     text = "\n".join(c.plain for c in es.track.cues)

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_prefect_yaml_deploys_the_served_flows_to_a_process_pool():
     config = yaml.safe_load((ROOT / "flows" / "prefect.yaml").read_text(encoding="utf-8"))
     by_name = {d["name"]: d for d in config["deployments"]}
-    assert set(by_name) == {"localize-film", "align-tracks", "flag-terms", "batch-drop-folder"}
+    assert set(by_name) == {"localize-film", "deliver-film", "align-tracks", "flag-terms", "batch-drop-folder"}
     for name, deployment in by_name.items():
         path, function = deployment["entrypoint"].split(":")
         module = importlib.import_module(path.removesuffix(".py").replace("/", "."))

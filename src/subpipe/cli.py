@@ -400,6 +400,45 @@ def localize(file: Path,
 
 
 @app.command()
+def deliver(file: Path,
+            spec: Annotated[str, typer.Option(
+                "--spec", help="Delivery spec: a built-in name (netflix, broadcast-srt, review) or a TOML file.")],
+            to: Annotated[Optional[list[str]], typer.Option(
+                "--to", help="Locale to deliver (repeat for several; default: the spec's locales).")] = None,
+            glossary: Annotated[Optional[Path], typer.Option("--glossary", help="CSV, TBX or JSON glossary.")]
+            = None,
+            reference: Annotated[Optional[list[Path]], typer.Option(
+                "--reference", help="An existing track of another language to align and check (repeatable).")]
+            = None,
+            audience: AudienceOpt = "adult", fps: FpsOpt = None,
+            output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")] = Path("out"),
+            engine: Annotated[str, typer.Option(
+                "--engine", help="Translation engine: argos, apertium or argos+apertium.")] = "argos",
+            reuse: Annotated[bool, typer.Option(
+                "--reuse", help="Translate nothing: package the film's earlier `subpipe localize` outputs in -o "
+                "(OUT/<Title>/summary.json).")] = False,
+            as_json: JsonOpt = False) -> None:
+    """Localize FILE and write the delivery package a spec names: per locale, the files in the spec's
+    formats and names, each read back and QC-checked, and manifest.json/.csv (cues, duration, QC, SHA-256).
+
+    The package is OUT/<Title>/delivery/<spec>/. A locale that cannot be delivered (no model, say) is
+    listed in the manifest as failed with its reason, the others are delivered, and the exit status is 1.
+    """
+    from subpipe.deliver import deliver_film, delivery_markdown
+    from subpipe.translate import get_engine
+
+    result = deliver_film(file, spec, to or None, output_dir=output, reference_tracks=reference or [],
+                          glossary=glossary, audience=audience, fps=fps,
+                          engine=None if reuse else get_engine(engine), reuse=reuse)
+    if as_json:
+        print(json.dumps(result.manifest() | {"outputs": result.outputs}, ensure_ascii=False, indent=2))
+    else:
+        console.print(plain(delivery_markdown(result)), highlight=False, markup=False, soft_wrap=True)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def serve(config: Annotated[Optional[Path], typer.Option("--config", help="Settings file (default: "
                                                          "$SUBPIPE_CONFIG or ./subpipe.toml).")] = None,
           host: Annotated[Optional[str], typer.Option("--host", help="Address of the Prefect server started "

@@ -88,6 +88,12 @@ class ErrorCode(_Catalogued):
     TBX_INVALID = "tbx-invalid", "Validate the TBX file against its dialect and correct the element named."
     LINKS = "links", "Give links.json as `subpipe align` writes it."
     REVIEW = "review", "Correct the review decision named (term, action, and a rendering where the action needs one)."
+    # delivery packages
+    UNKNOWN_SPEC = "unknown-spec", "Use a built-in delivery spec (netflix, broadcast-srt, review) or the path of a .toml spec."
+    BAD_SPEC = "bad-spec", "Correct the delivery spec at the key and line the message names."
+    MISSING_TRACK = "missing-track", "Localize again with the option the spec needs (forced narrative, dual track)."
+    VERIFY = "verify", "A delivered file did not read back as written: report it with the file."
+    NOT_LOCALIZED = "not-localized", "Run subpipe localize (or deliver without --reuse) first: there is no earlier run to package."
     # requests and runs
     USAGE = "usage", "Correct the request: the message says which option or value is wrong."
     FILM_PARTIALLY_FAILED = "film-partially-failed", "See the film's summary.json: some languages were not delivered."

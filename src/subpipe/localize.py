@@ -644,11 +644,13 @@ def forced_track(source: Track, track: Track, target_lang: str, skip: Sequence[s
 def write_language(source: Track, track: Track, qc: list[Finding], profile, out_dir: Path, title: str, *,
                    glossary=None, slots: Sequence[dict] = (), forced: bool = False,
                    kept: Sequence[int] = (), source_tag: str | None = None, skip: Sequence[str] = (),
-                   formats: Sequence[str] = ()) -> tuple[dict[str, str], dict | None]:
+                   formats: Sequence[str] = ()) -> tuple[dict[str, str], dict | None, list[Finding]]:
     """SRT and WebVTT (ASS when the source was ASS), dual track, QC report, term QA report for one language;
     with `forced`, the forced-narrative SRT and WebVTT; each of `formats` too (``imsc``: IMSC 1.1 Text
     ``.ttml``, checked by `subpipe.formats.imsc.validate`, its findings in ``reports/...imsc-check.json``).
-    Cues at the `kept` positions were already in the target language: the dual track shows them once."""
+    Cues at the `kept` positions were already in the target language: the dual track shows them once.
+    Returns the outputs, the term QA summary and `qc` as reported: named in the delivered SRT, with its
+    lines (`in_delivered_file`)."""
     from subpipe.align import Alignment, Link, Transform
     from subpipe.align.export import write_dual
     from subpipe.qc import summarize
@@ -674,9 +676,12 @@ def write_language(source: Track, track: Track, qc: list[Finding], profile, out_
     once = set(kept)
     dual = replace(alignment, links=[replace(lk, target=[]) if lk.source[0] in once else lk for lk in links]) \
         if once else alignment
+    # A reviewer compares the dual track with the delivered one: it runs on the delivered clock.
+    dual = replace(dual, source=on_delivered_clock(source, track))
     source_tag = "+".join(safe_lang(tag) for tag in (source_tag or source.lang or "und").split("+"))
     outputs["dual"] = str(write_dual(dual, confined(out_dir, f"{title}.{source_tag}+{lang}.ass"),
                                      profile=profile.name if hasattr(profile, "name") else "netflix")[0])
+    qc = in_delivered_file(qc, track, outputs["srt"])
     qc_rows = {"summary": summarize(track, qc), "findings": [f.to_dict() for f in qc]}
     outputs["qc_json"] = str(write_json(confined(reports, f"{title}.{lang}.qc.json"), qc_rows))
     outputs["qc_csv"] = str(write_findings_csv(confined(reports, f"{title}.{lang}.qc.csv"), qc))
@@ -693,7 +698,36 @@ def write_language(source: Track, track: Track, qc: list[Finding], profile, out_
         paths = write_reports(qa_report, confined(reports, f"{title}.{lang}.terms"))
         outputs.update({f"terms_{k}": str(v) for k, v in paths.items()})
         term_qa = qa_report.qa.summary() if qa_report.qa else None
-    return outputs, term_qa
+    return outputs, term_qa, qc
+
+
+def on_delivered_clock(source: Track, delivered: Track) -> Track:
+    """`source` with each cue re-timed to the delivered cues of its position (their first start, last
+    end): QC fixes move in and out times, and a dual track must show the times the viewer gets."""
+    spans: dict[int, tuple[int, int]] = {}
+    for cue in delivered.cues:
+        start, end = spans.get(cue.position, (cue.start, cue.end))
+        spans[cue.position] = (min(start, cue.start), max(end, cue.end))
+    return source.copy(cues=[c.copy(start=spans[c.position][0], end=spans[c.position][1])
+                             if c.position in spans else c for c in source.cues])
+
+
+def in_delivered_file(findings: Sequence[Finding], track: Track, path: str) -> list[Finding]:
+    """`findings` on `track` named in its delivered file `path`: its name (the report travels with the
+    film's folder, where the file is), and the line where the finding's cue starts there (read back, so
+    it is the file's own numbering, not the source's). A finding on no cue of the file keeps no line."""
+    from subpipe.formats import read_track
+
+    written = read_track(path, lang=track.lang)
+    by_time: dict[tuple[int, int], int] = {}
+    by_position: dict[int, int] = {}
+    if len(written.cues) == len(track.cues):  # written in order: the n-th cue read is the n-th cue
+        for ours, theirs in zip(track.cues, written.cues):
+            if theirs.line is not None:
+                by_time.setdefault((ours.position, ours.start), theirs.line)
+                by_position.setdefault(ours.position, theirs.line)
+    return [replace(f, path=Path(path).name, line=by_time.get((f.position, f.start_ms), by_position.get(f.position)))
+            for f in findings]
 
 
 def delivery_formats(formats: Sequence[str]) -> list[str]:
@@ -818,10 +852,10 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
     fixes = [f for f in fixes if not (f.kind == "segment-empty-cue" and f.position in left_out)]
     kept = [c.position for c in source.cues if bilingual and not c.comment
             and all(lang == "und" or speaks(lang, target_lang) for lang in spoken_languages_of(source, c))]
-    outputs, term_qa = write_language(source, track, qc, prof, out_dir, title,
-                                      glossary=glossary if term_check else None, slots=slots,
-                                      forced=forced_narrative, kept=kept, source_tag=source_tag, skip=skip,
-                                      formats=formats)
+    outputs, term_qa, qc = write_language(source, track, qc, prof, out_dir, title,
+                                          glossary=glossary if term_check else None, slots=slots,
+                                          forced=forced_narrative, kept=kept, source_tag=source_tag, skip=skip,
+                                          formats=formats)
     if rows:
         outputs["untranslated"] = write_untranslated(source, rows, out_dir, title, target_lang)
     return LanguageResult(lang=target_lang, track=track, qc=qc, qc_summary=summarize(track, qc), fixes=fixes,

@@ -41,8 +41,8 @@ def finding_row(f: Finding) -> dict:
         "end": format_timecode(f.end_ms) if f.end_ms is not None else "",
         "severity": f.severity,
         "kind": f.kind,
-        "fixed": "yes" if f.fixed else "",
-        "dropped": "yes" if f.dropped else "",
+        "fixed": f.fixed,  # a CSV writes true/false, as JSON does (`neutralise_cell`)
+        "dropped": f.dropped,
         "message": f.message,
     }
 
@@ -57,7 +57,11 @@ def neutralise_cell(value) -> tuple[str, bool]:
 
     >>> neutralise_cell("@SUM(1+1)"), neutralise_cell("-3.5"), neutralise_cell(" =1"), neutralise_cell("a-b")
     (("'@SUM(1+1)", True), ('-3.5', False), ("' =1", True), ('a-b', False))
+    >>> neutralise_cell(False)
+    ('false', False)
     """
+    if isinstance(value, bool):  # as JSON writes them, in every CSV: an empty cell would read as unknown
+        return ("true" if value else "false"), False
     text = "" if value is None else str(value)
     if not text or _PLAIN_NEGATIVE.fullmatch(text):
         return text, False

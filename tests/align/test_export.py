@@ -112,6 +112,27 @@ def test_dual_ass_has_two_styles_and_one_event_per_link(alignment, tmp_path):
     assert first.plain == "At the left we can see...\nAuf der linken Seite sehen wir..."
 
 
+def test_dual_ass_says_its_resolution_and_sizes_its_styles_for_it(alignment, tmp_path):
+    # Without PlayResX/PlayResY libass assumes 384x288 and VSFilter/Aegisub guess otherwise.
+    import pysubs2
+
+    path, _ = write_dual(alignment, tmp_path / "ed.dual.ass")
+    subs = pysubs2.load(str(path))
+    assert (subs.info["PlayResX"], subs.info["PlayResY"]) == ("1920", "1080")
+    for style in ("Source", "Target"):  # 20 px at 288 lines is 75 px at 1080
+        assert subs.styles[style].fontsize == 75 and subs.styles[style].marginv == 75
+
+
+def test_dual_ass_of_an_ass_source_takes_the_source_resolution(corpus, tmp_path):
+    import pysubs2
+
+    media3 = read_track(corpus / "corner-cases" / "media3" / "ssa" / "style_font_size", lang="en")
+    path, _ = write_dual(align_tracks(media3, dataclasses.replace(media3, lang="de")), tmp_path / "m.dual.ass")
+    subs = pysubs2.load(str(path))
+    assert (subs.info["PlayResX"], subs.info["PlayResY"]) == ("1280", "720")
+    assert subs.styles["Source"].fontsize == 50
+
+
 class _Tags(HTMLParser):
     def __init__(self):
         super().__init__()

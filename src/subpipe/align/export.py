@@ -9,8 +9,9 @@
   text above target text, each language re-wrapped within its own QC profile's line length. SRT and
   WebVTT get the two languages as lines of one cue; ASS gets two styles (``Source`` above, ``Target``
   below in another colour) switched inside one event with ``{\\rTarget}``, so both share in and out
-  times by construction. A language that needs more lines than its profile allows is kept whole and
-  reported as a finding on the track.
+  times by construction, and the script says its resolution (``PlayResX``/``PlayResY``: the source
+  script's, else 1920x1080, styles sized for it; without them libass assumes 384x288). A language that
+  needs more lines than its profile allows is kept whole and reported as a finding on the track.
 """
 
 import dataclasses
@@ -126,10 +127,48 @@ def wrap_for_profile(plain: str, profile) -> tuple[str, int]:
     return wrapped, wrapped.count("\n") + 1
 
 
-def _dual_styles() -> dict[str, dict]:
-    source = pysubs2.SSAStyle(fontsize=20, marginv=20)
-    target = pysubs2.SSAStyle(fontsize=20, marginv=20, primarycolor=pysubs2.Color(255, 230, 120, 0))
-    return {SOURCE_STYLE: source.as_dict(), TARGET_STYLE: target.as_dict()}
+# Without PlayResX/PlayResY libass assumes 384x288 (and VSFilter or Aegisub may guess otherwise): a dual
+# track says its resolution, the source's when it is an ASS script that says one, else full HD.
+DEFAULT_PLAY_RES = (1920, 1080)
+_LEGACY_PLAY_RES_Y = 288  # the height pysubs2's style defaults (20 px font, 20 px margin) were made for
+
+
+def play_res(track: Track) -> tuple[int, int]:
+    """(PlayResX, PlayResY) of `track` when it is a script that gives both, else `DEFAULT_PLAY_RES`.
+
+    >>> play_res(Track(meta={"info": {"PlayResX": "1280", "PlayResY": "720"}})), play_res(Track())
+    ((1280, 720), (1920, 1080))
+    """
+    info = track.meta.get("info") or {}
+    try:
+        width, height = int(str(info["PlayResX"]).strip()), int(str(info["PlayResY"]).strip())
+    except (KeyError, ValueError):
+        return DEFAULT_PLAY_RES
+    return (width, height) if width > 0 and height > 0 else DEFAULT_PLAY_RES
+
+
+def scaled_style(height: int, **fields) -> dict:
+    """pysubs2's default style (20 px font, 20 px margin at 288 lines) sized for a script `height`
+    lines high, with `fields` set, as the dict `Track.styles` holds.
+
+    >>> s = scaled_style(1080); (s["fontsize"], s["marginv"], s["outline"])
+    (75, 75, 7.5)
+    """
+    scale = height / _LEGACY_PLAY_RES_Y
+    size = {"fontsize": round(20 * scale), "marginv": round(20 * scale), "marginl": round(10 * scale),
+            "marginr": round(10 * scale), "outline": round(2 * scale, 1), "shadow": round(2 * scale, 1)}
+    return pysubs2.SSAStyle(**(size | fields)).as_dict()
+
+
+def _dual_styles(height: int = DEFAULT_PLAY_RES[1]) -> dict[str, dict]:
+    """The two styles, sized for a script `height` lines high."""
+    return {SOURCE_STYLE: scaled_style(height),
+            TARGET_STYLE: scaled_style(height, primarycolor=pysubs2.Color(255, 230, 120, 0))}
+
+
+def _dual_info(langs: str, resolution: tuple[int, int]) -> dict[str, str]:
+    return {"Title": f"subpipe dual track ({langs})", "ScriptType": "v4.00+", "PlayResX": str(resolution[0]),
+            "PlayResY": str(resolution[1]), "ScaledBorderAndShadow": "yes"}
 
 
 def dual_track(
@@ -139,7 +178,8 @@ def dual_track(
 
     Each language is wrapped within its own profile (`profile` resolved for the track's language):
     English at 42 characters per line and Chinese at 16 fit side by side. With `styles` (for ASS)
-    the target part is switched to the ``Target`` style by an inline ``{\\rTarget}``.
+    the target part is switched to the ``Target`` style by an inline ``{\\rTarget}``, and the script
+    says its resolution (`play_res`: the source script's, else 1920x1080) with styles sized for it.
     """
     src_prof = _profile(profile, alignment.source.lang, fps)
     tgt_prof = _profile(profile, alignment.target.lang, fps)
@@ -185,13 +225,14 @@ def dual_track(
             )
         )
     langs = "+".join(lang or "und" for lang in (alignment.source.lang, alignment.target.lang))
+    resolution = play_res(alignment.source)
     return Track(
         cues=cues,
         lang=langs,
         fps=fps or alignment.source.fps,
         findings=findings,
-        styles=_dual_styles() if styles else {},
-        meta={"info": {"Title": f"subpipe dual track ({langs})", "ScriptType": "v4.00+"}} if styles else {},
+        styles=_dual_styles(resolution[1]) if styles else {},
+        meta={"info": _dual_info(langs, resolution)} if styles else {},
     )
 
 

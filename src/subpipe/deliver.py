@@ -1,0 +1,654 @@
+"""Delivery packages: a film localized, then written per locale as a delivery spec says, verified, and
+listed in a manifest a distributor's intake can check.
+
+A spec is TOML data (built-ins in ``subpipe/delivery_specs/``: ``netflix``, ``broadcast-srt``,
+``review``; or any file, such as ``samples/delivery/*.toml``)::
+
+    name = "broadcast-srt"
+    locales = ["es", "fr"]                 # delivered when the caller names none (default: the tables')
+    [default]                              # every locale, unless its own table says otherwise
+    formats = ["srt"]                      # any format id subpipe writes (subpipe.formats)
+    naming = "{title}.{locale}.{ext}"      # also {format}, {source}; made safe and kept in the package
+    forced_naming = "{title}.{locale}.forced.{ext}"
+    dual_naming = "{title}.{source}+{locale}.ass"
+    profile = "netflix"                    # QC profile: a built-in name or a TOML file
+    dual = false                           # the dual-language review track (ASS: original above translation)
+    forced = false                         # the forced-narrative track, in `formats`
+    [locale.es-419]                        # one locale's own settings
+    formats = ["srt", "vtt"]
+
+`deliver_film` is localize + write + verify + manifest, never a step sequence of its own: the
+translation, re-segmentation, QC fixes, dual and forced tracks are `subpipe.localize.localize_film`'s
+(one call per QC profile the spec uses, through the caller's runner). Each delivered file is then
+composed by its format's writer (`subpipe.formats`), written atomically, read back with subpipe's
+reader, and listed with the cue count and duration of the file as read, its QC against the locale's
+profile (`subpipe.qc`), its size and SHA-256. A locale that fails (no model, a writer error, a file
+that does not read back as written) is listed in the manifest as failed with its reason, its files
+removed; the others are delivered. The manifest (``manifest.json``, ``manifest.csv``) is written last,
+so a package with a manifest is complete. Packages land in ``OUT/<Title>/delivery/<spec name>/``.
+With ``reuse``, nothing is translated: the tracks come from the film's earlier localize run
+(``OUT/<Title>/summary.json``).
+"""
+
+import hashlib
+import json
+import re
+import time
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from subpipe.cues import Track, format_timecode
+from subpipe.errors import ErrorCode, SubpipeError
+from subpipe.fileio import read_input, write_text_atomic
+from subpipe.paths import confined, safe_lang, safe_name
+from subpipe.runners import InTurn, Runner
+
+Status = Literal["completed", "partially failed", "failed"]
+Kind = Literal["subtitles", "forced", "dual"]
+
+LOCALE_KEYS = {"formats", "naming", "forced_naming", "dual_naming", "profile", "dual", "forced"}
+TOP_KEYS = {"name", "description", "locales", "default", "locale"}
+PLACEHOLDERS = {"title", "locale", "ext", "format", "source"}
+DEFAULTS = {"formats": ["srt"], "naming": "{title}.{locale}.{ext}",
+            "forced_naming": "{title}.{locale}.forced.{ext}", "dual_naming": "{title}.{source}+{locale}.ass",
+            "profile": "netflix", "dual": False, "forced": False}
+MANIFEST_COLUMNS = ("file", "locale", "kind", "format", "cues", "duration_ms", "duration", "qc_pass",
+                    "qc_pass_rate", "qc_findings", "bytes", "sha256", "status", "reason")
+
+
+# --- the spec ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LocaleSpec:
+    """What one locale gets: its files' formats and names, QC profile, dual and forced tracks."""
+
+    locale: str
+    formats: tuple[str, ...]
+    naming: str
+    forced_naming: str
+    dual_naming: str
+    profile: str
+    dual: bool
+    forced: bool
+
+
+@dataclass(frozen=True)
+class DeliverySpec:
+    """A delivery spec as loaded (`load_spec`): its name, file, locales and per-locale settings."""
+
+    name: str
+    path: str
+    description: str
+    locales: tuple[str, ...]
+    default: dict
+    overrides: dict[str, dict]
+
+    def for_locale(self, locale: str) -> LocaleSpec:
+        """The settings of `locale`: its own table, else its language's (``es`` for ``es-419``), else the
+        spec's default, else subpipe's.
+
+        >>> spec = DeliverySpec("x", "x.toml", "", (), {"formats": ["srt"]}, {"es": {"dual": True}})
+        >>> spec.for_locale("es-419").dual, spec.for_locale("es-419").formats, spec.for_locale("fr").dual
+        (True, ('srt',), False)
+        """
+        language = locale.split("-")[0]
+        values = {**DEFAULTS, **self.default, **(self.overrides.get(language, {}) if language != locale else {}),
+                  **self.overrides.get(locale, {})}
+        return LocaleSpec(locale=locale, formats=tuple(values["formats"]), naming=values["naming"],
+                          forced_naming=values["forced_naming"], dual_naming=values["dual_naming"],
+                          profile=values["profile"], dual=values["dual"], forced=values["forced"])
+
+
+def builtin_dir():
+    return resources.files("subpipe") / "delivery_specs"
+
+
+def list_specs() -> list[str]:
+    """Names of the built-in delivery specs.
+
+    >>> list_specs()
+    ['broadcast-srt', 'netflix', 'review']
+    """
+    return sorted(p.name[:-5] for p in builtin_dir().iterdir() if p.name.endswith(".toml"))
+
+
+def spec_text(name_or_path: str | Path) -> tuple[str, str]:
+    """(file name, TOML text) of a built-in spec or a spec file."""
+    ref = str(name_or_path)
+    if "/" in ref or "\\" in ref or ref.endswith(".toml"):
+        return ref, read_input(ref, what="delivery spec").decode("utf-8-sig")
+    if ref not in list_specs():
+        raise SubpipeError(f"unknown delivery spec {ref!r}; built-in: {', '.join(list_specs())} (or a .toml file)",
+                           code=ErrorCode.UNKNOWN_SPEC)
+    return f"<built-in delivery spec {ref}>", (builtin_dir() / f"{ref}.toml").read_text(encoding="utf-8")
+
+
+def load_spec(name_or_path: str | Path) -> DeliverySpec:
+    """A delivery spec, every value checked: a format subpipe cannot write, an unknown key, placeholder,
+    profile or locale is a `SubpipeError` naming the spec file, the line and the key.
+
+    >>> spec = load_spec("broadcast-srt")
+    >>> spec.for_locale("es").formats, spec.for_locale("es").naming
+    (('srt',), '{title}_{locale}.{ext}')
+    """
+    path, text = spec_text(name_or_path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        at = re.search(r"line (\d+)", str(exc))
+        line = int(at.group(1)) if at else len(text.splitlines()) if "end of document" in str(exc) else None
+        raise SubpipeError(f"not a TOML delivery spec: {exc}", path=path, line=line, code=ErrorCode.BAD_SPEC) from None
+    where = SpecSource(path, text)
+    where.refuse_unknown(data, TOP_KEYS, "")
+    default = where.locale_values(data.get("default", {}), "default")
+    tables = data.get("locale", {})
+    if not isinstance(tables, dict):
+        raise where.error("must be tables ([locale.es-419])", "", "locale")
+    overrides = {}
+    for locale, values in tables.items():
+        where.check_locale(locale, f"locale.{locale}")
+        overrides[locale] = where.locale_values(values, f"locale.{locale}")
+    locales = where.value(data.get("locales", list(tables)), "locales", list)
+    for locale in locales:
+        where.check_locale(locale, "", "locales", str(locale))
+    return DeliverySpec(name=safe_name(str(data.get("name") or Path(path).stem), what="spec name", path=path),
+                        path=path, description=str(data.get("description", "")), locales=tuple(locales),
+                        default=default, overrides=overrides)
+
+
+@dataclass(frozen=True)
+class SpecSource:
+    """A spec's file and text, to name the line of a bad value (tomllib keeps no positions)."""
+
+    path: str
+    text: str
+
+    def line_of(self, table: str, key: str = "", value: str | None = None) -> int | None:
+        """The line of `key` in ``[table]`` (of `value`, when given, from the key's line on); the
+        table's header line without a key."""
+        current, found = "", None
+        for n, raw in enumerate(self.text.splitlines(), 1):
+            line = raw.strip()
+            header = re.fullmatch(r"\[\s*([^\[\]]+?)\s*\]", line)
+            if header:
+                current = header.group(1).replace('"', "").replace(" ", "")
+                if current == table and not key:
+                    return n
+                continue
+            if current != table:
+                continue
+            if found is None and re.match(rf"{re.escape(key)}\s*=", line):
+                found = n
+            if found is not None and (value is None or f'"{value}"' in line or f"'{value}'" in line):
+                return n
+        return found
+
+    def error(self, message: str, table: str, key: str = "", value: str | None = None) -> SubpipeError:
+        name = f"{table}.{key}" if table and key else table or key
+        return SubpipeError(f"{name}: {message}", path=self.path, line=self.line_of(table, key, value),
+                            code=ErrorCode.BAD_SPEC)
+
+    def refuse_unknown(self, values: dict, known: set[str], table: str) -> None:
+        for key in values:
+            if key not in known:
+                raise self.error(f"unknown key (known: {', '.join(sorted(known))})", table, key)
+
+    def value(self, value, key: str, kind: type, table: str = ""):
+        if not isinstance(value, kind):
+            raise self.error(f"must be a {kind.__name__}, not {type(value).__name__}", table, key)
+        return value
+
+    def check_locale(self, locale, table: str, key: str = "", value: str | None = None) -> str:
+        try:
+            return safe_lang(locale)
+        except SubpipeError as exc:
+            raise self.error(exc.message, table, key, value) from None
+
+    def locale_values(self, values, table: str) -> dict:
+        """One locale's (or the default's) table, each value checked."""
+        if not isinstance(values, dict):
+            raise self.error("must be a table", table)
+        self.refuse_unknown(values, LOCALE_KEYS, table)
+        for key in ("dual", "forced"):
+            if key in values:
+                self.value(values[key], key, bool, table)
+        for key in ("naming", "forced_naming", "dual_naming"):
+            if key in values:
+                self.check_pattern(self.value(values[key], key, str, table), key, table)
+        if "formats" in values:
+            formats = self.value(values["formats"], "formats", list, table)
+            if not formats:
+                raise self.error("names no format", table, "formats")
+            values = {**values, "formats": [self.writable_format(f, table) for f in formats]}
+        if "profile" in values:
+            self.check_profile(self.value(values["profile"], "profile", str, table), table)
+        return values
+
+    def writable_format(self, fmt_id, table: str) -> str:
+        from subpipe.formats import format_ids, get_format
+
+        writable = sorted(f for f in format_ids() if get_format(f).writable)
+        try:
+            fmt = get_format(str(fmt_id))
+        except SubpipeError:
+            raise self.error(f"unknown format {fmt_id!r}; subpipe writes {', '.join(writable)}", table, "formats",
+                             str(fmt_id)) from None
+        if not fmt.writable:
+            raise self.error(f"subpipe reads {fmt.name} ({fmt_id!r}) but does not write it; it writes "
+                             f"{', '.join(writable)}", table, "formats", str(fmt_id))
+        return fmt.id
+
+    def check_pattern(self, pattern: str, key: str, table: str) -> None:
+        """Only the known placeholders, plain (``{title}``: no attribute, index or format spec)."""
+        names = set(re.findall(r"\{([^{}]*)\}", pattern))
+        unknown = names - PLACEHOLDERS
+        if unknown:
+            raise self.error(f"unknown placeholder {{{sorted(unknown)[0]}}} (known: "
+                             f"{', '.join('{' + p + '}' for p in sorted(PLACEHOLDERS))})", table, key)
+        try:
+            pattern.format(**{p: p for p in PLACEHOLDERS})
+        except (ValueError, IndexError, KeyError) as exc:
+            raise self.error(f"not a naming pattern ({exc}); write {{{{ and }}}} for braces", table, key) from None
+
+    def check_profile(self, profile: str, table: str) -> None:
+        from subpipe.qc import load_profile
+
+        try:
+            load_profile(profile)
+        except SubpipeError as exc:
+            raise self.error(f"QC profile: {exc.message}", table, "profile") from None
+
+
+# --- planning the files ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """One file a locale delivers: its name in the package, what it holds and its format."""
+
+    name: str
+    locale: str
+    kind: Kind
+    format: str
+
+
+def ext_of(fmt_id: str) -> str:
+    """The file extension (no dot) subpipe writes a format with.
+
+    >>> ext_of("srt"), ext_of("vtt"), ext_of("ass")
+    ('srt', 'vtt', 'ass')
+    """
+    from subpipe.formats import get_format
+
+    return get_format(fmt_id).extensions[0].lstrip(".")
+
+
+def file_name(pattern: str, *, title: str, locale: str, fmt: str, source: str, spec_path: str) -> str:
+    name = pattern.format(title=title, locale=locale, ext=ext_of(fmt), format=fmt, source=source)
+    return safe_name(name, what="delivered file name", path=spec_path)
+
+
+def plan_files(spec: LocaleSpec, title: str, source_tag: str, spec_path: str) -> list[PlannedFile]:
+    """The files `spec` names for its locale; two files given one name is a `SubpipeError` on the spec."""
+    files = [PlannedFile(file_name(spec.naming, title=title, locale=spec.locale, fmt=f, source=source_tag,
+                                   spec_path=spec_path), spec.locale, "subtitles", f) for f in spec.formats]
+    if spec.forced:
+        files += [PlannedFile(file_name(spec.forced_naming, title=title, locale=spec.locale, fmt=f,
+                                        source=source_tag, spec_path=spec_path), spec.locale, "forced", f)
+                  for f in spec.formats]
+    if spec.dual:
+        files.append(PlannedFile(file_name(spec.dual_naming, title=title, locale=spec.locale, fmt="ass",
+                                           source=source_tag, spec_path=spec_path), spec.locale, "dual", "ass"))
+    names = [f.name for f in files]
+    clash = next((n for n in names if names.count(n) > 1), None)
+    if clash:
+        raise SubpipeError(f"{spec.locale}: two files would be named {clash!r}; put {{ext}} or {{format}} in "
+                           "the naming patterns", path=spec_path, code=ErrorCode.BAD_SPEC)
+    return files
+
+
+# --- results -----------------------------------------------------------------------------------------------
+
+@dataclass
+class DeliveredFile:
+    """One file of the package as read back: what the manifest says of it. `cues` and `duration_ms`
+    are the file's as subpipe reads it; `qc_pass` means no QC error against the locale's profile
+    (warnings, such as reading speed, count in `qc_findings` and lower `qc_pass_rate`, the share of
+    cues with no finding)."""
+
+    name: str
+    locale: str
+    kind: Kind
+    format: str
+    cues: int
+    duration_ms: int
+    qc_pass: bool
+    qc_pass_rate: float
+    qc_findings: int
+    bytes: int
+    sha256: str
+
+    def row(self) -> dict:
+        return {"file": self.name, "locale": self.locale, "kind": self.kind, "format": self.format,
+                "cues": self.cues, "duration_ms": self.duration_ms, "duration": format_timecode(self.duration_ms, "."),
+                "qc_pass": self.qc_pass, "qc_pass_rate": self.qc_pass_rate, "qc_findings": self.qc_findings,
+                "bytes": self.bytes, "sha256": self.sha256, "status": "delivered", "reason": ""}
+
+
+@dataclass
+class DeliveryResult:
+    """A delivery package: the files delivered per locale, the locales that failed and why."""
+
+    title: str
+    spec: DeliverySpec
+    package_dir: Path
+    locales: list[str]
+    files: list[DeliveredFile] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # locale -> reason
+    films: list = field(default_factory=list)  # the `FilmResult` of each localize call
+    outputs: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def delivered(self) -> list[str]:
+        return [loc for loc in self.locales if loc not in self.failed]
+
+    @property
+    def status(self) -> Status:
+        if not self.failed:
+            return "completed"
+        return "partially failed" if self.delivered else "failed"
+
+    def rows(self) -> list[dict]:
+        """The manifest's rows: every delivered file, then a row per failed locale."""
+        rows = [f.row() for f in self.files]
+        rows += [{"file": "", "locale": loc, "status": "failed", "reason": why} for loc, why in self.failed.items()]
+        return rows
+
+    def manifest(self) -> dict:
+        from subpipe import __version__
+
+        return {"title": self.title, "spec": self.spec.name, "spec_file": Path(self.spec.path).name,
+                "status": self.status, "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                "subpipe": __version__, "locales": list(self.locales), "delivered": self.delivered,
+                "failed": [{"locale": loc, "reason": why} for loc, why in self.failed.items()],
+                "checksum": "sha256", "files": [f.row() for f in self.files]}
+
+
+# --- writing and verifying ---------------------------------------------------------------------------------
+
+def compose_files(planned: Sequence[PlannedFile], track: Track, forced: Track | None, dual: Track | None,
+                  fps: float | None) -> dict[str, str]:
+    """The text of every planned file, composed before any is written (a writer error fails the locale
+    with nothing on disk)."""
+    from subpipe.formats import get_format
+
+    texts = {}
+    for f in planned:
+        held = {"subtitles": track, "forced": forced, "dual": dual}[f.kind]
+        if held is None:
+            raise SubpipeError(f"no {f.kind} track was made for {f.locale}", code=ErrorCode.MISSING_TRACK)
+        texts[f.name] = get_format(f.format).write(sized_for_players(held, f.format), fps=fps or held.fps)
+    return texts
+
+
+# What libass assumes of a script that gives no resolution: its styles were drawn for it.
+LIBASS_PLAY_RES = (384, 288)
+
+
+def sized_for_players(track: Track, fmt_id: str) -> Track:
+    """An ASS/SSA delivery says its resolution (players differ when it does not): a script's own; for
+    styles without one, libass's 384x288, which they were seen at; for a track with no styles (SRT or
+    WebVTT before), 1920x1080 with pysubs2's Default style sized for it. Other formats: as they are.
+
+    >>> info = sized_for_players(Track(), "ass"); info.meta["info"]["PlayResY"], info.styles["Default"]["fontsize"]
+    ('1080', 75)
+    """
+    import pysubs2
+
+    from subpipe.align.export import DEFAULT_PLAY_RES, scaled_style
+
+    info = dict(track.meta.get("info") or pysubs2.SSAFile().info)  # pysubs2's, as the writer would
+    if fmt_id not in ("ass", "ssa") or ("PlayResX" in info and "PlayResY" in info):
+        return track
+    width, height = LIBASS_PLAY_RES if track.styles else DEFAULT_PLAY_RES
+    styles = track.styles or {"Default": scaled_style(height)}
+    info.update({"ScriptType": "v4.00+" if fmt_id == "ass" else "v4.00", "PlayResX": str(width),
+                 "PlayResY": str(height)})
+    return track.copy(meta={**track.meta, "info": info}, styles=styles)
+
+
+def verify_file(path: Path, f: PlannedFile, expected_cues: int, profile: str, fps: float | None) -> DeliveredFile:
+    """`path` read back with subpipe's reader: its cues, duration and QC against the locale's profile.
+    A file that does not read back with the cues written is a `SubpipeError`."""
+    from subpipe.formats import read_track
+    from subpipe.qc import check_track, load_profile, summarize
+
+    data = read_input(path, what="delivered file")
+    back = read_track(path, format=f.format, lang=f.locale, fps=fps)
+    shown = [c for c in back.cues if not c.comment]
+    if len(shown) != expected_cues:
+        raise SubpipeError(f"read back with {len(shown)} cues, {expected_cues} written", path=str(path),
+                           code=ErrorCode.VERIFY)
+    qc = summarize(back, check_track(back, load_profile(profile, lang=f.locale, fps=fps)))
+    return DeliveredFile(name=f.name, locale=f.locale, kind=f.kind, format=f.format, cues=len(shown),
+                         duration_ms=back.duration, qc_pass=qc["errors"] == 0,
+                         qc_pass_rate=qc["pass_rate"], qc_findings=qc["findings"], bytes=len(data),
+                         sha256=hashlib.sha256(data).hexdigest())
+
+
+def write_locale(spec: LocaleSpec, planned: Sequence[PlannedFile], package: Path, track: Track,
+                   forced: Track | None, dual: Track | None, fps: float | None) -> list[DeliveredFile]:
+    """Write and verify one locale's files; on any failure remove those written, then raise."""
+    texts = compose_files(planned, track, forced, dual, fps)
+    held = {"subtitles": track, "forced": forced, "dual": dual}
+    written: list[Path] = []
+    try:
+        done = []
+        for f in planned:
+            path = write_text_atomic(confined(package, f.name), texts[f.name])
+            written.append(path)
+            expected = sum(1 for c in held[f.kind].cues if not c.comment)
+            done.append(verify_file(path, f, expected, spec.profile, fps))
+        return done
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+
+
+def write_manifest(result: DeliveryResult) -> dict[str, str]:
+    """manifest.json and manifest.csv, the package's last files."""
+    from subpipe.reports import write_csv, write_json
+
+    csv_path = write_csv(confined(result.package_dir, "manifest.csv"), result.rows(), MANIFEST_COLUMNS)
+    json_path = write_json(confined(result.package_dir, "manifest.json"), result.manifest())
+    result.outputs.update(manifest_csv=str(csv_path), manifest_json=str(json_path))
+    return result.outputs
+
+
+# --- the film ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Localized:
+    """One locale as localize left it: the delivered track, its forced-narrative and dual tracks (None
+    where localize wrote none) and the source languages the dual track's name carries (``en``, ``en+zh``)."""
+
+    title: str
+    locale: str
+    track: Track
+    forced: Track | None
+    dual: Track | None
+    source_tag: str
+
+
+def from_film(film, locale: str) -> Localized:
+    """`locale` of a localize run (`FilmResult`): the track in memory, the forced and dual tracks as
+    localize wrote them; `SubpipeError` with localize's reason when it did not deliver the locale."""
+    failed = film.failed_languages
+    if locale in failed:
+        e = failed[locale]
+        raise SubpipeError(e.message, path=e.path, line=e.line, code=e.code)
+    if locale not in film.languages:
+        raise SubpipeError("not localized (the film's summary.md says why)", path=str(film.source.track.path),
+                           code=ErrorCode.NOT_LOCALIZED)
+    lr = film.languages[locale]
+    return localized_from_outputs(film.title, locale, lr.track, lr.outputs, film.source.track.lang or "und")
+
+
+def localized_from_outputs(title: str, locale: str, track: Track | None, outputs: dict, source_lang: str,
+                           folder: Path | None = None) -> Localized:
+    """A `Localized` from localize's outputs of a locale (`LanguageResult.outputs`, or summary.json's);
+    with `folder`, each file is taken by its name there (the film's folder may have moved since)."""
+    from subpipe.formats import read_track
+
+    def path(kind: str) -> Path | None:
+        if kind not in outputs:
+            return None
+        return confined(folder, Path(outputs[kind]).name) if folder is not None else Path(outputs[kind])
+
+    if track is None:
+        delivered = path("vtt") or path("srt")  # WebVTT keeps the most styling (voices)
+        if delivered is None:
+            raise SubpipeError(f"the earlier run wrote no {locale} track", path=str(folder), code=ErrorCode.NOT_LOCALIZED)
+        track = read_track(delivered, lang=locale)
+    forced, dual = path("forced_vtt"), path("dual")
+    return Localized(title, locale, track, read_track(forced, lang=locale) if forced else None,
+                     read_track(dual) if dual else None,
+                     dual_source_tag(str(dual or ""), title, source_lang))
+
+
+def from_summary(folder: Path, locale: str) -> Localized:
+    """`locale` from an earlier localize run of the film in `folder` (its summary.json)."""
+    summary = json.loads(read_input(confined(folder, "summary.json"), what="localize summary").decode("utf-8"))
+    failed = summary.get("failed_languages", {})
+    if locale in failed:
+        e = failed[locale]
+        raise SubpipeError(e["message"], path=e.get("path"), line=e.get("line"), code=e["code"])
+    if locale not in summary.get("languages", {}):
+        raise SubpipeError(f"the earlier localize run did not translate into {locale}: deliver without reusing it",
+                           path=str(folder / "summary.json"), code=ErrorCode.NOT_LOCALIZED)
+    return localized_from_outputs(summary["title"], locale, None, summary["languages"][locale]["outputs"],
+                                  summary["source"].get("lang") or "und", folder=folder)
+
+
+def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: Sequence[str] | None = None, *,
+                 output_dir: str | Path = "out", reference_tracks: Sequence = (), glossary: str | Path | None = None,
+                 audience: str = "adult", fps: float | None = None, engine=None, runner: Runner | None = None,
+                 review=None, progress=None, spoken_languages=None, reuse: bool = False) -> DeliveryResult:
+    """Localize `source` into `locales` (the spec's own when None) and write the delivery package.
+
+    With `reuse`, nothing is translated again: the tracks come from the film's earlier localize run
+    into `output_dir` (``OUT/<Title>/summary.json`` and the files it lists), a locale that run did not
+    deliver failing with its reason. Bad input (the source, the spec, a locale tag, no earlier run to
+    reuse) raises `SubpipeError` before any work; after that a locale that fails is listed in the
+    manifest with its reason and the others are delivered. Every step (localize's, then
+    `deliver_locale` per locale) goes through `runner` (in turn by default).
+    """
+    from subpipe.localize import film_title, localize_film
+
+    t0 = time.perf_counter()
+    runner = runner or InTurn()
+    spec = spec if isinstance(spec, DeliverySpec) else load_spec(spec)
+    wanted = list(dict.fromkeys(safe_lang(loc, path=spec.path) for loc in (locales or spec.locales)))
+    if not wanted:
+        raise SubpipeError("no locale to deliver: name them (--to) or list them in the spec's locales",
+                           path=spec.path, code=ErrorCode.USAGE)
+    per_locale = {loc: spec.for_locale(loc) for loc in wanted}
+    title = film_title(source)
+    for ls in per_locale.values():  # a naming clash is the spec's fault: said before any work
+        plan_files(ls, title, "und", spec.path)
+    if reuse:
+        film_dir = confined(output_dir, title)
+        read_input(confined(film_dir, "summary.json"), what="summary of an earlier localize run to reuse")
+        result = DeliveryResult(title, spec, confined(film_dir, "delivery", spec.name), wanted)
+        deliver_locales(result, runner, film_dir, per_locale, fps)
+        return finish(result, t0)
+    by_profile: dict[str, list[str]] = {}
+    for loc, ls in per_locale.items():
+        by_profile.setdefault(ls.profile, []).append(loc)
+    result = None
+    for profile, group in by_profile.items():  # one localize run per QC profile the spec uses
+        film = localize_film(source, group, reference_tracks=reference_tracks, glossary=glossary, profile=profile,
+                             audience=audience, output_dir=output_dir, fps=fps, engine=engine, runner=runner,
+                             review=review, progress=progress, spoken_languages=spoken_languages,
+                             forced_narrative=any(per_locale[loc].forced for loc in group))
+        if result is None:
+            result = DeliveryResult(film.title, spec, confined(film.output_dir, "delivery", spec.name), wanted)
+        result.films.append(film)
+        deliver_locales(result, runner, film, {loc: per_locale[loc] for loc in group}, fps)
+    return finish(result, t0)
+
+
+def deliver_locales(result: DeliveryResult, runner: Runner, film, specs: dict[str, LocaleSpec],
+                    fps: float | None) -> None:
+    """`deliver_locale` for each locale of `specs`, through `runner`; a failure fails its locale alone."""
+    pending = [(loc, runner.submit(deliver_locale, film, ls, result.package_dir, result.spec.path, fps))
+               for loc, ls in specs.items()]
+    for loc, future in pending:
+        try:
+            result.files += future.result()
+        except (SubpipeError, OSError) as exc:  # the manifest says why
+            result.failed[loc] = failure_reason(exc)
+
+
+def finish(result: DeliveryResult, t0: float) -> DeliveryResult:
+    """Locales and files in the order asked, then the manifest: the package's last files."""
+    wanted = result.locales
+    result.failed = {loc: result.failed[loc] for loc in wanted if loc in result.failed}
+    result.files.sort(key=lambda f: wanted.index(f.locale))
+    result.seconds = time.perf_counter() - t0
+    write_manifest(result)
+    return result
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why a locale was not delivered, for the manifest: the code and message, no path of this machine
+    (a delivered file is named by its name in the package)."""
+    if isinstance(exc, SubpipeError):
+        where = f" ({Path(exc.path).name}{f':{exc.line}' if exc.line else ''})" if exc.path else ""
+        return f"{exc.code}: {exc.message}{where}"
+    return f"io: {exc.strerror or exc}" + (f" ({Path(exc.filename).name})" if getattr(exc, "filename", None) else "")
+
+
+def deliver_locale(film, spec: LocaleSpec, package: Path, spec_path: str, fps: float | None = None
+                   ) -> list[DeliveredFile]:
+    """One locale into the package, its files written, read back, checked: from a localize run
+    (`FilmResult`) or, `film` a folder, from the earlier run whose summary.json is there. A locale
+    localize did not deliver raises `SubpipeError` with localize's reason."""
+    done = from_summary(film, spec.locale) if isinstance(film, Path) else from_film(film, spec.locale)
+    planned = plan_files(spec, done.title, done.source_tag, spec_path)
+    return write_locale(spec, planned, package, done.track, done.forced, done.dual, fps)
+
+
+def dual_source_tag(dual_path: str, title: str, fallback: str) -> str:
+    """The source languages in the dual track's name localize chose (``en``, ``en+zh``).
+
+    >>> dual_source_tag("/o/Sintel/Sintel.en+zh+es.ass", "Sintel", "en"), dual_source_tag("", "Sintel", "en")
+    ('en+zh', 'en')
+    """
+    name = Path(dual_path).name
+    if not name.startswith(f"{title}.") or name.count("+") < 1:
+        return fallback
+    return name[len(title) + 1:].rsplit("+", 1)[0]
+
+
+def delivery_markdown(result: DeliveryResult) -> str:
+    """The package at a glance: each file with its checks, then the failed locales."""
+    from subpipe.reports import markdown_table
+
+    status = {"completed": "", "partially failed": " (**partially failed**)", "failed": " (**failed**)"}
+    lines = [f"# {result.title}: delivery `{result.spec.name}`{status[result.status]}", "",
+             f"{len(result.files)} file(s) for {', '.join(result.delivered) or 'no locale'} in "
+             f"`{result.package_dir}`; manifest.json / manifest.csv list each with its SHA-256.", "",
+             markdown_table([{"file": f.name, "locale": f.locale, "kind": f.kind, "format": f.format, "cues": f.cues,
+                              "duration": format_timecode(f.duration_ms, "."), "QC pass": "yes" if f.qc_pass else "no",
+                              "cues passing": f"{f.qc_pass_rate:.0%}"} for f in result.files])]
+    if result.failed:
+        lines += ["## Locales not delivered", "",
+                  markdown_table([{"locale": loc, "reason": why} for loc, why in result.failed.items()])]
+    return "\n".join(lines) + "\n"

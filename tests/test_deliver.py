@@ -1,0 +1,180 @@
+"""Delivery packages on a real film: Tears of Steel localized through the demo argos packages, written
+as samples/delivery/tears-of-steel.toml says, every file read back, and the manifest checked the way a
+distributor's intake checks it (names, checksums, cue counts, durations, QC)."""
+
+import csv
+import hashlib
+import json
+
+import pysubs2
+import pytest
+from conftest import SAMPLES
+from typer.testing import CliRunner
+
+from subpipe.cli import app
+from subpipe.deliver import deliver_film, list_specs, load_spec
+from subpipe.errors import SubpipeError
+from subpipe.formats import format_ids, get_format, read_track
+from subpipe.qc import check_track, load_profile, summarize
+
+TOS = SAMPLES / "tears-of-steel" / "TearsOfSteel.en.vtt"
+SPEC = SAMPLES / "delivery" / "tears-of-steel.toml"
+
+
+@pytest.fixture(scope="module")
+def package(demo_models, tmp_path_factory):
+    # ja: no demo model translates into Japanese, so that locale fails and the others are delivered
+    return deliver_film(TOS, SPEC, ["es", "fr", "ja"], output_dir=tmp_path_factory.mktemp("deliver"))
+
+
+def manifest(result) -> dict:
+    return json.loads((result.package_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_the_package_holds_exactly_the_files_the_spec_names(package):
+    assert package.package_dir.parts[-3:] == ("TearsOfSteel", "delivery", "tears-of-steel")
+    on_disk = {p.name for p in package.package_dir.iterdir()}
+    assert on_disk == {"TearsOfSteel.es.srt", "TearsOfSteel.es.vtt", "TearsOfSteel.en+es.ass",
+                       "TearsOfSteel_fr.srt", "TearsOfSteel_fr.ass", "manifest.json", "manifest.csv"}
+    listed = [(f["file"], f["locale"], f["kind"], f["format"]) for f in manifest(package)["files"]]
+    assert listed == [("TearsOfSteel.es.srt", "es", "subtitles", "srt"), ("TearsOfSteel.es.vtt", "es", "subtitles", "vtt"),
+                      ("TearsOfSteel.en+es.ass", "es", "dual", "ass"), ("TearsOfSteel_fr.srt", "fr", "subtitles", "srt"),
+                      ("TearsOfSteel_fr.ass", "fr", "subtitles", "ass")]
+
+
+def test_an_intake_check_of_every_listed_file_passes(package):
+    for row in manifest(package)["files"]:
+        path = package.package_dir / row["file"]
+        data = path.read_bytes()
+        assert (row["sha256"], row["bytes"]) == (hashlib.sha256(data).hexdigest(), len(data))
+        back = read_track(path)
+        assert back.format == row["format"]
+        assert (row["cues"], row["duration_ms"]) == (len(back.cues), back.duration) and row["cues"] == 76
+        assert row["duration_ms"] > 9 * 60 * 1000  # the film's last cue is at 9:27
+
+
+def test_qc_pass_is_subpipes_qc_of_the_delivered_file(package):
+    for row in manifest(package)["files"]:
+        back = read_track(package.package_dir / row["file"], lang=row["locale"])
+        qc = summarize(back, check_track(back, load_profile("netflix", lang=row["locale"])))
+        assert (row["qc_pass_rate"], row["qc_findings"], row["qc_pass"]) == (qc["pass_rate"], qc["findings"],
+                                                                             qc["errors"] == 0)
+
+
+def test_a_locale_without_a_model_is_listed_failed_with_its_reason(package):
+    data = manifest(package)
+    assert (data["status"], data["delivered"]) == ("partially failed", ["es", "fr"])
+    [failed] = data["failed"]
+    assert failed["locale"] == "ja" and failed["reason"].startswith("missing-pair: en->ja")
+    with open(package.package_dir / "manifest.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["locale"], r["status"]) for r in rows][-1] == ("ja", "failed")
+    assert len(rows) == len(data["files"]) + 1
+    assert {r["qc_pass"] for r in rows[:-1]} <= {"true", "false"}  # as JSON says them
+
+
+def test_the_manifest_is_written_last(package):
+    written = max((package.package_dir / f["file"]).stat().st_mtime_ns for f in manifest(package)["files"])
+    assert (package.package_dir / "manifest.json").stat().st_mtime_ns >= written
+    assert (package.package_dir / "manifest.csv").stat().st_mtime_ns >= written
+
+
+def test_the_delivered_dual_track_is_sized_and_timed_like_the_delivered_track(package):
+    subs = pysubs2.load(str(package.package_dir / "TearsOfSteel.en+es.ass"))
+    assert (subs.info["PlayResX"], subs.info["PlayResY"]) == ("1920", "1080")
+    srt = read_track(package.package_dir / "TearsOfSteel.es.srt")
+    assert all(abs(e.start - c.start) <= 5 and abs(e.end - c.end) <= 5 for e, c in zip(subs.events, srt.cues))
+
+
+def test_reuse_packages_the_earlier_run_without_translating_again(package):
+    out = package.package_dir.parents[2]
+    again = deliver_film(TOS, "broadcast-srt", ["es", "ja"], output_dir=out, reuse=True)
+    assert again.films == [] and again.package_dir == out / "TearsOfSteel" / "delivery" / "broadcast-srt"
+    [es] = again.files
+    first = read_track(package.package_dir / "TearsOfSteel.es.srt")
+    reused = read_track(again.package_dir / es.name)
+    assert es.name == "TearsOfSteel_es.srt"
+    assert [(c.start, c.end, c.text) for c in reused.cues] == [(c.start, c.end, c.text) for c in first.cues]
+    assert again.failed["ja"].startswith("missing-pair: en->ja")
+
+
+def test_reuse_without_an_earlier_run_is_refused_before_any_work(tmp_path):
+    with pytest.raises(SubpipeError, match="summary of an earlier localize run") as err:
+        deliver_film(TOS, "broadcast-srt", ["es"], output_dir=tmp_path, reuse=True)
+    assert err.value.path == str(tmp_path / "TearsOfSteel" / "summary.json")
+    assert not (tmp_path / "TearsOfSteel" / "delivery").exists()
+
+
+def test_an_ass_made_from_a_webvtt_source_says_its_resolution_and_sizes_its_style(package):
+    subs = pysubs2.load(str(package.package_dir / "TearsOfSteel_fr.ass"))
+    assert (subs.info["PlayResX"], subs.info["PlayResY"]) == ("1920", "1080")
+    assert subs.styles["Default"].fontsize == 75 and len(subs.events) == 76
+
+
+def test_the_builtin_specs_load():
+    assert list_specs() == ["broadcast-srt", "netflix", "review"]
+    for name in list_specs():
+        spec = load_spec(name)
+        assert spec.locales and all(get_format(f).writable for f in spec.for_locale("es").formats)
+    assert load_spec("review").for_locale("es-419").dual
+
+
+def spec_file(tmp_path, text: str):
+    path = tmp_path / "spec.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_format_subpipe_cannot_write_is_refused_naming_the_spec_line_and_key(tmp_path):
+    read_only = next(f for f in format_ids() if not get_format(f).writable)
+    path = spec_file(tmp_path, f'name = "x"\n\n[default]\nformats = ["srt"]\n\n[locale.es-419]\nformats = [\n  "srt",\n  "{read_only}",\n]\n')
+    with pytest.raises(SubpipeError) as err:
+        load_spec(path)
+    assert (err.value.path, err.value.line) == (str(path), 9)
+    assert "locale.es-419.formats" in str(err.value) and "does not write" in str(err.value)
+    path = spec_file(tmp_path, '[default]\nformats = ["srt", "imsc2"]\n')
+    with pytest.raises(SubpipeError, match=r"default\.formats: unknown format 'imsc2'") as err:
+        load_spec(path)
+    assert err.value.line == 2
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ('[default]\nformat = ["srt"]\n', 2, "default.format: unknown key"),
+    ('[default]\nnaming = "{title}.{lang}.{ext}"\n', 2, "unknown placeholder {lang}"),
+    ('[default]\ndual = "yes"\n', 2, "default.dual: must be a bool"),
+    ('locales = ["es", "../x"]\n', 1, "not a language tag"),
+    ('[default]\nprofile = "nope"\n', 2, "default.profile: QC profile"),
+    ('[default]\nformats = ["srt"\n', 2, "not a TOML delivery spec"),
+    ('[default]\nnaming = "{title}.{locale.{ext}"\n', 2, "default.naming: not a naming pattern"),
+])
+def test_a_bad_spec_is_refused_naming_file_and_line(tmp_path, text, line, words):
+    path = spec_file(tmp_path, text)
+    with pytest.raises(SubpipeError) as err:
+        load_spec(path)
+    assert (err.value.path, err.value.line) == (str(path), line) and words in str(err.value)
+
+
+def test_two_files_given_one_name_are_refused_before_any_work(tmp_path):
+    path = spec_file(tmp_path, '[default]\nformats = ["srt", "vtt"]\nnaming = "{title}.{locale}.sub"\n')
+    with pytest.raises(SubpipeError, match="two files would be named 'TearsOfSteel.es.sub'"):
+        deliver_film(TOS, path, ["es"], output_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_cli_delivers_a_builtin_spec_and_prints_the_manifest(demo_models, tmp_path):
+    ed = SAMPLES / "elephants-dream" / "ElephantsDream.en.vtt"
+    run = CliRunner().invoke(app, ["deliver", str(ed), "--spec", "broadcast-srt", "--to", "es", "-o", str(tmp_path),
+                                   "--json"])
+    assert run.exit_code == 0, run.output
+    data = json.loads(run.stdout)
+    [row] = data["files"]
+    assert row["file"] == "ElephantsDream_es.srt" and row["cues"] == len(read_track(tmp_path / "ElephantsDream" /
+                                                                                   "delivery" / "broadcast-srt" /
+                                                                                   row["file"]).cues)
+    assert data["outputs"]["manifest_csv"].endswith("broadcast-srt/manifest.csv")
+
+
+def test_the_cli_names_the_bad_spec_and_exits_1(tmp_path):
+    path = spec_file(tmp_path, '[default]\nformats = ["xyz"]\n')
+    run = CliRunner().invoke(app, ["deliver", str(TOS), "--spec", str(path), "--to", "es", "-o", str(tmp_path)])
+    assert run.exit_code == 1 and f"{path}:2" in run.output.replace("\n", "")
