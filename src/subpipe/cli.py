@@ -293,6 +293,9 @@ def localize(file: Path,
                  "--engine", help="Translation engine: argos (installed argos models), apertium (installed "
                  "Apertium pairs), or argos+apertium (argos first; a pair neither has alone is chained "
                  "through both).")] = "argos",
+             no_protect_names: Annotated[bool, typer.Option(
+                 "--no-protect-names", help="Let MT translate the character names found in FILE (by default "
+                 "those the glossary does not list are kept as written).")] = False,
              as_json: JsonOpt = False) -> None:
     """Translate FILE into each --to language: SRT/WebVTT (ASS for ASS input), dual track, QC and term reports.
 
@@ -324,7 +327,7 @@ def localize(file: Path,
                                    audience=audience, output_dir=output, fps=fps, strict=True,
                                    progress=progress, spoken_languages=languages,
                                    forced_narrative=forced_narrative, language_overrides=language_overrides,
-                                   engine=chosen)
+                                   engine=chosen, protect_names=not no_protect_names)
         except SubpipeError as exc:
             error = exc
     if error is not None:  # reported once the progress bar has stopped

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from subpipe.terms.glossary import Glossary, GlossaryEntry, same_language
 
 PLACEHOLDER = "ZQ{}"
+NAME_ID = "name:"  # entries of names found in the film (`subpipe.translate.names`), not of the glossary
 _PLACEHOLDER_RE = re.compile(r"ZQ(\d{1,3})")
 
 
@@ -40,7 +41,8 @@ class Slot:
     def to_dict(self) -> dict:
         return {"placeholder": self.placeholder, "term": self.entry.term, "source_text": self.source_text,
                 "rendering": self.rendering, "status": self.status, "category": self.entry.category,
-                "do_not_translate": self.entry.do_not_translate}
+                "do_not_translate": self.entry.do_not_translate,
+                "origin": "film" if self.entry.id.startswith(NAME_ID) else "glossary"}
 
 
 @dataclass
