@@ -143,3 +143,9 @@ def test_cues_without_words_are_not_read_for_names():
     # Read as English, the music cue "♪ ♪" passed for a person's name.
     assert ("ner:PERSON", "♪ ♪", (10,)) in [(c.detector, c.text, c.positions)
                                            for c in discover_terms(dinner(with_langs=False), "en")]
+
+
+def test_french_people_are_persons_under_the_pipelines_own_label():
+    track = read_track(CORPUS / "films" / "sintel" / "sintel-fr.vtt", lang="fr")
+    people = {(c.detector, c.text, c.category, c.action) for c in discover_terms(track) if c.detector == "ner:PER"}
+    assert ("ner:PER", "Sintel", "person", "keep") in people
