@@ -45,6 +45,7 @@ FILM_TASKS = {
     lib.identify_source_languages: task(lib.identify_source_languages, name="identify-languages",
                                         cache_policy=NO_CACHE),
     lib.source_sentences: task(lib.source_sentences, name="sentences", cache_policy=NO_CACHE),
+    lib.film_names: task(lib.film_names, name="find-names", cache_policy=NO_CACHE),
     lib.localize_language: task(lib.localize_language, name="localize-language",
                                 task_run_name="localize {target_lang}", cache_policy=NO_CACHE, retries=1,
                                 retry_delay_seconds=5, retry_condition_fn=retry_transient),

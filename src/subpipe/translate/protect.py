@@ -15,6 +15,10 @@ documented fallback is:
    sentence, so a person can fix it; term QA flags it again on the finished track.
 
 Matching reuses the term matcher (`subpipe.terms.match`): lemmas, inflections and multiword terms.
+
+The character names a film uses and its glossary does not list (`subpipe.translate.names`) go the same
+way, as do-not-translate entries whose id starts with ``name:``; each slot's record says where its term
+came from (``origin``: ``glossary`` or ``film``).
 """
 
 import re
