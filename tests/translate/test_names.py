@@ -66,6 +66,7 @@ def test_forms_of_address_words_in_lower_case_and_title_case_are_not_names():
                    Cue(2000, 3000, "The robot is here, Robot.", position=2),
                    Cue(3000, 4000, "See you on Monday, Tom.", position=3)], lang="en")
     assert [n.text for n in find_names(track, "en")] == ["Tom"]
+    assert find_names(track, "und") == []  # nothing spoken to read the cues in
 
 
 def test_speakers_voices_and_labels_are_evidence():

@@ -22,7 +22,7 @@ decided to leave to MT, and, in languages that capitalise nouns (German), capita
 >>> track = Track([Cue(0, 1000, "How's it looking, Barley?", position=0),
 ...                Cue(1000, 2000, "Memory overwrite complete!", position=1)], lang="en")
 >>> [(n.text, n.evidence) for n in find_names(track, "en")]
-[('Barley', ('mid-sentence proper noun',))]
+[('Barley', ('addressed by name',))]
 """
 
 import re
@@ -235,6 +235,8 @@ def find_names(track: Track | Sequence[Cue], lang: str, *, glossary: Glossary | 
     cannot read here are skipped (their names are not protected)."""
     from subpipe.terms.match import analyze_languages
 
+    if lang == "und":  # no language to read the cues in (nothing spoken): no names
+        return []
     leave = list(leave)
     return [name for analysis in analyze_languages(track, lang, unread={})
             for name in names_in(analysis, glossary=glossary, leave=leave)]
