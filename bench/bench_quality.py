@@ -9,6 +9,10 @@ translates a sentence; scores are corpus-level over all cues of both films.
 Names kept: each occurrence of a glossary do-not-translate name (samples/glossary/films.csv, whole word,
 as written) in a source cue counts as kept when the translation has it verbatim.
 
+Protection: none (plain MT); names found (no glossary: the character names subpipe finds in each film's
+source track, `subpipe.translate.names`, what `subpipe localize` does by default); glossary (the sample
+glossary alone, names found off); glossary + names (both, the glossary winning).
+
 The argos figures are those of the demo models in models/demo, installed in a throwaway home; Apertium's
 those of the pairs installed on the machine (a row says when one is missing).
 """
@@ -35,11 +39,15 @@ RUNS = [("argos", "en", "es"), ("argos", "en", "fr"), ("argos", "es", "en"),
         ("apertium", "en", "es"), ("apertium", "es", "en")]
 
 
+PROTECTIONS = ("none", "names found", "glossary", "glossary + names")
+
+
 @dataclass
 class TestSet:
     sources: list[str]
     references: list[str]
     films: dict[str, int]
+    tracks: list[Path]  # the source-language track of each film, where names are found
 
 
 def one_line(text: str) -> str:
@@ -50,18 +58,19 @@ def paired_cues(source: str, target: str) -> TestSet:
     """Source and human target cues with the same timing, over every film that has both languages."""
     from subpipe.formats import read_track
 
-    sources, references, films = [], [], {}
-    for film, tracks in TRACKS.items():
-        if source not in tracks or target not in tracks:
+    sources, references, films, tracks = [], [], {}, []
+    for film, tracks_of in TRACKS.items():
+        if source not in tracks_of or target not in tracks_of:
             continue
-        theirs = {(c.start, c.end): c.plain for c in read_track(FILMS / film / tracks[target]).cues}
+        theirs = {(c.start, c.end): c.plain for c in read_track(FILMS / film / tracks_of[target]).cues}
         pairs = [(one_line(c.plain), one_line(theirs[(c.start, c.end)]))
-                 for c in read_track(FILMS / film / tracks[source]).cues
+                 for c in read_track(FILMS / film / tracks_of[source]).cues
                  if (c.start, c.end) in theirs and c.plain.strip() and theirs[(c.start, c.end)].strip()]
         sources += [s for s, _ in pairs]
         references += [r for _, r in pairs]
         films[film] = len(pairs)
-    return TestSet(sources, references, films)
+        tracks.append(FILMS / film / tracks_of[source])
+    return TestSet(sources, references, films, tracks)
 
 
 def names(entries) -> list[str]:
@@ -80,22 +89,39 @@ def names_kept(sources: list[str], outputs: list[str], wanted: list[str]) -> tup
     return kept, total
 
 
-def score(engine, test: TestSet, source: str, target: str, entries, protect: bool) -> dict:
+def protection(test: TestSet, source: str, entries, how: str) -> list:
+    """The entries protected under `how` (one of `PROTECTIONS`): names found in each film's track."""
+    from subpipe.formats import read_track
+    from subpipe.terms.glossary import Glossary
+    from subpipe.translate.names import find_names, with_names
+
+    glossary = Glossary(list(entries)) if how in ("glossary", "glossary + names") else None
+    if how in ("none", "glossary"):
+        return glossary.entries if glossary is not None else []
+    found = [n for path in test.tracks for n in find_names(read_track(path), source, glossary=glossary)]
+    unique = list({(n.text, n.lang): n for n in found}.values())
+    return with_names(glossary, unique).entries if unique else (glossary.entries if glossary is not None else [])
+
+
+def score(engine, test: TestSet, source: str, target: str, entries, how: str) -> dict:
     import sacrebleu
 
     from subpipe.translate.protect import translate_protected
 
+    protected = protection(test, source, entries, how)
     t0 = time.perf_counter()
-    outputs, _ = translate_protected(test.sources, entries if protect else None, source, target,
-                                     lambda batch: engine.translate_batch(batch, source, target))
+    outputs, records = translate_protected(test.sources, protected, source, target,
+                                           lambda batch: engine.translate_batch(batch, source, target))
     seconds = time.perf_counter() - t0
     kept, total = names_kept(test.sources, outputs, names(entries))
     return {
-        "engine": engine.name, "pair": f"{source}->{target}", "glossary": "protected" if protect else "none",
+        "engine": engine.name, "pair": f"{source}->{target}", "protection": how,
+        "found": len({e.term for e in protected if e.id.startswith("name:")}),
         "cues": len(test.sources),
         "chrF": f"{sacrebleu.corpus_chrf(outputs, [test.references]).score:.1f}",
         "BLEU": f"{sacrebleu.corpus_bleu(outputs, [test.references]).score:.1f}",
         "names kept": f"{kept}/{total}" + (f" ({kept / total:.0%})" if total else ""),
+        "unresolved": sum(s.status == "unresolved" for r in records for s in r.slots),
         "seconds": f"{seconds:.1f}",
     }
 
@@ -141,8 +167,8 @@ def run() -> str:
                 skipped.append(f"{name} {source}->{target}: {exc.message}")
                 continue
             test = paired_cues(source, target)
-            for protect in (False, True):
-                rows.append(score(engine, test, source, target, entries, protect))
+            for how in PROTECTIONS:
+                rows.append(score(engine, test, source, target, entries, how))
     finally:
         _restore(saved)
         shutil.rmtree(home, ignore_errors=True)
@@ -154,8 +180,12 @@ def run() -> str:
         "Source cues of the corpus films whose language versions share one timing, each paired with the "
         f"human cue of the same start and end ({described} cues), translated one cue per text; sacrebleu "
         f"{sacrebleu.__version__} corpus chrF and BLEU (default settings) against the human track. "
-        "'protected': the sample glossary's do-not-translate names and approved terms replaced by placeholders "
-        "before MT and restored after (subpipe's glossary protection); 'none': plain MT. Names kept: "
+        "'glossary': the sample glossary's do-not-translate names and approved terms replaced by placeholders "
+        "before MT and restored after (subpipe's glossary protection); 'names found': no glossary, the "
+        "character names subpipe finds in each film's source track protected the same way (the default of "
+        "`subpipe localize`; 'found' counts them); 'glossary + names': both; 'none': plain MT. "
+        "'unresolved': protected occurrences whose placeholder MT lost and the unprotected retry did not "
+        "render. Names kept: "
         "occurrences of the glossary's do-not-translate names in the source cues found verbatim in the "
         "output. argos: the demo models of models/demo (tiny models: figures say what they are, not what "
         "argos's real packages do); apertium: Debian's installed rule-based pairs. Human subtitles are free "

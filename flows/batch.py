@@ -46,6 +46,7 @@ class FilmContent(CachePolicy):
             "targets": sorted(inputs["target_languages"]),
             "profile": inputs["profile"],
             "engine": getattr(inputs.get("engine"), "name", inputs.get("engine")),
+            "protect_names": inputs.get("protect_names", True),
             "outbox": str(Path(inputs["outbox"]).resolve()),
             "glossary": lib.file_digest(glossary) if glossary else None,
         }
@@ -164,6 +165,7 @@ def batch_settings(inbox, outbox, glossary, options: BatchOptions) -> lib.BatchS
         else list(settings.target_languages),
         "profile": value(options.profile) or settings.profile,
         "engine": value(options.engine) or settings.engine,
+        "protect_names": settings.protect_names if options.protect_names is None else options.protect_names,
         "concurrency": options.concurrency or settings.concurrency,
     }
     return settings.model_copy(update=update)

@@ -35,6 +35,7 @@ FILM_TASKS = {
     lib.identify_source_languages: task(lib.identify_source_languages, name="identify-languages",
                                         cache_policy=NO_CACHE),
     lib.source_sentences: task(lib.source_sentences, name="sentences", cache_policy=NO_CACHE),
+    lib.film_names: task(lib.film_names, name="find-names", cache_policy=NO_CACHE),
     lib.localize_language: task(lib.localize_language, name="localize-language",
                                 task_run_name="localize {target_lang}", cache_policy=NO_CACHE, retries=1,
                                 retry_delay_seconds=5, retry_condition_fn=retry_transient),
@@ -62,7 +63,7 @@ def localize_film(source: str, target_languages: list[Language],
                   reference_tracks: Optional[list[str]] = None, glossary: Optional[str] = None,
                   output_dir: str = "out", options: QCOptions = DEFAULT_QC, review_terms: bool = True,
                   spoken_languages: Optional[list[Language]] = None, forced_narrative: bool = False,
-                  engine: Engine = Engine.ARGOS):
+                  engine: Engine = Engine.ARGOS, protect_names: bool = True):
     """Localize one film into each target language: SRT/WebVTT, dual track, QC and term reports.
 
     Args:
@@ -81,6 +82,8 @@ def localize_film(source: str, target_languages: list[Language],
         engine: The translation engine: argos (the installed argos models), apertium (the installed
             Apertium pairs, rule-based), or argos+apertium (argos first; a pair neither covers alone is
             chained through both).
+        protect_names: Keep the character names found in the source as written (those the glossary does not
+            list), protected from MT like the glossary's do-not-translate terms; the summary lists them.
     """
     source = allowed_path(source, what="source")
     reference_tracks = [allowed_path(r, what="reference track") for r in reference_tracks or []]
@@ -99,7 +102,8 @@ def localize_film(source: str, target_languages: list[Language],
                                runner=film_runner(), review=review, progress=show_progress,
                                spoken_languages=None if spoken_languages is None else
                                [spoken_value(lang) for lang in spoken_languages],
-                               forced_narrative=forced_narrative, engine=get_engine(value(engine)))
+                               forced_narrative=forced_narrative, engine=get_engine(value(engine)),
+                                 protect_names=protect_names)
     artifacts.publish_film(result)
     return film_state(result)
 

@@ -137,6 +137,10 @@ class BatchOptions(BaseModel):
     )
     profile: Optional[Profile] = Field(None, description="QC profile (settings: profile).")
     engine: Optional[Engine] = Field(None, description="Translation engine (settings: engine, default argos).")
+    protect_names: Optional[bool] = Field(
+        None, description="Keep each film's character names (not in the glossary) out of MT (settings: "
+        "protect_names, default true)."
+    )
     concurrency: Optional[int] = Field(None, ge=1, le=64, description="Films localized at once.")
     retries: Optional[int] = Field(
         None, ge=0, le=10, description="Retries of a film after a transient error (never after bad input)."

@@ -94,6 +94,9 @@ class BatchSettings(BaseModel):
         "argos", description="Translation engine of a batch (argos+apertium: argos first, chained when needed)."
     )
     glossary: Optional[str] = Field(None, description="Glossary file name (under glossaries) a batch uses.")
+    protect_names: bool = Field(
+        True, description="Keep the character names found in each film (not in the glossary) out of MT."
+    )
     schedule: str = Field("0 2 * * *", description="Cron schedule of the drop-folder batch (nightly 02:00).")
     timezone: str = Field("UTC", description="Time zone of the schedule.")
     concurrency: int = Field(2, ge=1, le=64, description="Films localized at once in one batch.")
@@ -505,6 +508,7 @@ def localize_one(
     glossary: str | Path | None = None,
     profile: str = "netflix",
     engine=None,
+    protect_names: bool = True,
 ) -> dict:
     """Localize one film of the drop folder (its own steps in turn); its JSON-able summary when every
     language was delivered (a bad reference track fails alone). Raises `IncompleteFilm` with the
@@ -523,6 +527,7 @@ def localize_one(
         profile=profile,
         output_dir=outbox,
         engine=engine,
+        protect_names=protect_names,
     )
     summary = result.summary()
     if result.status != "completed":
@@ -756,6 +761,7 @@ def run_batch(
     glossary = settings.glossaries / settings.glossary if settings.glossary else None
     options = {"glossary": str(glossary) if glossary else None, "profile": settings.profile}
     options["engine"] = engine if engine is not None else settings.engine
+    options["protect_names"] = settings.protect_names
     queue, running = list(films), {}
     while queue or running:
         # A window of `concurrency` films in flight bounds the work whatever the runner, and lets each

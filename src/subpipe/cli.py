@@ -355,6 +355,9 @@ def localize(file: Path,
                  "--format", help="Also deliver in this format (repeatable): imsc (IMSC 1.1 Text .ttml, "
                  "checked against the profile; reports/<Title>.<lang>.imsc-check.json). SRT and WebVTT "
                  "always.")] = None,
+             no_protect_names: Annotated[bool, typer.Option(
+                 "--no-protect-names", help="Let MT translate the character names found in FILE (by default "
+                 "those the glossary does not list are kept as written).")] = False,
              as_json: JsonOpt = False) -> None:
     """Translate FILE into each --to language: SRT/WebVTT (ASS for ASS input, IMSC with --format imsc), dual
     track, QC and term reports.
@@ -390,7 +393,8 @@ def localize(file: Path,
                                audience=audience, output_dir=output, fps=fps, strict=True,
                                progress=progress, spoken_languages=languages,
                                forced_narrative=forced_narrative, language_overrides=language_overrides,
-                               engine=chosen, formats=formats or [], partial_targets=True)
+                               engine=chosen, formats=formats or [], partial_targets=True,
+                               protect_names=not no_protect_names)
     if as_json:
         print(json.dumps(result.summary(), ensure_ascii=False, indent=2))
     else:

@@ -185,6 +185,8 @@ class FilmResult:
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     langid: Any = None  # the `LangIdResult` of a bilingual film (None on the single-language path)
+    engine: str = ""  # the translation engine's name (argos, apertium, argos+apertium)
+    names: list | None = None  # `FoundName`s protected as do-not-translate; None when protection was off
 
     @property
     def partial_languages(self) -> dict[str, list[dict]]:
@@ -208,7 +210,9 @@ class FilmResult:
 
     def summary(self) -> dict:
         return {"title": self.title, "status": self.status, "source": self.source.summary(),
-                "targets": list(self.targets),
+                "targets": list(self.targets), "engine": self.engine,
+                "protected_names": {"enabled": self.names is not None,
+                                    "names": [n.to_dict() for n in self.names or []]},
                 "languages": {k: v.summary() for k, v in self.languages.items()},
                 "failed_languages": {k: e.to_dict() for k, e in self.failed_languages.items()},
                 **({"spoken_languages": spoken_summary(self.langid)} if self.langid is not None else {}),
@@ -546,6 +550,18 @@ def source_sentences(source: Track, lang: str):
     return cues_to_sentences(source, lang)
 
 
+def film_names(source: Track, glossary=None, leave: Sequence[str] = ()):
+    """The character names of the source the glossary does not list (`subpipe.translate.names`)."""
+    from subpipe.translate.names import find_names
+
+    return find_names(source, source.lang or "und", glossary=glossary, leave=leave)
+
+
+def left_to_mt(review: ReviewOutcome | None) -> list[str]:
+    """The terms staff decided machine translation handles (``ignore``): never frozen as names."""
+    return [d.term for d in getattr(review, "decisions", []) if d.action == "ignore"]
+
+
 def translate_sentences(sentences, source_lang: str, target_lang: str, *, glossary=None, engine=None):
     """Translations of `sentences` (one per sentence) and the protection record of every glossary term."""
     from subpipe.translate import get_engine
@@ -821,8 +837,11 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
                       glossary=None, term_check: bool = False, profile: str = "netflix", audience: str = "adult",
                       fps: float | None = None, engine=None, bilingual: bool = False, skip: Sequence[str] = (),
                       forced_narrative: bool = False, source_tag: str | None = None,
-                      formats: Sequence[str] = ()) -> LanguageResult:
+                      formats: Sequence[str] = (), names: Sequence = ()) -> LanguageResult:
     """Translate, re-segment, QC and write one target language (term QA when `term_check`).
+
+    `names` (`subpipe.translate.names.FoundName`) are protected like the glossary's do-not-translate
+    terms and checked by MT QC as names; term QA stays the glossary's.
 
     `bilingual`: each sentence is translated from its own language, cues already in the target
     language are kept verbatim, and the cues of a language in `skip` (no model reaches the target)
@@ -832,21 +851,23 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
     """
     from subpipe.qc import summarize
     from subpipe.qc.mt import count_by_kind, mt_findings
+    from subpipe.translate.names import with_names
 
     t0 = time.perf_counter()
     keep: list[str] = []
     rows: list[dict] = []
+    protection = with_names(glossary, names)
     if bilingual:
-        translations, slots = translate_by_language(sentences, target_lang, glossary=glossary, engine=engine,
+        translations, slots = translate_by_language(sentences, target_lang, glossary=protection, engine=engine,
                                                     skip=skip)
         keep = sorted({s.lang for s in sentences if speaks(s.lang, target_lang)} | {target_lang})
         rows = untranslated_cues(source, sentences, skip)
     else:
-        translations, slots = translate_sentences(sentences, source.lang, target_lang, glossary=glossary,
+        translations, slots = translate_sentences(sentences, source.lang, target_lang, glossary=protection,
                                                   engine=engine)
     track, qc, fixes, prof = build_target(source, sentences, translations, target_lang, profile=profile,
                                           audience=audience, fps=fps, keep_langs=keep)
-    mt = mt_findings(sentences, translations, track, source.lang or "und", slots=slots, glossary=glossary)
+    mt = mt_findings(sentences, translations, track, source.lang or "und", slots=slots, glossary=protection)
     qc = qc + mt
     left_out = {r["position"] for r in rows}
     fixes = [f for f in fixes if not (f.kind == "segment-empty-cue" and f.position in left_out)]
@@ -879,7 +900,8 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
                   runner: Runner | None = None, review: Review | None = None, strict: bool = False,
                   progress: Progress | None = None, spoken_languages: Sequence[str] | str | None = None,
                   forced_narrative: bool = False, language_overrides: str | Path | dict | None = None,
-                  formats: Sequence[str] = (), partial_targets: bool = False) -> FilmResult:
+                  formats: Sequence[str] = (), partial_targets: bool = False, protect_names: bool = True
+                  ) -> FilmResult:
     """The whole job for one film; steps go through `runner` (in turn by default).
 
     A bilingual film (``Title.en+zh.ext``, or `spoken_languages` with two or more languages; ``[]`` or
@@ -889,6 +911,8 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
     target fails only its own cues there (left out, listed; the language is partially delivered).
     `forced_narrative` also writes each language's forced-narrative track (the cues not spoken in it).
     `formats` adds delivery formats to SRT and WebVTT (``imsc``: IMSC 1.1 Text, with its profile check).
+    `protect_names` (default): the character names found in the source that the glossary does not list
+    are protected as do-not-translate terms (`subpipe.translate.names`); the summary lists them.
 
     Raises `SubpipeError` before any work when the source, the target languages or the glossary are
     unusable, and, when `strict`, when a reference is missing or a target language has no model (with
@@ -921,7 +945,8 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
     ingested = runner.submit(ingest_source, str(plan.source), profile, audience, fps).result()
     src = ingested.track
     src.lang = src.lang or plan.lang
-    result = FilmResult(plan.title, ingested, plan.output_dir, plan.targets, errors=list(plan.problems))
+    result = FilmResult(plan.title, ingested, plan.output_dir, plan.targets, errors=list(plan.problems),
+                        engine=getattr(engine, "name", type(engine).__name__))
     gloss = plan.glossary
     skip: dict[str, list[str]] = {}  # target -> spoken languages no model translates into it
     if plan.bilingual:
@@ -973,13 +998,19 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
         result.errors += [StepError.of(f"localize {lang}", plan.source, exc) for lang in plan.targets
                           if lang not in failed_langs]
         sentences, languages = [], []
+    if protect_names and languages:
+        result.names = []
+        try:
+            result.names = runner.submit(film_names, src, gloss, left_to_mt(result.review)).result()
+        except Exception as exc:  # the film is still translated, its names unprotected; the summary says so
+            result.errors.append(StepError.of("names", plan.source, exc))
     bilingual = result.langid is not None and any(c.lang for c in src.cues)
     futures = {lang: runner.submit(localize_language, src, sentences, lang, plan.output_dir, plan.title,
                                    glossary=gloss, term_check=result.terms is not None, profile=profile,
                                    audience=audience, fps=fps, engine=engine, bilingual=bilingual,
                                    skip=skip.get(lang, []), forced_narrative=forced_narrative,
                                    source_tag=spoken_tag(plan, result.langid) if bilingual else None,
-                                   formats=formats)
+                                   formats=formats, names=result.names or [])
                for lang in languages}
     for n, (lang, future) in enumerate(futures.items(), 4):
         step(f"translate {lang}", n)
@@ -1003,7 +1034,7 @@ def summary_markdown(result: FilmResult) -> str:
     lines = [f"# {result.title}: {source_lang} -> {', '.join(result.languages) or 'nothing'}"
              f"{status[result.status]}", "",
              f"Source `{Path(s['path']).name}`: {s['cues']} cues, {s['format']}, {s['encoding']}; "
-             f"QC pass {s['qc']['pass_rate']:.0%}.", ""]
+             f"QC pass {s['qc']['pass_rate']:.0%}.", "", names_line(result), ""]
     rows = []
     for lang, lr in result.languages.items():
         ls = lr.summary()
@@ -1040,6 +1071,18 @@ def summary_markdown(result: FilmResult) -> str:
         lines += ["## Errors", "", markdown_table([e.to_dict() for e in result.errors])]
     lines += ["", f"Outputs in `{result.output_dir}`."]
     return "\n".join(lines) + "\n"
+
+
+def names_line(result: FilmResult) -> str:
+    """Which engine translated the film and which names found in it were kept out of MT."""
+    if result.names is None:
+        kept = "character names found in the film not protected (off)"
+    elif result.names:
+        kept = "character names kept as written (found in the film, not in the glossary): " + ", ".join(
+            f"{n.text} ({len(n.positions)})" for n in result.names)
+    else:
+        kept = "no character name found in the film beyond the glossary's"
+    return f"Engine `{result.engine}`; {kept}."
 
 
 def bilingual_markdown(result: FilmResult) -> list[str]:

@@ -101,7 +101,8 @@ def test_each_step_is_a_task_run_and_a_missing_model_is_never_tried(prefect_harn
                           output_dir=str(tmp_path), return_state=True)
     runs = _task_runs(state)
     assert runs["localize es"] == ["Completed"] and "localize ja" not in runs
-    assert {name.rsplit("-", 1)[0] for name in runs if name != "localize es"} == {"ingest-source", "sentences"}
+    assert {name.rsplit("-", 1)[0] for name in runs if name != "localize es"} == {"ingest-source", "sentences",
+                                                                                  "find-names"}
 
 
 def test_only_transient_errors_are_retried():

@@ -208,3 +208,9 @@ def test_ner_detector_only_when_asked_and_the_pipeline_has_ner():
     text = "John Smith flew to London last week."
     assert _found(find_named_entities, text) == [("John Smith", "ner:PERSON"), ("London", "ner:GPE")]
     assert _found(find_named_entities, text, ner=False) == []
+
+
+def test_french_people_are_persons_under_the_pipelines_own_label():
+    track = read_track(FILMS / "sintel" / "sintel-fr.vtt", lang="fr")
+    people = {(c.detector, c.text, c.category, c.action) for c in discover_terms(track) if c.detector == "ner:PER"}
+    assert ("ner:PER", "Sintel", "person", "keep") in people

@@ -51,6 +51,7 @@ NER_LABELS = {
     "EVENT": ("other", "explain", "named event: use the established name or explain it"),
     "WORK_OF_ART": ("other", "adapt", "title of a work: use its official title in the target market"),
 }
+NER_LABELS["PER"] = NER_LABELS["PERSON"]  # the French, Spanish, Italian... pipelines' label for people
 RELIGIOUS = {"christian", "christians", "catholic", "catholics", "protestant", "protestants", "muslim", "muslims",
              "islamic", "jewish", "jew", "jews", "hindu", "hindus", "buddhist", "buddhists", "sikh", "sikhs",
              "orthodox", "evangelical", "mormon", "mormons", "shinto", "taoist"}

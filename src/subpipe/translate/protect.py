@@ -15,6 +15,10 @@ documented fallback is:
    sentence, so a person can fix it; term QA flags it again on the finished track.
 
 Matching reuses the term matcher (`subpipe.terms.match`): lemmas, inflections and multiword terms.
+
+The character names a film uses and its glossary does not list (`subpipe.translate.names`) go the same
+way, as do-not-translate entries whose id starts with ``name:``; each slot's record says where its term
+came from (``origin``: ``glossary`` or ``film``).
 """
 
 import re
@@ -24,6 +28,7 @@ from dataclasses import dataclass, field
 from subpipe.terms.glossary import Glossary, GlossaryEntry, same_language
 
 PLACEHOLDER = "ZQ{}"
+NAME_ID = "name:"  # entries of names found in the film (`subpipe.translate.names`), not of the glossary
 _PLACEHOLDER_RE = re.compile(r"ZQ(\d{1,3})")
 
 
@@ -40,7 +45,8 @@ class Slot:
     def to_dict(self) -> dict:
         return {"placeholder": self.placeholder, "term": self.entry.term, "source_text": self.source_text,
                 "rendering": self.rendering, "status": self.status, "category": self.entry.category,
-                "do_not_translate": self.entry.do_not_translate}
+                "do_not_translate": self.entry.do_not_translate,
+                "origin": "film" if self.entry.id.startswith(NAME_ID) else "glossary"}
 
 
 @dataclass
