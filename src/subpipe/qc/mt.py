@@ -18,7 +18,10 @@ Kinds, worst first (`KINDS`):
   copied from the source, not stretched interjections) unknown to the target language's word
   frequencies (`lexicon`: spacy-lookups-data's ``lexeme_prob``, for English, Spanish, German, Greek;
   other languages get the doubled-word rule only). Fluent nonsense made of real words ("Je suis
-  chaises.") passes: only a reference or a language model could tell;
+  chaises.") passes: that is the round trip's to catch;
+- ``mt-round-trip``: an independent engine neither translates the line back to anything like its
+  source nor translates the source to anything like the line (`subpipe.qc.roundtrip`; where no
+  independent engine covers the pair, an info ``mt-round-trip-not-run`` says so);
 - ``mt-runaway``: the output far longer than its source (`RUNAWAY_RATIO`), the sign of a decoder
   that ran to its length cap;
 - ``mt-repetition``: an n-gram repeated in a loop (`LOOP_REPEATS` times in a row) more than in the
@@ -54,8 +57,10 @@ from subpipe.cues import Track, format_timecode
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
 
-KINDS = ("mt-placeholder", "mt-untranslated", "mt-nonsense", "mt-runaway", "mt-repetition",
+KINDS = ("mt-placeholder", "mt-untranslated", "mt-nonsense", "mt-round-trip", "mt-runaway", "mt-repetition",
          "mt-length-ratio", "mt-lost-number", "mt-lost-name")
+# A line with one of these needs no round trip: it is already flagged as a whole.
+WHOLE_LINE = frozenset({"mt-untranslated", "mt-nonsense", "mt-runaway", "mt-repetition"})
 _RANK = {kind: n for n, kind in enumerate(KINDS)}
 
 # An output this many times its source's length (and `RUNAWAY_EXTRA` characters longer) ran away.
@@ -461,13 +466,26 @@ def cue_pairs(source: Track, target: Track) -> list[MTPair]:
             for c in target.cues if c.position in by_position and not c.comment]
 
 
-def mt_findings(sentences, translations: Sequence[str], track: Track, source_lang: str, *, slots: Sequence[dict] = (),
-                glossary=None) -> list[Finding]:
+@dataclass
+class MTReview:
+    """The MT faults of one translated language, and how many sentences the round trip could not check
+    (no independent engine for their pair: `subpipe.qc.roundtrip`)."""
+
+    findings: list[Finding]
+    unchecked: dict[str, int]  # {"mt-round-trip": sentences not checked}, empty when all were
+
+
+def mt_review(sentences, translations: Sequence[str], track: Track, source_lang: str, *, slots: Sequence[dict] = (),
+              glossary=None, engine=None, round_trip: bool = True) -> MTReview:
     """The MT faults of one translated language (`track`, the delivered target track): per spoken
-    language of the sentences, `check_pairs`; plus the lost placeholders of the protection record.
-    Sorted worst kind first, then by time."""
+    language of the sentences, `check_pairs` and, on the lines those leave whole, the round trip through
+    an engine other than `engine` (the one that translated; None: the default); plus the lost
+    placeholders of the protection record. Findings sorted worst kind first, then by time."""
+    from subpipe.qc.roundtrip import check_round_trip
+
     terms = [e.term for e in glossary.entries if e.do_not_translate] if glossary is not None else []
     found = placeholder_findings(slots, track)
+    unchecked = 0
     by_lang: dict[str, list] = {}
     for sentence, text in zip(sentences, translations):
         by_lang.setdefault(sentence.lang or source_lang, []).append((sentence, text))
@@ -475,8 +493,22 @@ def mt_findings(sentences, translations: Sequence[str], track: Track, source_lan
         if lang == "und" or _same_language(lang, track.lang or ""):
             continue
         pairs = sentence_pairs([s for s, _ in group], [t for _, t in group], track)
-        found += check_pairs(pairs, lang, track.lang or "", terms=terms, path=track.path)
-    return worst_first(found)
+        rules = check_pairs(pairs, lang, track.lang or "", terms=terms, path=track.path)
+        found += rules
+        if round_trip:
+            whole = {f.position for f in rules if f.kind in WHOLE_LINE}
+            checked = check_round_trip([p for p in pairs if p.position not in whole], lang, track.lang or "",
+                                       engine=engine, path=track.path)
+            found += checked.findings
+            unchecked += checked.unchecked
+    return MTReview(worst_first(found), {"mt-round-trip": unchecked} if unchecked else {})
+
+
+def mt_findings(sentences, translations: Sequence[str], track: Track, source_lang: str, *, slots: Sequence[dict] = (),
+                glossary=None, engine=None, round_trip: bool = True) -> list[Finding]:
+    """`mt_review`'s findings alone."""
+    return mt_review(sentences, translations, track, source_lang, slots=slots, glossary=glossary, engine=engine,
+                     round_trip=round_trip).findings
 
 
 def _same_language(a: str, b: str) -> bool:
