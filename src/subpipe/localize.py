@@ -922,6 +922,11 @@ def summary_markdown(result: FilmResult) -> str:
         lines += ["", "MT faults to look at first (cues listed in each language's QC report): " + "; ".join(
             f"{lang}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()) for lang, counts in faults.items()),
             ""]
+    unchecked = {lang: lr.mt_unchecked for lang, lr in result.languages.items() if lr.mt_unchecked}
+    if unchecked:
+        lines += ["MT checks not run (why: each language's QC report): " + "; ".join(
+            f"{lang}: " + ", ".join(f"{kind} on {n} sentences" for kind, n in counts.items())
+            for lang, counts in unchecked.items()), ""]
     if result.langid is not None:
         lines += bilingual_markdown(result)
     if result.failed_languages:

@@ -137,5 +137,7 @@ def test_localize_counts_round_trip_faults_and_unchecked_sentences_per_language(
     assert len(trips) == es.mt_faults[KIND] and all(f["position"] is not None for f in trips)
     assert summary["fr"]["mt_unchecked"]["mt-round-trip"] > 0 and KIND not in fr.mt_faults
     notes = [f for f in fr.qc if f.kind == NOT_RUN]
-    assert len(notes) == 1 and notes[0].severity == "info"
+    assert len(notes) == 1 and notes[0].severity == "info" and "fr->en" in notes[0].message
+    markdown = (sintel.output_dir / "summary.md").read_text(encoding="utf-8")
+    assert f"fr: mt-round-trip on {summary['fr']['mt_unchecked']['mt-round-trip']} sentences" in markdown
 
