@@ -14,7 +14,8 @@ Kinds, worst first (`KINDS`):
 - ``mt-untranslated``: the output equals the source, or the language detector (restricted to the
   pair) is sure it is in the source language;
 - ``mt-nonsense``: not plausible text of the target language: a word doubled back to back ("¿Por qué
-  no te te ata mi mano?") where the source repeats none, or a quarter or more of its words (not
+  no te te ata mi mano?") where the source repeats none, words put in for a source that is only a
+  cry ("Whoaaa!" -> "¡Quién una vez!"), or a quarter or more of its words (not
   copied from the source, not stretched interjections) unknown to the target language's word
   frequencies (`lexicon`: spacy-lookups-data's ``lexeme_prob``, for English, Spanish, German, Greek;
   other languages get the doubled-word rule only). Fluent nonsense made of real words ("Je suis
@@ -85,6 +86,8 @@ SOURCE_SURE = 0.9
 NONSENSE_UNKNOWN_SHARE = 0.25
 NONSENSE_MIN_WORDS = 1
 LEXICON_MIN_LETTERS = 3
+# Words for a cry: this many words in the output of a source that is only a cry ("Whoaaa!").
+CRY_MIN_WORDS = 2
 # A word rarer than this (natural log probability in spaCy's word frequencies) is unknown.
 RARE_LOGPROB = -18.0
 # Name in mid-sentence: a capitalised word of this many letters, after a word; not in languages that
@@ -222,12 +225,38 @@ def stutter(source: str, target: str) -> str | None:
     return m.group(1) if m and not _SOURCE_REPEAT_RE.search(source) else None
 
 
+def _unstretched(word: str) -> str:
+    """"nooooo" -> "no": a cry with its held letters let go."""
+    return re.sub(r"(.)\1{2,}", r"\1", _fold(word))
+
+
+def words_for_a_cry(source: str, target: str) -> list[str]:
+    """The words `target` puts in for a `source` that is only a cry ("Whoaaa!" -> "¡Quién una vez!"): a
+    cry has no meaning to translate, so `CRY_MIN_WORDS` words or more that are neither cries nor the
+    source's own sounds are a model inventing one ("Nooooo!" -> "¡No!" and "¡Guau!" pass).
+
+    >>> words_for_a_cry("Whoaaa!", "¡Quién una vez!")
+    ['quién', 'una', 'vez']
+    >>> words_for_a_cry("RAAAAAAAAH!", "¡AAAAAAAAH!"), words_for_a_cry("Nooooo!", "¡No!")
+    ([], [])
+    """
+    cry = words(source)
+    if not cry or not all(_STRETCHED_RE.search(w) for w in cry):
+        return []
+    sounds = {_unstretched(w) for w in cry}
+    put_in = [w for w in words(target) if not _STRETCHED_RE.search(w) and _unstretched(w) not in sounds]
+    return put_in if len(put_in) >= CRY_MIN_WORDS else []
+
+
 def nonsense(source: str, target: str, target_lang: str) -> str | None:
     """Why `target` is not plausible text of `target_lang` (None when it is, as far as we can tell):
-    a doubled word the source does not have, or words unknown to the language's lexicon."""
+    a doubled word the source does not have, words for a cry, or words unknown to the language's lexicon."""
     doubled = stutter(source, target)
     if doubled:
         return f"'{doubled} {doubled}': a word doubled"
+    put_in = words_for_a_cry(source, target)
+    if put_in:
+        return f"words ({', '.join(put_in[:5])}) for a source that is only a cry"
     vocab = lexicon(target_lang)
     if vocab is None:
         return None
