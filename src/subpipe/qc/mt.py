@@ -12,7 +12,8 @@ Kinds, worst first (`KINDS`):
   the unprotected retry did not render either (the protection record's ``unresolved`` slots of
   `subpipe.translate.protect`, never recomputed here);
 - ``mt-untranslated``: the output equals the source, or the language detector (restricted to the
-  pair) is sure it is in the source language;
+  pair) is sure it is in the source language, or it copies a word of the source language that the
+  target language hardly uses ("Eso es nice.");
 - ``mt-nonsense``: not plausible text of the target language: a word doubled back to back ("¿Por qué
   no te te ata mi mano?") where the source repeats none, words put in for a source that is only a
   cry ("Whoaaa!" -> "¡Quién una vez!"), or a quarter or more of its words (not
@@ -86,6 +87,10 @@ SOURCE_SURE = 0.9
 NONSENSE_UNKNOWN_SHARE = 0.25
 NONSENSE_MIN_WORDS = 1
 LEXICON_MIN_LETTERS = 3
+# A word copied from the source is left untranslated when it is this much (natural log) more frequent in
+# the source language than in the target: 100 times. Human subtitles of the corpus films: at most 4.0
+# ("still" from German into English); the demo models' copies: 5.1 and more ("nice", "she", "ella").
+LEFT_LOGPROB_GAP = math.log(100)
 # Words for a cry: this many words in the output of a source that is only a cry ("Whoaaa!").
 CRY_MIN_WORDS = 2
 # A word rarer than this (natural log probability in spaCy's word frequencies) is unknown.
@@ -412,6 +417,28 @@ def language_calls(pairs: Sequence[MTPair], source_lang: str, target_lang: str) 
     return out
 
 
+def words_left_untranslated(source: str, target: str, source_lang: str, target_lang: str) -> list[str]:
+    """Lower-case words of `source` that `target` copies although they are words of the source language
+    (known to its lexicon) far more than of the target language (`LEFT_LOGPROB_GAP`): "Eso es nice.",
+    "Sit down with ella." Names (capitalised) and shared words ("robot", "set", German "still" in English)
+    pass; a language pair without two lexicons gets nothing.
+
+    >>> words_left_untranslated("That's nice.", "Eso es nice.", "en", "es")
+    ['nice']
+    >>> words_left_untranslated("Quiet on set!", "¡Silencio en el set!", "en", "es")
+    []
+    """
+    from_vocab, to_vocab = lexicon(source_lang), lexicon(target_lang)
+    if from_vocab is None or to_vocab is None:
+        return []
+    copied = set(_WORD_RE.findall(source))
+    unknown = RARE_LOGPROB - 12  # below any listed word
+    return list(dict.fromkeys(
+        w for w in _WORD_RE.findall(target)
+        if w in copied and w.islower() and len(w) >= LEXICON_MIN_LETTERS and from_vocab.knows_lowercase(w)
+        and from_vocab.probs.get(w, unknown) - to_vocab.probs.get(w, unknown) > LEFT_LOGPROB_GAP))
+
+
 def _same_text(source: str, target: str) -> bool:
     return words(source) == words(target) and any(len(w) >= 3 and w.islower() for w in _WORD_RE.findall(source))
 
@@ -429,9 +456,11 @@ def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[
     found = []
     source_p = call.get(primary(source_lang), 0.0) if call else 0.0
     untranslated = _same_text(src, tgt) or source_p >= SOURCE_SURE
-    if untranslated:
+    left = [] if untranslated else words_left_untranslated(src, tgt, source_lang, target_lang)
+    if untranslated or left:
         why = "the output is the source itself" if _same_text(src, tgt) else \
-            f"the output is in {source_lang} (detector {source_p:.0%})"
+            f"the output is in {source_lang} (detector {source_p:.0%})" if untranslated else \
+            f"{', '.join(repr(w) for w in left)} left in {source_lang}"
         found.append(_finding("mt-untranslated", f"{why}: {excerpt(tgt)}", pair, path))
     faults = {"mt-nonsense": None if untranslated else nonsense(src, tgt, target_lang),
               "mt-runaway": runaway(src, tgt), "mt-repetition": repetition(src, tgt)}
