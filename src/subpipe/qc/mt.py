@@ -439,6 +439,17 @@ def words_left_untranslated(source: str, target: str, source_lang: str, target_l
         and from_vocab.probs.get(w, unknown) - to_vocab.probs.get(w, unknown) > LEFT_LOGPROB_GAP))
 
 
+def untranslated_why(source: str, target: str, source_lang: str, target_lang: str, source_p: float) -> str | None:
+    """Why `target` is (partly) left in the source language; None when it is not. `source_p`: the
+    detector's probability of the source language for `target`."""
+    if _same_text(source, target):
+        return "the output is the source itself"
+    if source_p >= SOURCE_SURE:
+        return f"the output is in {source_lang} (detector {source_p:.0%})"
+    left = words_left_untranslated(source, target, source_lang, target_lang)
+    return f"{', '.join(repr(w) for w in left)} left in {source_lang}" if left else None
+
+
 def _same_text(source: str, target: str) -> bool:
     return words(source) == words(target) and any(len(w) >= 3 and w.islower() for w in _WORD_RE.findall(source))
 
@@ -456,11 +467,8 @@ def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[
     found = []
     source_p = call.get(primary(source_lang), 0.0) if call else 0.0
     untranslated = _same_text(src, tgt) or source_p >= SOURCE_SURE
-    left = [] if untranslated else words_left_untranslated(src, tgt, source_lang, target_lang)
-    if untranslated or left:
-        why = "the output is the source itself" if _same_text(src, tgt) else \
-            f"the output is in {source_lang} (detector {source_p:.0%})" if untranslated else \
-            f"{', '.join(repr(w) for w in left)} left in {source_lang}"
+    why = untranslated_why(src, tgt, source_lang, target_lang, source_p)
+    if why:
         found.append(_finding("mt-untranslated", f"{why}: {excerpt(tgt)}", pair, path))
     faults = {"mt-nonsense": None if untranslated else nonsense(src, tgt, target_lang),
               "mt-runaway": runaway(src, tgt), "mt-repetition": repetition(src, tgt)}

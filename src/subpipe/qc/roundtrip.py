@@ -136,10 +136,21 @@ def unsupported(pair, support: Support, threshold: Threshold) -> bool:
     return support.score < limit
 
 
-def message(pair, support: Support, judge: str) -> str:
+def round_trip_message(pair, support: Support, judge: str) -> str:
     return (f"{judge} translates it back as {excerpt(support.back)} (chrF {support.round_trip:.0f} against the "
             f"source) and the source as {excerpt(support.own)} (chrF {support.agreement:.0f} against the "
             f"output): {excerpt(pair.target)} (source: {excerpt(pair.source)})")
+
+
+def judged(pairs, judge, source: str, target: str) -> tuple[list[Support] | None, str | None]:
+    """(`supports`, None), or (None, why the judge could not judge): no calibrated threshold, or it failed
+    (a QC check that fails leaves its lines unchecked, never the language undelivered)."""
+    if judge.name not in JUDGES:
+        return None, f"{judge.name} has no calibrated threshold (calibrated: {', '.join(JUDGES)})"
+    try:
+        return supports(pairs, judge, source, target), None
+    except (SubpipeError, RuntimeError, OSError, ValueError) as exc:
+        return None, f"{judge.name} failed: {getattr(exc, 'message', None) or exc}"
 
 
 def check_round_trip(pairs, source: str, target: str, *, engine=None, judge=None, path: str | None = None
@@ -152,20 +163,14 @@ def check_round_trip(pairs, source: str, target: str, *, engine=None, judge=None
     pairs = [p for p in pairs if p.target.strip() and words(p.source)]
     if not pairs:
         return RoundTrip()
-    reason = None
     if judge is None:
         judge, reason = find_judge(forward_engines(engine, source, target), source, target)
-    threshold = JUDGES.get(judge.name) if judge is not None else None
-    if judge is not None and threshold is None:
-        reason = f"{judge.name} has no calibrated threshold (calibrated: {', '.join(JUDGES)})"
-    if threshold is not None:
-        try:
-            scored = supports(pairs, judge, source, target)
-        except SubpipeError as exc:
-            reason = f"{judge.name} failed: {exc.message}"
-        else:
-            found = [Finding(KIND, message(p, s, judge.name), path=path, line=p.line, position=p.position,
-                             start_ms=p.start_ms, end_ms=p.end_ms)
+    if judge is not None:
+        scored, reason = judged(pairs, judge, source, target)
+        if scored is not None:
+            threshold = JUDGES[judge.name]
+            found = [Finding(KIND, round_trip_message(p, s, judge.name), path=path, line=p.line,
+                             position=p.position, start_ms=p.start_ms, end_ms=p.end_ms)
                      for p, s in zip(pairs, scored) if unsupported(p, s, threshold)]
             return RoundTrip(found, judge.name, checked=len(pairs))
     note = Finding(NOT_RUN, f"round-trip check of {source}->{target} not run on {len(pairs)} sentences: {reason}",
