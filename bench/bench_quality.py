@@ -129,12 +129,10 @@ def engines(home: Path) -> dict:
 def flagged_positions(pairs, source: str, target: str, judge) -> tuple[set[int], set[int], list]:
     """Positions flagged by the MT rules alone, by the rules and the round trip (as `mt_review` runs
     them), and the judge's support of every pair."""
-    from subpipe.qc.mt import WHOLE_LINE, check_pairs
-    from subpipe.qc.roundtrip import check_round_trip, supports
+    from subpipe.qc.mt import check_with_round_trip
+    from subpipe.qc.roundtrip import supports
 
-    rules = check_pairs(pairs, source, target)
-    whole = {f.position for f in rules if f.kind in WHOLE_LINE}
-    trip = check_round_trip([p for p in pairs if p.position not in whole], source, target, judge=judge)
+    rules, trip = check_with_round_trip(pairs, source, target, judge=judge)
     return ({f.position for f in rules}, {f.position for f in rules + trip.findings},
             supports(pairs, judge, source, target))
 

@@ -9,7 +9,7 @@ import sacrebleu
 from conftest import SAMPLES
 from test_mt import human_pairs, paired_by_time
 
-from subpipe.qc.mt import WHOLE_LINE, MTPair, check_pairs
+from subpipe.qc.mt import MTPair, check_pairs, check_with_round_trip
 from subpipe.qc.roundtrip import JUDGES, KIND, NOT_RUN, check_round_trip, find_judge, forward_engines
 from subpipe.translate import get_engine
 
@@ -21,10 +21,8 @@ MIN_LOW_CHRF_CAUGHT = 0.5
 
 
 def flagged(pairs, source, target, engine=None):
-    """Positions flagged by the rules, and by the rules and the round trip (as `mt_review` runs them)."""
-    rules = check_pairs(pairs, source, target)
-    whole = {f.position for f in rules if f.kind in WHOLE_LINE}
-    trip = check_round_trip([p for p in pairs if p.position not in whole], source, target, engine=engine)
+    """Positions flagged by the rules, and by the rules and the round trip."""
+    rules, trip = check_with_round_trip(pairs, source, target, engine=engine)
     assert trip.judge == "apertium" and not trip.unchecked, trip.reason
     return {f.position for f in rules}, {f.position for f in rules + trip.findings}
 

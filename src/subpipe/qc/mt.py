@@ -532,6 +532,19 @@ def cue_pairs(source: Track, target: Track) -> list[MTPair]:
             for c in target.cues if c.position in by_position and not c.comment]
 
 
+def check_with_round_trip(pairs: Sequence[MTPair], source_lang: str, target_lang: str, *, terms: Sequence[str] = (),
+                          path: str | None = None, engine=None, judge=None):
+    """`check_pairs`' findings, and the round trip (`subpipe.qc.roundtrip.check_round_trip`, a `RoundTrip`)
+    of the pairs those leave whole, through `judge` or else an engine other than `engine`."""
+    from subpipe.qc.roundtrip import check_round_trip
+
+    rules = check_pairs(pairs, source_lang, target_lang, terms=terms, path=path)
+    whole = {f.position for f in rules if f.kind in WHOLE_LINE}
+    trip = check_round_trip([p for p in pairs if p.position not in whole], source_lang, target_lang,
+                            engine=engine, judge=judge, path=path)
+    return rules, trip
+
+
 @dataclass
 class MTReview:
     """The MT faults of one translated language, and how many sentences the round trip could not check
@@ -547,8 +560,6 @@ def mt_review(sentences, translations: Sequence[str], track: Track, source_lang:
     language of the sentences, `check_pairs` and, on the lines those leave whole, the round trip through
     an engine other than `engine` (the one that translated; None: the default); plus the lost
     placeholders of the protection record. Findings sorted worst kind first, then by time."""
-    from subpipe.qc.roundtrip import check_round_trip
-
     terms = [e.term for e in glossary.entries if e.do_not_translate] if glossary is not None else []
     found = placeholder_findings(slots, track)
     unchecked = 0
@@ -559,14 +570,13 @@ def mt_review(sentences, translations: Sequence[str], track: Track, source_lang:
         if lang == "und" or _same_language(lang, track.lang or ""):
             continue
         pairs = sentence_pairs([s for s, _ in group], [t for _, t in group], track)
-        rules = check_pairs(pairs, lang, track.lang or "", terms=terms, path=track.path)
-        found += rules
-        if round_trip:
-            whole = {f.position for f in rules if f.kind in WHOLE_LINE}
-            checked = check_round_trip([p for p in pairs if p.position not in whole], lang, track.lang or "",
-                                       engine=engine, path=track.path)
-            found += checked.findings
-            unchecked += checked.unchecked
+        if not round_trip:
+            found += check_pairs(pairs, lang, track.lang or "", terms=terms, path=track.path)
+            continue
+        rules, trip = check_with_round_trip(pairs, lang, track.lang or "", terms=terms, path=track.path,
+                                            engine=engine)
+        found += rules + trip.findings
+        unchecked += trip.unchecked
     return MTReview(worst_first(found), {"mt-round-trip": unchecked} if unchecked else {})
 
 
