@@ -15,6 +15,11 @@ glossary alone, names found off); glossary + names (both, the glossary winning).
 
 The argos figures are those of the demo models in models/demo, installed in a throwaway home; Apertium's
 those of the pairs installed on the machine (a row says when one is missing).
+
+MT faults (`subpipe.qc.mt` with the round trip of `subpipe.qc.roundtrip`) on the same pairs: how many
+human cues QC flags (false alarms), and how many of an engine's lines scoring sentence chrF < 25 against
+the human cue it flags (caught), by the rules alone and with the round trip through the other engine;
+and the support thresholds around the calibrated one, so the choice can be checked on the data.
 """
 
 import os
@@ -37,6 +42,10 @@ TRACKS = {
 }
 RUNS = [("argos", "en", "es"), ("argos", "en", "fr"), ("argos", "es", "en"),
         ("apertium", "en", "es"), ("apertium", "es", "en")]
+# MT faults: (engine that translates, engine that judges) over the pairs both engines cover.
+JUDGED = [("argos", "apertium"), ("apertium", "argos")]
+JUDGED_PAIRS = [("en", "es"), ("es", "en")]
+LOW_CHRF = 25
 
 
 PROTECTIONS = ("none", "names found", "glossary", "glossary + names")
@@ -143,6 +152,93 @@ def engines(home: Path) -> dict:
     return found
 
 
+def flagged_positions(pairs, source: str, target: str, judge) -> tuple[set[int], set[int], list]:
+    """Positions flagged by the MT rules alone, by the rules and the round trip (as `mt_review` runs
+    them), and the judge's support of every pair."""
+    from subpipe.qc.mt import check_with_round_trip
+    from subpipe.qc.roundtrip import supports
+
+    rules, trip = check_with_round_trip(pairs, source, target, judge=judge)
+    return ({f.position for f in rules}, {f.position for f in rules + trip.findings},
+            supports(pairs, judge, source, target))
+
+
+def mt_fault_rows(available: dict) -> tuple[list[dict], list[dict], list[str]]:
+    """Per (engine, judge): false alarms on human cues and low-chrF lines caught, before and after the
+    round trip; the threshold sweep for each judge; what could not be measured."""
+    import sacrebleu
+
+    from subpipe.qc.mt import MTPair
+    from subpipe.qc.roundtrip import JUDGES, Threshold, unsupported
+
+    rows, sweep, skipped = [], [], []
+    for forward_name, judge_name in JUDGED:
+        forward, judge = available[forward_name], available[judge_name]
+        missing = next((e for e in (forward, judge) if isinstance(e, str)), None)
+        if missing:
+            skipped.append(f"MT faults, {forward_name} judged by {judge_name}: {missing}")
+            continue
+        human = {"cues": 0, "rules": 0, "both": 0}
+        low = {"lines": 0, "rules": 0, "both": 0}
+        scored = []  # (human?, low?, pair, support) for the sweep
+        for source, target in JUDGED_PAIRS:
+            test = paired_cues(source, target)
+            outputs = forward.translate_batch(test.sources, source, target)
+            for kind, texts in (("human", test.references), ("mt", outputs)):
+                pairs = [MTPair(s, t, position=i) for i, (s, t) in enumerate(zip(test.sources, texts))]
+                by_rules, by_both, support = flagged_positions(pairs, source, target, judge)
+                bad = {i for i, (t, r) in enumerate(zip(texts, test.references))
+                       if sacrebleu.sentence_chrf(t, [r]).score < LOW_CHRF}
+                if kind == "human":
+                    human["cues"] += len(pairs)
+                    human["rules"] += len(by_rules)
+                    human["both"] += len(by_both)
+                else:
+                    low["lines"] += len(bad)
+                    low["rules"] += len(bad & by_rules)
+                    low["both"] += len(bad & by_both)
+                scored += [(kind == "human", p.position in bad, p.position in by_rules, p, s)
+                           for p, s in zip(pairs, support)]
+        rows.append({"translated by": f"{forward_name} (demo)" if forward_name == "argos" else forward_name,
+                     "judged by": judge_name, "human cues": human["cues"],
+                     "human flagged, rules": _share(human["rules"], human["cues"]),
+                     "human flagged, + round trip": _share(human["both"], human["cues"]),
+                     f"MT lines chrF < {LOW_CHRF}": low["lines"],
+                     "caught, rules": _share(low["rules"], low["lines"]),
+                     "caught, + round trip": _share(low["both"], low["lines"])})
+        chosen = JUDGES[judge_name]
+        for below in sorted({chosen.below - 4, chosen.below, chosen.below + 4}):
+            threshold = Threshold(chosen.floor, below, chosen.min_letters)
+            alarms = sum(1 for is_human, _, ruled, p, s in scored
+                         if is_human and (ruled or unsupported(p, s, threshold)))
+            caught = sum(1 for is_human, bad, ruled, p, s in scored
+                         if not is_human and bad and (ruled or unsupported(p, s, threshold)))
+            sweep.append({"judged by": judge_name, "floor": chosen.floor, "below": below,
+                          "min letters": chosen.min_letters, "chosen": "yes" if below == chosen.below else "",
+                          "human flagged": _share(alarms, human["cues"]),
+                          f"MT chrF < {LOW_CHRF} caught": _share(caught, low["lines"])})
+    return rows, sweep, skipped
+
+
+def _share(n: int, total: int) -> str:
+    return f"{n}/{total} ({n / total:.1%})" if total else "0/0"
+
+
+def mt_fault_section(rows: list[dict], sweep: list[dict]) -> str:
+    if not rows:
+        return ""
+    return (
+        "\n### MT faults flagged by QC: human cues (false alarms) and low-chrF MT lines (caught)\n\n"
+        "The same pairs, each text checked by `subpipe.qc.mt` (rules: untranslated, nonsense, runaway, "
+        "repetition, length ratio, lost numbers and names) and then by the round trip "
+        "(`subpipe.qc.roundtrip`): the other engine translates the line back and translates the source itself; "
+        "a line whose mean chrF of the two (its support) is below the judge's threshold is flagged. A cue "
+        "counts once, whatever flags it. 'human': the film's own translation as the output (a flag is a false "
+        f"alarm); 'MT lines chrF < {LOW_CHRF}': the engine's outputs that score below {LOW_CHRF} against "
+        "the human cue.\n\n" + table(rows) + "\n\nSupport thresholds around the calibrated ones (floor: "
+        "any line; below: lines whose source has at least 'min letters' letters):\n\n" + table(sweep) + "\n")
+
+
 def run() -> str:
     import sacrebleu
 
@@ -169,6 +265,8 @@ def run() -> str:
             test = paired_cues(source, target)
             for how in PROTECTIONS:
                 rows.append(score(engine, test, source, target, entries, how))
+        fault_rows, sweep, not_judged = mt_fault_rows(available)
+        skipped += not_judged
     finally:
         _restore(saved)
         shutil.rmtree(home, ignore_errors=True)
@@ -190,7 +288,8 @@ def run() -> str:
         "output. argos: the demo models of models/demo (tiny models: figures say what they are, not what "
         "argos's real packages do); apertium: Debian's installed rule-based pairs. Human subtitles are free "
         "translations, so even a good engine stays far from 100.\n\n"
-        + table(rows) + "\n\n"
+        + table(rows) + "\n"
+        + mt_fault_section(fault_rows, sweep) + "\n"
         + "".join(f"- not measured: {s}\n" for s in skipped)
         + f"- whole bench: {time.perf_counter() - t0:.0f} s (model loading and spaCy pipelines included).\n"
     )

@@ -179,9 +179,10 @@ def _finding_kinds_used() -> dict[str, str]:
     # kinds written from tables: MT faults by name, term QA as term-<status> for every status but ok
     from subpipe.qc.locale_style import FIXES
     from subpipe.qc.mt import KINDS
+    from subpipe.qc.roundtrip import NOT_RUN
     from subpipe.terms.qa import _SEVERITY
 
-    used |= {k: "src/subpipe/qc/mt.py KINDS" for k in KINDS}
+    used |= {k: "src/subpipe/qc/mt.py KINDS" for k in KINDS} | {NOT_RUN: "src/subpipe/qc/roundtrip.py NOT_RUN"}
     used |= {f"{prefix}locale-{r}": "src/subpipe/qc/locale_style.py FIXES" for r in FIXES for prefix in ("", "fix-")}
     used |= {f"term-{s}": "src/subpipe/terms/qa.py _SEVERITY" for s in _SEVERITY if s != "ok"}
     return used

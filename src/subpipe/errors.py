@@ -243,6 +243,8 @@ class FindingKind(_Catalogued):
     # machine translation faults
     MT_PLACEHOLDER = "mt-placeholder", "The engine lost a glossary term: put the approved rendering in by hand."
     MT_UNTRANSLATED = "mt-untranslated", "The line was not translated: translate it by hand."
+    MT_ROUND_TRIP = "mt-round-trip", "An independent engine cannot translate the line back to its source: read it, and retranslate it if it is nonsense."
+    MT_ROUND_TRIP_NOT_RUN = "mt-round-trip-not-run", "Install an independent engine for the pair both ways (Apertium or argos) to have fluent nonsense caught."
     MT_NONSENSE = "mt-nonsense", "The translation holds doubled or unknown words: check and correct it."
     MT_RUNAWAY = "mt-runaway", "The engine ran on: cut the translation to what the source says."
     MT_REPETITION = "mt-repetition", "The engine looped: remove the repeated words."

@@ -95,6 +95,7 @@ class LanguageResult:
     origins: dict | None = None  # a bilingual film's cues: kept verbatim, translated from which language, failed
     untranslated: list[dict] = field(default_factory=list)  # cues no model could translate (left out)
     mt_faults: dict[str, int] = field(default_factory=dict)  # MT findings (in `qc`) per kind, `subpipe.qc.mt`
+    mt_unchecked: dict[str, int] = field(default_factory=dict)  # sentences an MT check could not run on, per check
 
     @property
     def status(self) -> str:
@@ -105,7 +106,8 @@ class LanguageResult:
         out = {"lang": self.lang, "cues": len(self.track.cues), "qc": self.qc_summary,
                "fixes": len(self.fixes), "protected_terms": len(self.protection),
                "unresolved_terms": unresolved, "term_qa": self.term_qa, "outputs": self.outputs,
-               "mt_faults": dict(self.mt_faults), "seconds": round(self.seconds, 2)}
+               "mt_faults": dict(self.mt_faults), "mt_unchecked": dict(self.mt_unchecked),
+               "seconds": round(self.seconds, 2)}
         if self.origins is not None:
             out.update(status=self.status, cues_by_origin=self.origins, untranslated=self.untranslated)
         return out
@@ -850,7 +852,7 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
     delivered too (`write_extra_formats`).
     """
     from subpipe.qc import summarize
-    from subpipe.qc.mt import count_by_kind, mt_findings
+    from subpipe.qc.mt import count_by_kind, mt_review
     from subpipe.translate.names import with_names
 
     t0 = time.perf_counter()
@@ -867,7 +869,9 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
                                                   engine=engine)
     track, qc, fixes, prof = build_target(source, sentences, translations, target_lang, profile=profile,
                                           audience=audience, fps=fps, keep_langs=keep)
-    mt = mt_findings(sentences, translations, track, source.lang or "und", slots=slots, glossary=protection)
+    review = mt_review(sentences, translations, track, source.lang or "und", slots=slots, glossary=protection,
+                       engine=engine)
+    mt = review.findings
     qc = qc + mt
     left_out = {r["position"] for r in rows}
     fixes = [f for f in fixes if not (f.kind == "segment-empty-cue" and f.position in left_out)]
@@ -883,7 +887,8 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
                           protection=slots, term_qa=term_qa, outputs=outputs,
                           seconds=time.perf_counter() - t0,
                           origins=cue_origins(source, target_lang, skip) if bilingual else None,
-                          untranslated=rows, mt_faults=count_by_kind(mt))
+                          untranslated=rows, mt_faults=count_by_kind(mt),
+                          mt_unchecked=review.unchecked)
 
 
 def spoken_languages_of(source: Track, cue) -> tuple[str, ...]:
@@ -1051,6 +1056,11 @@ def summary_markdown(result: FilmResult) -> str:
         lines += ["", "MT faults to look at first (cues listed in each language's QC report): " + "; ".join(
             f"{lang}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items()) for lang, counts in faults.items()),
             ""]
+    unchecked = {lang: lr.mt_unchecked for lang, lr in result.languages.items() if lr.mt_unchecked}
+    if unchecked:
+        lines += ["MT checks not run (why: each language's QC report): " + "; ".join(
+            f"{lang}: " + ", ".join(f"{kind} on {n} sentences" for kind, n in counts.items())
+            for lang, counts in unchecked.items()), ""]
     if result.langid is not None:
         lines += bilingual_markdown(result)
     if result.failed_languages:

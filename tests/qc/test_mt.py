@@ -106,6 +106,8 @@ def _kinds_at(findings, pair):
     ("Of course you're ready", lambda p: "Sí.", "mt-length-ratio"),
     ("Robot's memory synced", lambda p: "¡Root no él y ra memorolito!", "mt-nonsense"),
     ("...and I just want to be awesome", lambda p: "...y y quiero ser genial en el espacio.", "mt-nonsense"),
+    ("Whoaaa!", lambda p: "¡Quién una vez!", "mt-nonsense"),  # the demo model's words for a cry
+    ("That's nice.", lambda p: "Eso es nice.", "mt-untranslated"),  # the demo model left a word in English
 ])
 def test_each_fault_made_from_a_human_translation_is_found_on_its_cue(tos, source_text, fault, kind):
     en, es = tos

@@ -15,7 +15,7 @@ profile once per track): a Chinese cue inside an English track gets 16 character
 """
 
 from subpipe.qc.fixes import FIXES, fix_track, rewrap_text, split_cue
-from subpipe.qc.mt import MTPair, check_pairs, mt_findings
+from subpipe.qc.mt import MTPair, check_pairs, mt_findings, mt_review
 from subpipe.qc.profiles import (
     AUDIENCES,
     WIDTH_RULES,
@@ -32,5 +32,5 @@ from subpipe.qc.rules import KINDS, QCSummary, check_cue, check_track, summarize
 __all__ = [
     "AUDIENCES", "FIXES", "KINDS", "WIDTH_RULES", "LanguageProfiles", "MTPair", "Profile", "QCSummary",
     "check_cue", "check_pairs", "check_track", "fix_track", "line_width", "list_profiles", "load_profile",
-    "mt_findings", "profile_for_track", "reading_chars", "rewrap_text", "split_cue", "summarize",
+    "mt_findings", "mt_review", "profile_for_track", "reading_chars", "rewrap_text", "split_cue", "summarize",
 ]

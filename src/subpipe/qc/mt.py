@@ -12,13 +12,18 @@ Kinds, worst first (`KINDS`):
   the unprotected retry did not render either (the protection record's ``unresolved`` slots of
   `subpipe.translate.protect`, never recomputed here);
 - ``mt-untranslated``: the output equals the source, or the language detector (restricted to the
-  pair) is sure it is in the source language;
+  pair) is sure it is in the source language, or it copies a word of the source language that the
+  target language hardly uses ("Eso es nice.");
 - ``mt-nonsense``: not plausible text of the target language: a word doubled back to back ("¿Por qué
-  no te te ata mi mano?") where the source repeats none, or a quarter or more of its words (not
+  no te te ata mi mano?") where the source repeats none, words put in for a source that is only a
+  cry ("Whoaaa!" -> "¡Quién una vez!"), or a quarter or more of its words (not
   copied from the source, not stretched interjections) unknown to the target language's word
   frequencies (`lexicon`: spacy-lookups-data's ``lexeme_prob``, for English, Spanish, German, Greek;
   other languages get the doubled-word rule only). Fluent nonsense made of real words ("Je suis
-  chaises.") passes: only a reference or a language model could tell;
+  chaises.") passes: that is the round trip's to catch;
+- ``mt-round-trip``: an independent engine neither translates the line back to anything like its
+  source nor translates the source to anything like the line (`subpipe.qc.roundtrip`; where no
+  independent engine covers the pair, an info ``mt-round-trip-not-run`` says so);
 - ``mt-runaway``: the output far longer than its source (`RUNAWAY_RATIO`), the sign of a decoder
   that ran to its length cap;
 - ``mt-repetition``: an n-gram repeated in a loop (`LOOP_REPEATS` times in a row) more than in the
@@ -54,8 +59,10 @@ from subpipe.cues import Track, format_timecode
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
 
-KINDS = ("mt-placeholder", "mt-untranslated", "mt-nonsense", "mt-runaway", "mt-repetition",
+KINDS = ("mt-placeholder", "mt-untranslated", "mt-nonsense", "mt-round-trip", "mt-runaway", "mt-repetition",
          "mt-length-ratio", "mt-lost-number", "mt-lost-name")
+# A line with one of these needs no round trip: it is already flagged as a whole.
+WHOLE_LINE = frozenset({"mt-untranslated", "mt-nonsense", "mt-runaway", "mt-repetition"})
 _RANK = {kind: n for n, kind in enumerate(KINDS)}
 
 # An output this many times its source's length (and `RUNAWAY_EXTRA` characters longer) ran away.
@@ -80,6 +87,12 @@ SOURCE_SURE = 0.9
 NONSENSE_UNKNOWN_SHARE = 0.25
 NONSENSE_MIN_WORDS = 1
 LEXICON_MIN_LETTERS = 3
+# A word copied from the source is left untranslated when it is this much (natural log) more frequent in
+# the source language than in the target: 100 times. Human subtitles of the corpus films: at most 4.0
+# ("still" from German into English); the demo models' copies: 5.1 and more ("nice", "she", "ella").
+LEFT_LOGPROB_GAP = math.log(100)
+# Words for a cry: this many words in the output of a source that is only a cry ("Whoaaa!").
+CRY_MIN_WORDS = 2
 # A word rarer than this (natural log probability in spaCy's word frequencies) is unknown.
 RARE_LOGPROB = -18.0
 # Name in mid-sentence: a capitalised word of this many letters, after a word; not in languages that
@@ -217,12 +230,38 @@ def stutter(source: str, target: str) -> str | None:
     return m.group(1) if m and not _SOURCE_REPEAT_RE.search(source) else None
 
 
+def _unstretched(word: str) -> str:
+    """"nooooo" -> "no": a cry with its held letters let go."""
+    return re.sub(r"(.)\1{2,}", r"\1", _fold(word))
+
+
+def words_for_a_cry(source: str, target: str) -> list[str]:
+    """The words `target` puts in for a `source` that is only a cry ("Whoaaa!" -> "¡Quién una vez!"): a
+    cry has no meaning to translate, so `CRY_MIN_WORDS` words or more that are neither cries nor the
+    source's own sounds are a model inventing one ("Nooooo!" -> "¡No!" and "¡Guau!" pass).
+
+    >>> words_for_a_cry("Whoaaa!", "¡Quién una vez!")
+    ['quién', 'una', 'vez']
+    >>> words_for_a_cry("RAAAAAAAAH!", "¡AAAAAAAAH!"), words_for_a_cry("Nooooo!", "¡No!")
+    ([], [])
+    """
+    cry = words(source)
+    if not cry or not all(_STRETCHED_RE.search(w) for w in cry):
+        return []
+    sounds = {_unstretched(w) for w in cry}
+    put_in = [w for w in words(target) if not _STRETCHED_RE.search(w) and _unstretched(w) not in sounds]
+    return put_in if len(put_in) >= CRY_MIN_WORDS else []
+
+
 def nonsense(source: str, target: str, target_lang: str) -> str | None:
     """Why `target` is not plausible text of `target_lang` (None when it is, as far as we can tell):
-    a doubled word the source does not have, or words unknown to the language's lexicon."""
+    a doubled word the source does not have, words for a cry, or words unknown to the language's lexicon."""
     doubled = stutter(source, target)
     if doubled:
         return f"'{doubled} {doubled}': a word doubled"
+    put_in = words_for_a_cry(source, target)
+    if put_in:
+        return f"words ({', '.join(put_in[:5])}) for a source that is only a cry"
     vocab = lexicon(target_lang)
     if vocab is None:
         return None
@@ -378,6 +417,39 @@ def language_calls(pairs: Sequence[MTPair], source_lang: str, target_lang: str) 
     return out
 
 
+def words_left_untranslated(source: str, target: str, source_lang: str, target_lang: str) -> list[str]:
+    """Lower-case words of `source` that `target` copies although they are words of the source language
+    (known to its lexicon) far more than of the target language (`LEFT_LOGPROB_GAP`): "Eso es nice.",
+    "Sit down with ella." Names (capitalised) and shared words ("robot", "set", German "still" in English)
+    pass; a language pair without two lexicons gets nothing.
+
+    >>> words_left_untranslated("That's nice.", "Eso es nice.", "en", "es")
+    ['nice']
+    >>> words_left_untranslated("Quiet on set!", "¡Silencio en el set!", "en", "es")
+    []
+    """
+    from_vocab, to_vocab = lexicon(source_lang), lexicon(target_lang)
+    if from_vocab is None or to_vocab is None:
+        return []
+    copied = set(_WORD_RE.findall(source))
+    unknown = RARE_LOGPROB - 12  # below any listed word
+    return list(dict.fromkeys(
+        w for w in _WORD_RE.findall(target)
+        if w in copied and w.islower() and len(w) >= LEXICON_MIN_LETTERS and from_vocab.knows_lowercase(w)
+        and from_vocab.probs.get(w, unknown) - to_vocab.probs.get(w, unknown) > LEFT_LOGPROB_GAP))
+
+
+def untranslated_why(source: str, target: str, source_lang: str, target_lang: str, source_p: float) -> str | None:
+    """Why `target` is (partly) left in the source language; None when it is not. `source_p`: the
+    detector's probability of the source language for `target`."""
+    if _same_text(source, target):
+        return "the output is the source itself"
+    if source_p >= SOURCE_SURE:
+        return f"the output is in {source_lang} (detector {source_p:.0%})"
+    left = words_left_untranslated(source, target, source_lang, target_lang)
+    return f"{', '.join(repr(w) for w in left)} left in {source_lang}" if left else None
+
+
 def _same_text(source: str, target: str) -> bool:
     return words(source) == words(target) and any(len(w) >= 3 and w.islower() for w in _WORD_RE.findall(source))
 
@@ -395,9 +467,8 @@ def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[
     found = []
     source_p = call.get(primary(source_lang), 0.0) if call else 0.0
     untranslated = _same_text(src, tgt) or source_p >= SOURCE_SURE
-    if untranslated:
-        why = "the output is the source itself" if _same_text(src, tgt) else \
-            f"the output is in {source_lang} (detector {source_p:.0%})"
+    why = untranslated_why(src, tgt, source_lang, target_lang, source_p)
+    if why:
         found.append(_finding("mt-untranslated", f"{why}: {excerpt(tgt)}", pair, path))
     faults = {"mt-nonsense": None if untranslated else nonsense(src, tgt, target_lang),
               "mt-runaway": runaway(src, tgt), "mt-repetition": repetition(src, tgt)}
@@ -461,13 +532,37 @@ def cue_pairs(source: Track, target: Track) -> list[MTPair]:
             for c in target.cues if c.position in by_position and not c.comment]
 
 
-def mt_findings(sentences, translations: Sequence[str], track: Track, source_lang: str, *, slots: Sequence[dict] = (),
-                glossary=None) -> list[Finding]:
+def check_with_round_trip(pairs: Sequence[MTPair], source_lang: str, target_lang: str, *, terms: Sequence[str] = (),
+                          path: str | None = None, engine=None, judge=None):
+    """`check_pairs`' findings, and the round trip (`subpipe.qc.roundtrip.check_round_trip`, a `RoundTrip`)
+    of the pairs those leave whole, through `judge` or else an engine other than `engine`."""
+    from subpipe.qc.roundtrip import check_round_trip
+
+    rules = check_pairs(pairs, source_lang, target_lang, terms=terms, path=path)
+    whole = {f.position for f in rules if f.kind in WHOLE_LINE}
+    trip = check_round_trip([p for p in pairs if p.position not in whole], source_lang, target_lang,
+                            engine=engine, judge=judge, path=path)
+    return rules, trip
+
+
+@dataclass
+class MTReview:
+    """The MT faults of one translated language, and how many sentences the round trip could not check
+    (no independent engine for their pair: `subpipe.qc.roundtrip`)."""
+
+    findings: list[Finding]
+    unchecked: dict[str, int]  # {"mt-round-trip": sentences not checked}, empty when all were
+
+
+def mt_review(sentences, translations: Sequence[str], track: Track, source_lang: str, *, slots: Sequence[dict] = (),
+              glossary=None, engine=None, round_trip: bool = True) -> MTReview:
     """The MT faults of one translated language (`track`, the delivered target track): per spoken
-    language of the sentences, `check_pairs`; plus the lost placeholders of the protection record.
-    Sorted worst kind first, then by time."""
+    language of the sentences, `check_pairs` and, on the lines those leave whole, the round trip through
+    an engine other than `engine` (the one that translated; None: the default); plus the lost
+    placeholders of the protection record. Findings sorted worst kind first, then by time."""
     terms = [e.term for e in glossary.entries if e.do_not_translate] if glossary is not None else []
     found = placeholder_findings(slots, track)
+    unchecked = 0
     by_lang: dict[str, list] = {}
     for sentence, text in zip(sentences, translations):
         by_lang.setdefault(sentence.lang or source_lang, []).append((sentence, text))
@@ -475,8 +570,21 @@ def mt_findings(sentences, translations: Sequence[str], track: Track, source_lan
         if lang == "und" or _same_language(lang, track.lang or ""):
             continue
         pairs = sentence_pairs([s for s, _ in group], [t for _, t in group], track)
-        found += check_pairs(pairs, lang, track.lang or "", terms=terms, path=track.path)
-    return worst_first(found)
+        if not round_trip:
+            found += check_pairs(pairs, lang, track.lang or "", terms=terms, path=track.path)
+            continue
+        rules, trip = check_with_round_trip(pairs, lang, track.lang or "", terms=terms, path=track.path,
+                                            engine=engine)
+        found += rules + trip.findings
+        unchecked += trip.unchecked
+    return MTReview(worst_first(found), {"mt-round-trip": unchecked} if unchecked else {})
+
+
+def mt_findings(sentences, translations: Sequence[str], track: Track, source_lang: str, *, slots: Sequence[dict] = (),
+                glossary=None, engine=None, round_trip: bool = True) -> list[Finding]:
+    """`mt_review`'s findings alone."""
+    return mt_review(sentences, translations, track, source_lang, slots=slots, glossary=glossary, engine=engine,
+                     round_trip=round_trip).findings
 
 
 def _same_language(a: str, b: str) -> bool:
