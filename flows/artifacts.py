@@ -156,3 +156,18 @@ def _publish_batch_film(title: str, s: dict) -> None:
         if "report" in a.get("outputs", {}):
             file_link(a["outputs"]["report"],
                       description=f"{title}: alignment report (HTML) with {Path(a['reference']).name}")
+
+
+def publish_delivery(result) -> None:
+    """A delivery's artifacts: the package summary, the manifest table, links to the manifest files."""
+    from subpipe.deliver import delivery_markdown
+
+    markdown(delivery_markdown(result), key="delivery-summary",
+             description=f"{result.title}: delivery {result.spec.name}")
+    rows = result.rows()
+    table(rows, key="delivery-manifest", empty="nothing delivered",
+          description=f"{result.title}: manifest, {first_of(rows)} rows (file, locale, format, cues, duration, "
+                      "QC, SHA-256); full manifest.csv in the package")
+    for kind in ("manifest_json", "manifest_csv"):
+        file_link(result.outputs[kind],
+                  description=f"{result.title} delivery {result.spec.name}: {kind.replace('_', ' ')}")

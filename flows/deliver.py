@@ -9,14 +9,13 @@ state named "Partially failed" (some locales delivered) or "Failed" (none), as t
 """
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Optional
 
 from prefect import flow, task
-from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.localize import FILM_TASKS, TABLE_ROWS
+from flows import artifacts
+from flows.localize import FILM_TASKS
 from flows.params import Audience, Engine, Language, allowed_path, glossary_path, value
 from flows.runners import PrefectRunner, final_state, retry_transient
 from subpipe import deliver as lib
@@ -65,24 +64,9 @@ def deliver_film(source: str, spec: SpecName = SpecName.NETFLIX, spec_file: Opti
                               fps=None if fps is None else float(fps),
                               engine=None if reuse_localized else get_engine(value(engine)),
                               runner=PrefectRunner(DELIVERY_TASKS), reuse=reuse_localized)
-    publish_delivery(result)
+    artifacts.publish_delivery(result)
     delivered = ", ".join(result.delivered) or "nothing"
     failed = "; ".join(f"{loc} ({why})" for loc, why in result.failed.items())
     return final_state(result.status, result.title, result.manifest(),
                        f"delivered {delivered} ({len(result.files)} files)" + (f"; not delivered: {failed}"
                                                                                if failed else ""))
-
-
-def publish_delivery(result: lib.DeliveryResult) -> None:
-    """The run's artifacts: the package summary, the manifest table, links to the manifest files."""
-    create_markdown_artifact(lib.delivery_markdown(result), key="delivery-summary",
-                             description=f"{result.title}: delivery {result.spec.name}")
-    rows = result.rows()
-    create_table_artifact(rows[:TABLE_ROWS] or [{"message": "nothing delivered"}], key="delivery-manifest",
-                          description=f"{result.title}: manifest, first {min(len(rows), TABLE_ROWS)} of {len(rows)} "
-                                      "rows (file, locale, format, cues, duration, QC, SHA-256); full manifest.csv "
-                                      "in the package")
-    for kind in ("manifest_json", "manifest_csv"):
-        path = Path(result.outputs[kind])
-        create_link_artifact(link=path.resolve().as_uri(), link_text=path.name,
-                             description=f"{result.title} delivery {result.spec.name}: {kind.replace('_', ' ')}")
