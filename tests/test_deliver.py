@@ -178,3 +178,21 @@ def test_the_cli_names_the_bad_spec_and_exits_1(tmp_path):
     path = spec_file(tmp_path, '[default]\nformats = ["xyz"]\n')
     run = CliRunner().invoke(app, ["deliver", str(TOS), "--spec", str(path), "--to", "es", "-o", str(tmp_path)])
     assert run.exit_code == 1 and f"{path}:2" in run.output.replace("\n", "")
+
+
+def test_an_imsc_delivery_is_checked_against_the_imsc_profile(demo_models, tmp_path):
+    from subpipe.formats.imsc import validate
+
+    path = spec_file(tmp_path, '[default]\nformats = ["imsc"]\nprofile = "netflix"\n')
+    result = deliver_film(TOS, path, ["es"], output_dir=tmp_path / "out")
+    [row] = manifest(result)["files"]
+    ttml = result.package_dir / row["file"]
+    assert row["file"] == "TearsOfSteel.es.ttml" and row["format"] == "imsc" and row["cues"] == 76
+    errors = [f for f in validate(ttml) if f.severity == "error"]
+    assert errors == []
+    # a file breaking the profile fails the manifest's check even when subtitle QC passes
+    from subpipe.deliver import PlannedFile, profile_errors
+
+    broken = ttml.read_bytes().replace(b"ttp:contentProfiles", b"ttp:notProfiles")
+    planned = PlannedFile(name=row["file"], locale="es", kind="subtitles", format="imsc")
+    assert [f.kind for f in profile_errors(broken, planned, ttml)] == ["imsc-profile"]

@@ -436,9 +436,19 @@ def verify_file(path: Path, f: PlannedFile, expected_cues: int, profile: str, fp
                            code=ErrorCode.VERIFY)
     qc = summarize(back, check_track(back, load_profile(profile, lang=f.locale, fps=fps)))
     return DeliveredFile(name=f.name, locale=f.locale, kind=f.kind, format=f.format, cues=len(shown),
-                         duration_ms=back.duration, qc_pass=qc["errors"] == 0,
+                         duration_ms=back.duration, qc_pass=qc["errors"] == 0 and not profile_errors(data, f, path),
                          qc_pass_rate=qc["pass_rate"], qc_findings=qc["findings"], bytes=len(data),
                          sha256=hashlib.sha256(data).hexdigest())
+
+
+def profile_errors(data: bytes, f: PlannedFile, path: Path) -> list:
+    """The errors of the format's own profile check: IMSC 1.1 Text rules (`subpipe.formats.imsc.validate`:
+    ttconv's profile filter, regions, time base, the render model); other formats have none beyond QC."""
+    if f.format != "imsc":
+        return []
+    from subpipe.formats.imsc import validate
+
+    return [x for x in validate(data.decode("utf-8")) if x.severity == "error"]
 
 
 def write_locale(spec: LocaleSpec, planned: Sequence[PlannedFile], package: Path, track: Track,

@@ -27,8 +27,8 @@ def test_the_flow_delivers_a_bilingual_film_with_its_forced_narrative_and_publis
     manifest = deliver_film(source=str(mix), spec=SpecName.NETFLIX, locales=["en"], output_dir=str(tmp_path))
     package = tmp_path / "TearsOfSteelMix" / "delivery" / "netflix"
     assert manifest["status"] == "completed" and manifest["delivered"] == ["en"]
-    assert [(f["file"], f["kind"]) for f in manifest["files"]] == [("TearsOfSteelMix.en.vtt", "subtitles"),
-                                                                  ("TearsOfSteelMix.en.forced.vtt", "forced")]
+    assert [(f["file"], f["kind"]) for f in manifest["files"]] == [("TearsOfSteelMix.en.ttml", "subtitles"),
+                                                                  ("TearsOfSteelMix.en.forced.ttml", "forced")]
     full, forced = (read_track(package / f["file"]) for f in manifest["files"])
     # the forced narrative: only the Spanish scenes, in English, a part of the full track's cues
     assert 0 < len(forced.cues) < len(full.cues) == 76
@@ -40,4 +40,5 @@ def test_the_flow_delivers_a_bilingual_film_with_its_forced_narrative_and_publis
     rows = json.loads(table.data)
     assert [r["file"] for r in rows] == [f["file"] for f in manifest["files"]]
     [summary] = _artifacts("delivery-summary")
-    assert "TearsOfSteelMix.en.forced.vtt" in summary.data
+    assert "TearsOfSteelMix.en.forced.ttml" in summary.data
+    assert all(row["qc_pass"] is True or row["qc_findings"] for row in manifest["files"])
