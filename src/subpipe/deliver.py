@@ -425,11 +425,11 @@ def sized_for_players(track: Track, fmt_id: str) -> Track:
 def verify_file(path: Path, f: PlannedFile, expected_cues: int, profile: str, fps: float | None) -> DeliveredFile:
     """`path` read back with subpipe's reader: its cues, duration and QC against the locale's profile.
     A file that does not read back with the cues written is a `SubpipeError`."""
-    from subpipe.formats import read_track
+    from subpipe.formats import parse_track
     from subpipe.qc import check_track, load_profile, summarize
 
-    data = read_input(path, what="delivered file")
-    back = read_track(path, format=f.format, lang=f.locale, fps=fps)
+    data = read_input(path, what="delivered file")  # one read: the bytes checksummed are the bytes parsed
+    back = parse_track(data, path=str(path), format=f.format, lang=f.locale, fps=fps)
     shown = [c for c in back.cues if not c.comment]
     if len(shown) != expected_cues:
         raise SubpipeError(f"read back with {len(shown)} cues, {expected_cues} written", path=str(path),
