@@ -118,3 +118,15 @@ def test_unexpected_exceptions_and_ctrl_c_get_a_short_message_and_their_own_stat
         assert error["message"] == "ZeroDivisionError: division by zero" and "report it" in result.stderr
     plain = runner.invoke(_app_raising(exc), ["run"])
     assert plain.exit_code == status and plain.stdout == ""
+
+
+def test_an_error_about_a_long_path_is_printed_on_one_line(tmp_path):
+    """The terminal wraps a long message, not subpipe: a newline inserted by the console inside the
+    message ("film\\ntitle") breaks `grep` on stderr and the test of the message above."""
+    deep = tmp_path.joinpath(*["a-folder-with-a-long-name"] * 4)
+    deep.mkdir(parents=True)
+    gone = deep / "Gone.en.srt"
+    result = runner.invoke(app, ["inspect", str(gone)], env={"COLUMNS": "80"})
+    assert result.exit_code == ExitCode.FAILED
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(error_lines) == 1 and str(gone) in error_lines[0], result.stderr

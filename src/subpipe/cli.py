@@ -85,9 +85,12 @@ def _report(payload: dict, ctx: typer.Context, text: str) -> None:
     """An error on stderr, with its hint; as JSON on stdout too when the command was given `--json`."""
     if ctx.meta.get(_JSON_MODE):
         print(json.dumps(payload, ensure_ascii=False))
-    err_console.print(f"[bold red]error:[/] {text}", highlight=False)
+    # soft_wrap: the terminal wraps a long message; the console inserting newlines would cut a path or a
+    # phrase in two for whoever greps stderr.
+    err_console.print(f"[bold red]error:[/] {text}", highlight=False, soft_wrap=True)
     if payload["hint"]:
-        err_console.print(f"[dim]hint ({payload['error']}):[/] {escape(payload['hint'])}", highlight=False)
+        err_console.print(f"[dim]hint ({payload['error']}):[/] {escape(payload['hint'])}", highlight=False,
+                          soft_wrap=True)
 
 
 app = typer.Typer(help="Subtitle tracks through localization: ingest, QC, align, flag terms, translate.",
@@ -276,7 +279,7 @@ def ingest(files: list[Path], output: Annotated[Path, typer.Option("-o", "--outp
             write_normalised(result, output)
         except SubpipeError as exc:
             errors.append(ingest_error(f, exc))
-            err_console.print(f"[red]rejected:[/] {shown(exc)}", highlight=False)
+            err_console.print(f"[red]rejected:[/] {shown(exc)}", highlight=False, soft_wrap=True)
             continue
         results.append(result)
     write_run_reports(output, results, errors)
