@@ -34,7 +34,7 @@ from subpipe.cues import Cue, Track, format_timecode
 from subpipe.errors import ErrorCode, SubpipeError
 from subpipe.nlp import base_lang, pipeline_info
 from subpipe.terms.glossary import Glossary, GlossaryEntry, make_entry
-from subpipe.terms.match import Analysis, CueSpan, Passage, TermHit, TermMatcher, analyze_languages
+from subpipe.terms.match import Analysis, CueSpan, Entity, Passage, TermHit, TermMatcher, analyze_languages
 
 if TYPE_CHECKING:  # spaCy loads only when a pipeline is needed, never at import
     from spacy.tokens import Doc
@@ -493,6 +493,7 @@ class Scan:
     lang: str
     ner: bool
     matched: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    entities: tuple[Entity, ...] | None = None  # the passage's named entities; None: not recognised
 
     @property
     def text(self) -> str:
@@ -624,17 +625,16 @@ def find_idioms(scan: Scan) -> Iterator[Found]:
 @detector("ner")
 def find_named_entities(scan: Scan) -> Iterator[Found]:
     """Named entities of the labels in `NER_LABELS`, when NER is on and the pipeline has one."""
-    if not (scan.ner and scan.doc.has_annotation("ENT_IOB")):
+    if not scan.ner or scan.entities is None:
         return
-    for ent in scan.doc.ents:
-        spec = NER_LABELS.get(ent.label_)
+    for ent in scan.entities:
+        spec = NER_LABELS.get(ent.label)
         if spec is None:
             continue
         category, action, reason = spec
-        if ent.label_ == "NORP" and ent.text.lower() in RELIGIOUS:
+        if ent.label == "NORP" and scan.text[ent.start:ent.end].lower() in RELIGIOUS:
             category, reason = "religion", "religious group: use the target language's usual term"
-        yield Found(ent.start_char, ent.end_char, category=category, action=action, detector=f"ner:{ent.label_}",
-                    reason=reason)
+        yield Found(ent.start, ent.end, category=category, action=action, detector=f"ner:{ent.label}", reason=reason)
 
 
 def _add_candidate(found: list["Candidate"], passage: Passage, match: Found) -> None:
@@ -666,8 +666,9 @@ def discover(analysis: Analysis, *, hits: Sequence[TermHit] = (), glossary: Glos
     """Candidates in an analysed track (see the module docstring), in cue order: every registered
     detector (`DETECTORS`) over every passage, then `_prune`."""
     found: list[Candidate] = []
-    for passage, doc in zip(analysis.passages, analysis.docs):
-        scan = Scan(passage, doc, analysis.lang, ner)
+    entities = analysis.entities or [None] * len(analysis.passages)
+    for passage, doc, ents in zip(analysis.passages, analysis.docs, entities):
+        scan = Scan(passage, doc, analysis.lang, ner, entities=ents)
         for name, detect in DETECTORS.items():
             matched = scan.matched.setdefault(name, [])
             for match in detect(scan):

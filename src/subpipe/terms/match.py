@@ -33,6 +33,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from subpipe.cues import Cue, Track, format_timecode
 from subpipe.nlp import load_pipeline, lookup_lemmas, pipe_texts
@@ -41,7 +42,7 @@ from subpipe.terms.model import Glossary, GlossaryEntry, same_language
 
 MAX_GAP_MS = 3000
 # What trained components term work needs: lemmas (tagger, attribute_ruler, lemmatizer) and entities
-# (discovery only: matching alone runs without the entity recogniser).
+# (discovery only, and only in passages that may name someone or something: see `needs_entities`).
 NOT_NEEDED = ("parser",)
 ENTITIES = ("ner",)
 
@@ -52,13 +53,26 @@ ENTITIES = ("ner",)
 _MAX_CACHED_DOCS = 4096
 _MAX_CACHED_TERMS = 100_000
 _docs: OrderedDict[tuple[str, tuple[str, ...], str], object] = OrderedDict()
+_entities: OrderedDict[tuple[str, str], tuple["Entity", ...]] = OrderedDict()
 _term_keys: dict[tuple[str, str], tuple[frozenset[str], ...]] = {}
 
 
 def clear_analysis_cache() -> None:
     """Forget every analysis kept by text (what a new process starts with)."""
     _docs.clear()
+    _entities.clear()
     _term_keys.clear()
+
+
+def _bounded(cache: OrderedDict, keys: Sequence) -> list:
+    """The cached values of `keys` (all present), marked as recently used; the oldest others dropped."""
+    values = []
+    for key in keys:
+        cache.move_to_end(key)
+        values.append(cache[key])
+    while len(cache) > max(_MAX_CACHED_DOCS, len(set(keys))):
+        cache.popitem(last=False)
+    return values
 
 
 def analyse_texts(lang: str, texts: Sequence[str], *, disable: tuple[str, ...], batch_size: int = 256) -> list:
@@ -68,13 +82,92 @@ def analyse_texts(lang: str, texts: Sequence[str], *, disable: tuple[str, ...], 
     missing = list(dict.fromkeys(k for k in keys if k not in _docs))
     for key, doc in zip(missing, pipe_texts(lang, (k[2] for k in missing), batch_size=batch_size, disable=disable)):
         _docs[key] = doc
-    docs = []
-    for key in keys:
-        _docs.move_to_end(key)
-        docs.append(_docs[key])
-    while len(_docs) > max(_MAX_CACHED_DOCS, len(set(keys))):
-        _docs.popitem(last=False)
-    return docs
+    return _bounded(_docs, keys)
+
+
+class Entity(NamedTuple):
+    """A named entity of a passage: characters ``start:end`` of its text, and spaCy's label."""
+
+    start: int
+    end: int
+    label: str
+
+
+def recognise_entities(lang: str, texts: Sequence[str], *, batch_size: int = 256) -> list[tuple[Entity, ...]]:
+    """The `lang` pipeline's named entities in each of `texts`, by its entity recogniser alone on freshly
+    tokenised docs (the recogniser reads the tokens' own forms and norms, not the tags or the match keys
+    `set_match_keys` writes into the analysed docs), cached by text like the analyses."""
+    nlp = load_pipeline(lang)
+    keys = [(lang, text) for text in texts]
+    missing = list(dict.fromkeys(k for k in keys if k not in _entities))
+    if missing:
+        docs = nlp.get_pipe("ner").pipe((nlp.make_doc(k[1]) for k in missing), batch_size=batch_size)
+        for key, doc in zip(missing, docs):
+            _entities[key] = tuple(Entity(e.start_char, e.end_char, e.label_) for e in doc.ents)
+    return _bounded(_entities, keys)
+
+
+# After these a capital letter starts a sentence (or a line after a sound description) and says little
+# about a name.
+_OPENERS = frozenset(".!?…:;\"“”'‘’«»-–—()[]¿¡♪*")
+
+
+def _name_signs(doc, cue_starts: frozenset[int]) -> tuple[bool, set[str], set[str]]:
+    """(does the doc show a name on its own, the capitalised words it has where a sentence or a cue
+    starts, those it has elsewhere). A name shows by a proper-noun tag or a capital inside a sentence;
+    a capitalised word at a sentence's start ("Scales?") is a name only if the film writes it with a
+    capital elsewhere too."""
+    shown, initial, inner = False, set(), set()
+    start, cased = True, False
+    for token in doc:
+        text = token.text
+        first = text[:1]
+        if token.idx in cue_starts:
+            start = True
+        if first.isupper() or first.islower():
+            cased = True
+        if token.pos_ == "PROPN":
+            shown = True
+        if len(text) > 1 and first.isupper() and token.is_alpha:
+            (initial if start else inner).add(text)
+        if text in _OPENERS or text[-1:] in ".!?…":
+            start = True
+        elif not token.is_space:
+            start = False
+    # Letters with no case (Chinese, Japanese, Arabic...): capitals cannot tell, the recogniser reads it.
+    if not cased and any(ch.isalpha() for ch in doc.text):
+        shown = True
+    return shown or bool(inner), initial, inner
+
+
+def needs_entities(passages: Sequence["Passage"], docs: Sequence) -> list[bool]:
+    """Which passages the entity recogniser reads: those that may name someone or something.
+
+    The recogniser is the costliest component of a trained pipeline (about 60% of spaCy's time on an
+    English film) and discovery keeps only names of people, places, groups, organisations, events and
+    works, which a cased script writes with a capital. A passage is read when a word of it is tagged a
+    proper noun, is capitalised inside a sentence, or is capitalised at a sentence's or a cue's start
+    and written with a capital inside a sentence elsewhere in the film (the name the characters call
+    out: "Scales?"); also every passage of a script without case. What is left out is mostly the
+    recogniser's mistakes on exclamations ("Nooooo!" as an organisation, "Coupez !" as a person). On
+    the corpus films and the bench film, every entity of a label discovery keeps lies in a passage read,
+    except those mistakes (tests/terms/test_match.py).
+    """
+    signs = [_name_signs(doc, frozenset(start for start, _, idx, _ in _first_pieces(p))) for p, doc in
+             zip(passages, docs)]
+    film_names = set().union(*(inner for _, _, inner in signs)) if signs else set()
+    return [shown or bool(initial & film_names) for shown, initial, _ in signs]
+
+
+def _first_pieces(passage: "Passage") -> list[tuple[int, int, int, int]]:
+    """The first piece (word) of each cue of `passage`."""
+    seen: set[int] = set()
+    firsts = []
+    for piece in passage.pieces:
+        if piece[2] not in seen:
+            seen.add(piece[2])
+            firsts.append(piece)
+    return firsts
 
 _SENTENCE_END = re.compile(r"[.!?…。！？؟]['\"”’»)\]]*$")
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)['\"”’»)\]]*$")
@@ -214,11 +307,14 @@ def _join(cues: list[Cue], lines: dict[int, set[int]] | None = None) -> Passage:
 
 @dataclass
 class Analysis:
-    """A track read for term work: its passages and their spaCy docs (match keys set)."""
+    """A track read for term work: its passages, their spaCy docs (match keys set) and, when asked
+    for, the named entities of each passage (None: not asked for, or the pipeline has no recogniser;
+    an empty tuple for a passage `needs_entities` left out)."""
 
     lang: str
     passages: list[Passage]
     docs: list
+    entities: list[tuple[Entity, ...]] | None = None
 
 
 def lemma_key(token, lookup) -> str:
@@ -236,16 +332,21 @@ def set_match_keys(doc, lookup) -> None:
 def analyze_track(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: int = MAX_GAP_MS,
                   batch_size: int = 256, entities: bool = True) -> Analysis:
     """Passages of `track` spoken in `lang` (every cue without a `Cue.lang` of its own) through the
-    `lang` pipeline in batches, ready for matching and discovery (`entities`: with the entity
-    recogniser, which only discovery reads)."""
+    `lang` pipeline in batches, ready for matching and discovery (`entities`: with the named entities
+    of the passages that may hold one, `needs_entities`, which only discovery reads)."""
     cues = track.cues if isinstance(track, Track) else list(track)
     passages = build_passages(cues, max_gap_ms=max_gap_ms, lang=lang)
     lookup = lookup_lemmas(lang)
-    disable = NOT_NEEDED if entities else NOT_NEEDED + ENTITIES
-    docs = analyse_texts(lang, [p.text for p in passages], disable=disable, batch_size=batch_size)
+    docs = analyse_texts(lang, [p.text for p in passages], disable=NOT_NEEDED + ENTITIES, batch_size=batch_size)
+    found = None
+    if entities and "ner" in load_pipeline(lang).pipe_names:
+        read = needs_entities(passages, docs)
+        recognised = iter(recognise_entities(lang, [p.text for p, r in zip(passages, read) if r],
+                                             batch_size=batch_size))
+        found = [next(recognised) if r else () for r in read]
     for doc in docs:
         set_match_keys(doc, lookup)
-    return Analysis(lang, passages, docs)
+    return Analysis(lang, passages, docs, found)
 
 
 @dataclass(eq=False)

@@ -140,7 +140,9 @@ def _words_of(analysis, glossary_spans) -> tuple[dict[str, _Word], set[str]]:
     """Capitalised words of an analysed track with their evidence, and the words it writes in lower case."""
     words: dict[str, _Word] = {}
     lowercase: set[str] = set()
-    for passage, doc in zip(analysis.passages, analysis.docs):
+    entities = analysis.entities or [()] * len(analysis.passages)
+    for passage, doc, ents in zip(analysis.passages, analysis.docs, entities):
+        not_people = [(e.start, e.end) for e in ents if e.label in NOT_PEOPLE]
         for token in doc:
             text = token.text
             if text.isalpha() and text.islower():
@@ -152,7 +154,7 @@ def _words_of(analysis, glossary_spans) -> tuple[dict[str, _Word], set[str]]:
                 continue
             word = words.setdefault(text, _Word())
             word.positions.append(spans[0].position)
-            if token.ent_type_ in NOT_PEOPLE:
+            if any(start <= token.idx < end for start, end in not_people):
                 word.vetoed = True
             if mid_sentence(doc, token, passage):
                 word.mid += 1
