@@ -92,3 +92,47 @@ def test_console_script_runs_as_a_real_process():
     proc = subprocess.run([exe, "inspect", str(ED_EN), "--json"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["summary"]["cues"] == 89
+
+
+TOS_FR = CORPUS / "films" / "tears-of-steel" / "TOS-fr-Goofy.vtt"
+
+
+def test_qc_checks_the_typography_of_the_locale_in_the_file_name(tmp_path):
+    """A vendor's French track delivered for Canada, then for France: the locale comes from the file name
+    (or --lang) and each gets its own spacing findings, catalogued, with the file line of the cue."""
+    from subpipe.errors import FindingKind
+
+    canada = tmp_path / "TearsOfSteel.fr-CA.vtt"
+    shutil.copy(TOS_FR, canada)
+    lines = canada.read_text(encoding="utf-8").split("\n")
+    res = runner.invoke(app, ["qc", str(canada), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert (data["profile"], data["lang"]) == ("netflix", "fr-CA")
+    spacing = [f for f in data["findings"] if f["kind"] == "locale-punct-space"]
+    assert len(spacing) == data["summary"]["by_kind"]["locale-punct-space"] == 21
+    assert {f["kind"] for f in data["findings"] if f["kind"].startswith("locale-")} == {"locale-punct-space"}
+    first = spacing[0]
+    assert first["path"] == str(canada) and first["severity"] == "warning"
+    assert FindingKind("locale-punct-space").hint
+    block = "\n".join(lines[first["line"] - 1:first["line"] + 3])  # the cue's block starts at its line
+    assert "no space before ; ! ?" in first["message"] and "Celia, on doit poursuivre nos passions ;" in block
+    france = json.loads(runner.invoke(app, ["qc", str(canada), "--lang", "fr-FR", "--json"]).stdout)
+    assert france["lang"] == "fr-FR" and france["summary"]["by_kind"]["locale-punct-space"] == 32
+    bare = json.loads(runner.invoke(app, ["qc", str(TOS_FR), "--json"]).stdout)  # "fr": no locale, no typography
+    assert not [f for f in bare["findings"] if f["kind"].startswith("locale-")]
+    human = runner.invoke(app, ["qc", str(canada)])
+    assert "QC (netflix, fr-CA): 33/76 cues pass (43%), 54 findings" in human.stdout
+
+
+def test_qc_fix_writes_the_locale_typography(tmp_path):
+    canada = tmp_path / "TearsOfSteel.fr-CA.vtt"
+    shutil.copy(TOS_FR, canada)
+    out = tmp_path / "fixed.fr-CA.vtt"
+    res = runner.invoke(app, ["qc", str(canada), "--fix", "-o", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert sum(f["kind"] == "fix-locale-punct-space" for f in data["fixes"]) == 21
+    assert not [f for f in data["findings"] if f["kind"].startswith("locale-")]
+    texts = {c.plain for c in read_track(out).cues}
+    assert "Capitaine! On doit arrêter!" in texts and "Capitaine! On doit arrêter !" in {c.plain for c in read_track(canada).cues}

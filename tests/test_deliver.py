@@ -8,7 +8,7 @@ import json
 
 import pysubs2
 import pytest
-from conftest import SAMPLES
+from conftest import CORPUS, SAMPLES
 from typer.testing import CliRunner
 
 from subpipe.cli import app
@@ -56,9 +56,27 @@ def test_an_intake_check_of_every_listed_file_passes(package):
 def test_qc_pass_is_subpipes_qc_of_the_delivered_file(package):
     for row in manifest(package)["files"]:
         back = read_track(package.package_dir / row["file"], lang=row["locale"])
-        qc = summarize(back, check_track(back, load_profile("netflix", lang=row["locale"])))
+        qc = summarize(back, check_track(back, load_profile("netflix", lang=row["locale"]),
+                                         typography=row["kind"] != "dual"))
         assert (row["qc_pass_rate"], row["qc_findings"], row["qc_pass"]) == (qc["pass_rate"], qc["findings"],
                                                                              qc["errors"] == 0)
+
+
+def test_a_delivered_file_is_held_to_its_locales_typography_but_a_dual_track_is_not():
+    """The corpus French Tears of Steel (spaces before ! and ?) verified as a file of each locale: fr-CA's QC
+    counts its 21 spacing findings, bare fr's none; a dual review track (source lines above the
+    translation) is not held to the locale's typography."""
+    from subpipe.deliver import PlannedFile, verify_file
+
+    path = CORPUS / "films" / "tears-of-steel" / "TOS-fr-Goofy.vtt"
+    cues = len(read_track(path).cues)
+
+    def findings(locale, kind):
+        return verify_file(path, PlannedFile(path.name, locale, kind, "vtt"), cues, "netflix", None).qc_findings
+
+    assert findings("fr-CA", "subtitles") == findings("fr", "subtitles") + 21
+    assert findings("fr-CA", "forced") == findings("fr-CA", "subtitles")
+    assert findings("fr-CA", "dual") == findings("fr", "dual") == findings("fr", "subtitles")
 
 
 def test_a_locale_without_a_model_is_listed_failed_with_its_reason(package):

@@ -222,8 +222,8 @@ def convert(src: Path, dst: Path, fps: FpsOpt = None, encoding: EncOpt = None,
 @app.command()
 def qc(file: Path, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adult", lang: LangOpt = None,
        fps: FpsOpt = None, encoding: EncOpt = None,
-       fix: Annotated[bool, typer.Option("--fix", help="Apply the fixes (extend, gap, split) and write "
-                                                       "the result to -o.")] = False,
+       fix: Annotated[bool, typer.Option("--fix", help="Apply the fixes (locale typography, extend, gap, "
+                                                       "split) and write the result to -o.")] = False,
        output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Where --fix writes.")] = None,
        as_json: JsonOpt = False, strict: StrictOpt = False) -> None:
     """Check FILE against a delivery profile; with --fix, write a fixed copy (the input is never changed)."""
@@ -246,7 +246,8 @@ def qc(file: Path, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adu
         track = result.track
     summary = summarize(track, findings)
     if as_json:
-        print(json.dumps({"path": str(file), "profile": result.profile.name, "summary": summary,
+        print(json.dumps({"path": str(file), "profile": result.profile.name, "lang": result.profile.lang,
+                          "summary": summary,
                           "findings": [f.to_dict() for f in findings],
                           "fixes": [f.to_dict() for f in done],
                           "output": str(output) if fix else None}, ensure_ascii=False, indent=2))
@@ -255,7 +256,8 @@ def qc(file: Path, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adu
             console.print(_findings_table(done, f"Fixes applied ({len(done)})"))
         if findings:
             console.print(_findings_table(findings, f"QC findings ({len(findings)})"))
-        console.print(_qc_line(result.profile.name, summary)
+        rules = result.profile.name + (f", {result.profile.lang}" if result.profile.lang else "")
+        console.print(_qc_line(rules, summary)
                       + (f"; fixed copy written to {shown(output)}" if fix else ""), highlight=False)
     if strict and findings:
         raise typer.Exit(1)

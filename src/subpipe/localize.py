@@ -614,17 +614,20 @@ def build_target(source: Track, sentences, translations: Sequence[str], target_l
                  keep_langs: Sequence[str] = ()):
     """Translated sentences -> cues of the target language, line-broken and QC-fixed; plus remaining QC.
     Cues spoken in a language of `keep_langs` stay verbatim."""
-    from subpipe.qc import load_profile
-    from subpipe.qc.locale_style import check_style, check_units, fix_style
+    from subpipe.qc import LanguageProfiles, check_track, fix_track, load_profile
+    from subpipe.qc.locale_style import check_units
     from subpipe.segment import resegment_sentences
 
     prof = load_profile(profile, lang=target_lang, audience=audience, fps=fps or source.fps)
     done = resegment_sentences(sentences, translations, target_lang, prof, template=source,
                                keep_langs=set(keep_langs))
-    # the locale's typography (es-ES « », fr-CA "Quoi?"): fixed, then what is left reported
-    track, styled = fix_style(done.track, prof)
+    # the locale's typography (es-ES « », fr-CA "Quoi?") once the lines are broken; then QC of the track
+    # as delivered (typography included, and what a no-break space added does to a line's length), plus
+    # the units, which only a check against the source can tell
+    profiles = LanguageProfiles(prof)
+    track, styled = fix_track(done.track, profiles, ("locale",))
     track.lang = target_lang
-    remaining = list(done.remaining) + check_style(track, prof) + check_units(source, track, prof)
+    remaining = check_track(track, profiles) + check_units(source, track, prof)
     return track, remaining, list(done.notes) + list(done.fixes) + styled, prof
 
 

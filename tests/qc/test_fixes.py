@@ -118,7 +118,7 @@ def test_fix_order_is_fixed_and_unknown_fixes_are_refused():
     track = Track(copy.deepcopy(TOS))
     assert fix_track(track, EN, ("gap", "extend", "split")) == \
         fix_track(track, EN, ("split", "extend", "gap"))
-    with pytest.raises(SubpipeError, match="unknown fix 'trim'; fixes are rewrap, split, extend, gap"):
+    with pytest.raises(SubpipeError, match="unknown fix 'trim'; fixes are locale, rewrap, split, extend, gap"):
         fix_track(track, EN, ("trim",))
     assert fix_track(track, EN, ()) == (track, [])
 

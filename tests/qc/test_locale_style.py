@@ -128,3 +128,94 @@ def test_a_profile_can_change_one_locale_rule():
     path = PROFILE.parent / "netflix.toml"
     assert load_profile(path, lang="es-MX").style == load_profile("netflix", lang="es-419").style
     assert load_profile("netflix", lang="es-US").style["units"] == "us"
+
+
+# --- QC holds a track to its locale's typography (check_track, fix_track), cue by cue --------------------------
+
+TOS_ES = CORPUS / "films" / "tears-of-steel" / "TOS-es.vtt"
+
+
+def _with_title_card(tmp_path, card: str):
+    """The corpus Spanish Tears of Steel with the title card the English version shows before "Whatever, Thom"
+    (the Spanish version leaves it out), written as a vendor of one locale writes it."""
+    text = TOS_ES.read_text(encoding="utf-8")
+    assert text.count("\nLo que sea, Thom.") == 1
+    path = tmp_path / "TearsOfSteel.es.vtt"
+    path.write_text(text.replace("\nLo que sea, Thom.", f"\n{card}\nLo que sea, Thom."), encoding="utf-8")
+    return path
+
+
+def test_check_track_reports_the_locale_typography_of_the_track(tmp_path):
+    from subpipe.qc import check_track
+
+    track = read_track(_with_title_card(tmp_path, "«Cuarenta años después»"))
+    card = next(c for c in track.cues if "Cuarenta" in c.plain)
+    latam = [f for f in check_track(track, load_profile("netflix", lang="es-419")) if f.kind.startswith("locale-")]
+    assert [(f.kind, f.position, f.line) for f in latam] == [("locale-quotes", card.position, card.line)]
+    assert "es-419: quotation marks « »: this locale uses “” or ‘’" in latam[0].message
+    for lang in ("es-ES", "es"):  # Castilian writes « »; the bare language holds no typography
+        assert not [f for f in check_track(track, load_profile("netflix", lang=lang)) if f.kind.startswith("locale-")]
+    # the same cue written the Latin American way is wrong in neither locale (“ ” is Castilian's second level)
+    latam_card = read_track(_with_title_card(tmp_path, "“Cuarenta años después”"))
+    for lang in ("es-ES", "es-419"):
+        assert not [f for f in check_track(latam_card, load_profile("netflix", lang=lang)) if f.kind.startswith("locale-")]
+
+
+def test_check_track_holds_fr_fr_and_fr_ca_to_their_own_spacing():
+    from subpipe.qc import check_track
+
+    track = read_track(TOS_FR)
+    for lang, count in (("fr-CA", 21), ("fr-FR", 32)):
+        profile = load_profile("netflix", lang=lang)
+        found = check_track(track, profile)
+        assert [f for f in found if f.kind.startswith("locale-")] == check_style(track, profile)
+        assert sum(f.kind == "locale-punct-space" for f in found) == count
+        assert not [f for f in check_track(track, profile, typography=False) if f.kind.startswith("locale-")]
+
+
+def test_fix_track_writes_the_locale_and_leaves_nothing_for_the_check():
+    from subpipe.qc import check_track, fix_track
+
+    track = read_track(TOS_FR)
+    profile = load_profile("netflix", lang="fr-CA")
+    fixed, done = fix_track(track, profile)
+    assert sum(f.kind == "fix-locale-punct-space" for f in done) == 21
+    assert not [f for f in check_track(fixed, profile) if f.kind.startswith("locale-")]
+    assert fix_track(track, profile, ("locale",))[0].cues == fix_style(track, profile)[0].cues
+
+
+def test_cues_in_another_language_keep_their_own_typography():
+    """Tears of Steel in English and French by turns (each cue's language known): as a fr-FR track, the French
+    cues are held to French spacing, the English ones (“Stop!”) to none."""
+    from bilingual_mix import versions
+
+    from subpipe.langid import mix_tracks
+    from subpipe.qc import check_track
+
+    mixed = mix_tracks(versions("tears-of-steel", "en", "fr-Goofy"), ["en"] * 4 + ["fr-Goofy"] * 4)
+    mixed = mixed.copy(lang="fr-FR", cues=[c.copy(lang="fr" if c.lang == "fr-Goofy" else c.lang) for c in mixed.cues])
+    profile = load_profile("netflix", lang="fr-FR")
+    french = {c.position for c in mixed.cues if c.lang == "fr"}
+    flagged = {f.position for f in check_track(mixed, profile) if f.kind == "locale-punct-space"}
+    assert flagged and flagged <= french
+    as_french = mixed.copy(cues=[c.copy(lang=None) for c in mixed.cues])  # no cue languages: all fr-FR's
+    flagged_all = {f.position for f in check_track(as_french, profile) if f.kind == "locale-punct-space"}
+    assert flagged_all - french and flagged_all & french == flagged
+    fixed, _ = fix_style(mixed, profile)
+    assert all(c.text == m.text for c, m in zip(fixed.cues, mixed.cues) if m.lang == "en")
+
+
+def test_a_dash_line_cue_is_written_line_by_line():
+    from subpipe.cues import Cue, Track
+    from subpipe.qc import check_track
+
+    spanish = next(c.plain for c in read_track(TOS_ES).cues if c.plain.startswith("¡Estoy asustado!")).split("\n")[0]
+    english = next(c.plain for c in read_track(TOS_EN).cues if '"' in c.plain).split("\n")[0]
+    cue = Cue(0, 3000, f"- «{spanish[1:-1]}»\n- {english}", line_langs=("es", "en"))
+    profile = load_profile("netflix", lang="es-ES")
+    assert not [f for f in check_track(Track([cue], lang="es-ES"), profile) if f.kind.startswith("locale-")]
+    as_spanish = cue.copy(line_langs=("es", "es"))
+    assert [f.kind for f in check_track(Track([as_spanish], lang="es-ES"), profile)
+            if f.kind.startswith("locale-")] == ["locale-quotes"]
+    fixed, _ = fix_style(Track([cue.copy(text=f'- "{spanish[1:-1]}"\n- {english}')], lang="es-ES"), profile)
+    assert fixed.cues[0].text == f"- «{spanish[1:-1]}»\n- {english}"

@@ -12,6 +12,15 @@ profile once per track): a Chinese cue inside an English track gets 16 character
 >>> fixed, notes = fix_track(track, profile)
 >>> [f.kind for f in notes]
 ['fix-rewrap', 'fix-extend', 'fix-extend-unresolved']
+
+A locale's profile holds the track to its typography too (`subpipe.qc.locale_style`), cue by cue in each
+cue's language; the ``locale`` fix writes it:
+
+>>> latam = Track([Cue(0, 2000, "Dijo «hola».", position=0, line=1)], path="Film.es-419.srt")
+>>> print(check_track(latam, load_profile("netflix", lang="es-419"))[0])
+Film.es-419.srt:1 cue 0: [locale-quotes] 00:00:00.000 --> 00:00:02.000 es-419: quotation marks « »: this locale uses “” or ‘’: 'Dijo «hola».'
+>>> fix_track(latam, load_profile("netflix", lang="es-419"))[0].cues[0].text
+'Dijo “hola”.'
 """
 
 from subpipe.qc.fixes import FIXES, fix_track, rewrap_text, split_cue

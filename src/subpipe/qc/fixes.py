@@ -1,4 +1,4 @@
-"""Opt-in fixes for QC findings: rewrap, split, extend, gap. Each reports exactly what it did.
+"""Opt-in fixes for QC findings: locale, rewrap, split, extend, gap. Each reports exactly what it did.
 
 `fix_track(track, profile, fixes)` returns a new track and a list of findings; the input track and its
 cues are never modified. Every change is a ``Finding(kind="fix-<name>", severity="info", fixed=True)``
@@ -7,7 +7,13 @@ message; a fix that could not reach the limit reports ``fix-<name>-unresolved`` 
 fixed) and the check will still flag the cue. The fix findings are returned, not appended to
 ``new_track.findings`` (which stays what the reader reported).
 
-Fixes run in a fixed order whatever the order of `fixes`: rewrap/split, then extend, then gap.
+Fixes run in a fixed order whatever the order of `fixes`: locale, then rewrap/split, then extend, then gap.
+
+- **locale**: each cue written in its locale's typography (`subpipe.qc.locale_style.fix_style`: quotation
+  marks, spaces before ``; ! ? :`` and inside « », decimal separators, ellipses, speaker dashes), by its
+  own language's rules; findings ``fix-locale-<rule>``. It runs first: a no-break space it adds counts
+  in the line lengths the other fixes measure. Profiles without ``style`` keys (bare ``es``, ``en``)
+  change nothing.
 
 - **rewrap**: a cue with too many lines or a line too long is re-broken into the fewest balanced
   lines that fit (`rewrap_text`); words are never split, a line starting with a dialogue dash stays
@@ -45,11 +51,12 @@ from functools import cache
 from subpipe.cues import ASS_BLOCK_RE, TAG_RE, VOICE_RE, Cue, Track, format_timecode, strip_markup
 from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.limits import excerpt
+from subpipe.qc.locale_style import fix_style
 from subpipe.qc.profiles import LanguageProfiles, Profile, _num, is_breaking_space, language_profiles
 from subpipe.qc.rules import is_empty, line_problems, mixed_reading_ms, text_lines, timed_order
 from subpipe.typography import CLAUSE_END, CLOSERS, DASHES, NO_BREAK_AFTER, NO_BREAK_BEFORE, SENTENCE_END
 
-FIXES = ("rewrap", "split", "extend", "gap")
+FIXES = ("locale", "rewrap", "split", "extend", "gap")
 
 _TOKEN_RE = re.compile(
     rf"(?P<tag>{TAG_RE.pattern})|(?P<ass>{ASS_BLOCK_RE.pattern})"
@@ -665,7 +672,8 @@ def _gap(cues: list[Cue], profiles: LanguageProfiles, path: str | None) -> list[
 
 
 def fix_track(track: Track, profile: "Profile | LanguageProfiles",
-              fixes: tuple[str, ...] | list[str] = ("extend", "gap", "split")) -> tuple[Track, list[Finding]]:
+              fixes: tuple[str, ...] | list[str] = ("locale", "extend", "gap", "split"),
+              ) -> tuple[Track, list[Finding]]:
     """Apply the chosen fixes to a copy of `track`; return the copy and what was done (see the module
     docstring). `track` and its cues are left untouched.
 
@@ -677,8 +685,7 @@ def fix_track(track: Track, profile: "Profile | LanguageProfiles",
     if unknown:
         raise SubpipeError(f"unknown fix {', '.join(map(repr, unknown))}; fixes are {', '.join(FIXES)}",
                            code=ErrorCode.INPUT)
-    new = track.copy()
-    found: list[Finding] = []
+    new, found = fix_style(track, profiles) if "locale" in fixes else (track.copy(), [])
     if "rewrap" in fixes or "split" in fixes:
         cues: list[Cue] = []
         for cue in new.cues:

@@ -14,6 +14,12 @@ what can be fixed without reading the sentence.
 
 Checks give findings of kind ``locale-<rule>`` (warnings); fixes give ``fix-locale-<rule>`` (info).
 Markup (``<i>``, ``{\\an8}``) is never touched.
+
+Each cue is written in the typography of its own language (`LanguageProfiles.typography`): the track's
+locale for the cues in its language and those without one, another language's rules for a cue spoken in
+it, each line's for a dash-line cue whose lines are in languages written differently. QC runs the checks
+wherever a track is checked (`subpipe.qc.check_track`); ``fix_track``'s ``locale`` fix (``subpipe qc
+--fix``) and localize apply `fix_style`. `check_units` needs the source track, so only localize runs it.
 """
 
 import re
@@ -22,7 +28,7 @@ from collections.abc import Callable
 from subpipe.cues import Cue, Track, format_timecode
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
-from subpipe.qc.profiles import SPACES, Profile
+from subpipe.qc.profiles import SPACES, LanguageProfiles, Profile, language_profiles
 
 # Every pair of quotation marks a subtitle may carry, opening -> closing (straight quotes apart).
 QUOTE_PAIRS = {"«": "»", "“": "”", "„": "“", "‘": "’", "‚": "‘", "「": "」", "『": "』", "‹": "›", "»": "«"}
@@ -122,25 +128,49 @@ def _tc(cue: Cue) -> str:
     return f"{format_timecode(cue.start, '.')} --> {format_timecode(cue.end, '.')}"
 
 
-def fix_style(track: Track, profile: Profile) -> tuple[Track, list[Finding]]:
-    """A copy of `track` in the typography of `profile.style`, and a ``fix-locale-<rule>`` finding for each
-    cue each rule changed. `track` is left untouched."""
-    style = profile.style
-    new = track.copy()
-    found: list[Finding] = []
-    if not style:
-        return new, found
-    cues = []
-    for cue in new.cues:
-        text = cue.text
-        for name, fix in FIXES.items():
-            changed = _outside_markup(text, lambda part, fix=fix: fix(part, style))
+def style_parts(cue: Cue, text: str, profiles: LanguageProfiles) -> list[tuple[str, Profile]]:
+    """`text` (the cue's markup or its plain text) in parts, each with the profile whose typography it is
+    written in: the whole text by its language's, or each line by its own when the cue's lines
+    (`Cue.line_langs`) are in languages written differently (a Spanish line in « » above an English one
+    in “ ”; the dialogue-dash rule, which reads two lines, is then not applied)."""
+    langs = cue.line_langs
+    lines = text.split("\n")
+    if langs and len(langs) == len(lines):
+        each = [profiles.typography(lang) for lang in langs]
+        if any(p.style != each[0].style for p in each):
+            return list(zip(lines, each))
+        return [(text, each[0])]
+    return [(text, profiles.typography(cue.lang))]
+
+
+def _fix_cue(cue: Cue, profiles: LanguageProfiles, path: str | None) -> tuple[str, list[Finding]]:
+    found = []
+    parts = []
+    for text, profile in style_parts(cue, cue.text, profiles):
+        style = profile.style
+        for name, fix in FIXES.items() if style else ():
+            changed = _outside_markup(text, lambda part, fix=fix, style=style: fix(part, style))
             if changed != text:
                 found.append(Finding(f"fix-locale-{name}", f"{_tc(cue)} {profile.lang} {name}: "
-                                     f"{excerpt(text)} -> {excerpt(changed)}", path=track.path, line=cue.line,
+                                     f"{excerpt(text)} -> {excerpt(changed)}", path=path, line=cue.line,
                                      position=cue.position, severity="info", fixed=True, start_ms=cue.start,
                                      end_ms=cue.end))
                 text = changed
+        parts.append(text)
+    return "\n".join(parts), found
+
+
+def fix_style(track: Track, profile: "Profile | LanguageProfiles") -> tuple[Track, list[Finding]]:
+    """A copy of `track` with each cue in its language's typography (`profile.style` for the track's
+    language), and a ``fix-locale-<rule>`` finding for each cue each rule changed. `track` is left
+    untouched."""
+    profiles = language_profiles(profile)
+    new = track.copy()
+    found: list[Finding] = []
+    cues = []
+    for cue in new.cues:
+        text, done = _fix_cue(cue, profiles, track.path)
+        found.extend(done)
         cues.append(cue.copy(text=text) if text != cue.text else cue)
     new.cues = cues
     return new, found
@@ -194,18 +224,30 @@ def _spacing_message(rule: str, style: dict, fixed: str) -> str:
     return f"before ; ! ? write a {style.get('punct_space', 'none')} space (and {style.get('colon_space', 'none')} before :)"
 
 
-def check_style(track: Track, profile: Profile) -> list[Finding]:
-    """A ``locale-<rule>`` warning for each cue and each typography rule of `profile.style` it breaks."""
-    style = profile.style
+def check_cue_style(cue: Cue, profiles: LanguageProfiles, path: str | None = None) -> list[Finding]:
+    """A ``locale-<rule>`` warning for each typography rule `cue` breaks, by its language's typography
+    (`style_parts`); the message names the locale whose rule it is."""
+    if cue.comment or not cue.plain.strip():
+        return []
     found = []
-    for cue in track.cues:
-        if cue.comment or not cue.plain.strip():
-            continue
-        for rule, message in style_problems(cue.plain, style):
-            found.append(Finding(f"locale-{rule}", f"{_tc(cue)} {message}: {excerpt(cue.plain)}", path=track.path,
-                                 line=cue.line, position=cue.position, severity="warning", start_ms=cue.start,
-                                 end_ms=cue.end))
+    seen = set()
+    for plain, profile in style_parts(cue, cue.plain, profiles):
+        for rule, message in style_problems(plain, profile.style) if profile.style else ():
+            if (rule, profile.lang) in seen:
+                continue
+            seen.add((rule, profile.lang))
+            whose = f"{profile.lang}: " if profile.lang else ""
+            found.append(Finding(f"locale-{rule}", f"{_tc(cue)} {whose}{message}: {excerpt(cue.plain)}",
+                                 path=path, line=cue.line, position=cue.position, severity="warning",
+                                 start_ms=cue.start, end_ms=cue.end))
     return found
+
+
+def check_style(track: Track, profile: "Profile | LanguageProfiles") -> list[Finding]:
+    """A ``locale-<rule>`` warning for each cue and each typography rule of its language it breaks
+    (`profile.style` for the track's language). `subpipe.qc.check_track` includes these."""
+    profiles = language_profiles(profile)
+    return [f for cue in track.cues for f in check_cue_style(cue, profiles, track.path)]
 
 
 # ------------------------------------------------------------------------------------------------- units
@@ -220,7 +262,10 @@ def check_units(source: Track, target: Track, profile: Profile) -> list[Finding]
     """A ``locale-units`` warning on each target cue whose source cue gives an imperial/US quantity (miles,
     pounds, °F) when `profile`'s locale reads metric units (``units = "metric"``) and the target cue does
     not give the metric one; the message suggests it in the locale's writing (``≈ 8,05 km`` in es-ES).
-    Target cues are matched to source cues by position (a translated cue keeps its source's)."""
+    Target cues are matched to source cues by position (a translated cue keeps its source's).
+
+    Only where the source is known (localize): `subpipe.qc.check_track` and ``subpipe qc`` see one track and
+    cannot run this check."""
     from subpipe.terms.discover import imperial_quantities, render_quantity
 
     if profile.style.get("units") != "metric":

@@ -480,7 +480,7 @@ _LIMITS = ("max_chars_per_line", "max_lines", "max_cps", "min_duration_ms", "max
 
 
 def _limits(profile: Profile) -> tuple:
-    # `style` is left out: typography is checked per track (subpipe.qc.locale_style), not per cue
+    # `style` is left out: typography has its own lookup (`LanguageProfiles.typography`)
     return tuple(getattr(profile, key) for key in _LIMITS)
 
 
@@ -506,6 +506,7 @@ class LanguageProfiles:
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
         self._loaded: dict[str, Profile] = {}
+        self._typography: dict[str, Profile] = {}
         self._own_limits: tuple | None = None
 
     def __call__(self, lang: str | None) -> Profile:
@@ -524,6 +525,29 @@ class LanguageProfiles:
             self._own_limits = _limits(load_profile(base.source, lang=base.lang, audience=base.audience,
                                                     fps=base.fps))
         return base if _limits(other) == self._own_limits else other
+
+    def typography(self, lang: str | None) -> Profile:
+        """The profile whose `Profile.style` (quotation marks, spaces, decimal separator...) cues spoken in
+        `lang` are written in: the track's for cues without a language, ``und`` ones and those in the
+        track's language (a cue langid calls ``es`` in an ``es-419`` track is written the es-419 way);
+        else that language's section (an ``en`` cue in an ``es-ES`` track keeps its English quotes). Unlike
+        the limits, a language is never given the track's typography because its limits agree with it.
+
+        >>> profiles = LanguageProfiles(load_profile("netflix", lang="es-419"))
+        >>> [profiles.typography(lang).style.get("quotes") for lang in (None, "es", "es-ES", "fr", "zh-TW")]
+        ['“”', '“”', '«»', None, '「」']
+        """
+        own = self.profile
+        if not lang or lang == "und" or lang == own.lang or own.source is None:
+            return own
+        from subpipe.terms.model import same_language
+
+        if same_language(lang, own.lang):
+            return own
+        key = lang.strip().lower()
+        if key not in self._typography:
+            self._typography[key] = load_profile(own.source, lang=lang, audience=own.audience, fps=own.fps)
+        return self._typography[key]
 
     @property
     def mixed(self) -> bool:

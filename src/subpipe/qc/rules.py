@@ -19,7 +19,11 @@ What is checked, on `Cue.plain` (markup removed):
   already reported as too short), ``too-many-lines``, ``line-too-long`` (one finding per line);
 - between cues, in time order and skipping empty cues and cues that end before they start:
   ``overlap`` (error) when a cue starts before an earlier one ends, ``gap-too-short`` when it starts
-  less than the profile's minimum gap after the latest end so far. Both are reported on the later cue.
+  less than the profile's minimum gap after the latest end so far. Both are reported on the later cue;
+- per cue, the typography of its locale: ``locale-quotes``, ``locale-quote-space``, ``locale-punct-space``,
+  ``locale-decimal``, ``locale-ellipsis``, ``locale-dialogue-dash`` (`subpipe.qc.locale_style`; the
+  profile's ``style`` keys, set for locales such as ``es-ES`` or ``fr-CA``, not for bare ``es``).
+  ``locale-units`` compares a translation with its source: localize runs it, `check_track` cannot.
 """
 
 import dataclasses
@@ -30,6 +34,7 @@ from typing import TypedDict
 from subpipe.cues import Cue, Track, format_timecode
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
+from subpipe.qc.locale_style import check_cue_style
 from subpipe.qc.profiles import LanguageProfiles, Profile, _num, language_profiles
 
 KINDS = (
@@ -171,16 +176,21 @@ def shown_cues(track: Track) -> Track:
     return track.copy(cues=[c for c in track.cues if not c.comment])
 
 
-def check_track(track: Track, profile: "Profile | LanguageProfiles") -> list[Finding]:
-    """Every violation of `profile` in `track`, in track order (per-cue rules first for each cue).
+def check_track(track: Track, profile: "Profile | LanguageProfiles", *, typography: bool = True) -> list[Finding]:
+    """Every violation of `profile` in `track`, in track order (per-cue rules first for each cue, then
+    its typography, then timing).
 
     Each cue is checked against its own language's rules (`LanguageProfiles`): a Chinese cue in an
-    English track gets the Chinese line length and reading speed; the gaps between cues are those of
-    `profile`. ASS comment events are not shown to viewers, so delivery rules do not apply to them.
+    English track gets the Chinese line length and reading speed, an English cue in an ``es-ES`` track
+    the English quotation marks; the gaps between cues are those of `profile`. ASS comment events are
+    not shown to viewers, so delivery rules do not apply to them. `typography` false leaves the locale's
+    typography out (a dual-language review track, whose cues hold the source's lines too).
     """
     profiles = language_profiles(profile)
     track = shown_cues(track)
     indexed = [(i, f) for i, cue in enumerate(track.cues) for f in _check_in_language(cue, profiles, track.path)]
+    if typography:
+        indexed.extend((i, f) for i, cue in enumerate(track.cues) for f in check_cue_style(cue, profiles, track.path))
     indexed.extend(check_timing(track, profiles.profile))
     indexed.sort(key=lambda pair: pair[0])  # stable: a cue's own findings keep their order
     return [f for _, f in indexed]
