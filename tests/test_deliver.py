@@ -12,7 +12,7 @@ from conftest import SAMPLES
 from typer.testing import CliRunner
 
 from subpipe.cli import app
-from subpipe.deliver import deliver_film, list_specs, load_spec
+from subpipe.deliver import deliver_film, delivery_markdown, list_specs, load_spec
 from subpipe.errors import SubpipeError
 from subpipe.formats import format_ids, get_format, read_track
 from subpipe.qc import check_track, load_profile, summarize
@@ -196,3 +196,41 @@ def test_an_imsc_delivery_is_checked_against_the_imsc_profile(demo_models, tmp_p
     broken = ttml.read_bytes().replace(b"ttp:contentProfiles", b"ttp:notProfiles")
     planned = PlannedFile(name=row["file"], locale="es", kind="subtitles", format="imsc")
     assert [f.kind for f in profile_errors(broken, planned, ttml)] == ["imsc-profile"]
+
+
+ED = SAMPLES / "elephants-dream" / "ElephantsDream.en.vtt"
+
+
+def test_locales_checked_against_two_profiles_each_keep_their_own_qc_and_the_summary_counts_both(
+        demo_models, tmp_path):
+    # French read slower than the netflix profile allows: a second QC profile in one spec
+    slow = tmp_path / "slow-fr.toml"
+    slow.write_text('extends = "netflix"\nname = "slow-fr"\n\n[lang.fr]\nmax_cps = { adult = 8, children = 6 }\n',
+                    encoding="utf-8")
+    path = spec_file(tmp_path, 'locales = ["es", "fr"]\n[default]\nformats = ["srt"]\nprofile = "netflix"\n\n'
+                               f'[locale.fr]\nprofile = "{slow.as_posix()}"\n')
+    out = tmp_path / "out"
+    result = deliver_film(ED, path, output_dir=out)
+    rows = {r["locale"]: r for r in manifest(result)["files"]}
+    for loc, profile, name in (("es", "netflix", "netflix"), ("fr", str(slow), "slow-fr")):
+        back = read_track(result.package_dir / rows[loc]["file"], lang=loc)
+        qc = summarize(back, check_track(back, load_profile(profile, lang=loc)))
+        assert (rows[loc]["qc_profile"], rows[loc]["qc_findings"], rows[loc]["qc_pass_rate"]) == (
+            name, qc["findings"], qc["pass_rate"])
+    assert rows["fr"]["qc_findings"] > rows["es"]["qc_findings"]
+    assert "slow-fr" in delivery_markdown(result) and "| netflix |" in delivery_markdown(result)
+    # one localize run: the film's summary counts both locales, each with the profile it was fixed against
+    summary = json.loads((out / "ElephantsDream" / "summary.json").read_text(encoding="utf-8"))
+    assert {lang: s["profile"] for lang, s in summary["languages"].items()} == {"es": "netflix", "fr": "slow-fr"}
+    assert summary["targets"] == ["es", "fr"] and len(result.films) == 1
+    # so a later delivery reusing that run finds both
+    again = deliver_film(ED, "broadcast-srt", ["es", "fr"], output_dir=out, reuse=True)
+    assert again.failed == {} and [f.locale for f in again.files] == ["es", "fr"]
+
+
+def test_two_locales_given_one_file_name_are_refused_before_any_work(tmp_path):
+    # the second would overwrite the first, and the manifest would list a checksum no file has
+    path = spec_file(tmp_path, 'locales = ["es", "fr"]\n[default]\nnaming = "{title}.{ext}"\n')
+    with pytest.raises(SubpipeError, match="es and fr would both deliver 'TearsOfSteel.srt'"):
+        deliver_film(TOS, path, output_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()

@@ -19,7 +19,7 @@ A spec is TOML data (built-ins in ``subpipe/delivery_specs/``: ``netflix``, ``br
 
 `deliver_film` is localize + write + verify + manifest, never a step sequence of its own: the
 translation, re-segmentation, QC fixes, dual and forced tracks are `subpipe.localize.localize_film`'s
-(one call per QC profile the spec uses, through the caller's runner). Each delivered file is then
+(one call for all locales, each with its own QC profile, through the caller's runner). Each delivered file is then
 composed by its format's writer (`subpipe.formats`), written atomically, read back with subpipe's
 reader, and listed with the cue count and duration of the file as read, its QC against the locale's
 profile (`subpipe.qc`), its size and SHA-256. A locale that fails (no model, a writer error, a file
@@ -35,7 +35,7 @@ import json
 import re
 import time
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -57,7 +57,7 @@ PLACEHOLDERS = {"title", "locale", "ext", "format", "source"}
 DEFAULTS = {"formats": ["srt"], "naming": "{title}.{locale}.{ext}",
             "forced_naming": "{title}.{locale}.forced.{ext}", "dual_naming": "{title}.{source}+{locale}.ass",
             "profile": "netflix", "dual": False, "forced": False}
-MANIFEST_COLUMNS = ("file", "locale", "kind", "format", "cues", "duration_ms", "duration", "qc_pass",
+MANIFEST_COLUMNS = ("file", "locale", "kind", "format", "cues", "duration_ms", "duration", "qc_profile", "qc_pass",
                     "qc_pass_rate", "qc_findings", "bytes", "sha256", "status", "reason")
 
 
@@ -87,6 +87,11 @@ class DeliverySpec:
     locales: tuple[str, ...]
     default: dict
     overrides: dict[str, dict]
+
+    @property
+    def default_profile(self) -> str:
+        """The QC profile of a locale without its own: the film's source is checked against it too."""
+        return {**DEFAULTS, **self.default}["profile"]
 
     def for_locale(self, locale: str) -> LocaleSpec:
         """The settings of `locale`: its own table, else its language's (``es`` for ``es-419``), else the
@@ -311,6 +316,20 @@ def plan_files(spec: LocaleSpec, title: str, source_tag: str, spec_path: str) ->
     return files
 
 
+def plan_package(specs: Iterable[LocaleSpec], title: str, spec_path: str) -> list[PlannedFile]:
+    """Every locale's files; two locales naming one file (the second would overwrite the first, and the
+    manifest would list a checksum no file has) is a `SubpipeError` on the spec."""
+    files, owner = [], {}
+    for ls in specs:
+        for f in plan_files(ls, title, "und", spec_path):
+            if f.name in owner:
+                raise SubpipeError(f"{owner[f.name]} and {f.locale} would both deliver {f.name!r}; put {{locale}} "
+                                   "in the naming patterns", path=spec_path, code=ErrorCode.BAD_SPEC)
+            owner[f.name] = f.locale
+            files.append(f)
+    return files
+
+
 # --- results -----------------------------------------------------------------------------------------------
 
 @dataclass
@@ -326,6 +345,7 @@ class DeliveredFile:
     format: str
     cues: int
     duration_ms: int
+    qc_profile: str
     qc_pass: bool
     qc_pass_rate: float
     qc_findings: int
@@ -335,7 +355,7 @@ class DeliveredFile:
     def row(self) -> dict:
         return {"file": self.name, "locale": self.locale, "kind": self.kind, "format": self.format,
                 "cues": self.cues, "duration_ms": self.duration_ms, "duration": format_timecode(self.duration_ms, "."),
-                "qc_pass": self.qc_pass, "qc_pass_rate": self.qc_pass_rate, "qc_findings": self.qc_findings,
+                "qc_profile": self.qc_profile, "qc_pass": self.qc_pass, "qc_pass_rate": self.qc_pass_rate, "qc_findings": self.qc_findings,
                 "bytes": self.bytes, "sha256": self.sha256, "status": "delivered", "reason": ""}
 
 
@@ -434,9 +454,11 @@ def verify_file(path: Path, f: PlannedFile, expected_cues: int, profile: str, fp
     if len(shown) != expected_cues:
         raise SubpipeError(f"read back with {len(shown)} cues, {expected_cues} written", path=str(path),
                            code=ErrorCode.VERIFY)
-    qc = summarize(back, check_track(back, load_profile(profile, lang=f.locale, fps=fps)))
+    rules = load_profile(profile, lang=f.locale, fps=fps)
+    qc = summarize(back, check_track(back, rules))
     return DeliveredFile(name=f.name, locale=f.locale, kind=f.kind, format=f.format, cues=len(shown),
-                         duration_ms=back.duration, qc_pass=qc["errors"] == 0 and not profile_errors(data, f, path),
+                         duration_ms=back.duration, qc_profile=rules.name,  # its name: a file's, not its path
+                         qc_pass=qc["errors"] == 0 and not profile_errors(data, f, path),
                          qc_pass_rate=qc["pass_rate"], qc_findings=qc["findings"], bytes=len(data),
                          sha256=hashlib.sha256(data).hexdigest())
 
@@ -570,27 +592,21 @@ def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: S
                            path=spec.path, code=ErrorCode.USAGE)
     per_locale = {loc: spec.for_locale(loc) for loc in wanted}
     title = film_title(source)
-    for ls in per_locale.values():  # a naming clash is the spec's fault: said before any work
-        plan_files(ls, title, "und", spec.path)
+    plan_package(per_locale.values(), title, spec.path)  # a naming clash is the spec's fault: said before any work
     if reuse:
         film_dir = confined(output_dir, title)
         read_input(confined(film_dir, "summary.json"), what="summary of an earlier localize run to reuse")
         result = DeliveryResult(title, spec, confined(film_dir, "delivery", spec.name), wanted)
         deliver_locales(result, runner, film_dir, per_locale, fps)
         return finish(result, t0)
-    by_profile: dict[str, list[str]] = {}
-    for loc, ls in per_locale.items():
-        by_profile.setdefault(ls.profile, []).append(loc)
-    result = None
-    for profile, group in by_profile.items():  # one localize run per QC profile the spec uses
-        film = localize_film(source, group, reference_tracks=reference_tracks, glossary=glossary, profile=profile,
-                             audience=audience, output_dir=output_dir, fps=fps, engine=engine, runner=runner,
-                             review=review, progress=progress, spoken_languages=spoken_languages,
-                             forced_narrative=any(per_locale[loc].forced for loc in group))
-        if result is None:
-            result = DeliveryResult(film.title, spec, confined(film.output_dir, "delivery", spec.name), wanted)
-        result.films.append(film)
-        deliver_locales(result, runner, film, {loc: per_locale[loc] for loc in group}, fps)
+    profiles = {loc: ls.profile for loc, ls in per_locale.items()}
+    film = localize_film(source, wanted, reference_tracks=reference_tracks, glossary=glossary,
+                         profile=spec.default_profile, profiles=profiles, audience=audience, output_dir=output_dir,
+                         fps=fps, engine=engine, runner=runner, review=review, progress=progress,
+                         spoken_languages=spoken_languages,
+                         forced_narrative=any(ls.forced for ls in per_locale.values()))
+    result = DeliveryResult(film.title, spec, confined(film.output_dir, "delivery", spec.name), wanted, films=[film])
+    deliver_locales(result, runner, film, per_locale, fps)
     return finish(result, t0)
 
 
@@ -656,7 +672,8 @@ def delivery_markdown(result: DeliveryResult) -> str:
              f"{len(result.files)} file(s) for {', '.join(result.delivered) or 'no locale'} in "
              f"`{result.package_dir}`; manifest.json / manifest.csv list each with its SHA-256.", "",
              markdown_table([{"file": f.name, "locale": f.locale, "kind": f.kind, "format": f.format, "cues": f.cues,
-                              "duration": format_timecode(f.duration_ms, "."), "QC pass": "yes" if f.qc_pass else "no",
+                              "duration": format_timecode(f.duration_ms, "."), "QC profile": f.qc_profile,
+                              "QC pass": "yes" if f.qc_pass else "no",
                               "cues passing": f"{f.qc_pass_rate:.0%}"} for f in result.files])]
     if result.failed:
         lines += ["## Locales not delivered", "",
