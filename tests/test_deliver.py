@@ -5,6 +5,8 @@ distributor's intake checks it (names, checksums, cue counts, durations, QC)."""
 import csv
 import hashlib
 import json
+import os
+import re
 
 import pysubs2
 import pytest
@@ -73,6 +75,14 @@ def test_a_locale_without_a_model_is_listed_failed_with_its_reason(package):
     assert {r["qc_pass"] for r in rows[:-1]} <= {"true", "false"}  # as JSON says them
 
 
+def test_no_failure_reason_names_a_folder_of_the_machine_that_made_the_package(package):
+    text = "".join((package.package_dir / name).read_text(encoding="utf-8") for name in ("manifest.json", "manifest.csv"))
+    machine = [str(package.package_dir.parents[2]), os.environ["SUBPIPE_ARGOS_HOME"], str(SAMPLES)]
+    assert [folder for folder in machine if folder in text] == []
+    [failed] = manifest(package)["failed"]  # ja: no model, and the argos packages folder it looked in
+    assert "read from packages." in failed["reason"] and not re.search(r"[\s('\"](/|[A-Za-z]:\\)\w", failed["reason"])
+
+
 def test_the_manifest_is_written_last(package):
     written = max((package.package_dir / f["file"]).stat().st_mtime_ns for f in manifest(package)["files"])
     assert (package.package_dir / "manifest.json").stat().st_mtime_ns >= written
@@ -88,7 +98,7 @@ def test_the_delivered_dual_track_is_sized_and_timed_like_the_delivered_track(pa
 
 def test_reuse_packages_the_earlier_run_without_translating_again(package):
     out = package.package_dir.parents[2]
-    again = deliver_film(TOS, "broadcast-srt", ["es", "ja"], output_dir=out, reuse=True)
+    again = deliver_film(TOS, "broadcast-srt", ["es", "ja", "de"], output_dir=out, reuse=True)
     assert again.films == [] and again.package_dir == out / "TearsOfSteel" / "delivery" / "broadcast-srt"
     [es] = again.files
     first = read_track(package.package_dir / "TearsOfSteel.es.srt")
@@ -96,6 +106,8 @@ def test_reuse_packages_the_earlier_run_without_translating_again(package):
     assert es.name == "TearsOfSteel_es.srt"
     assert [(c.start, c.end, c.text) for c in reused.cues] == [(c.start, c.end, c.text) for c in first.cues]
     assert again.failed["ja"].startswith("missing-pair: en->ja")
+    # the file that says why, named relative to the package (as a distributor receives it)
+    assert again.failed["de"].startswith("not-localized: ") and again.failed["de"].endswith(" (../../summary.json)")
 
 
 def test_reuse_without_an_earlier_run_is_refused_before_any_work(tmp_path):

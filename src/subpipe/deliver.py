@@ -45,7 +45,7 @@ from typing import Literal
 from subpipe.cues import Track, format_timecode
 from subpipe.errors import ErrorCode, SubpipeError
 from subpipe.fileio import read_input, write_text_atomic
-from subpipe.paths import confined, safe_lang, safe_name
+from subpipe.paths import confined, display_path, display_paths_in, safe_lang, safe_name
 from subpipe.runners import InTurn, Runner
 
 Status = Literal["completed", "partially failed", "failed"]
@@ -619,7 +619,7 @@ def deliver_locales(result: DeliveryResult, runner: Runner, film, specs: dict[st
         try:
             result.files += future.result()
         except (SubpipeError, OSError) as exc:  # the manifest says why
-            result.failed[loc] = failure_reason(exc)
+            result.failed[loc] = failure_reason(exc, result.package_dir)
 
 
 def finish(result: DeliveryResult, t0: float) -> DeliveryResult:
@@ -632,13 +632,21 @@ def finish(result: DeliveryResult, t0: float) -> DeliveryResult:
     return result
 
 
-def failure_reason(exc: BaseException) -> str:
-    """Why a locale was not delivered, for the manifest: the code and message, no path of this machine
-    (a delivered file is named by its name in the package)."""
+def failure_reason(exc: BaseException, package: Path) -> str:
+    """Why a locale was not delivered, for the manifest: the code and message, every file named relative
+    to the `package` folder (one outside the film's folder by its name alone): no path of this machine."""
+    film_dir = package.parent.parent  # OUT/<Title>: relative names stay inside the film's own folders
+
+    def name(path) -> str:
+        return display_path(str(path), package, str(path), root=film_dir)
+
     if isinstance(exc, SubpipeError):
-        where = f" ({Path(exc.path).name}{f':{exc.line}' if exc.line else ''})" if exc.path else ""
-        return f"{exc.code}: {exc.message}{where}"
-    return f"io: {exc.strerror or exc}" + (f" ({Path(exc.filename).name})" if getattr(exc, "filename", None) else "")
+        where = f" ({name(exc.path)}{f':{exc.line}' if exc.line else ''})" if exc.path else ""
+        message = display_paths_in(exc.message, package, root=film_dir, known=(str(exc.path or ""),))
+        return f"{exc.code}: {message}{where}"
+    filename = getattr(exc, "filename", None)
+    message = display_paths_in(str(exc.strerror or exc), package, root=film_dir, known=(str(filename or ""),))
+    return f"io: {message}" + (f" ({name(filename)})" if filename else "")
 
 
 def deliver_locale(film, spec: LocaleSpec, package: Path, spec_path: str, fps: float | None = None
