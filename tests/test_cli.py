@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 
+import pysubs2
 from conftest import CORNER, CORPUS, SAMPLES
 from typer.testing import CliRunner
 
@@ -92,3 +93,13 @@ def test_console_script_runs_as_a_real_process():
     proc = subprocess.run([exe, "inspect", str(ED_EN), "--json"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["summary"]["cues"] == 89
+
+
+def test_convert_to_ass_says_the_resolution_its_default_style_is_sized_for(tmp_path):
+    # from WebVTT (no styles): full HD, as the dual-language track, with the Default style sized for it
+    out = tmp_path / "ElephantsDream.en.ass"
+    res = runner.invoke(app, ["convert", str(ED_EN), str(out)])
+    assert res.exit_code == 0, res.output
+    subs = pysubs2.load(str(out))
+    assert (subs.info["PlayResX"], subs.info["PlayResY"]) == ("1920", "1080")
+    assert subs.styles["Default"].fontsize == 75 and len(subs.events) == 89

@@ -412,34 +412,8 @@ def compose_files(planned: Sequence[PlannedFile], track: Track, forced: Track | 
         held = {"subtitles": track, "forced": forced, "dual": dual}[f.kind]
         if held is None:
             raise SubpipeError(f"no {f.kind} track was made for {f.locale}", code=ErrorCode.MISSING_TRACK)
-        texts[f.name] = get_format(f.format).write(sized_for_players(held, f.format), fps=fps or held.fps)
+        texts[f.name] = get_format(f.format).write(held, fps=fps or held.fps)
     return texts
-
-
-# What libass assumes of a script that gives no resolution: its styles were drawn for it.
-LIBASS_PLAY_RES = (384, 288)
-
-
-def sized_for_players(track: Track, fmt_id: str) -> Track:
-    """An ASS/SSA delivery says its resolution (players differ when it does not): a script's own; for
-    styles without one, libass's 384x288, which they were seen at; for a track with no styles (SRT or
-    WebVTT before), 1920x1080 with pysubs2's Default style sized for it. Other formats: as they are.
-
-    >>> info = sized_for_players(Track(), "ass"); info.meta["info"]["PlayResY"], info.styles["Default"]["fontsize"]
-    ('1080', 75)
-    """
-    import pysubs2
-
-    from subpipe.align.export import DEFAULT_PLAY_RES, scaled_style
-
-    info = dict(track.meta.get("info") or pysubs2.SSAFile().info)  # pysubs2's, as the writer would
-    if fmt_id not in ("ass", "ssa") or ("PlayResX" in info and "PlayResY" in info):
-        return track
-    width, height = LIBASS_PLAY_RES if track.styles else DEFAULT_PLAY_RES
-    styles = track.styles or {"Default": scaled_style(height)}
-    info.update({"ScriptType": "v4.00+" if fmt_id == "ass" else "v4.00", "PlayResX": str(width),
-                 "PlayResY": str(height)})
-    return track.copy(meta={**track.meta, "info": info}, styles=styles)
 
 
 def verify_file(path: Path, f: PlannedFile, expected_cues: int, profile: str, fps: float | None) -> DeliveredFile:
