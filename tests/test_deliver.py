@@ -33,6 +33,31 @@ def manifest(result) -> dict:
     return json.loads((result.package_dir / "manifest.json").read_text(encoding="utf-8"))
 
 
+def csv_cell(value) -> str:
+    return "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def intake_check(package_dir) -> dict:
+    """What a distributor's intake checks: the folder holds exactly the files the manifest lists (and the
+    manifest), each file's bytes are the size and SHA-256 it states, and manifest.csv says what
+    manifest.json says, row for row. Returns the manifest."""
+    data = json.loads((package_dir / "manifest.json").read_text(encoding="utf-8"))
+    listed = [f["file"] for f in data["files"]]
+    assert sorted(p.name for p in package_dir.iterdir()) == sorted(listed + ["manifest.csv", "manifest.json"])
+    for row in data["files"]:
+        body = (package_dir / row["file"]).read_bytes()
+        assert (row["bytes"], row["sha256"]) == (len(body), hashlib.sha256(body).hexdigest())
+    with open(package_dir / "manifest.csv", encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows, columns = list(reader), reader.fieldnames
+    if data["files"]:
+        assert columns == list(data["files"][0])
+    failed = [{c: "" for c in columns} | {"locale": f["locale"], "status": "failed", "reason": f["reason"]}
+              for f in data["failed"]]
+    assert rows == [{k: csv_cell(v) for k, v in row.items()} for row in data["files"]] + failed
+    return data
+
+
 def test_the_package_holds_exactly_the_files_the_spec_names(package):
     assert package.package_dir.parts[-3:] == ("TearsOfSteel", "delivery", "tears-of-steel")
     on_disk = {p.name for p in package.package_dir.iterdir()}
@@ -45,6 +70,7 @@ def test_the_package_holds_exactly_the_files_the_spec_names(package):
 
 
 def test_an_intake_check_of_every_listed_file_passes(package):
+    intake_check(package.package_dir)
     for row in manifest(package)["files"]:
         path = package.package_dir / row["file"]
         data = path.read_bytes()
@@ -246,3 +272,41 @@ def test_two_locales_given_one_file_name_are_refused_before_any_work(tmp_path):
     with pytest.raises(SubpipeError, match="es and fr would both deliver 'TearsOfSteel.srt'"):
         deliver_film(TOS, path, output_dir=tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_second_delivery_moves_the_earlier_package_aside_and_names_what_it_no_longer_delivers(package):
+    out = package.package_dir.parents[2]
+    spec_dir = out / "specs"
+    spec_dir.mkdir()
+    wide = spec_file(spec_dir, 'name = "intake"\n[default]\nformats = ["srt", "vtt"]\n')
+    first = deliver_film(TOS, wide, ["es", "fr"], output_dir=out, reuse=True)
+    before = intake_check(first.package_dir)
+    (first.package_dir / "notes.txt").write_text("a colleague's note", encoding="utf-8")
+    narrow = spec_file(spec_dir, 'name = "intake"\n[default]\nformats = ["srt"]\n')
+    second = deliver_film(TOS, narrow, ["es"], output_dir=out, reuse=True)
+    assert second.package_dir == first.package_dir
+    # the folder holds exactly what the new manifest lists: an intake picks up nothing of the first
+    assert [f["file"] for f in intake_check(second.package_dir)["files"]] == ["TearsOfSteel.es.srt"]
+    # nothing is lost: the first package, and the note, moved whole outside delivery/, and said so
+    aside = second.superseded_dir
+    assert aside.parent == out / "TearsOfSteel" / "superseded" / "intake"
+    assert sorted(p.name for p in aside.iterdir()) == sorted(second.superseded) == sorted(
+        [f["file"] for f in before["files"]] + ["manifest.csv", "manifest.json", "notes.txt"])
+    assert json.loads((aside / "manifest.json").read_text(encoding="utf-8")) == before
+    assert (aside / "notes.txt").read_text(encoding="utf-8") == "a colleague's note"
+    assert second.no_longer_delivered == ["TearsOfSteel.es.vtt", "TearsOfSteel.fr.srt", "TearsOfSteel.fr.vtt",
+                                          "notes.txt"]
+    summary = delivery_markdown(second)
+    assert str(aside) in summary and "no longer delivered: TearsOfSteel.es.vtt, TearsOfSteel.fr.srt" in summary
+    assert first.superseded_dir is None  # a first delivery into an empty folder moves nothing
+
+
+def test_the_cli_json_says_where_the_earlier_delivery_went(package):
+    out = package.package_dir.parents[2]
+    args = ["deliver", str(TOS), "--spec", "broadcast-srt", "--to", "es", "-o", str(out), "--reuse", "--json"]
+    CliRunner().invoke(app, args)
+    run = CliRunner().invoke(app, args)
+    assert run.exit_code == 0, run.output
+    moved = json.loads(run.stdout)["set_aside"]
+    assert moved["no_longer_delivered"] == [] and "TearsOfSteel_es.srt" in moved["files"]
+    assert moved["folder"].startswith(str(out / "TearsOfSteel" / "superseded" / "broadcast-srt"))

@@ -25,7 +25,10 @@ reader, and listed with the cue count and duration of the file as read, its QC a
 profile (`subpipe.qc`), its size and SHA-256. A locale that fails (no model, a writer error, a file
 that does not read back as written) is listed in the manifest as failed with its reason, its files
 removed; the others are delivered. The manifest (``manifest.json``, ``manifest.csv``) is written last,
-so a package with a manifest is complete. Packages land in ``OUT/<Title>/delivery/<spec name>/``.
+so a package with a manifest is complete. Packages land in ``OUT/<Title>/delivery/<spec name>/``, which
+after a delivery holds exactly the files its manifest lists: whatever an earlier delivery (or anyone)
+left there is moved, before the first file is written, to ``OUT/<Title>/superseded/<spec name>/<UTC time>/``,
+and the summary names it, with the files the new package no longer has (`set_aside`).
 With ``reuse``, nothing is translated: the tracks come from the film's earlier localize run
 (``OUT/<Title>/summary.json``).
 """
@@ -33,6 +36,7 @@ With ``reuse``, nothing is translated: the tracks come from the film's earlier l
 import hashlib
 import json
 import re
+import shutil
 import time
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -372,6 +376,8 @@ class DeliveryResult:
     films: list = field(default_factory=list)  # the `FilmResult` of each localize call
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    superseded_dir: Path | None = None  # where the folder's earlier contents were moved (`set_aside`)
+    superseded: list[str] = field(default_factory=list)  # their names
 
     @property
     def delivered(self) -> list[str]:
@@ -382,6 +388,18 @@ class DeliveryResult:
         if not self.failed:
             return "completed"
         return "partially failed" if self.delivered else "failed"
+
+    @property
+    def no_longer_delivered(self) -> list[str]:
+        """What the folder held before this delivery and no longer holds (moved to `superseded_dir`)."""
+        now = {f.name for f in self.files} | {"manifest.json", "manifest.csv"}
+        return [name for name in self.superseded if name not in now]
+
+    def set_aside_summary(self) -> dict | None:
+        if self.superseded_dir is None:
+            return None
+        return {"folder": str(self.superseded_dir), "files": list(self.superseded),
+                "no_longer_delivered": self.no_longer_delivered}
 
     def rows(self) -> list[dict]:
         """The manifest's rows: every delivered file, then a row per failed locale."""
@@ -571,6 +589,7 @@ def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: S
         film_dir = confined(output_dir, title)
         read_input(confined(film_dir, "summary.json"), what="summary of an earlier localize run to reuse")
         result = DeliveryResult(title, spec, confined(film_dir, "delivery", spec.name), wanted)
+        set_aside(result)
         deliver_locales(result, runner, film_dir, per_locale, fps)
         return finish(result, t0)
     profiles = {loc: ls.profile for loc, ls in per_locale.items()}
@@ -580,8 +599,41 @@ def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: S
                          spoken_languages=spoken_languages,
                          forced_narrative=any(ls.forced for ls in per_locale.values()))
     result = DeliveryResult(film.title, spec, confined(film.output_dir, "delivery", spec.name), wanted, films=[film])
+    set_aside(result)
     deliver_locales(result, runner, film, per_locale, fps)
     return finish(result, t0)
+
+
+def set_aside(result: DeliveryResult) -> None:
+    """Move whatever the package folder holds (an earlier delivery, files put there by hand) to a new
+    folder ``OUT/<Title>/superseded/<spec>/<UTC time>/``, outside ``delivery/`` where an intake looks,
+    so the folder ends up holding exactly what the new manifest lists and nothing is lost: the summary
+    names the folder and what the new package no longer has. A file that cannot be moved is a
+    `SubpipeError` before anything is written."""
+    package = result.package_dir
+    entries = sorted(package.iterdir()) if package.is_dir() else []
+    if not entries:
+        return
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(1, 1000):
+        target = confined(package.parent.parent, "superseded", result.spec.name, stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            target.mkdir(parents=True)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise SubpipeError("too many earlier deliveries set aside this second", path=str(target.parent),
+                           code=ErrorCode.SET_ASIDE)
+    for entry in entries:
+        try:
+            shutil.move(entry, target / entry.name)
+        except OSError as exc:
+            raise SubpipeError(f"cannot move the earlier delivery's file to {target}: {exc.strerror or exc}",
+                               path=str(entry), code=ErrorCode.SET_ASIDE) from None
+        result.superseded.append(entry.name)
+    result.superseded_dir = target
+    result.outputs["superseded"] = str(target)
 
 
 def deliver_locales(result: DeliveryResult, runner: Runner, film, specs: dict[str, LocaleSpec],
@@ -660,4 +712,10 @@ def delivery_markdown(result: DeliveryResult) -> str:
     if result.failed:
         lines += ["## Locales not delivered", "",
                   markdown_table([{"locale": loc, "reason": why} for loc, why in result.failed.items()])]
+    if result.superseded_dir is not None:
+        gone = result.no_longer_delivered
+        lines += ["## The earlier contents of the folder", "",
+                  f"{len(result.superseded)} file(s) the folder held before this delivery were moved to "
+                  f"`{result.superseded_dir}`" + (f"; no longer delivered: {', '.join(gone)}." if gone else
+                                                  "; this delivery replaces each of them."), ""]
     return "\n".join(lines) + "\n"
