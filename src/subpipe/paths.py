@@ -122,9 +122,9 @@ def display_path(path: str | None, folder: str | os.PathLike | None, fallback: s
         return Path(path).name
 
 
-# An absolute path in free text: POSIX (after a space, quote or bracket: not SRT/WebVTT nor a URL's //host),
-# ~/..., or a Windows drive path.
-_PATH_IN_TEXT = re.compile(r"""(?<![\w.~/:-])(?:~?/|[A-Za-z]:[\\/])[^\s'"`<>|,;()\[\]{}]+""")
+# An absolute path in free text, two parts at least (a quoted '/italic' MPL2 line is not one): POSIX (after
+# a space, quote or bracket: not SRT/WebVTT nor a URL's //host), ~/..., or a Windows drive path.
+_PATH_IN_TEXT = re.compile(r"""(?<![\w.~/:-])(?:~?/|[A-Za-z]:[\\/])[^\s'"`<>|,;()\[\]{}]*[/\\][^\s'"`<>|,;()\[\]{}]+""")
 
 
 def display_paths_in(text: str, folder: str | os.PathLike, *, root: str | os.PathLike | None = None,
@@ -137,6 +137,8 @@ def display_paths_in(text: str, folder: str | os.PathLike, *, root: str | os.Pat
     'no model; packages are read from packages.'
     >>> display_paths_in("cannot write '/films/a/out/F.es.srt' (SRT/WebVTT)", "/films/a/out", root="/films/a")
     "cannot write 'F.es.srt' (SRT/WebVTT)"
+    >>> display_paths_in("cue 3: '/Hi' in C:/Users/me/F.srt, see https://x.org/a", "/f", root="/f")
+    "cue 3: '/Hi' in F.srt, see https://x.org/a"
     """
     for path in sorted(filter(None, known), key=len, reverse=True):
         if os.path.isabs(path):
