@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 
+import pysubs2
 from conftest import CORNER, CORPUS, SAMPLES
 from typer.testing import CliRunner
 
@@ -136,3 +137,13 @@ def test_qc_fix_writes_the_locale_typography(tmp_path):
     assert not [f for f in data["findings"] if f["kind"].startswith("locale-")]
     texts = {c.plain for c in read_track(out).cues}
     assert "Capitaine! On doit arrêter!" in texts and "Capitaine! On doit arrêter !" in {c.plain for c in read_track(canada).cues}
+
+
+def test_convert_to_ass_says_the_resolution_its_default_style_is_sized_for(tmp_path):
+    # from WebVTT (no styles): full HD, as the dual-language track, with the Default style sized for it
+    out = tmp_path / "ElephantsDream.en.ass"
+    res = runner.invoke(app, ["convert", str(ED_EN), str(out)])
+    assert res.exit_code == 0, res.output
+    subs = pysubs2.load(str(out))
+    assert (subs.info["PlayResX"], subs.info["PlayResY"]) == ("1920", "1080")
+    assert subs.styles["Default"].fontsize == 75 and len(subs.events) == 89

@@ -5,6 +5,8 @@ distributor's intake checks it (names, checksums, cue counts, durations, QC)."""
 import csv
 import hashlib
 import json
+import os
+import re
 
 import pysubs2
 import pytest
@@ -12,7 +14,7 @@ from conftest import CORPUS, SAMPLES
 from typer.testing import CliRunner
 
 from subpipe.cli import app
-from subpipe.deliver import deliver_film, list_specs, load_spec
+from subpipe.deliver import deliver_film, delivery_markdown, list_specs, load_spec
 from subpipe.errors import SubpipeError
 from subpipe.formats import format_ids, get_format, read_track
 from subpipe.qc import check_track, load_profile, summarize
@@ -31,6 +33,31 @@ def manifest(result) -> dict:
     return json.loads((result.package_dir / "manifest.json").read_text(encoding="utf-8"))
 
 
+def csv_cell(value) -> str:
+    return "" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def intake_check(package_dir) -> dict:
+    """What a distributor's intake checks: the folder holds exactly the files the manifest lists (and the
+    manifest), each file's bytes are the size and SHA-256 it states, and manifest.csv says what
+    manifest.json says, row for row. Returns the manifest."""
+    data = json.loads((package_dir / "manifest.json").read_text(encoding="utf-8"))
+    listed = [f["file"] for f in data["files"]]
+    assert sorted(p.name for p in package_dir.iterdir()) == sorted(listed + ["manifest.csv", "manifest.json"])
+    for row in data["files"]:
+        body = (package_dir / row["file"]).read_bytes()
+        assert (row["bytes"], row["sha256"]) == (len(body), hashlib.sha256(body).hexdigest())
+    with open(package_dir / "manifest.csv", encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows, columns = list(reader), reader.fieldnames
+    if data["files"]:
+        assert columns == list(data["files"][0])
+    failed = [{c: "" for c in columns} | {"locale": f["locale"], "status": "failed", "reason": f["reason"]}
+              for f in data["failed"]]
+    assert rows == [{k: csv_cell(v) for k, v in row.items()} for row in data["files"]] + failed
+    return data
+
+
 def test_the_package_holds_exactly_the_files_the_spec_names(package):
     assert package.package_dir.parts[-3:] == ("TearsOfSteel", "delivery", "tears-of-steel")
     on_disk = {p.name for p in package.package_dir.iterdir()}
@@ -43,6 +70,7 @@ def test_the_package_holds_exactly_the_files_the_spec_names(package):
 
 
 def test_an_intake_check_of_every_listed_file_passes(package):
+    intake_check(package.package_dir)
     for row in manifest(package)["files"]:
         path = package.package_dir / row["file"]
         data = path.read_bytes()
@@ -91,6 +119,14 @@ def test_a_locale_without_a_model_is_listed_failed_with_its_reason(package):
     assert {r["qc_pass"] for r in rows[:-1]} <= {"true", "false"}  # as JSON says them
 
 
+def test_no_failure_reason_names_a_folder_of_the_machine_that_made_the_package(package):
+    text = "".join((package.package_dir / name).read_text(encoding="utf-8") for name in ("manifest.json", "manifest.csv"))
+    machine = [str(package.package_dir.parents[2]), os.environ["SUBPIPE_ARGOS_HOME"], str(SAMPLES)]
+    assert [folder for folder in machine if folder in text] == []
+    [failed] = manifest(package)["failed"]  # ja: no model, and the argos packages folder it looked in
+    assert "read from packages." in failed["reason"] and not re.search(r"[\s('\"](/|[A-Za-z]:\\)\w", failed["reason"])
+
+
 def test_the_manifest_is_written_last(package):
     written = max((package.package_dir / f["file"]).stat().st_mtime_ns for f in manifest(package)["files"])
     assert (package.package_dir / "manifest.json").stat().st_mtime_ns >= written
@@ -106,7 +142,7 @@ def test_the_delivered_dual_track_is_sized_and_timed_like_the_delivered_track(pa
 
 def test_reuse_packages_the_earlier_run_without_translating_again(package):
     out = package.package_dir.parents[2]
-    again = deliver_film(TOS, "broadcast-srt", ["es", "ja"], output_dir=out, reuse=True)
+    again = deliver_film(TOS, "broadcast-srt", ["es", "ja", "de"], output_dir=out, reuse=True)
     assert again.films == [] and again.package_dir == out / "TearsOfSteel" / "delivery" / "broadcast-srt"
     [es] = again.files
     first = read_track(package.package_dir / "TearsOfSteel.es.srt")
@@ -114,6 +150,8 @@ def test_reuse_packages_the_earlier_run_without_translating_again(package):
     assert es.name == "TearsOfSteel_es.srt"
     assert [(c.start, c.end, c.text) for c in reused.cues] == [(c.start, c.end, c.text) for c in first.cues]
     assert again.failed["ja"].startswith("missing-pair: en->ja")
+    # the file that says why, named relative to the package (as a distributor receives it)
+    assert again.failed["de"].startswith("not-localized: ") and again.failed["de"].endswith(" (../../summary.json)")
 
 
 def test_reuse_without_an_earlier_run_is_refused_before_any_work(tmp_path):
@@ -214,3 +252,79 @@ def test_an_imsc_delivery_is_checked_against_the_imsc_profile(demo_models, tmp_p
     broken = ttml.read_bytes().replace(b"ttp:contentProfiles", b"ttp:notProfiles")
     planned = PlannedFile(name=row["file"], locale="es", kind="subtitles", format="imsc")
     assert [f.kind for f in profile_errors(broken, planned, ttml)] == ["imsc-profile"]
+
+
+ED = SAMPLES / "elephants-dream" / "ElephantsDream.en.vtt"
+
+
+def test_locales_checked_against_two_profiles_each_keep_their_own_qc_and_the_summary_counts_both(
+        demo_models, tmp_path):
+    # French read slower than the netflix profile allows: a second QC profile in one spec
+    slow = tmp_path / "slow-fr.toml"
+    slow.write_text('extends = "netflix"\nname = "slow-fr"\n\n[lang.fr]\nmax_cps = { adult = 8, children = 6 }\n',
+                    encoding="utf-8")
+    path = spec_file(tmp_path, 'locales = ["es", "fr"]\n[default]\nformats = ["srt"]\nprofile = "netflix"\n\n'
+                               f'[locale.fr]\nprofile = "{slow.as_posix()}"\n')
+    out = tmp_path / "out"
+    result = deliver_film(ED, path, output_dir=out)
+    rows = {r["locale"]: r for r in manifest(result)["files"]}
+    for loc, profile, name in (("es", "netflix", "netflix"), ("fr", str(slow), "slow-fr")):
+        back = read_track(result.package_dir / rows[loc]["file"], lang=loc)
+        qc = summarize(back, check_track(back, load_profile(profile, lang=loc)))
+        assert (rows[loc]["qc_profile"], rows[loc]["qc_findings"], rows[loc]["qc_pass_rate"]) == (
+            name, qc["findings"], qc["pass_rate"])
+    assert rows["fr"]["qc_findings"] > rows["es"]["qc_findings"]
+    assert "slow-fr" in delivery_markdown(result) and "| netflix |" in delivery_markdown(result)
+    # one localize run: the film's summary counts both locales, each with the profile it was fixed against
+    summary = json.loads((out / "ElephantsDream" / "summary.json").read_text(encoding="utf-8"))
+    assert {lang: s["profile"] for lang, s in summary["languages"].items()} == {"es": "netflix", "fr": "slow-fr"}
+    assert summary["targets"] == ["es", "fr"] and len(result.films) == 1
+    # so a later delivery reusing that run finds both
+    again = deliver_film(ED, "broadcast-srt", ["es", "fr"], output_dir=out, reuse=True)
+    assert again.failed == {} and [f.locale for f in again.files] == ["es", "fr"]
+
+
+def test_two_locales_given_one_file_name_are_refused_before_any_work(tmp_path):
+    # the second would overwrite the first, and the manifest would list a checksum no file has
+    path = spec_file(tmp_path, 'locales = ["es", "fr"]\n[default]\nnaming = "{title}.{ext}"\n')
+    with pytest.raises(SubpipeError, match="es and fr would both deliver 'TearsOfSteel.srt'"):
+        deliver_film(TOS, path, output_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_second_delivery_moves_the_earlier_package_aside_and_names_what_it_no_longer_delivers(package):
+    out = package.package_dir.parents[2]
+    spec_dir = out / "specs"
+    spec_dir.mkdir()
+    wide = spec_file(spec_dir, 'name = "intake"\n[default]\nformats = ["srt", "vtt"]\n')
+    first = deliver_film(TOS, wide, ["es", "fr"], output_dir=out, reuse=True)
+    before = intake_check(first.package_dir)
+    (first.package_dir / "notes.txt").write_text("a colleague's note", encoding="utf-8")
+    narrow = spec_file(spec_dir, 'name = "intake"\n[default]\nformats = ["srt"]\n')
+    second = deliver_film(TOS, narrow, ["es"], output_dir=out, reuse=True)
+    assert second.package_dir == first.package_dir
+    # the folder holds exactly what the new manifest lists: an intake picks up nothing of the first
+    assert [f["file"] for f in intake_check(second.package_dir)["files"]] == ["TearsOfSteel.es.srt"]
+    # nothing is lost: the first package, and the note, moved whole outside delivery/, and said so
+    aside = second.superseded_dir
+    assert aside.parent == out / "TearsOfSteel" / "superseded" / "intake"
+    assert sorted(p.name for p in aside.iterdir()) == sorted(second.superseded) == sorted(
+        [f["file"] for f in before["files"]] + ["manifest.csv", "manifest.json", "notes.txt"])
+    assert json.loads((aside / "manifest.json").read_text(encoding="utf-8")) == before
+    assert (aside / "notes.txt").read_text(encoding="utf-8") == "a colleague's note"
+    assert second.no_longer_delivered == ["TearsOfSteel.es.vtt", "TearsOfSteel.fr.srt", "TearsOfSteel.fr.vtt",
+                                          "notes.txt"]
+    summary = delivery_markdown(second)
+    assert str(aside) in summary and "no longer delivered: TearsOfSteel.es.vtt, TearsOfSteel.fr.srt" in summary
+    assert first.superseded_dir is None  # a first delivery into an empty folder moves nothing
+
+
+def test_the_cli_json_says_where_the_earlier_delivery_went(package):
+    out = package.package_dir.parents[2]
+    args = ["deliver", str(TOS), "--spec", "broadcast-srt", "--to", "es", "-o", str(out), "--reuse", "--json"]
+    CliRunner().invoke(app, args)
+    run = CliRunner().invoke(app, args)
+    assert run.exit_code == 0, run.output
+    moved = json.loads(run.stdout)["set_aside"]
+    assert moved["no_longer_delivered"] == [] and "TearsOfSteel_es.srt" in moved["files"]
+    assert moved["folder"].startswith(str(out / "TearsOfSteel" / "superseded" / "broadcast-srt"))

@@ -432,6 +432,8 @@ def deliver(file: Path,
 
     The package is OUT/<Title>/delivery/<spec>/. A locale that cannot be delivered (no model, say) is
     listed in the manifest as failed with its reason, the others are delivered, and the exit status is 1.
+    What the folder held before (an earlier delivery) is moved to OUT/<Title>/superseded/<spec>/<time>/
+    first, so the folder holds exactly what the manifest lists; the summary names what was moved.
     """
     from subpipe.deliver import deliver_film, delivery_markdown
     from subpipe.translate import get_engine
@@ -440,7 +442,8 @@ def deliver(file: Path,
                           glossary=glossary, audience=audience, fps=fps,
                           engine=None if reuse else get_engine(engine), reuse=reuse)
     if as_json:
-        print(json.dumps(result.manifest() | {"outputs": result.outputs}, ensure_ascii=False, indent=2))
+        print(json.dumps(result.manifest() | {"outputs": result.outputs, "set_aside": result.set_aside_summary()},
+                         ensure_ascii=False, indent=2))
     else:
         console.print(plain(delivery_markdown(result)), highlight=False, markup=False, soft_wrap=True)
     if result.failed:

@@ -19,13 +19,16 @@ A spec is TOML data (built-ins in ``subpipe/delivery_specs/``: ``netflix``, ``br
 
 `deliver_film` is localize + write + verify + manifest, never a step sequence of its own: the
 translation, re-segmentation, QC fixes, dual and forced tracks are `subpipe.localize.localize_film`'s
-(one call per QC profile the spec uses, through the caller's runner). Each delivered file is then
+(one call for all locales, each with its own QC profile, through the caller's runner). Each delivered file is then
 composed by its format's writer (`subpipe.formats`), written atomically, read back with subpipe's
 reader, and listed with the cue count and duration of the file as read, its QC against the locale's
 profile (`subpipe.qc`), its size and SHA-256. A locale that fails (no model, a writer error, a file
 that does not read back as written) is listed in the manifest as failed with its reason, its files
 removed; the others are delivered. The manifest (``manifest.json``, ``manifest.csv``) is written last,
-so a package with a manifest is complete. Packages land in ``OUT/<Title>/delivery/<spec name>/``.
+so a package with a manifest is complete. Packages land in ``OUT/<Title>/delivery/<spec name>/``, which
+after a delivery holds exactly the files its manifest lists: whatever an earlier delivery (or anyone)
+left there is moved, before the first file is written, to ``OUT/<Title>/superseded/<spec name>/<UTC time>/``,
+and the summary names it, with the files the new package no longer has (`set_aside`).
 With ``reuse``, nothing is translated: the tracks come from the film's earlier localize run
 (``OUT/<Title>/summary.json``).
 """
@@ -33,9 +36,10 @@ With ``reuse``, nothing is translated: the tracks come from the film's earlier l
 import hashlib
 import json
 import re
+import shutil
 import time
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -45,7 +49,7 @@ from typing import Literal
 from subpipe.cues import Track, format_timecode
 from subpipe.errors import ErrorCode, SubpipeError
 from subpipe.fileio import read_input, write_text_atomic
-from subpipe.paths import confined, safe_lang, safe_name
+from subpipe.paths import confined, display_path, display_paths_in, safe_lang, safe_name
 from subpipe.runners import InTurn, Runner
 
 Status = Literal["completed", "partially failed", "failed"]
@@ -57,7 +61,7 @@ PLACEHOLDERS = {"title", "locale", "ext", "format", "source"}
 DEFAULTS = {"formats": ["srt"], "naming": "{title}.{locale}.{ext}",
             "forced_naming": "{title}.{locale}.forced.{ext}", "dual_naming": "{title}.{source}+{locale}.ass",
             "profile": "netflix", "dual": False, "forced": False}
-MANIFEST_COLUMNS = ("file", "locale", "kind", "format", "cues", "duration_ms", "duration", "qc_pass",
+MANIFEST_COLUMNS = ("file", "locale", "kind", "format", "cues", "duration_ms", "duration", "qc_profile", "qc_pass",
                     "qc_pass_rate", "qc_findings", "bytes", "sha256", "status", "reason")
 
 
@@ -87,6 +91,11 @@ class DeliverySpec:
     locales: tuple[str, ...]
     default: dict
     overrides: dict[str, dict]
+
+    @property
+    def default_profile(self) -> str:
+        """The QC profile of a locale without its own: the film's source is checked against it too."""
+        return {**DEFAULTS, **self.default}["profile"]
 
     def for_locale(self, locale: str) -> LocaleSpec:
         """The settings of `locale`: its own table, else its language's (``es`` for ``es-419``), else the
@@ -311,6 +320,20 @@ def plan_files(spec: LocaleSpec, title: str, source_tag: str, spec_path: str) ->
     return files
 
 
+def plan_package(specs: Iterable[LocaleSpec], title: str, spec_path: str) -> list[PlannedFile]:
+    """Every locale's files; two locales naming one file (the second would overwrite the first, and the
+    manifest would list a checksum no file has) is a `SubpipeError` on the spec."""
+    files, owner = [], {}
+    for ls in specs:
+        for f in plan_files(ls, title, "und", spec_path):
+            if f.name in owner:
+                raise SubpipeError(f"{owner[f.name]} and {f.locale} would both deliver {f.name!r}; put {{locale}} "
+                                   "in the naming patterns", path=spec_path, code=ErrorCode.BAD_SPEC)
+            owner[f.name] = f.locale
+            files.append(f)
+    return files
+
+
 # --- results -----------------------------------------------------------------------------------------------
 
 @dataclass
@@ -326,6 +349,7 @@ class DeliveredFile:
     format: str
     cues: int
     duration_ms: int
+    qc_profile: str
     qc_pass: bool
     qc_pass_rate: float
     qc_findings: int
@@ -335,7 +359,7 @@ class DeliveredFile:
     def row(self) -> dict:
         return {"file": self.name, "locale": self.locale, "kind": self.kind, "format": self.format,
                 "cues": self.cues, "duration_ms": self.duration_ms, "duration": format_timecode(self.duration_ms, "."),
-                "qc_pass": self.qc_pass, "qc_pass_rate": self.qc_pass_rate, "qc_findings": self.qc_findings,
+                "qc_profile": self.qc_profile, "qc_pass": self.qc_pass, "qc_pass_rate": self.qc_pass_rate, "qc_findings": self.qc_findings,
                 "bytes": self.bytes, "sha256": self.sha256, "status": "delivered", "reason": ""}
 
 
@@ -352,6 +376,8 @@ class DeliveryResult:
     films: list = field(default_factory=list)  # the `FilmResult` of each localize call
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    superseded_dir: Path | None = None  # where the folder's earlier contents were moved (`set_aside`)
+    superseded: list[str] = field(default_factory=list)  # their names
 
     @property
     def delivered(self) -> list[str]:
@@ -362,6 +388,18 @@ class DeliveryResult:
         if not self.failed:
             return "completed"
         return "partially failed" if self.delivered else "failed"
+
+    @property
+    def no_longer_delivered(self) -> list[str]:
+        """What the folder held before this delivery and no longer holds (moved to `superseded_dir`)."""
+        now = {f.name for f in self.files} | {"manifest.json", "manifest.csv"}
+        return [name for name in self.superseded if name not in now]
+
+    def set_aside_summary(self) -> dict | None:
+        if self.superseded_dir is None:
+            return None
+        return {"folder": str(self.superseded_dir), "files": list(self.superseded),
+                "no_longer_delivered": self.no_longer_delivered}
 
     def rows(self) -> list[dict]:
         """The manifest's rows: every delivered file, then a row per failed locale."""
@@ -392,34 +430,8 @@ def compose_files(planned: Sequence[PlannedFile], track: Track, forced: Track | 
         held = {"subtitles": track, "forced": forced, "dual": dual}[f.kind]
         if held is None:
             raise SubpipeError(f"no {f.kind} track was made for {f.locale}", code=ErrorCode.MISSING_TRACK)
-        texts[f.name] = get_format(f.format).write(sized_for_players(held, f.format), fps=fps or held.fps)
+        texts[f.name] = get_format(f.format).write(held, fps=fps or held.fps)
     return texts
-
-
-# What libass assumes of a script that gives no resolution: its styles were drawn for it.
-LIBASS_PLAY_RES = (384, 288)
-
-
-def sized_for_players(track: Track, fmt_id: str) -> Track:
-    """An ASS/SSA delivery says its resolution (players differ when it does not): a script's own; for
-    styles without one, libass's 384x288, which they were seen at; for a track with no styles (SRT or
-    WebVTT before), 1920x1080 with pysubs2's Default style sized for it. Other formats: as they are.
-
-    >>> info = sized_for_players(Track(), "ass"); info.meta["info"]["PlayResY"], info.styles["Default"]["fontsize"]
-    ('1080', 75)
-    """
-    import pysubs2
-
-    from subpipe.align.export import DEFAULT_PLAY_RES, scaled_style
-
-    info = dict(track.meta.get("info") or pysubs2.SSAFile().info)  # pysubs2's, as the writer would
-    if fmt_id not in ("ass", "ssa") or ("PlayResX" in info and "PlayResY" in info):
-        return track
-    width, height = LIBASS_PLAY_RES if track.styles else DEFAULT_PLAY_RES
-    styles = track.styles or {"Default": scaled_style(height)}
-    info.update({"ScriptType": "v4.00+" if fmt_id == "ass" else "v4.00", "PlayResX": str(width),
-                 "PlayResY": str(height)})
-    return track.copy(meta={**track.meta, "info": info}, styles=styles)
 
 
 def verify_file(path: Path, f: PlannedFile, expected_cues: int, profile: str, fps: float | None) -> DeliveredFile:
@@ -434,11 +446,12 @@ def verify_file(path: Path, f: PlannedFile, expected_cues: int, profile: str, fp
     if len(shown) != expected_cues:
         raise SubpipeError(f"read back with {len(shown)} cues, {expected_cues} written", path=str(path),
                            code=ErrorCode.VERIFY)
+    rules = load_profile(profile, lang=f.locale, fps=fps)
     # a dual track's cues hold the source's lines above the translation: not held to the locale's typography
-    qc = summarize(back, check_track(back, load_profile(profile, lang=f.locale, fps=fps),
-                                     typography=f.kind != "dual"))
+    qc = summarize(back, check_track(back, rules, typography=f.kind != "dual"))
     return DeliveredFile(name=f.name, locale=f.locale, kind=f.kind, format=f.format, cues=len(shown),
-                         duration_ms=back.duration, qc_pass=qc["errors"] == 0 and not profile_errors(data, f, path),
+                         duration_ms=back.duration, qc_profile=rules.name,  # its name: a file's, not its path
+                         qc_pass=qc["errors"] == 0 and not profile_errors(data, f, path),
                          qc_pass_rate=qc["pass_rate"], qc_findings=qc["findings"], bytes=len(data),
                          sha256=hashlib.sha256(data).hexdigest())
 
@@ -572,28 +585,56 @@ def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: S
                            path=spec.path, code=ErrorCode.USAGE)
     per_locale = {loc: spec.for_locale(loc) for loc in wanted}
     title = film_title(source)
-    for ls in per_locale.values():  # a naming clash is the spec's fault: said before any work
-        plan_files(ls, title, "und", spec.path)
+    plan_package(per_locale.values(), title, spec.path)  # a naming clash is the spec's fault: said before any work
     if reuse:
         film_dir = confined(output_dir, title)
         read_input(confined(film_dir, "summary.json"), what="summary of an earlier localize run to reuse")
         result = DeliveryResult(title, spec, confined(film_dir, "delivery", spec.name), wanted)
+        set_aside(result)
         deliver_locales(result, runner, film_dir, per_locale, fps)
         return finish(result, t0)
-    by_profile: dict[str, list[str]] = {}
-    for loc, ls in per_locale.items():
-        by_profile.setdefault(ls.profile, []).append(loc)
-    result = None
-    for profile, group in by_profile.items():  # one localize run per QC profile the spec uses
-        film = localize_film(source, group, reference_tracks=reference_tracks, glossary=glossary, profile=profile,
-                             audience=audience, output_dir=output_dir, fps=fps, engine=engine, runner=runner,
-                             review=review, progress=progress, spoken_languages=spoken_languages,
-                             forced_narrative=any(per_locale[loc].forced for loc in group))
-        if result is None:
-            result = DeliveryResult(film.title, spec, confined(film.output_dir, "delivery", spec.name), wanted)
-        result.films.append(film)
-        deliver_locales(result, runner, film, {loc: per_locale[loc] for loc in group}, fps)
+    profiles = {loc: ls.profile for loc, ls in per_locale.items()}
+    film = localize_film(source, wanted, reference_tracks=reference_tracks, glossary=glossary,
+                         profile=spec.default_profile, profiles=profiles, audience=audience, output_dir=output_dir,
+                         fps=fps, engine=engine, runner=runner, review=review, progress=progress,
+                         spoken_languages=spoken_languages,
+                         forced_narrative=any(ls.forced for ls in per_locale.values()))
+    result = DeliveryResult(film.title, spec, confined(film.output_dir, "delivery", spec.name), wanted, films=[film])
+    set_aside(result)
+    deliver_locales(result, runner, film, per_locale, fps)
     return finish(result, t0)
+
+
+def set_aside(result: DeliveryResult) -> None:
+    """Move whatever the package folder holds (an earlier delivery, files put there by hand) to a new
+    folder ``OUT/<Title>/superseded/<spec>/<UTC time>/``, outside ``delivery/`` where an intake looks,
+    so the folder ends up holding exactly what the new manifest lists and nothing is lost: the summary
+    names the folder and what the new package no longer has. A file that cannot be moved is a
+    `SubpipeError` before anything is written."""
+    package = result.package_dir
+    entries = sorted(package.iterdir()) if package.is_dir() else []
+    if not entries:
+        return
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(1, 1000):
+        target = confined(package.parent.parent, "superseded", result.spec.name, stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            target.mkdir(parents=True)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise SubpipeError("too many earlier deliveries set aside this second", path=str(target.parent),
+                           code=ErrorCode.SET_ASIDE)
+    for entry in entries:
+        try:
+            shutil.move(entry, target / entry.name)
+        except OSError as exc:
+            raise SubpipeError(f"cannot move the earlier delivery's file to {target}: {exc.strerror or exc}",
+                               path=str(entry), code=ErrorCode.SET_ASIDE) from None
+        result.superseded.append(entry.name)
+    result.superseded_dir = target
+    result.outputs["superseded"] = str(target)
 
 
 def deliver_locales(result: DeliveryResult, runner: Runner, film, specs: dict[str, LocaleSpec],
@@ -605,7 +646,7 @@ def deliver_locales(result: DeliveryResult, runner: Runner, film, specs: dict[st
         try:
             result.files += future.result()
         except (SubpipeError, OSError) as exc:  # the manifest says why
-            result.failed[loc] = failure_reason(exc)
+            result.failed[loc] = failure_reason(exc, result.package_dir)
 
 
 def finish(result: DeliveryResult, t0: float) -> DeliveryResult:
@@ -618,13 +659,21 @@ def finish(result: DeliveryResult, t0: float) -> DeliveryResult:
     return result
 
 
-def failure_reason(exc: BaseException) -> str:
-    """Why a locale was not delivered, for the manifest: the code and message, no path of this machine
-    (a delivered file is named by its name in the package)."""
+def failure_reason(exc: BaseException, package: Path) -> str:
+    """Why a locale was not delivered, for the manifest: the code and message, every file named relative
+    to the `package` folder (one outside the film's folder by its name alone): no path of this machine."""
+    film_dir = package.parent.parent  # OUT/<Title>: relative names stay inside the film's own folders
+
+    def name(path) -> str:
+        return display_path(str(path), package, str(path), root=film_dir)
+
     if isinstance(exc, SubpipeError):
-        where = f" ({Path(exc.path).name}{f':{exc.line}' if exc.line else ''})" if exc.path else ""
-        return f"{exc.code}: {exc.message}{where}"
-    return f"io: {exc.strerror or exc}" + (f" ({Path(exc.filename).name})" if getattr(exc, "filename", None) else "")
+        where = f" ({name(exc.path)}{f':{exc.line}' if exc.line else ''})" if exc.path else ""
+        message = display_paths_in(exc.message, package, root=film_dir, known=(str(exc.path or ""),))
+        return f"{exc.code}: {message}{where}"
+    filename = getattr(exc, "filename", None)
+    message = display_paths_in(str(exc.strerror or exc), package, root=film_dir, known=(str(filename or ""),))
+    return f"io: {message}" + (f" ({name(filename)})" if filename else "")
 
 
 def deliver_locale(film, spec: LocaleSpec, package: Path, spec_path: str, fps: float | None = None
@@ -658,9 +707,16 @@ def delivery_markdown(result: DeliveryResult) -> str:
              f"{len(result.files)} file(s) for {', '.join(result.delivered) or 'no locale'} in "
              f"`{result.package_dir}`; manifest.json / manifest.csv list each with its SHA-256.", "",
              markdown_table([{"file": f.name, "locale": f.locale, "kind": f.kind, "format": f.format, "cues": f.cues,
-                              "duration": format_timecode(f.duration_ms, "."), "QC pass": "yes" if f.qc_pass else "no",
+                              "duration": format_timecode(f.duration_ms, "."), "QC profile": f.qc_profile,
+                              "QC pass": "yes" if f.qc_pass else "no",
                               "cues passing": f"{f.qc_pass_rate:.0%}"} for f in result.files])]
     if result.failed:
         lines += ["## Locales not delivered", "",
                   markdown_table([{"locale": loc, "reason": why} for loc, why in result.failed.items()])]
+    if result.superseded_dir is not None:
+        gone = result.no_longer_delivered
+        lines += ["## The earlier contents of the folder", "",
+                  f"{len(result.superseded)} file(s) the folder held before this delivery were moved to "
+                  f"`{result.superseded_dir}`" + (f"; no longer delivered: {', '.join(gone)}." if gone else
+                                                  "; this delivery replaces each of them."), ""]
     return "\n".join(lines) + "\n"

@@ -94,6 +94,7 @@ class ErrorCode(_Catalogued):
     MISSING_TRACK = "missing-track", "Localize again with the option the spec needs (forced narrative, dual track)."
     VERIFY = "verify", "A delivered file did not read back as written: report it with the file."
     NOT_LOCALIZED = "not-localized", "Run subpipe localize (or deliver without --reuse) first: there is no earlier run to package."
+    SET_ASIDE = "set-aside", "Move the earlier delivery's files out of the package folder yourself (the message names the one that could not be moved), then deliver again."
     # requests and runs
     USAGE = "usage", "Correct the request: the message says which option or value is wrong."
     FILM_PARTIALLY_FAILED = "film-partially-failed", "See the film's summary.json: some languages were not delivered."

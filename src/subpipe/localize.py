@@ -37,7 +37,7 @@ languages and every name derived from files are made safe and confined to the ou
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -96,6 +96,7 @@ class LanguageResult:
     untranslated: list[dict] = field(default_factory=list)  # cues no model could translate (left out)
     mt_faults: dict[str, int] = field(default_factory=dict)  # MT findings (in `qc`) per kind, `subpipe.qc.mt`
     mt_unchecked: dict[str, int] = field(default_factory=dict)  # sentences an MT check could not run on, per check
+    profile: str = ""  # the QC profile the track was fixed and checked against
 
     @property
     def status(self) -> str:
@@ -107,7 +108,7 @@ class LanguageResult:
                "fixes": len(self.fixes), "protected_terms": len(self.protection),
                "unresolved_terms": unresolved, "term_qa": self.term_qa, "outputs": self.outputs,
                "mt_faults": dict(self.mt_faults), "mt_unchecked": dict(self.mt_unchecked),
-               "seconds": round(self.seconds, 2)}
+               "profile": self.profile, "seconds": round(self.seconds, 2)}
         if self.origins is not None:
             out.update(status=self.status, cues_by_origin=self.origins, untranslated=self.untranslated)
         return out
@@ -701,7 +702,8 @@ def write_language(source: Track, track: Track, qc: list[Finding], profile, out_
     dual = replace(dual, source=on_delivered_clock(source, track))
     source_tag = "+".join(safe_lang(tag) for tag in (source_tag or source.lang or "und").split("+"))
     outputs["dual"] = str(write_dual(dual, confined(out_dir, f"{title}.{source_tag}+{lang}.ass"),
-                                     profile=profile.name if hasattr(profile, "name") else "netflix")[0])
+                                     # by its file: a profile given as a file has no built-in name
+                                     profile=getattr(profile, "source", None) or "netflix")[0])
     qc = in_delivered_file(qc, track, outputs["srt"])
     qc_rows = {"summary": summarize(track, qc), "findings": [f.to_dict() for f in qc]}
     outputs["qc_json"] = str(write_json(confined(reports, f"{title}.{lang}.qc.json"), qc_rows))
@@ -891,7 +893,7 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
                           seconds=time.perf_counter() - t0,
                           origins=cue_origins(source, target_lang, skip) if bilingual else None,
                           untranslated=rows, mt_faults=count_by_kind(mt),
-                          mt_unchecked=review.unchecked)
+                          mt_unchecked=review.unchecked, profile=prof.name)
 
 
 def spoken_languages_of(source: Track, cue) -> tuple[str, ...]:
@@ -908,8 +910,8 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
                   runner: Runner | None = None, review: Review | None = None, strict: bool = False,
                   progress: Progress | None = None, spoken_languages: Sequence[str] | str | None = None,
                   forced_narrative: bool = False, language_overrides: str | Path | dict | None = None,
-                  formats: Sequence[str] = (), partial_targets: bool = False, protect_names: bool = True
-                  ) -> FilmResult:
+                  formats: Sequence[str] = (), partial_targets: bool = False, protect_names: bool = True,
+                  profiles: Mapping[str, str] | None = None) -> FilmResult:
     """The whole job for one film; steps go through `runner` (in turn by default).
 
     A bilingual film (``Title.en+zh.ext``, or `spoken_languages` with two or more languages; ``[]`` or
@@ -921,6 +923,8 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
     `formats` adds delivery formats to SRT and WebVTT (``imsc``: IMSC 1.1 Text, with its profile check).
     `protect_names` (default): the character names found in the source that the glossary does not list
     are protected as do-not-translate terms (`subpipe.translate.names`); the summary lists them.
+    `profiles` gives a target its own QC profile (target -> profile name or file, as `profile`); the
+    others, the source's QC and the alignments use `profile`. Each language's summary names its profile.
 
     Raises `SubpipeError` before any work when the source, the target languages or the glossary are
     unusable, and, when `strict`, when a reference is missing or a target language has no model (with
@@ -1014,7 +1018,8 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
             result.errors.append(StepError.of("names", plan.source, exc))
     bilingual = result.langid is not None and any(c.lang for c in src.cues)
     futures = {lang: runner.submit(localize_language, src, sentences, lang, plan.output_dir, plan.title,
-                                   glossary=gloss, term_check=result.terms is not None, profile=profile,
+                                   glossary=gloss, term_check=result.terms is not None,
+                                   profile=(profiles or {}).get(lang, profile),
                                    audience=audience, fps=fps, engine=engine, bilingual=bilingual,
                                    skip=skip.get(lang, []), forced_narrative=forced_narrative,
                                    source_tag=spoken_tag(plan, result.langid) if bilingual else None,

@@ -93,3 +93,59 @@ def _printable_char(ch: str) -> str:
     if 0xDC80 <= ord(ch) <= 0xDCFF:  # a byte the file system name could not decode
         return f"\\x{ord(ch) - 0xDC00:02x}"
     return ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii")
+
+
+def display_path(path: str | None, folder: str | os.PathLike | None, fallback: str, *,
+                 root: str | os.PathLike | None = None) -> str:
+    """`path` as a report or manifest names it: relative to its `folder`, else its file name alone, so a
+    report moved with its files, or sent to someone else, names no folder of the machine that made it.
+    With `root`, a path outside `root` is named by its file name alone (a relative name would climb up
+    to the machine's own folders).
+
+    >>> display_path("/films/a/Film.en.srt", "/films/a/reports", "source")
+    '../Film.en.srt'
+    >>> display_path("/films/a/Film.en.srt", None, "source"), display_path(None, "/x", "source")
+    ('Film.en.srt', 'source')
+    >>> display_path("/home/me/Film.en.srt", "/films/a/reports", "source", root="/films/a")
+    'Film.en.srt'
+    """
+    if not path:
+        return fallback
+    if folder is None:
+        return Path(path).name
+    full = os.path.abspath(path)
+    if root is not None and not Path(full).is_relative_to(os.path.abspath(root)):
+        return Path(path).name
+    try:
+        return Path(os.path.relpath(full, os.path.abspath(folder))).as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        return Path(path).name
+
+
+# An absolute path in free text, two parts at least (a quoted '/italic' MPL2 line is not one): POSIX (after
+# a space, quote or bracket: not SRT/WebVTT nor a URL's //host), ~/..., or a Windows drive path.
+_PATH_IN_TEXT = re.compile(r"""(?<![\w.~/:-])(?:~?/|[A-Za-z]:[\\/])[^\s'"`<>|,;()\[\]{}]*[/\\][^\s'"`<>|,;()\[\]{}]+""")
+
+
+def display_paths_in(text: str, folder: str | os.PathLike, *, root: str | os.PathLike | None = None,
+                     known: tuple[str, ...] = ()) -> str:
+    """`text` (an error message) with each absolute path named as `display_path` names it: the `known`
+    paths first (they may hold spaces), then whatever else reads as an absolute path.
+
+    >>> display_paths_in("no model; packages are read from /home/me/.argos/packages.", "/films/a/out",
+    ...                  root="/films/a")
+    'no model; packages are read from packages.'
+    >>> display_paths_in("cannot write '/films/a/out/F.es.srt' (SRT/WebVTT)", "/films/a/out", root="/films/a")
+    "cannot write 'F.es.srt' (SRT/WebVTT)"
+    >>> display_paths_in("cue 3: '/Hi' in C:/Users/me/F.srt, see https://x.org/a", "/f", root="/f")
+    "cue 3: '/Hi' in F.srt, see https://x.org/a"
+    """
+    for path in sorted(filter(None, known), key=len, reverse=True):
+        if os.path.isabs(path):
+            text = text.replace(path, display_path(path, folder, path, root=root))
+
+    def shown(m: re.Match) -> str:
+        path = m.group(0).rstrip(".:")  # the sentence's own full stop or colon
+        return display_path(os.path.expanduser(path), folder, path, root=root) + m.group(0)[len(path):]
+
+    return _PATH_IN_TEXT.sub(shown, text)

@@ -216,8 +216,11 @@ def test_real_files_survive_a_write_and_read(path):
         assert [c.position for c in again] == [c.position for c in track]
     # a file without styles is written with pysubs2's Default style, so that players agree on one
     assert again.styles == (track.styles or {"Default": ASS.parse(ASS.compose(Track()), path="d").styles["Default"]})
-    assert {k: v for k, v in again.meta["info"].items() if k != "ScriptType"} == {
-        k: v for k, v in track.meta["info"].items() if k != "ScriptType"}
+    # the script info survives; a script that gave no resolution says the one its styles were seen at
+    info = {k: v for k, v in track.meta["info"].items() if k != "ScriptType"}
+    if not {"PlayResX", "PlayResY"} <= set(info):
+        info |= {"PlayResX": "384", "PlayResY": "288"} if track.styles else {"PlayResX": "1920", "PlayResY": "1080"}
+    assert {k: v for k, v in again.meta["info"].items() if k != "ScriptType"} == info
 
 
 # --- text: ASS override codes <-> markup ----------------------------------------------------------------
@@ -245,7 +248,7 @@ def test_track_from_srt_gets_a_default_style_and_voices_become_names():
     track = Track([Cue(1000, 2000, "<v Mary>Hi &amp; bye</v>", align=8),
                    Cue(2000, 3000, "<i>Two</i>\nlines", position=1)])
     text = compose_track(track, "ass")
-    assert "Style: Default,Arial,20," in text
+    assert "Style: Default,Arial,75," in text and "PlayResX: 1920\nPlayResY: 1080\n" in text  # sized for full HD
     assert r"Dialogue: 0,0:00:01.00,0:00:02.00,Default,Mary,0,0,0,,{\an8}Hi & bye" in text
     again = ASS.parse(text, path="x.ass")
     assert [(c.text, c.speaker, c.align) for c in again] == [("Hi &amp; bye", "Mary", 8),
@@ -372,3 +375,21 @@ def test_mutated_files_raise_only_subpipe_errors(path, data):
             parse_track(bytes(raw), path=path.name, format=fmt)
         except SubpipeError:
             pass
+
+
+AEGISUB = PYSUBS2 / "subtitle_with_attached_images_aegisub.ass"  # styles (Default at 48 px), no PlayRes
+
+
+@pytest.mark.parametrize("script_info, resolution", [
+    ("PlayResX: 1280\nPlayResY: 720\n", ("1280", "720")),  # the script's own
+    ("PlayResY: 720\n", ("960", "720")),  # half of one: the other derived as libass derives it (4:3)
+    ("", ("384", "288")),  # none: what libass (and Aegisub) assumed, so its styles keep their size
+])
+@pytest.mark.parametrize("fmt", ["ass", "ssa"])
+def test_every_script_written_says_its_resolution_and_keeps_its_styles(script_info, resolution, fmt):
+    # without PlayResX/PlayResY libass assumes 384x288 and VSFilter may not: text sizes differ by player
+    text = AEGISUB.read_text(encoding="utf-8-sig").replace("WrapStyle: 0\n", f"WrapStyle: 0\n{script_info}", 1)
+    track = parse_track(text.encode("utf-8"), path=str(AEGISUB))
+    back = parse_track(compose_track(track, fmt).encode("utf-8"), path=f"x.{fmt}")
+    assert (back.meta["info"]["PlayResX"], back.meta["info"]["PlayResY"]) == resolution
+    assert back.styles["Default"]["fontsize"] == track.styles["Default"]["fontsize"] == 48

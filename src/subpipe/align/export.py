@@ -23,6 +23,7 @@ import pysubs2
 
 from subpipe.cues import Cue, Track, escape_text, format_timecode
 from subpipe.errors import Finding
+from subpipe.formats.ass import DEFAULT_PLAY_RES, play_res, scaled_style
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SOURCE_STYLE = "Source"
@@ -125,39 +126,6 @@ def wrap_for_profile(plain: str, profile) -> tuple[str, int]:
     if wrapped is None:  # a single word longer than a line: keep it as it is
         wrapped = text
     return wrapped, wrapped.count("\n") + 1
-
-
-# Without PlayResX/PlayResY libass assumes 384x288 (and VSFilter or Aegisub may guess otherwise): a dual
-# track says its resolution, the source's when it is an ASS script that says one, else full HD.
-DEFAULT_PLAY_RES = (1920, 1080)
-_LEGACY_PLAY_RES_Y = 288  # the height pysubs2's style defaults (20 px font, 20 px margin) were made for
-
-
-def play_res(track: Track) -> tuple[int, int]:
-    """(PlayResX, PlayResY) of `track` when it is a script that gives both, else `DEFAULT_PLAY_RES`.
-
-    >>> play_res(Track(meta={"info": {"PlayResX": "1280", "PlayResY": "720"}})), play_res(Track())
-    ((1280, 720), (1920, 1080))
-    """
-    info = track.meta.get("info") or {}
-    try:
-        width, height = int(str(info["PlayResX"]).strip()), int(str(info["PlayResY"]).strip())
-    except (KeyError, ValueError):
-        return DEFAULT_PLAY_RES
-    return (width, height) if width > 0 and height > 0 else DEFAULT_PLAY_RES
-
-
-def scaled_style(height: int, **fields) -> dict:
-    """pysubs2's default style (20 px font, 20 px margin at 288 lines) sized for a script `height`
-    lines high, with `fields` set, as the dict `Track.styles` holds.
-
-    >>> s = scaled_style(1080); (s["fontsize"], s["marginv"], s["outline"])
-    (75, 75, 7.5)
-    """
-    scale = height / _LEGACY_PLAY_RES_Y
-    size = {"fontsize": round(20 * scale), "marginv": round(20 * scale), "marginl": round(10 * scale),
-            "marginr": round(10 * scale), "outline": round(2 * scale, 1), "shadow": round(2 * scale, 1)}
-    return pysubs2.SSAStyle(**(size | fields)).as_dict()
 
 
 def _dual_styles(height: int = DEFAULT_PLAY_RES[1]) -> dict[str, dict]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from subpipe.align.svg import LOW, cue_numbers, esc
 from subpipe.align.timeline_chart import timeline_svg
 from subpipe.align.transform_chart import transform_svg
+from subpipe.paths import display_path
 
 __all__ = ["LOW", "render_report", "timeline_svg", "transform_svg", "write_report"]
 
@@ -38,24 +39,6 @@ _COLUMNS = (("confidence", "confidence"), ("type", "type"), ("source cue no.", "
             ("target cue no.", "target"), ("source start", "source_start"), ("overlap", "overlap"),
             ("length", "length"), ("lexical", "lexical"), ("source text", "source_text"),
             ("target text", "target_text"))
-
-
-def display_path(path: str | None, folder: str | os.PathLike | None, fallback: str) -> str:
-    """`path` as the report names it: relative to the report's `folder`, else its file name alone.
-
-    >>> display_path("/films/a/Film.en.srt", "/films/a/reports", "source")
-    '../Film.en.srt'
-    >>> display_path("/films/a/Film.en.srt", None, "source"), display_path(None, "/x", "source")
-    ('Film.en.srt', 'source')
-    """
-    if not path:
-        return fallback
-    if folder is None:
-        return Path(path).name
-    try:
-        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(folder))).as_posix()
-    except ValueError:  # another drive (Windows): no relative path exists
-        return Path(path).name
 
 
 def _summary_rows(s: dict, folder: str | os.PathLike | None) -> list[tuple[str, str]]:

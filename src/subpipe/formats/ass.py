@@ -403,15 +403,94 @@ def parse_substation(text: str, *, path: str = "<input>") -> Track:
         return reader.finish()
 
 
+# --- the script's resolution ---------------------------------------------------------------------------
+
+# Without PlayResX/PlayResY libass assumes 384x288 and VSFilter or Aegisub may guess otherwise, so text is
+# sized differently from player to player: every script subpipe writes says its resolution. A track made
+# from SRT, WebVTT, TTML... (no styles) gets full HD with pysubs2's Default style sized for it; the dual
+# track (`subpipe.align.export`) takes the same default.
+DEFAULT_PLAY_RES = (1920, 1080)
+LIBASS_PLAY_RES = (384, 288)  # what libass assumes of a script that gives none: its styles were seen at it
+_LEGACY_PLAY_RES_Y = 288  # the height pysubs2's style defaults (20 px font, 20 px margin) were made for
+
+
+def _dimension(info: dict, key: str) -> int | None:
+    try:
+        value = int(str(info[key]).strip())
+    except (KeyError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def own_play_res(track: Track) -> tuple[int, int] | None:
+    """(PlayResX, PlayResY) a script says, the missing one of the two derived as libass derives it (4:3,
+    1280x1024 kept together); None when it says neither.
+
+    >>> own_play_res(Track(meta={"info": {"PlayResY": "720"}})), own_play_res(Track(meta={"info": {}}))
+    ((960, 720), None)
+    """
+    info = track.meta.get("info") or {}
+    width, height = _dimension(info, "PlayResX"), _dimension(info, "PlayResY")
+    if width is None and height is None:
+        return None
+    if width is None:
+        width = 1280 if height == 1024 else height * 4 // 3
+    if height is None:
+        height = 1024 if width == 1280 else width * 3 // 4
+    return width, height
+
+
+def play_res(track: Track) -> tuple[int, int]:
+    """(PlayResX, PlayResY) of `track` when it is a script that gives both, else `DEFAULT_PLAY_RES`.
+
+    >>> play_res(Track(meta={"info": {"PlayResX": "1280", "PlayResY": "720"}})), play_res(Track())
+    ((1280, 720), (1920, 1080))
+    """
+    info = track.meta.get("info") or {}
+    width, height = _dimension(info, "PlayResX"), _dimension(info, "PlayResY")
+    return (width, height) if width and height else DEFAULT_PLAY_RES
+
+
+def scaled_style(height: int, **fields) -> dict:
+    """pysubs2's default style (20 px font, 20 px margin at 288 lines) sized for a script `height`
+    lines high, with `fields` set, as the dict `Track.styles` holds.
+
+    >>> s = scaled_style(1080); (s["fontsize"], s["marginv"], s["outline"])
+    (75, 75, 7.5)
+    """
+    scale = height / _LEGACY_PLAY_RES_Y
+    size = {"fontsize": round(20 * scale), "marginv": round(20 * scale), "marginl": round(10 * scale),
+            "marginr": round(10 * scale), "outline": round(2 * scale, 1), "shadow": round(2 * scale, 1)}
+    return pysubs2.SSAStyle(**(size | fields)).as_dict()
+
+
+def with_play_res(track: Track) -> Track:
+    """`track` as a script that says its resolution: a script's own (the missing half derived as libass
+    does); for styles without one, libass's 384x288, which they were seen at; for a track with no styles
+    (SRT or WebVTT before), `DEFAULT_PLAY_RES` with pysubs2's Default style sized for it.
+
+    >>> info = with_play_res(Track()); info.meta["info"]["PlayResY"], info.styles["Default"]["fontsize"]
+    ('1080', 75)
+    """
+    info = dict(track.meta.get("info") or pysubs2.SSAFile().info)  # pysubs2's, as the writer would (it sets ScriptType)
+    own = own_play_res(track)
+    if own is not None and all(_dimension(info, k) for k in ("PlayResX", "PlayResY")):
+        return track
+    width, height = own or (LIBASS_PLAY_RES if track.styles else DEFAULT_PLAY_RES)
+    styles = track.styles or {"Default": scaled_style(height)}
+    info.update({"PlayResX": str(width), "PlayResY": str(height)})
+    return track.copy(meta={**track.meta, "info": info}, styles=styles)
+
+
 def compose_substation(track: Track, *, flavour_: str = "ass") -> str:
     """Write the track as an ASS (or SSA) script through pysubs2.
 
     The track's styles and script info are written back (pysubs2's Default style and info when it has
-    none, e.g. read from SRT); commas and newlines cannot live in the Style, Name and Effect fields
-    and become ``;`` and spaces; times are rounded to centiseconds.
+    none, e.g. read from SRT), always with a resolution (`with_play_res`); commas and newlines cannot
+    live in the Style, Name and Effect fields and become ``;`` and spaces; times are rounded to centiseconds.
     """
     try:
-        return to_ssafile(track, flavour=flavour_).to_string(flavour_)
+        return to_ssafile(with_play_res(track), flavour=flavour_).to_string(flavour_)
     except SubpipeError:
         raise
     except (ValueError, TypeError, KeyError) as exc:
