@@ -2,8 +2,11 @@
 Dream language versions share one timing, so their cues pair by time) are good translations that must
 not be flagged; faults made from them are each found; the demo models' output is flagged."""
 
+import dataclasses
+
 import numpy as np
 import pytest
+from conftest import SAMPLES
 
 from subpipe.formats import read_track
 from subpipe.qc.mt import (
@@ -196,3 +199,29 @@ def test_the_demo_models_nonsense_on_tears_of_steel_is_flagged(demo_models, tos,
     nonsense = [p for p in demo if _made_up_words(p.target, p.source, tgt, known)]
     missed = [p.target for p in nonsense if p.position not in flagged]
     assert len(missed) <= len(nonsense) // 5, missed
+
+
+@pytest.mark.parametrize("names_found, called", [(True, "name"), (False, "glossary term")])
+def test_a_lost_protected_name_is_called_a_name_and_a_glossary_entry_a_glossary_term(demo_models, names_found,
+                                                                                       called):
+    """Tears of Steel through the demo model: "Look Celia, ..." loses Celia's placeholder. Found in the film
+    (the default, no glossary), Celia is a name; listed by the sample glossary (names found off), a glossary
+    term. Both the placeholder error and the lost-name warning say which."""
+    from subpipe.localize import film_names, source_sentences, translate_sentences
+    from subpipe.qc.mt import mt_review
+    from subpipe.terms.glossary import load_glossary
+    from subpipe.translate.names import with_names
+
+    en = read_track(SAMPLES / "tears-of-steel" / "TearsOfSteel.en.vtt", lang="en")
+    glossary = None if names_found else load_glossary(SAMPLES / "glossary" / "films.csv")
+    protection = with_names(glossary, film_names(en) if names_found else [])
+    assert "Celia" in [e.term for e in protection.entries]
+    sentences = source_sentences(en, "en")
+    translations, slots = translate_sentences(sentences, "en", "es", glossary=protection)
+    target = dataclasses.replace(en, lang="es")  # the findings point at cues by position, as on the output
+    found = mt_review(sentences, translations, target, "en", slots=slots, glossary=protection,
+                      round_trip=False).findings
+    lost = [f for f in found if f.kind == "mt-placeholder" and "'Celia'" in f.message]
+    assert lost and all(f.message.startswith(f"{called} 'Celia' (Celia) lost by the engine") for f in lost)
+    missing = [f for f in found if f.kind == "mt-lost-name" and "'Celia'" in f.message]
+    assert missing and all(f.message.startswith(f"{called} 'Celia' of the source missing") for f in missing)

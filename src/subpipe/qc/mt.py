@@ -8,9 +8,10 @@ ra!"). `check_pairs` finds them, one `Finding` per fault, on the target cue that
 
 Kinds, worst first (`KINDS`):
 
-- ``mt-placeholder`` (error): a protected glossary term whose placeholder the engine lost and that
-  the unprotected retry did not render either (the protection record's ``unresolved`` slots of
-  `subpipe.translate.protect`, never recomputed here);
+- ``mt-placeholder`` (error): a protected glossary term, or a name found in the film and protected the
+  same way, whose placeholder the engine lost and that the unprotected retry did not render either (the
+  protection record's ``unresolved`` slots of `subpipe.translate.protect`, never recomputed here; the
+  message says "name" or "glossary term" from the slot's ``origin``);
 - ``mt-untranslated``: the output equals the source, or the language detector (restricted to the
   pair) is sure it is in the source language, or it copies a word of the source language that the
   target language hardly uses ("Eso es nice.");
@@ -454,11 +455,23 @@ def _same_text(source: str, target: str) -> bool:
     return words(source) == words(target) and any(len(w) >= 3 and w.islower() for w in _WORD_RE.findall(source))
 
 
+def lost_name_message(lost: Sequence[str], terms: Sequence[str] = (), names: Sequence[str] = ()) -> str:
+    """The ``mt-lost-name`` message: each lost item called a "glossary term" when the glossary listed it
+    (in `terms`, not among the film's found `names`), else a "name".
+
+    >>> lost_name_message(["Celia", "Vivacissimo"], terms=["Celia", "Vivacissimo"], names=["Celia"])
+    "name 'Celia', glossary term 'Vivacissimo' of the source missing"
+    """
+    glossary = set(terms) - set(names)
+    return ", ".join(f"{'glossary term' if n in glossary else 'name'} '{n}'" for n in lost) + " of the source missing"
+
+
 def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[float, float] | None = None,
-               call: dict[str, float] | None = None, terms: Sequence[str] = (),
+               call: dict[str, float] | None = None, terms: Sequence[str] = (), names: Sequence[str] = (),
                path: str | None = None) -> list[Finding]:
     """The MT faults of one pair (see the module docstring); `call` is the detector's opinion of the
-    output (`language_calls`), `norm` the film's length-ratio norm (`ratio_norm`)."""
+    output (`language_calls`), `norm` the film's length-ratio norm (`ratio_norm`); `terms` the protected
+    do-not-translate terms, of which `names` were found in the film rather than listed by the glossary."""
     from subpipe.langid import primary
 
     src, tgt = pair.source, pair.target
@@ -476,22 +489,33 @@ def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[
         faults["mt-length-ratio"] = length_ratio(src, tgt, norm)
     lost = lost_numbers(src, tgt)
     faults["mt-lost-number"] = f"{', '.join(lost)} of the source missing" if lost else None
-    names = [] if untranslated else lost_names(src, tgt, source_lang, terms)
-    faults["mt-lost-name"] = f"{', '.join(names)} of the source missing" if names else None
+    lost = [] if untranslated else lost_names(src, tgt, source_lang, terms)
+    faults["mt-lost-name"] = lost_name_message(lost, terms, names) if lost else None
     found += [_finding(kind, f"{message}: {excerpt(tgt)} (source: {excerpt(src)})", pair, path)
               for kind, message in faults.items() if message]
     return found
 
 
 def check_pairs(pairs: Sequence[MTPair], source_lang: str, target_lang: str, *, terms: Sequence[str] = (),
-                path: str | None = None, detect: bool = True) -> list[Finding]:
+                names: Sequence[str] = (), path: str | None = None, detect: bool = True) -> list[Finding]:
     """Every MT fault of a film's `pairs` (one language pair), in the pairs' order; `terms`: the
-    glossary's do-not-translate terms (names that must come through); `detect`: ask the language
-    detector (off: the lexicon and the rules alone)."""
+    do-not-translate terms (names that must come through), of which `names` are the film's found names
+    (not the glossary's); `detect`: ask the language detector (off: the lexicon and the rules alone)."""
     norm = ratio_norm(pairs)
     calls = language_calls(pairs, source_lang, target_lang) if detect else [None] * len(pairs)
     return [f for pair, call in zip(pairs, calls)
-            for f in check_pair(pair, source_lang, target_lang, norm=norm, call=call, terms=terms, path=path)]
+            for f in check_pair(pair, source_lang, target_lang, norm=norm, call=call, terms=terms, names=names,
+                                   path=path)]
+
+
+def protected_item(slot: Mapping) -> str:
+    """What a protection slot kept: a "name" found in the film (``origin`` ``film``: `subpipe.translate.names`)
+    or a "glossary term".
+
+    >>> protected_item({"origin": "film"}), protected_item({"origin": "glossary"})
+    ('name', 'glossary term')
+    """
+    return "name" if slot.get("origin") == "film" else "glossary term"
 
 
 def placeholder_findings(slots: Sequence[dict], track: Track) -> list[Finding]:
@@ -502,8 +526,8 @@ def placeholder_findings(slots: Sequence[dict], track: Track) -> list[Finding]:
         if slot.get("status") != "unresolved":
             continue
         pair = anchor(track, slot.get("positions", ()), slot.get("start_ms"), slot.get("end_ms"))
-        found.append(_finding("mt-placeholder", f"glossary term '{slot['term']}' ({slot['source_text']}) lost "
-                              f"by the engine and not rendered as '{slot['rendering']}'", pair, track.path))
+        found.append(_finding("mt-placeholder", f"{protected_item(slot)} '{slot['term']}' ({slot['source_text']}) "
+                              f"lost by the engine and not rendered as '{slot['rendering']}'", pair, track.path))
     return found
 
 
@@ -533,12 +557,12 @@ def cue_pairs(source: Track, target: Track) -> list[MTPair]:
 
 
 def check_with_round_trip(pairs: Sequence[MTPair], source_lang: str, target_lang: str, *, terms: Sequence[str] = (),
-                          path: str | None = None, engine=None, judge=None):
+                          names: Sequence[str] = (), path: str | None = None, engine=None, judge=None):
     """`check_pairs`' findings, and the round trip (`subpipe.qc.roundtrip.check_round_trip`, a `RoundTrip`)
     of the pairs those leave whole, through `judge` or else an engine other than `engine`."""
     from subpipe.qc.roundtrip import check_round_trip
 
-    rules = check_pairs(pairs, source_lang, target_lang, terms=terms, path=path)
+    rules = check_pairs(pairs, source_lang, target_lang, terms=terms, names=names, path=path)
     whole = {f.position for f in rules if f.kind in WHOLE_LINE}
     trip = check_round_trip([p for p in pairs if p.position not in whole], source_lang, target_lang,
                             engine=engine, judge=judge, path=path)
@@ -560,7 +584,10 @@ def mt_review(sentences, translations: Sequence[str], track: Track, source_lang:
     language of the sentences, `check_pairs` and, on the lines those leave whole, the round trip through
     an engine other than `engine` (the one that translated; None: the default); plus the lost
     placeholders of the protection record. Findings sorted worst kind first, then by time."""
-    terms = [e.term for e in glossary.entries if e.do_not_translate] if glossary is not None else []
+    from subpipe.translate.names import is_name_entry
+
+    kept = [e for e in glossary.entries if e.do_not_translate] if glossary is not None else []
+    terms, names = [e.term for e in kept], [e.term for e in kept if is_name_entry(e)]
     found = placeholder_findings(slots, track)
     unchecked = 0
     by_lang: dict[str, list] = {}
@@ -571,10 +598,10 @@ def mt_review(sentences, translations: Sequence[str], track: Track, source_lang:
             continue
         pairs = sentence_pairs([s for s, _ in group], [t for _, t in group], track)
         if not round_trip:
-            found += check_pairs(pairs, lang, track.lang or "", terms=terms, path=track.path)
+            found += check_pairs(pairs, lang, track.lang or "", terms=terms, names=names, path=track.path)
             continue
-        rules, trip = check_with_round_trip(pairs, lang, track.lang or "", terms=terms, path=track.path,
-                                            engine=engine)
+        rules, trip = check_with_round_trip(pairs, lang, track.lang or "", terms=terms, names=names,
+                                            path=track.path, engine=engine)
         found += rules + trip.findings
         unchecked += trip.unchecked
     return MTReview(worst_first(found), {"mt-round-trip": unchecked} if unchecked else {})
