@@ -111,6 +111,8 @@ def _kinds_at(findings, pair):
     ("...and I just want to be awesome", lambda p: "...y y quiero ser genial en el espacio.", "mt-nonsense"),
     ("Whoaaa!", lambda p: "¡Quién una vez!", "mt-nonsense"),  # the demo model's words for a cry
     ("That's nice.", lambda p: "Eso es nice.", "mt-untranslated"),  # the demo model left a word in English
+    # the demo model's output: "Two" written as a word, lost
+    ("Okay, they're coming.", lambda p: "Vale,los están viniendo. ¡Cuesta minutos fue!", "mt-lost-number"),
 ])
 def test_each_fault_made_from_a_human_translation_is_found_on_its_cue(tos, source_text, fault, kind):
     en, es = tos
@@ -128,7 +130,8 @@ def test_no_fault_on_a_human_line_that_repeats_its_source_or_keeps_its_name(tos)
     en, es = tos
     pairs = paired_by_time(en, es)
     found = check_pairs(pairs, "en", "es")
-    for text in ("Ohp- Sorry! Sorry.", "Look Celia, we have to", "Memory overwrite, 90%.", "Thom."):
+    for text in ("Ohp- Sorry! Sorry.", "Look Celia, we have to", "Memory overwrite, 90%.", "Thom.",
+                 "Okay, they're coming.", "We should have about ten minutes"):  # "dos minutos", "diez minutos"
         assert not _kinds_at(found, _pair_of(pairs, text)), text
 
 

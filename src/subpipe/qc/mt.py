@@ -33,7 +33,9 @@ Kinds, worst first (`KINDS`):
 - ``mt-length-ratio``: the character-length ratio far from the film's own norm for the pair (median
   and MAD of the log ratio over the film's pairs, `RATIO_MADS`) *and* outside an absolute band
   (`RATIO_BAND`): subtitle translators condense, so only the far tail is a fault;
-- ``mt-lost-number``: a number written in digits in the source missing in the output;
+- ``mt-lost-number``: a number written in digits in the source missing in the output, or one written as a
+  word ("Two minutes left!", `NUMBER_WORDS`: English, Spanish, French, German, Italian, Portuguese, Dutch)
+  that the output has neither in digits nor as a number word of its own language;
 - ``mt-lost-name``: a do-not-translate glossary term, or a capitalised name in mid-sentence (not a
   word of the source language's lexicon), present in the source and missing in the output.
 
@@ -125,6 +127,31 @@ _STUTTER_RE = re.compile(r"(?<!\w)([^\W\d_]+) \1(?!\w)", re.IGNORECASE)
 _SOURCE_REPEAT_RE = re.compile(r"(?<!\w)([^\W\d_]+)[\s,.!?-]+\1(?!\w)", re.IGNORECASE)
 _PIECE_LOOP_RE = re.compile(r"([^\W\d_]{2,4}?)\1{3,}", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*")
+# Numbers written as words, per language, in the order of `NUMBER_WORD_VALUES` ("|" separates forms of one
+# value). "one" and its kin are left out (an article, a pronoun: "that one"), and so are forms that are
+# also common words ("sei": you are, "neuf": new): these are never taken for numbers of a source.
+NUMBER_WORD_VALUES = list(range(2, 21)) + list(range(30, 100, 10)) + [100, 1000]
+NUMBER_WORDS = {
+    "en": "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+          "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand",
+    "es": "dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciséis diecisiete "
+          "dieciocho diecinueve veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa "
+          "cien|ciento|cientos mil",
+    "fr": "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize dix-sept dix-huit "
+          "dix-neuf vingt trente quarante cinquante soixante soixante-dix|septante quatre-vingts|quatre-vingt|huitante "
+          "quatre-vingt-dix|nonante cent mille",
+    "de": "zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn fünfzehn sechzehn siebzehn "
+          "achtzehn neunzehn zwanzig dreißig vierzig fünfzig sechzig siebzig achtzig neunzig hundert tausend",
+    "it": "due tre quattro cinque sei sette otto nove dieci undici dodici tredici quattordici quindici sedici "
+          "diciassette diciotto diciannove venti trenta quaranta cinquanta sessanta settanta ottanta novanta "
+          "cento mille",
+    "pt": "dois|duas três quatro cinco seis sete oito nove dez onze doze treze catorze|quatorze quinze "
+          "dezesseis|dezasseis dezessete|dezassete dezoito dezenove|dezanove vinte trinta quarenta cinquenta "
+          "sessenta setenta oitenta noventa cem|cento mil",
+    "nl": "twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien vijftien zestien zeventien "
+          "achttien negentien twintig dertig veertig vijftig zestig zeventig tachtig negentig honderd duizend",
+}
+NOT_SOURCE_NUMBERS = {"it": {"sei"}, "fr": {"neuf"}}
 
 
 def words(text: str) -> list[str]:
@@ -347,6 +374,47 @@ def length_ratio(source: str, target: str, norm: tuple[float, float] | None) -> 
             + (f" of {math.exp(norm[0]):.2f})" if norm else ")"))
 
 
+@cache
+def number_words(lang: str) -> dict[str, int]:
+    """{number word: value} of `lang` (`NUMBER_WORDS`; empty for a language without a table)."""
+    from subpipe.langid import primary
+
+    forms = NUMBER_WORDS.get(primary(lang), "").split()
+    return {form: value for value, alternatives in zip(NUMBER_WORD_VALUES, forms) for form in alternatives.split("|")}
+
+
+def _number_word_re(forms) -> re.Pattern:
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+
+
+def lost_number_words(source: str, target: str, source_lang: str, target_lang: str) -> list[str]:
+    """Numbers the source writes as words (`NUMBER_WORDS`) that the output has neither in digits nor as a
+    word of its language; nothing when either language has no table.
+
+    >>> lost_number_words("Okay, they're coming. Two minutes left!", "¡Cuesta minutos fue!", "en", "es")
+    ['Two']
+    >>> lost_number_words("Two minutes left!", "¡Quedan dos minutos!", "en", "es")
+    []
+    """
+    from subpipe.langid import primary
+
+    said, written = number_words(source_lang), number_words(target_lang)
+    if not said or not written:
+        return []
+    skip = NOT_SOURCE_NUMBERS.get(primary(source_lang), set())
+    have = Counter(written[m.group(0).casefold()] for m in _number_word_re(written).finditer(target))
+    have.update(int(n) for n in numbers(target) if len(n) <= 6)
+    lost = []
+    for m in _number_word_re(set(said) - skip).finditer(source):
+        value = said[m.group(0).casefold()]
+        if have[value] > 0:
+            have[value] -= 1
+        else:
+            lost.append(m.group(0))
+    return lost
+
+
 def lost_numbers(source: str, target: str) -> list[str]:
     """Numbers of `source` (in digits) that `target` does not have as often.
 
@@ -487,7 +555,7 @@ def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[
               "mt-runaway": runaway(src, tgt), "mt-repetition": repetition(src, tgt)}
     if not untranslated and not any(faults.values()):  # a line already flagged needs no ratio too
         faults["mt-length-ratio"] = length_ratio(src, tgt, norm)
-    lost = lost_numbers(src, tgt)
+    lost = lost_numbers(src, tgt) + lost_number_words(src, tgt, source_lang, target_lang)
     faults["mt-lost-number"] = f"{', '.join(lost)} of the source missing" if lost else None
     lost = [] if untranslated else lost_names(src, tgt, source_lang, terms)
     faults["mt-lost-name"] = lost_name_message(lost, terms, names) if lost else None
