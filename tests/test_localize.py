@@ -50,7 +50,10 @@ def test_every_cue_passes_the_profile_or_is_listed_in_the_qc_report(tos_es):
     report = json.loads(open(es.outputs["qc_json"], encoding="utf-8").read())
     listed = {(f["start_ms"], f["end_ms"]) for f in report["findings"]}
     assert failing <= listed
-    assert report["summary"]["pass_rate"] > 0.5
+    # the profile's pass rate (measured: 0.93); the report's counts the MT faults too, so it moves with MT QC
+    # (0.49 with the demo model: about half its cues have one)
+    assert len({(c.start, c.end) for c in written.cues} - failing) / len(written.cues) > 0.85
+    assert 0 < report["summary"]["pass_rate"] <= 1
 
 
 def test_mt_faults_are_qc_findings_on_delivered_cues_and_counted_in_the_summary(tos_es):

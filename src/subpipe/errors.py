@@ -242,7 +242,7 @@ class FindingKind(_Catalogued):
     FIX_SPLIT = "fix-split", "A cue was split in two; check the split reads well."
     FIX_SPLIT_UNRESOLVED = "fix-split-unresolved", "The cue could not be split: shorten its text or re-time it."
     # machine translation faults
-    MT_PLACEHOLDER = "mt-placeholder", "The engine lost a glossary term: put the approved rendering in by hand."
+    MT_PLACEHOLDER = "mt-placeholder", "The engine lost a protected glossary term or name: put its approved rendering (a name as written) in by hand."
     MT_UNTRANSLATED = "mt-untranslated", "The line was not translated: translate it by hand."
     MT_ROUND_TRIP = "mt-round-trip", "An independent engine cannot translate the line back to its source: read it, and retranslate it if it is nonsense."
     MT_ROUND_TRIP_NOT_RUN = "mt-round-trip-not-run", "Install an independent engine for the pair both ways (Apertium or argos) to have fluent nonsense caught."

@@ -2,8 +2,11 @@
 Dream language versions share one timing, so their cues pair by time) are good translations that must
 not be flagged; faults made from them are each found; the demo models' output is flagged."""
 
+import dataclasses
+
 import numpy as np
 import pytest
+from conftest import SAMPLES
 
 from subpipe.formats import read_track
 from subpipe.qc.mt import (
@@ -108,6 +111,8 @@ def _kinds_at(findings, pair):
     ("...and I just want to be awesome", lambda p: "...y y quiero ser genial en el espacio.", "mt-nonsense"),
     ("Whoaaa!", lambda p: "¡Quién una vez!", "mt-nonsense"),  # the demo model's words for a cry
     ("That's nice.", lambda p: "Eso es nice.", "mt-untranslated"),  # the demo model left a word in English
+    # the demo model's output: "Two" written as a word, lost
+    ("Okay, they're coming.", lambda p: "Vale,los están viniendo. ¡Cuesta minutos fue!", "mt-lost-number"),
 ])
 def test_each_fault_made_from_a_human_translation_is_found_on_its_cue(tos, source_text, fault, kind):
     en, es = tos
@@ -125,7 +130,8 @@ def test_no_fault_on_a_human_line_that_repeats_its_source_or_keeps_its_name(tos)
     en, es = tos
     pairs = paired_by_time(en, es)
     found = check_pairs(pairs, "en", "es")
-    for text in ("Ohp- Sorry! Sorry.", "Look Celia, we have to", "Memory overwrite, 90%.", "Thom."):
+    for text in ("Ohp- Sorry! Sorry.", "Look Celia, we have to", "Memory overwrite, 90%.", "Thom.",
+                 "Okay, they're coming.", "We should have about ten minutes"):  # "dos minutos", "diez minutos"
         assert not _kinds_at(found, _pair_of(pairs, text)), text
 
 
@@ -196,3 +202,29 @@ def test_the_demo_models_nonsense_on_tears_of_steel_is_flagged(demo_models, tos,
     nonsense = [p for p in demo if _made_up_words(p.target, p.source, tgt, known)]
     missed = [p.target for p in nonsense if p.position not in flagged]
     assert len(missed) <= len(nonsense) // 5, missed
+
+
+@pytest.mark.parametrize("names_found, called", [(True, "name"), (False, "glossary term")])
+def test_a_lost_protected_name_is_called_a_name_and_a_glossary_entry_a_glossary_term(demo_models, names_found,
+                                                                                       called):
+    """Tears of Steel through the demo model: "Look Celia, ..." loses Celia's placeholder. Found in the film
+    (the default, no glossary), Celia is a name; listed by the sample glossary (names found off), a glossary
+    term. Both the placeholder error and the lost-name warning say which."""
+    from subpipe.localize import film_names, source_sentences, translate_sentences
+    from subpipe.qc.mt import mt_review
+    from subpipe.terms.glossary import load_glossary
+    from subpipe.translate.names import with_names
+
+    en = read_track(SAMPLES / "tears-of-steel" / "TearsOfSteel.en.vtt", lang="en")
+    glossary = None if names_found else load_glossary(SAMPLES / "glossary" / "films.csv")
+    protection = with_names(glossary, film_names(en) if names_found else [])
+    assert "Celia" in [e.term for e in protection.entries]
+    sentences = source_sentences(en, "en")
+    translations, slots = translate_sentences(sentences, "en", "es", glossary=protection)
+    target = dataclasses.replace(en, lang="es")  # the findings point at cues by position, as on the output
+    found = mt_review(sentences, translations, target, "en", slots=slots, glossary=protection,
+                      round_trip=False).findings
+    lost = [f for f in found if f.kind == "mt-placeholder" and "'Celia'" in f.message]
+    assert lost and all(f.message.startswith(f"{called} 'Celia' (Celia) lost by the engine") for f in lost)
+    missing = [f for f in found if f.kind == "mt-lost-name" and "'Celia'" in f.message]
+    assert missing and all(f.message.startswith(f"{called} 'Celia' of the source missing") for f in missing)

@@ -65,6 +65,14 @@ def test_markup_characters_newlines_and_blank_sentences_keep_the_count(engine):
     assert "\n" not in out[4] and "ZQ0" in out[7] and "ZQ1" in out[7]
 
 
+def test_the_dictionary_tells_fixed_expressions_from_words_one_line_each(engine):
+    texts = ["Thank you.", "Come on!", "I'm sorry.", "a [b] ^c$ / d\\e <x> @y *z", "", "Line one\nThank you."]
+    shares = engine.fixed_expressions(texts, "en", "es")
+    assert shares[:3] == [1.0, 0.0, 6 / 7] and shares[3:5] == [0.0, 0.0]
+    assert 0 < shares[5] < 1  # the newline did not shift the lines after it
+    assert engine.fixed_expressions(["Lo siento.", "¡Vamos!"], "es", "en") == [1.0, 0.0]
+
+
 def test_apertium_renders_the_name_barley_as_a_grain_and_the_glossary_keeps_it(engine):
     entries = load_glossary(GLOSSARY).entries
     sentences = ["Hello, my name is Barley.", "How's it looking, Barley?", "Look Celia, we have to go.",

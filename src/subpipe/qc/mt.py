@@ -8,9 +8,10 @@ ra!"). `check_pairs` finds them, one `Finding` per fault, on the target cue that
 
 Kinds, worst first (`KINDS`):
 
-- ``mt-placeholder`` (error): a protected glossary term whose placeholder the engine lost and that
-  the unprotected retry did not render either (the protection record's ``unresolved`` slots of
-  `subpipe.translate.protect`, never recomputed here);
+- ``mt-placeholder`` (error): a protected glossary term, or a name found in the film and protected the
+  same way, whose placeholder the engine lost and that the unprotected retry did not render either (the
+  protection record's ``unresolved`` slots of `subpipe.translate.protect`, never recomputed here; the
+  message says "name" or "glossary term" from the slot's ``origin``);
 - ``mt-untranslated``: the output equals the source, or the language detector (restricted to the
   pair) is sure it is in the source language, or it copies a word of the source language that the
   target language hardly uses ("Eso es nice.");
@@ -32,7 +33,9 @@ Kinds, worst first (`KINDS`):
 - ``mt-length-ratio``: the character-length ratio far from the film's own norm for the pair (median
   and MAD of the log ratio over the film's pairs, `RATIO_MADS`) *and* outside an absolute band
   (`RATIO_BAND`): subtitle translators condense, so only the far tail is a fault;
-- ``mt-lost-number``: a number written in digits in the source missing in the output;
+- ``mt-lost-number``: a number written in digits in the source missing in the output, or one written as a
+  word ("Two minutes left!", `NUMBER_WORDS`: English, Spanish, French, German, Italian, Portuguese, Dutch)
+  that the output has neither in digits nor as a number word of its own language;
 - ``mt-lost-name``: a do-not-translate glossary term, or a capitalised name in mid-sentence (not a
   word of the source language's lexicon), present in the source and missing in the output.
 
@@ -124,6 +127,31 @@ _STUTTER_RE = re.compile(r"(?<!\w)([^\W\d_]+) \1(?!\w)", re.IGNORECASE)
 _SOURCE_REPEAT_RE = re.compile(r"(?<!\w)([^\W\d_]+)[\s,.!?-]+\1(?!\w)", re.IGNORECASE)
 _PIECE_LOOP_RE = re.compile(r"([^\W\d_]{2,4}?)\1{3,}", re.IGNORECASE)
 _NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*")
+# Numbers written as words, per language, in the order of `NUMBER_WORD_VALUES` ("|" separates forms of one
+# value). "one" and its kin are left out (an article, a pronoun: "that one"), and so are forms that are
+# also common words ("sei": you are, "neuf": new): these are never taken for numbers of a source.
+NUMBER_WORD_VALUES = list(range(2, 21)) + list(range(30, 100, 10)) + [100, 1000]
+NUMBER_WORDS = {
+    "en": "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+          "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand",
+    "es": "dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciséis diecisiete "
+          "dieciocho diecinueve veinte treinta cuarenta cincuenta sesenta setenta ochenta noventa "
+          "cien|ciento|cientos mil",
+    "fr": "deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize dix-sept dix-huit "
+          "dix-neuf vingt trente quarante cinquante soixante soixante-dix|septante quatre-vingts|quatre-vingt|huitante "
+          "quatre-vingt-dix|nonante cent mille",
+    "de": "zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn fünfzehn sechzehn siebzehn "
+          "achtzehn neunzehn zwanzig dreißig vierzig fünfzig sechzig siebzig achtzig neunzig hundert tausend",
+    "it": "due tre quattro cinque sei sette otto nove dieci undici dodici tredici quattordici quindici sedici "
+          "diciassette diciotto diciannove venti trenta quaranta cinquanta sessanta settanta ottanta novanta "
+          "cento mille",
+    "pt": "dois|duas três quatro cinco seis sete oito nove dez onze doze treze catorze|quatorze quinze "
+          "dezesseis|dezasseis dezessete|dezassete dezoito dezenove|dezanove vinte trinta quarenta cinquenta "
+          "sessenta setenta oitenta noventa cem|cento mil",
+    "nl": "twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien vijftien zestien zeventien "
+          "achttien negentien twintig dertig veertig vijftig zestig zeventig tachtig negentig honderd duizend",
+}
+NOT_SOURCE_NUMBERS = {"it": {"sei"}, "fr": {"neuf"}}
 
 
 def words(text: str) -> list[str]:
@@ -346,6 +374,47 @@ def length_ratio(source: str, target: str, norm: tuple[float, float] | None) -> 
             + (f" of {math.exp(norm[0]):.2f})" if norm else ")"))
 
 
+@cache
+def number_words(lang: str) -> dict[str, int]:
+    """{number word: value} of `lang` (`NUMBER_WORDS`; empty for a language without a table)."""
+    from subpipe.langid import primary
+
+    forms = NUMBER_WORDS.get(primary(lang), "").split()
+    return {form: value for value, alternatives in zip(NUMBER_WORD_VALUES, forms) for form in alternatives.split("|")}
+
+
+def _number_word_re(forms) -> re.Pattern:
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+
+
+def lost_number_words(source: str, target: str, source_lang: str, target_lang: str) -> list[str]:
+    """Numbers the source writes as words (`NUMBER_WORDS`) that the output has neither in digits nor as a
+    word of its language; nothing when either language has no table.
+
+    >>> lost_number_words("Okay, they're coming. Two minutes left!", "¡Cuesta minutos fue!", "en", "es")
+    ['Two']
+    >>> lost_number_words("Two minutes left!", "¡Quedan dos minutos!", "en", "es")
+    []
+    """
+    from subpipe.langid import primary
+
+    said, written = number_words(source_lang), number_words(target_lang)
+    if not said or not written:
+        return []
+    skip = NOT_SOURCE_NUMBERS.get(primary(source_lang), set())
+    have = Counter(written[m.group(0).casefold()] for m in _number_word_re(written).finditer(target))
+    have.update(int(n) for n in numbers(target) if len(n) <= 6)
+    lost = []
+    for m in _number_word_re(set(said) - skip).finditer(source):
+        value = said[m.group(0).casefold()]
+        if have[value] > 0:
+            have[value] -= 1
+        else:
+            lost.append(m.group(0))
+    return lost
+
+
 def lost_numbers(source: str, target: str) -> list[str]:
     """Numbers of `source` (in digits) that `target` does not have as often.
 
@@ -454,11 +523,23 @@ def _same_text(source: str, target: str) -> bool:
     return words(source) == words(target) and any(len(w) >= 3 and w.islower() for w in _WORD_RE.findall(source))
 
 
+def lost_name_message(lost: Sequence[str], terms: Sequence[str] = (), names: Sequence[str] = ()) -> str:
+    """The ``mt-lost-name`` message: each lost item called a "glossary term" when the glossary listed it
+    (in `terms`, not among the film's found `names`), else a "name".
+
+    >>> lost_name_message(["Celia", "Vivacissimo"], terms=["Celia", "Vivacissimo"], names=["Celia"])
+    "name 'Celia', glossary term 'Vivacissimo' of the source missing"
+    """
+    glossary = set(terms) - set(names)
+    return ", ".join(f"{'glossary term' if n in glossary else 'name'} '{n}'" for n in lost) + " of the source missing"
+
+
 def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[float, float] | None = None,
-               call: dict[str, float] | None = None, terms: Sequence[str] = (),
+               call: dict[str, float] | None = None, terms: Sequence[str] = (), names: Sequence[str] = (),
                path: str | None = None) -> list[Finding]:
     """The MT faults of one pair (see the module docstring); `call` is the detector's opinion of the
-    output (`language_calls`), `norm` the film's length-ratio norm (`ratio_norm`)."""
+    output (`language_calls`), `norm` the film's length-ratio norm (`ratio_norm`); `terms` the protected
+    do-not-translate terms, of which `names` were found in the film rather than listed by the glossary."""
     from subpipe.langid import primary
 
     src, tgt = pair.source, pair.target
@@ -474,24 +555,35 @@ def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[
               "mt-runaway": runaway(src, tgt), "mt-repetition": repetition(src, tgt)}
     if not untranslated and not any(faults.values()):  # a line already flagged needs no ratio too
         faults["mt-length-ratio"] = length_ratio(src, tgt, norm)
-    lost = lost_numbers(src, tgt)
+    lost = lost_numbers(src, tgt) + lost_number_words(src, tgt, source_lang, target_lang)
     faults["mt-lost-number"] = f"{', '.join(lost)} of the source missing" if lost else None
-    names = [] if untranslated else lost_names(src, tgt, source_lang, terms)
-    faults["mt-lost-name"] = f"{', '.join(names)} of the source missing" if names else None
+    lost = [] if untranslated else lost_names(src, tgt, source_lang, terms)
+    faults["mt-lost-name"] = lost_name_message(lost, terms, names) if lost else None
     found += [_finding(kind, f"{message}: {excerpt(tgt)} (source: {excerpt(src)})", pair, path)
               for kind, message in faults.items() if message]
     return found
 
 
 def check_pairs(pairs: Sequence[MTPair], source_lang: str, target_lang: str, *, terms: Sequence[str] = (),
-                path: str | None = None, detect: bool = True) -> list[Finding]:
+                names: Sequence[str] = (), path: str | None = None, detect: bool = True) -> list[Finding]:
     """Every MT fault of a film's `pairs` (one language pair), in the pairs' order; `terms`: the
-    glossary's do-not-translate terms (names that must come through); `detect`: ask the language
-    detector (off: the lexicon and the rules alone)."""
+    do-not-translate terms (names that must come through), of which `names` are the film's found names
+    (not the glossary's); `detect`: ask the language detector (off: the lexicon and the rules alone)."""
     norm = ratio_norm(pairs)
     calls = language_calls(pairs, source_lang, target_lang) if detect else [None] * len(pairs)
     return [f for pair, call in zip(pairs, calls)
-            for f in check_pair(pair, source_lang, target_lang, norm=norm, call=call, terms=terms, path=path)]
+            for f in check_pair(pair, source_lang, target_lang, norm=norm, call=call, terms=terms, names=names,
+                                   path=path)]
+
+
+def protected_item(slot: Mapping) -> str:
+    """What a protection slot kept: a "name" found in the film (``origin`` ``film``: `subpipe.translate.names`)
+    or a "glossary term".
+
+    >>> protected_item({"origin": "film"}), protected_item({"origin": "glossary"})
+    ('name', 'glossary term')
+    """
+    return "name" if slot.get("origin") == "film" else "glossary term"
 
 
 def placeholder_findings(slots: Sequence[dict], track: Track) -> list[Finding]:
@@ -502,8 +594,8 @@ def placeholder_findings(slots: Sequence[dict], track: Track) -> list[Finding]:
         if slot.get("status") != "unresolved":
             continue
         pair = anchor(track, slot.get("positions", ()), slot.get("start_ms"), slot.get("end_ms"))
-        found.append(_finding("mt-placeholder", f"glossary term '{slot['term']}' ({slot['source_text']}) lost "
-                              f"by the engine and not rendered as '{slot['rendering']}'", pair, track.path))
+        found.append(_finding("mt-placeholder", f"{protected_item(slot)} '{slot['term']}' ({slot['source_text']}) "
+                              f"lost by the engine and not rendered as '{slot['rendering']}'", pair, track.path))
     return found
 
 
@@ -533,12 +625,12 @@ def cue_pairs(source: Track, target: Track) -> list[MTPair]:
 
 
 def check_with_round_trip(pairs: Sequence[MTPair], source_lang: str, target_lang: str, *, terms: Sequence[str] = (),
-                          path: str | None = None, engine=None, judge=None):
+                          names: Sequence[str] = (), path: str | None = None, engine=None, judge=None):
     """`check_pairs`' findings, and the round trip (`subpipe.qc.roundtrip.check_round_trip`, a `RoundTrip`)
     of the pairs those leave whole, through `judge` or else an engine other than `engine`."""
     from subpipe.qc.roundtrip import check_round_trip
 
-    rules = check_pairs(pairs, source_lang, target_lang, terms=terms, path=path)
+    rules = check_pairs(pairs, source_lang, target_lang, terms=terms, names=names, path=path)
     whole = {f.position for f in rules if f.kind in WHOLE_LINE}
     trip = check_round_trip([p for p in pairs if p.position not in whole], source_lang, target_lang,
                             engine=engine, judge=judge, path=path)
@@ -560,7 +652,10 @@ def mt_review(sentences, translations: Sequence[str], track: Track, source_lang:
     language of the sentences, `check_pairs` and, on the lines those leave whole, the round trip through
     an engine other than `engine` (the one that translated; None: the default); plus the lost
     placeholders of the protection record. Findings sorted worst kind first, then by time."""
-    terms = [e.term for e in glossary.entries if e.do_not_translate] if glossary is not None else []
+    from subpipe.translate.names import is_name_entry
+
+    kept = [e for e in glossary.entries if e.do_not_translate] if glossary is not None else []
+    terms, names = [e.term for e in kept], [e.term for e in kept if is_name_entry(e)]
     found = placeholder_findings(slots, track)
     unchecked = 0
     by_lang: dict[str, list] = {}
@@ -571,10 +666,10 @@ def mt_review(sentences, translations: Sequence[str], track: Track, source_lang:
             continue
         pairs = sentence_pairs([s for s, _ in group], [t for _, t in group], track)
         if not round_trip:
-            found += check_pairs(pairs, lang, track.lang or "", terms=terms, path=track.path)
+            found += check_pairs(pairs, lang, track.lang or "", terms=terms, names=names, path=track.path)
             continue
-        rules, trip = check_with_round_trip(pairs, lang, track.lang or "", terms=terms, path=track.path,
-                                            engine=engine)
+        rules, trip = check_with_round_trip(pairs, lang, track.lang or "", terms=terms, names=names,
+                                            path=track.path, engine=engine)
         found += rules + trip.findings
         unchecked += trip.unchecked
     return MTReview(worst_first(found), {"mt-round-trip": unchecked} if unchecked else {})

@@ -16,6 +16,14 @@ the message quoting the back-translation so staff see why) when its support is b
 engine's `Threshold`: below ``floor`` always, below ``below`` when its source has ``min_letters``
 letters or more (short lines, "Come on!" / "¡Vamos!", are idioms no engine renders as a subtitler does).
 
+Short lines get a second judge, on words rather than chrF (character n-grams of a two-word line say
+little: "Thank you." -> "Muchas." has support 14, the human "Come on!" -> "¡Vamos!" 8). Where the judge's
+dictionary reads the source as a fixed expression (`FIXED_SHARE` of its letters in interjections and
+multiword entries: "Thank you", "I'm sorry"; not "Come on", two words), its own translation is that
+entry's, not a guess; a line then must share a word (case, accents and punctuation aside) with it, or its
+back-translation a word with the source. "Muchas." shares none with "Gracias.", nor "Many." with "Thank
+you.": flagged. Only judges that can tell (Apertium: `ApertiumEngine.fixed_expressions`) run it.
+
 Independent means not the engine that translated: the output of argos is judged by Apertium and
 Apertium's by argos (`JUDGES`, in that order of preference). Each direction is one batched call per
 film and language pair. When no independent engine translates the pair both ways (or it fails), the
@@ -26,7 +34,8 @@ Thresholds were set on data (`bench/bench_quality.py`, MT-fault section): the hu
 subtitles of Tears of Steel and Sintel paired by time with their source (202 cues) must stay at or below
 3% flagged, MT rules included (6 of 202; the rules alone: 2); Apertium as the judge then brings the demo
 model's lines that score chrF < 25 against the human subtitles from 48 flagged by the rules alone to 64 of
-104. The demo argos models as the judge of Apertium get the thresholds that keep 2.5% of the human cues
+104; the fixed-expression judge of short lines adds 2 (66 of 104: "Thank you." -> "Muchas.", "I'm sorry."
+-> "Estoy dudo.") and no human cue. The demo argos models as the judge of Apertium get the thresholds that keep 2.5% of the human cues
 flagged, and then add 2 of Apertium's 51 such lines to the rules' 1: a judge must translate at least as
 well as the engine it judges.
 """
@@ -50,6 +59,9 @@ class Threshold:
     min_letters: int
 
 
+# Short lines: a source this much made of the judge's fixed expressions is judged on words (module docstring).
+FIXED_SHARE = 0.5
+
 # Calibrated per judging engine on the corpus films' human translations (module docstring).
 JUDGES = {"apertium": Threshold(floor=7.0, below=20.0, min_letters=16),
           "argos": Threshold(floor=5.0, below=10.0, min_letters=16)}
@@ -63,6 +75,7 @@ class Support:
     own: str  # the judge's own translation of the source
     round_trip: float  # chrF of `back` against the source
     agreement: float  # chrF of the output against `own`
+    fixed: float = 0.0  # share of the source's letters the judge's dictionary holds as fixed expressions
 
     @property
     def score(self) -> float:
@@ -120,23 +133,50 @@ def find_judge(forward: set[str], source: str, target: str, judges: Sequence[str
 
 
 def supports(pairs, judge, source: str, target: str) -> list[Support]:
-    """The judge's back-translation and own translation of every pair (two batched calls), scored."""
+    """The judge's back-translation and own translation of every pair (two batched calls), scored; and,
+    where the judge can tell (``fixed_expressions``), how much of each source is its fixed expressions."""
     from sacrebleu.metrics import CHRF
 
     chrf = CHRF()
     back = judge.translate_batch([p.target for p in pairs], target, source)
     own = judge.translate_batch([p.source for p in pairs], source, target)
-    return [Support(b, o, chrf.sentence_score(b, [p.source]).score, chrf.sentence_score(p.target, [o]).score)
-            for p, b, o in zip(pairs, back, own)]
+    tell = getattr(judge, "fixed_expressions", None)
+    fixed = tell([p.source for p in pairs], source, target) if tell else [0.0] * len(pairs)
+    return [Support(b, o, chrf.sentence_score(b, [p.source]).score, chrf.sentence_score(p.target, [o]).score, f)
+            for p, b, o, f in zip(pairs, back, own, fixed)]
+
+
+def shares_a_word(a: str, b: str) -> bool:
+    """Whether `a` and `b` have a word in common, case, accents and punctuation aside.
+
+    >>> shares_a_word("Thank you.", "Many."), shares_a_word("¡Lo sé!", "Sé.")
+    (False, True)
+    """
+    from subpipe.qc.mt import _fold, words
+
+    return bool({_fold(w) for w in words(a)} & {_fold(w) for w in words(b)})
+
+
+def fixed_expression_missed(pair, support: Support, threshold: Threshold) -> bool:
+    """Whether `pair` is a short line whose source the judge holds as a fixed expression (`FIXED_SHARE`) and
+    that shares no word with the judge's rendering of it, nor its back-translation a word with the source."""
+    return (letters(pair.source) < threshold.min_letters and support.fixed >= FIXED_SHARE
+            and not shares_a_word(support.own, pair.target) and not shares_a_word(support.back, pair.source))
 
 
 def unsupported(pair, support: Support, threshold: Threshold) -> bool:
-    """Whether the judge's support for `pair` is below `threshold` (`Threshold`)."""
+    """Whether the judge's support for `pair` is below `threshold` (`Threshold`), or the line is short and
+    misses the fixed expression its source is (`fixed_expression_missed`)."""
     limit = threshold.below if letters(pair.source) >= threshold.min_letters else threshold.floor
-    return support.score < limit
+    return support.score < limit or fixed_expression_missed(pair, support, threshold)
 
 
 def round_trip_message(pair, support: Support, judge: str) -> str:
+    threshold = JUDGES.get(judge)
+    if threshold is not None and fixed_expression_missed(pair, support, threshold):
+        return (f"{judge}'s dictionary holds the source as a fixed expression, rendered {excerpt(support.own)}; "
+                f"the output shares no word with it, nor its back-translation {excerpt(support.back)} with the "
+                f"source: {excerpt(pair.target)} (source: {excerpt(pair.source)})")
     return (f"{judge} translates it back as {excerpt(support.back)} (chrF {support.round_trip:.0f} against the "
             f"source) and the source as {excerpt(support.own)} (chrF {support.agreement:.0f} against the "
             f"output): {excerpt(pair.target)} (source: {excerpt(pair.source)})")

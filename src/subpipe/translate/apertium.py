@@ -46,6 +46,10 @@ _MARK_RE = re.compile(r"(?<!\S)([@#])(?=\w)")
 _SPACES_RE = re.compile(r"[ \t]+")
 _SPACE_BEFORE_STOP_RE = re.compile(r"(?<=\w) +(?=[.,](?:\s|$))")
 _NEWLINES_RE = re.compile(r"\s*[\r\n\f\v\u2028\u2029\x85]+\s*")
+# The analyser's stream format: characters it reserves (stripped from text sent to it), its lexical units.
+_STREAM_SPECIAL_RE = re.compile(r"[\^$/\[\]{}<>@\\*#]")
+_UNIT_RE = re.compile(r"\^([^/$]*)/([^$]*)\$")
+_ANALYSER_RE = re.compile(r"lt-proc\s+(?:-\w+\s+)*'([^']+\.automorf\.bin)'")
 
 
 def language_code(name: str) -> str:
@@ -87,6 +91,12 @@ class ApertiumMode:
     def to_dict(self) -> dict:
         return {"mode": self.name, "from": self.from_code, "to": self.to_code, "path": str(self.path)}
 
+    @cached_property
+    def analyser(self) -> str | None:
+        """The source language's morphological analyser (the mode's first stage), None when not found."""
+        m = _ANALYSER_RE.search(self.path.read_text(encoding="utf-8", errors="replace"))
+        return m.group(1) if m and os.path.exists(m.group(1)) else None
+
 
 def _stat(path: str) -> str:
     try:
@@ -127,6 +137,25 @@ def tidy(translation: str, source: str) -> tuple[str, int]:
     text = _MARK_RE.sub(unmark, flatten(translation))
     text = _SPACE_BEFORE_STOP_RE.sub("", _SPACES_RE.sub(" ", text)).strip()
     return text, marks
+
+
+def fixed_share(analysis: str) -> float:
+    """The share of the letters of one analysed line (lt-proc's stream) inside fixed expressions: units every
+    reading of which is an interjection or a multiword entry of the dictionary (``^Thank you/thank you<ij>$``,
+    ``^'m sorry/be<vblex><pri><p1><sg># sorry$``); unknown words (``*``) are not.
+
+    >>> fixed_share("^Thank you/thank you<ij>$^./.<sent>$"), fixed_share("^Come/come<vblex><inf>$ ^on/on<pr>$")
+    (1.0, 0.0)
+    """
+    total = fixed = 0
+    for surface, readings in _UNIT_RE.findall(analysis):
+        n = sum(ch.isalpha() for ch in surface)
+        total += n
+        if readings.startswith("*"):
+            continue
+        if all("<ij>" in r or " " in r.split("<")[0] or "#" in r for r in readings.split("/")):
+            fixed += n
+    return fixed / total if total else 0.0
 
 
 class ApertiumEngine:
@@ -185,6 +214,26 @@ class ApertiumEngine:
         if progress:
             progress(1, 1)
         return [done.get(t, t) for t in texts]
+
+    def fixed_expressions(self, texts: Sequence[str], source: str, target: str) -> list[float]:
+        """For each text (in `source`, as the `source` -> `target` pair reads it), the share of its letters its
+        dictionary holds as fixed expressions (`fixed_share`): "Thank you." 1.0, "Come on!" 0.0 (two words).
+        One analyser call; 0.0 for every text when the pair's mode names no analyser."""
+        (mode,) = self.route(source, target)
+        if mode.analyser is None or not texts:
+            return [0.0] * len(texts)
+        lines = [_STREAM_SPECIAL_RE.sub(" ", flatten(t)) for t in texts]
+        try:
+            proc = subprocess.run(["lt-proc", mode.analyser], input="\n".join(lines) + "\n", capture_output=True,
+                                  text=True, encoding="utf-8", timeout=self.timeout)
+        except (subprocess.TimeoutExpired, OSError) as exc:
+            raise SubpipeError(f"apertium's analyser of {mode.name} failed: {exc}", code=ErrorCode.ENGINE_FAILED) \
+                from None
+        out = proc.stdout.split("\n")
+        if proc.returncode != 0 or len(out) < len(lines):
+            raise SubpipeError(f"apertium's analyser of {mode.name} failed (exit {proc.returncode}, {len(out)} lines "
+                               f"for {len(lines)}): {proc.stderr.strip()[-300:]}", code=ErrorCode.ENGINE_FAILED)
+        return [fixed_share(line) for line in out[:len(lines)]]
 
     def _run(self, mode: ApertiumMode, texts: list[str]) -> list[str]:
         lines = [flatten(t) for t in texts]
