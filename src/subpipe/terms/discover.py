@@ -34,7 +34,16 @@ from subpipe.cues import Cue, Track, format_timecode
 from subpipe.errors import ErrorCode, SubpipeError
 from subpipe.nlp import base_lang, pipeline_info
 from subpipe.terms.glossary import Glossary, GlossaryEntry, make_entry
-from subpipe.terms.match import Analysis, CueSpan, Entity, Passage, TermHit, TermMatcher, analyze_languages
+from subpipe.terms.match import (
+    Analysis,
+    CueSpan,
+    Entity,
+    Passage,
+    TermHit,
+    TermMatcher,
+    Words,
+    analyze_languages,
+)
 
 if TYPE_CHECKING:  # spaCy loads only when a pipeline is needed, never at import
     from spacy.tokens import Doc
@@ -494,6 +503,7 @@ class Scan:
     ner: bool
     matched: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     entities: tuple[Entity, ...] | None = None  # the passage's named entities; None: not recognised
+    words: Words | None = None  # the doc's token strings, when read already
 
     @property
     def text(self) -> str:
@@ -606,7 +616,7 @@ def find_honorifics(scan: Scan) -> Iterator[Found]:
 def find_holidays(scan: Scan) -> Iterator[Found]:
     """Holidays by name, matched on lemmas."""
     matcher = _list_matchers(scan.lang)[1]
-    for entry, s, e, _ in matcher(scan.doc) if matcher is not None else ():
+    for entry, s, e, _ in matcher(scan.doc, words=scan.words) if matcher is not None else ():
         span = scan.doc[s:e]
         yield Found(span.start_char, span.end_char, category="holiday", action=entry.id, detector="holiday",
                     reason=f"holiday: {entry.term}" + (f" ({entry.note})" if entry.note else ""))
@@ -616,7 +626,7 @@ def find_holidays(scan: Scan) -> Iterator[Found]:
 def find_idioms(scan: Scan) -> Iterator[Found]:
     """Idioms of the language's list, matched on lemmas."""
     matcher = _list_matchers(scan.lang)[0]
-    for entry, s, e, _ in matcher(scan.doc) if matcher is not None else ():
+    for entry, s, e, _ in matcher(scan.doc, words=scan.words) if matcher is not None else ():
         span = scan.doc[s:e]
         yield Found(span.start_char, span.end_char, category="idiom", action="adapt", detector="idiom",
                     reason=f"idiom {entry.id!r}: {entry.note}; find an equivalent or translate the sense")
@@ -667,8 +677,8 @@ def discover(analysis: Analysis, *, hits: Sequence[TermHit] = (), glossary: Glos
     detector (`DETECTORS`) over every passage, then `_prune`."""
     found: list[Candidate] = []
     entities = analysis.entities or [None] * len(analysis.passages)
-    for passage, doc, ents in zip(analysis.passages, analysis.docs, entities):
-        scan = Scan(passage, doc, analysis.lang, ner, entities=ents)
+    for k, (passage, doc, ents) in enumerate(zip(analysis.passages, analysis.docs, entities)):
+        scan = Scan(passage, doc, analysis.lang, ner, entities=ents, words=analysis.words_at(k))
         for name, detect in DETECTORS.items():
             matched = scan.matched.setdefault(name, [])
             for match in detect(scan):

@@ -305,16 +305,35 @@ def _join(cues: list[Cue], lines: dict[int, set[int]] | None = None) -> Passage:
     return Passage(" ".join(words), cues, pieces)
 
 
+class Words(NamedTuple):
+    """A doc's token strings, read once: spaCy builds a Python object for a token at every read, and a
+    film's docs are read by every matcher (glossary, idioms, holidays) and detector."""
+
+    text: tuple[str, ...]
+    lower: tuple[str, ...]
+    norm: tuple[str, ...]  # the match keys (`lemma_key`)
+
+
+def words_of(doc) -> Words:
+    """The `Words` of a doc whose match keys are set (`set_match_keys`)."""
+    tokens = list(doc)
+    return Words(tuple(t.text for t in tokens), tuple(t.lower_ for t in tokens), tuple(t.norm_ for t in tokens))
+
+
 @dataclass
 class Analysis:
-    """A track read for term work: its passages, their spaCy docs (match keys set) and, when asked
-    for, the named entities of each passage (None: not asked for, or the pipeline has no recogniser;
-    an empty tuple for a passage `needs_entities` left out)."""
+    """A track read for term work: its passages, their spaCy docs (match keys set) with their `Words`
+    and, when asked for, the named entities of each passage (None: not asked for, or the pipeline has
+    no recogniser; an empty tuple for a passage `needs_entities` left out)."""
 
     lang: str
     passages: list[Passage]
     docs: list
     entities: list[tuple[Entity, ...]] | None = None
+    words: list[Words] | None = None
+
+    def words_at(self, index: int) -> Words:
+        return self.words[index] if self.words is not None else words_of(self.docs[index])
 
 
 def lemma_key(token, lookup) -> str:
@@ -324,9 +343,16 @@ def lemma_key(token, lookup) -> str:
     return (token.lemma_ or token.text).lower()
 
 
-def set_match_keys(doc, lookup) -> None:
+def set_match_keys(doc, lookup) -> Words:
+    """Write each token's match key (`lemma_key`) into its ``NORM``; the doc's `Words`, read on the way."""
+    text, lower, norm = [], [], []
     for token in doc:
-        token.norm_ = lemma_key(token, lookup)
+        key = lemma_key(token, lookup)
+        token.norm_ = key
+        text.append(token.text)
+        lower.append(token.lower_)
+        norm.append(key)
+    return Words(tuple(text), tuple(lower), tuple(norm))
 
 
 def analyze_track(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: int = MAX_GAP_MS,
@@ -344,9 +370,8 @@ def analyze_track(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: int = 
         recognised = iter(recognise_entities(lang, [p.text for p, r in zip(passages, read) if r],
                                              batch_size=batch_size))
         found = [next(recognised) if r else () for r in read]
-    for doc in docs:
-        set_match_keys(doc, lookup)
-    return Analysis(lang, passages, docs, found)
+    words = [set_match_keys(doc, lookup) for doc in docs]
+    return Analysis(lang, passages, docs, found, words)
 
 
 @dataclass(eq=False)
@@ -441,12 +466,13 @@ class TermMatcher:
         for i, key in terms.items():
             self._confirmed[i] = _term_keys[key]
 
-    def prepare(self, docs: Iterable) -> None:
-        """Confirm the lemma candidates of all `docs` in one batch (otherwise each call confirms its own)."""
-        self._confirm(i for doc in docs for i, _ in self._lemma_candidates(doc))
+    def prepare(self, words: Iterable[Words]) -> None:
+        """Confirm the lemma candidates of all docs (their `Words`) in one batch (otherwise each call
+        confirms its own)."""
+        self._confirm(i for w in words for i, _ in self._lemma_candidates(w))
 
-    def _lemma_candidates(self, doc):
-        norm = [t.norm_ for t in doc]
+    def _lemma_candidates(self, words: Words):
+        norm = words.norm
         for start, key in enumerate(norm):
             for i in self._first.get(key, ()):
                 sets = self._rest[i]
@@ -454,32 +480,30 @@ class TermMatcher:
                 if end <= len(norm) and all(norm[start + j] in sets[j] for j in range(1, len(sets))):
                     yield i, start
 
-    def _matches(self, doc):
-        """(entry index, start, end, how) of every match in `doc`, nested ones included."""
-        n = len(doc)
-        for table, attr, lengths, how in ((self._exact, "text", self._exact_lengths, "exact"),
-                                          (self._lower, "lower_", self._lower_lengths, "case")):
-            if not lengths:
-                continue
-            words = [getattr(t, attr) for t in doc]
+    def _matches(self, words: Words):
+        """(entry index, start, end, how) of every match in a doc (its `Words`), nested ones included."""
+        n = len(words.text)
+        for table, forms, lengths, how in ((self._exact, words.text, self._exact_lengths, "exact"),
+                                           (self._lower, words.lower, self._lower_lengths, "case")):
             for length in lengths:
                 for start in range(n - length + 1):
-                    for i in table.get(tuple(words[start:start + length]), ()):
+                    for i in table.get(forms[start:start + length], ()):
                         yield i, start, start + length, how
-        candidates = list(self._lemma_candidates(doc))
+        candidates = list(self._lemma_candidates(words))
         self._confirm(i for i, _ in candidates)
-        norm = [t.norm_ for t in doc]
+        norm = words.norm
         for i, start in candidates:
             sets = self._confirmed[i]
             end = start + len(sets)
             if sets and end <= n and all(norm[start + j] in sets[j] for j in range(len(sets))):
                 yield i, start, end, "lemma"
 
-    def __call__(self, doc, *, keep_nested: bool = False) -> list[tuple[GlossaryEntry, int, int, str]]:
-        """(entry, start token, end token, how) for every match in `doc`; matches nested in a longer
-        one are dropped unless `keep_nested`."""
+    def __call__(self, doc, *, keep_nested: bool = False,
+                 words: Words | None = None) -> list[tuple[GlossaryEntry, int, int, str]]:
+        """(entry, start token, end token, how) for every match in `doc` (match keys set; `words`: its
+        `Words`, when read already); matches nested in a longer one are dropped unless `keep_nested`."""
         best: dict[tuple[int, int, int], str] = {}
-        for i, start, end, how in self._matches(doc):
+        for i, start, end, how in self._matches(words if words is not None else words_of(doc)):
             span_text, term = doc[start:end].text, self.entries[i].term
             kind = "exact" if span_text == term else "case" if span_text.lower() == term.lower() else how
             k = (i, start, end)
@@ -503,10 +527,11 @@ def find_terms(analysis: Analysis, entries: Sequence[GlossaryEntry] | Glossary, 
     if not entries:
         return []
     matcher = TermMatcher(entries, analysis.lang)
-    matcher.prepare(analysis.docs)
+    words = [analysis.words_at(k) for k in range(len(analysis.docs))]
+    matcher.prepare(words)
     hits = []
-    for passage, doc in zip(analysis.passages, analysis.docs):
-        for entry, start, end, how in matcher(doc, keep_nested=keep_nested):
+    for passage, doc, doc_words in zip(analysis.passages, analysis.docs, words):
+        for entry, start, end, how in matcher(doc, keep_nested=keep_nested, words=doc_words):
             span = doc[start:end]
             spans = passage.locate(span.start_char, span.end_char)
             cues = {c.position: c for c in passage.cues}
