@@ -340,3 +340,45 @@ def test_a_script_without_case_is_read_and_a_passage_without_letters_is_not():
     analysis = analyze_track(Track([Cue(0, 2000, "東京へ行きます", position=0), Cue(10000, 12000, "♪ ♪", position=1),
                                     Cue(20000, 22000, "we went home.", position=2)]), "en")
     assert needs_entities(analysis.passages, analysis.docs) == [True, False, False]
+
+
+def test_a_recogniser_that_listens_to_a_shared_embedding_reads_the_analysed_docs(monkeypatch):
+    """Transformer pipelines' recognisers listen to the shared embedding: given fresh docs, a listener
+    reads zeros (spaCy's fallback) and finds other entities. A small such pipeline is trained here on a
+    few sentences, so that what it finds depends on the embedding."""
+    import random
+
+    import spacy
+    from spacy.training import Example
+
+    import subpipe.terms.match as match
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("tok2vec")
+    nlp.add_pipe("ner", config={"model": {
+        "@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner", "extra_state_tokens": False,
+        "hidden_width": 32, "maxout_pieces": 2, "use_upper": True,
+        "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "*"}}})
+    data = [("Celia flew to Paris.", [(0, 5, "PERSON"), (14, 19, "GPE")]),
+            ("Thom lives in Amsterdam.", [(0, 4, "PERSON"), (14, 23, "GPE")]),
+            ("We met Barley in Rome.", [(7, 13, "PERSON"), (17, 21, "GPE")]),
+            ("Nobody went anywhere.", [])]
+    examples = [Example.from_dict(nlp.make_doc(t), {"entities": e}) for t, e in data]
+    optimizer = nlp.initialize(lambda: examples)
+    rng = random.Random(0)
+    for _ in range(40):
+        rng.shuffle(examples)
+        nlp.update(examples, sgd=optimizer, drop=0.0)
+    assert nlp.get_pipe("tok2vec").listening_components == ["ner"]
+    monkeypatch.setattr(match, "load_pipeline", lambda lang: nlp)
+    monkeypatch.setattr(match, "pipe_texts", lambda lang, texts, **kw: nlp.pipe(texts, disable=kw.get("disable", ())))
+    match.clear_analysis_cache()
+    texts = [t for t, _ in data]
+    full = [tuple((e.start_char, e.end_char, e.label_) for e in doc.ents) for doc in nlp.pipe(texts)]
+    analysed = list(nlp.pipe(texts, disable=["ner"]))
+    assert match.recognise_entities("en", texts, analysed) == full
+    match.clear_analysis_cache()
+    assert match.recognise_entities("en", texts) == full  # no docs given: the pipeline runs for them
+    assert any(full) and full != [tuple((e.start_char, e.end_char, e.label_) for e in nlp.get_pipe("ner")(
+        nlp.make_doc(t)).ents) for t in texts]  # what fresh docs would have given
+    match.clear_analysis_cache()

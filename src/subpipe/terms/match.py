@@ -93,16 +93,22 @@ class Entity(NamedTuple):
     label: str
 
 
-def recognise_entities(lang: str, texts: Sequence[str], *, batch_size: int = 256) -> list[tuple[Entity, ...]]:
-    """The `lang` pipeline's named entities in each of `texts`, by its entity recogniser alone on freshly
-    tokenised docs (the recogniser reads the tokens' own forms and norms, not the tags or the match keys
-    `set_match_keys` writes into the analysed docs), cached by text like the analyses."""
+def recognise_entities(lang: str, texts: Sequence[str], docs: Sequence | None = None, *,
+                       batch_size: int = 256) -> list[tuple[Entity, ...]]:
+    """The `lang` pipeline's named entities in each of `texts`, by its entity recogniser alone, cached by
+    text like the analyses. A recogniser with its own embedding (spaCy's small, medium and large
+    pipelines) reads freshly tokenised docs: it reads the tokens' forms and norms, not the tags or the
+    match keys `set_match_keys` writes into the analysed docs. One that listens to a shared embedding
+    (transformer pipelines) reads the analysed `docs` (one per text), which carry that embedding's output."""
     nlp = load_pipeline(lang)
     keys = [(lang, text) for text in texts]
-    missing = list(dict.fromkeys(k for k in keys if k not in _entities))
+    missing = {k: n for n, k in enumerate(keys) if k not in _entities}
     if missing:
-        docs = nlp.get_pipe("ner").pipe((nlp.make_doc(k[1]) for k in missing), batch_size=batch_size)
-        for key, doc in zip(missing, docs):
+        listens = any("ner" in getattr(pipe, "listening_components", ()) for _, pipe in nlp.pipeline)
+        if listens and docs is None:
+            docs = list(pipe_texts(lang, texts, batch_size=batch_size, disable=NOT_NEEDED + ENTITIES))
+        inputs = ([docs[n] for n in missing.values()] if listens else (nlp.make_doc(k[1]) for k in missing))
+        for key, doc in zip(missing, nlp.get_pipe("ner").pipe(inputs, batch_size=batch_size)):
             _entities[key] = tuple(Entity(e.start_char, e.end_char, e.label_) for e in doc.ents)
     return _bounded(_entities, keys)
 
@@ -150,8 +156,8 @@ def needs_entities(passages: Sequence["Passage"], docs: Sequence) -> list[bool]:
     and written with a capital inside a sentence elsewhere in the film (the name the characters call
     out: "Scales?"); also every passage of a script without case. What is left out is mostly the
     recogniser's mistakes on exclamations ("Nooooo!" as an organisation, "Coupez !" as a person). On
-    the corpus films and the bench film, every entity of a label discovery keeps lies in a passage read,
-    except those mistakes (tests/terms/test_match.py).
+    the corpus films (tests/terms/test_match.py) and the bench film, every entity of a label discovery
+    keeps lies in a passage read, except those mistakes.
     """
     signs = [_name_signs(doc, frozenset(start for start, _, idx, _ in _first_pieces(p))) for p, doc in
              zip(passages, docs)]
@@ -368,7 +374,7 @@ def analyze_track(track: Track | Sequence[Cue], lang: str, *, max_gap_ms: int = 
     if entities and "ner" in load_pipeline(lang).pipe_names:
         read = needs_entities(passages, docs)
         recognised = iter(recognise_entities(lang, [p.text for p, r in zip(passages, read) if r],
-                                             batch_size=batch_size))
+                                             [d for d, r in zip(docs, read) if r], batch_size=batch_size))
         found = [next(recognised) if r else () for r in read]
     words = [set_match_keys(doc, lookup) for doc in docs]
     return Analysis(lang, passages, docs, found, words)
