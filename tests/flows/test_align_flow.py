@@ -1,9 +1,9 @@
 """The align flow under a real (test) Prefect API: outputs, summary, lowest-confidence table, report link."""
 
-import asyncio
 import json
 
 from conftest import SAMPLES
+from flow_runs import run_artifacts
 
 from flows.align import align_tracks
 from flows.params import AlignOptions
@@ -11,26 +11,15 @@ from flows.params import AlignOptions
 ED = SAMPLES / "elephants-dream"
 
 
-def _artifacts(key):
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-
-    async def read():
-        async with get_client() as client:
-            return await client.read_artifacts(
-                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key]))
-            )
-
-    return asyncio.run(read())
-
-
 def test_align_flow_writes_outputs_and_publishes_artifacts(prefect_harness, tmp_path):
-    result = align_tracks(
+    state = align_tracks(
         source=str(ED / "ElephantsDream.en.vtt"),
         target=str(ED / "ElephantsDream.de.vtt"),
         output_dir=str(tmp_path),
         options=AlignOptions(dual="ass"),
+        return_state=True,
     )
+    result = state.result()
     outputs = result["outputs"]
     assert set(outputs) == {"links", "tmx", "dual", "report"}
     links = json.loads(
@@ -39,12 +28,12 @@ def test_align_flow_writes_outputs_and_publishes_artifacts(prefect_harness, tmp_
     assert links["source"]["cues"] == 89 and links["target"]["cues"] == 77
     assert result["summary"]["links"] == len(links["links"])
 
-    (summary,) = _artifacts("align-summary")[:1]
+    [summary] = run_artifacts(state, "align-summary")
     assert summary.type == "markdown" and "transform" in summary.data and "links.json" in summary.data
-    (table,) = _artifacts("align-low-confidence")[:1]
+    [table] = run_artifacts(state, "align-low-confidence")
     assert table.type == "table"
     rows = json.loads(table.data) if isinstance(table.data, str) else table.data
     confidences = [row["confidence"] for row in rows]
     assert confidences == sorted(confidences) and len(rows) <= 200
-    (link,) = _artifacts("align-report")[:1]  # Prefect stores a link artifact as a Markdown link
+    [link] = run_artifacts(state, "align-report")  # Prefect stores a link artifact as a Markdown link
     assert "(file://" in link.data and ".report.html)" in link.data

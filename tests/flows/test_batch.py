@@ -1,11 +1,11 @@
 """The drop-folder batch under a real (test) Prefect API: a bad file among good ones, reruns, Dask."""
 
-import asyncio
 import json
 import shutil
 
 import pytest
 from conftest import CORNER, SAMPLES
+from flow_runs import read, run_artifacts, run_tasks
 
 from flows.batch import PARTIALLY_FAILED, batch_drop_folder
 from flows.params import BatchOptions
@@ -34,29 +34,8 @@ def _run(inbox, outbox):
     )
 
 
-def _read(query):
-    from prefect.client.orchestration import get_client
-
-    async def read():
-        async with get_client() as client:
-            return await query(client)
-
-    return asyncio.run(read())
-
-
 def _task_states(state) -> dict[str, str]:
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
-    flt = FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
-    runs = _read(lambda c: c.read_task_runs(flow_run_filter=flt))
-    return {r.name: r.state.name for r in runs}
-
-
-def _artifacts(state):
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
-
-    flt = ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id]))
-    return _read(lambda c: c.read_artifacts(artifact_filter=flt))
+    return {r.name: r.state.name for r in run_tasks(state)}
 
 
 def _outputs(outbox) -> dict[str, bytes]:
@@ -82,7 +61,7 @@ def test_a_bad_file_fails_alone_and_the_run_shows_partially_failed(threads_batch
     inbox, outbox = root / "inbox", root / "outbox"
     assert state.type.value == "FAILED" and state.name == PARTIALLY_FAILED
     assert "1 of 4 files failed (Broken.en.srt)" in state.message
-    run = _read(lambda c: c.read_flow_run(state.state_details.flow_run_id))
+    run = read(lambda c: c.read_flow_run(state.state_details.flow_run_id))
     assert run.state.name == PARTIALLY_FAILED and run.state.type.value == "FAILED"
 
     result = state.result(raise_on_failure=False)
@@ -106,7 +85,7 @@ def test_a_bad_file_fails_alone_and_the_run_shows_partially_failed(threads_batch
         "localize Broken": "Failed",
     }
 
-    artifacts = {a.key: a for a in _artifacts(state) if a.key}
+    artifacts = {a.key: a for a in run_artifacts(state) if a.key}
     summary = artifacts["batch-summary"].data
     assert "Partially failed" in summary and "Broken.en.srt" in summary and "QC pass" in summary
     assert "| Sintel | es |" in summary and "terms flagged" in summary
@@ -118,11 +97,11 @@ def test_a_bad_file_fails_alone_and_the_run_shows_partially_failed(threads_batch
         ("Broken", "failed"),
     }
     assert "batch.csv" in artifacts["batch-csv"].data and "file://" in artifacts["batch-csv"].data
-    links = [a.data for a in _artifacts(state) if a.type == "markdown" and "file://" in a.data]
+    links = [a.data for a in run_artifacts(state) if a.type == "markdown" and "file://" in a.data]
     assert any("Sintel.es.srt" in link for link in links) and any(
         "Sintel.en-de.html" in link for link in links
     )
-    progress = [a for a in _artifacts(state) if a.type == "progress"]
+    progress = [a for a in run_artifacts(state) if a.type == "progress"]
     assert progress and float(progress[0].data) == 100.0
 
 

@@ -1,30 +1,21 @@
 """The deliver-film flow under a real (test) Prefect API: the package, its manifest and the artifacts."""
 
-import asyncio
 import hashlib
 import json
 
 from conftest import SAMPLES
+from flow_runs import run_artifacts
 
 from flows.deliver import SpecName, deliver_film
 from subpipe.formats import read_track
 
 
-def _artifacts(key):
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
-
-    async def read():
-        async with get_client() as client:
-            return await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
-
-    return asyncio.run(read())
-
-
 def test_the_flow_delivers_a_bilingual_film_with_its_forced_narrative_and_publishes_the_manifest(
         prefect_harness, demo_models, tmp_path):
     mix = SAMPLES / "bilingual" / "TearsOfSteelMix.en+es.vtt"
-    manifest = deliver_film(source=str(mix), spec=SpecName.NETFLIX, locales=["en"], output_dir=str(tmp_path))
+    state = deliver_film(source=str(mix), spec=SpecName.NETFLIX, locales=["en"], output_dir=str(tmp_path),
+                         return_state=True)
+    manifest = state.result()
     package = tmp_path / "TearsOfSteelMix" / "delivery" / "netflix"
     assert manifest["status"] == "completed" and manifest["delivered"] == ["en"]
     assert [(f["file"], f["kind"]) for f in manifest["files"]] == [("TearsOfSteelMix.en.ttml", "subtitles"),
@@ -36,9 +27,9 @@ def test_the_flow_delivers_a_bilingual_film_with_its_forced_narrative_and_publis
     for row in manifest["files"]:
         assert row["sha256"] == hashlib.sha256((package / row["file"]).read_bytes()).hexdigest()
     assert json.loads((package / "manifest.json").read_text(encoding="utf-8"))["files"] == manifest["files"]
-    [table] = _artifacts("delivery-manifest")
+    [table] = run_artifacts(state, "delivery-manifest")
     rows = json.loads(table.data)
     assert [r["file"] for r in rows] == [f["file"] for f in manifest["files"]]
-    [summary] = _artifacts("delivery-summary")
+    [summary] = run_artifacts(state, "delivery-summary")
     assert "TearsOfSteelMix.en.forced.ttml" in summary.data
     assert all(row["qc_pass"] is True or row["qc_findings"] for row in manifest["files"])

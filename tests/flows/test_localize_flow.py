@@ -1,49 +1,38 @@
 """The localize-film flow under a real (test) Prefect API: outputs, artifacts, progress, a bad reference."""
 
-import asyncio
 import json
 
 from conftest import CORNER, SAMPLES
+from flow_runs import run_artifacts, run_tasks
 
 from flows.localize import localize_film
 
 
-def _artifacts(key=None, kind=None):
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, ArtifactFilterType
-
-    async def read():
-        async with get_client() as client:
-            flt = ArtifactFilter(key=ArtifactFilterKey(any_=[key]) if key else None,
-                                 type=ArtifactFilterType(any_=[kind]) if kind else None)
-            return await client.read_artifacts(artifact_filter=flt)
-
-    return asyncio.run(read())
-
-
 def test_localize_flow_delivers_languages_and_publishes_artifacts(prefect_harness, demo_models, tmp_path):
     bad_reference = CORNER / "gpac-misc" / "subtitle.ttxt"
-    result = localize_film(source=str(SAMPLES / "sintel" / "Sintel.en.vtt"), target_languages=["es", "fr"],
-                           reference_tracks=[str(SAMPLES / "sintel" / "Sintel.de.vtt"), str(bad_reference)],
-                           glossary=str(SAMPLES / "glossary" / "films.csv"), output_dir=str(tmp_path))
+    state = localize_film(source=str(SAMPLES / "sintel" / "Sintel.en.vtt"), target_languages=["es", "fr"],
+                          reference_tracks=[str(SAMPLES / "sintel" / "Sintel.de.vtt"), str(bad_reference)],
+                          glossary=str(SAMPLES / "glossary" / "films.csv"), output_dir=str(tmp_path),
+                          return_state=True)
+    result = state.result()
     assert set(result["languages"]) == {"es", "fr"}
     for lang in ("es", "fr"):
         assert (tmp_path / "Sintel" / f"Sintel.{lang}.srt").exists()
         assert result["languages"][lang]["cues"] >= 20
     assert [a["lang"] for a in result["alignments"]] == ["de"]
     assert [e["path"] for e in result["errors"]] == [str(bad_reference)]
-    summary = _artifacts("localize-summary")
-    assert summary and "Sintel" in summary[0].data and "| es |" in summary[0].data
-    assert _artifacts("localize-qc")[0].type == "table"
-    faults = _artifacts("localize-mt-faults")  # the cues to look at first, one row per MT finding
-    assert faults and faults[0].type == "table"
-    rows = json.loads(faults[0].data)
+    [summary] = run_artifacts(state, "localize-summary")  # this run's, one per run
+    assert "Sintel" in summary.data and "| es |" in summary.data
+    assert [a.type for a in run_artifacts(state, "localize-qc")] == ["table"]
+    [faults] = run_artifacts(state, "localize-mt-faults")  # the cues to look at first, one row per MT finding
+    assert faults.type == "table"
+    rows = json.loads(faults.data)
     total = sum(sum(result["languages"][lang]["mt_faults"].values()) for lang in ("es", "fr"))
     assert total > 0 and len(rows) == min(total, 200)
     assert all(row["kind"].startswith("mt-") and row["lang"] in ("es", "fr") for row in rows)
-    links = [a.data for a in _artifacts(kind="markdown")]
+    links = [a.data for a in run_artifacts(state, kind="markdown")]
     assert any("Sintel.es.srt" in link and "file://" in link for link in links)
-    progress = _artifacts(kind="progress")
+    progress = run_artifacts(state, kind="progress")
     assert progress and max(float(p.data) for p in progress) == 100.0
 
 
@@ -82,16 +71,8 @@ def test_the_flow_and_the_library_write_the_same_summary_a_failed_language_inclu
 
 
 def _task_runs(state) -> dict[str, list[str]]:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
-    async def read():
-        async with get_client() as client:
-            flt = FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
-            return await client.read_task_runs(flow_run_filter=flt)
-
     runs: dict[str, list[str]] = {}
-    for run in asyncio.run(read()):
+    for run in run_tasks(state):
         runs.setdefault(run.name, []).append(run.state.name)
     return runs
 
@@ -140,12 +121,13 @@ def test_a_bilingual_film_in_the_flow_identifies_languages_as_a_task_and_shows_t
     shares = {s["code"] for s in written["flow"]["spoken_languages"]["languages"]}
     assert {"en", "es"} <= shares
     assert (tmp_path / "flow" / "TosMix" / "TosMix.es.forced.srt").is_file()
-    table = _artifacts("localize-languages")
-    assert table and table[0].type == "table"
-    rows = json.loads(table[0].data)
+    [table] = run_artifacts(state, "localize-languages")
+    assert table.type == "table"
+    rows = json.loads(table.data)
     assert len(rows) == min(200, len(library.langid.cues)) and {"position", "lang", "confidence", "text"} <= set(rows[0])
-    summary = [a.data for a in _artifacts("localize-summary") if "TosMix" in a.data]
-    assert summary and "## Spoken languages" in summary[0] and "## Cues per language" in summary[0]
+    [summary] = run_artifacts(state, "localize-summary")
+    assert "TosMix" in summary.data
+    assert "## Spoken languages" in summary.data and "## Cues per language" in summary.data
 
 
 def test_an_empty_spoken_languages_list_finds_them_and_zh_hans_is_mandarin(prefect_harness, demo_models, tmp_path):
