@@ -26,6 +26,11 @@ SAMPLES = ROOT / "samples"
 AUTH = ("subpipe-admin", "test-only-password")
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 REVIEW_TIMEOUT = 60  # seconds a paused review waits: time to screenshot its form, short enough to wait out
+# Prefect's server answers 503 when SQLite says "database is locked" (or busy): the request's transaction
+# was rolled back, nothing was written, and Prefect's own client (PrefectHttpxAsyncClient) sends any request
+# again on a 503, up to PREFECT_CLIENT_MAX_RETRIES (5) times with exponential backoff. The tests' client too.
+RETRY_STATUS = 503
+MAX_RETRIES = 5
 
 
 def _free_port() -> int:
@@ -42,6 +47,7 @@ class PrefectServer:
     outbox: Path
     glossaries: Path
     log: Path
+    retry_seconds: float = 0.5  # the first wait after a 503, doubled each time: 0.5 + 1 + ... + 8 = 15.5 s at most
 
     @property
     def api(self) -> str:
@@ -53,9 +59,18 @@ class PrefectServer:
         return base64.b64encode(":".join(AUTH).encode()).decode()
 
     def request(self, method: str, path: str, *, auth: bool = True, **kwargs) -> httpx.Response:
-        return httpx.request(
-            method, self.api + path, auth=AUTH if auth else None, timeout=30, trust_env=False, **kwargs
-        )
+        """One API call; sent again after a 503 (the SQLite server busy) up to `MAX_RETRIES` times."""
+        def send() -> httpx.Response:
+            return httpx.request(
+                method, self.api + path, auth=AUTH if auth else None, timeout=30, trust_env=False, **kwargs
+            )
+
+        for attempt in range(MAX_RETRIES):
+            response = send()
+            if response.status_code != RETRY_STATUS:
+                return response
+            time.sleep(self.retry_seconds * 2**attempt)
+        return send()
 
     def post(self, path: str, body: dict | None = None):
         response = self.request("POST", path, json=body or {})

@@ -39,25 +39,13 @@ def _run(server, output: str) -> str:
                   "reference_tracks": [str(films / "TearsOfSteel.es.vtt")], "glossary": "films.csv",
                   "output_dir": str(server.outbox / output)}
     deployment = server.deployment("localize-film")["id"]  # the UI's Run button:
-    return _post(server, f"/deployments/{deployment}/create_flow_run", {"parameters": parameters})["id"]
+    return server.post(f"/deployments/{deployment}/create_flow_run", {"parameters": parameters})["id"]
 
 
 @pytest.fixture(scope="module")
 def review_runs(prefect_server) -> dict[str, str]:
     """Both runs created at once, so that their work and their waits overlap."""
     return {"resumed": _run(prefect_server, "reviewed"), "left": _run(prefect_server, "unreviewed")}
-
-
-def _post(server, path: str, body: dict, attempts: int = 10) -> dict:
-    """POST as the UI does; again after a 503 (the SQLite server says "database is locked" under load,
-    and in the UI a person would press the button again)."""
-    for _ in range(attempts):
-        response = server.request("POST", path, json=body)
-        if response.status_code != 503:
-            response.raise_for_status()
-            return response.json()
-        time.sleep(1)
-    raise AssertionError(f"POST {path} refused {attempts} times: {response.text}")
 
 
 def _wait_paused(server, run_id: str, timeout: float = 300) -> dict:
@@ -105,7 +93,7 @@ def resumed(prefect_server, review_runs) -> dict:
     fields = _terms_in_form(run["form"])
     run_input = {"reviewer": REVIEWER} | {fields[term]: answer for term, answer in ANSWERS.items() if term in fields}
     # The UI's Submit button in the Resume dialog:
-    result = _post(prefect_server, f"/flow_runs/{run['id']}/resume", {"run_input": run_input})
+    result = prefect_server.post(f"/flow_runs/{run['id']}/resume", {"run_input": run_input})
     return {"run": run, "fields": fields, "result": result}
 
 
