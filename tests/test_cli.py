@@ -34,6 +34,19 @@ def test_inspect_human_output_names_the_file():
     assert "89 cues" in res.stdout and "vtt" in res.stdout
 
 
+def test_a_line_naming_a_long_path_is_printed_whole(tmp_path):
+    """The terminal wraps a long line, not subpipe: the console cutting it at 80 columns (the width under
+    CI) put the newline where the checkout's path length said, inside "89 cues" on a longer path."""
+    deep = tmp_path.joinpath(*["a-folder-with-a-long-name"] * 4)
+    deep.mkdir(parents=True)
+    film = deep / ED_EN.name
+    shutil.copy(ED_EN, film)
+    res = runner.invoke(app, ["inspect", str(film)], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    first = res.stdout.splitlines()[0]
+    assert first.startswith(f"{film}: vtt, utf-8, lang en, 89 cues (0 dropped)"), res.stdout
+
+
 def test_inspect_rejects_a_non_subtitle_file_with_its_path_and_line():
     bad = CORNER / "vtt.js" / "cue-times" / "bad-data.json"
     res = runner.invoke(app, ["inspect", str(bad), "--json"])

@@ -98,6 +98,13 @@ app = typer.Typer(help="Subtitle tracks through localization: ingest, QC, align,
 console = Console()
 err_console = Console(stderr=True)
 
+
+def say(text: str, *, markup: bool = True) -> None:
+    """A message on stdout in soft-wrap mode: the terminal wraps a long line, the console inserts no newline
+    that would cut a path or a phrase in two (at 80 columns, the width under CI, a longer checkout path moved
+    the cut into what a reader greps for)."""
+    console.print(text, highlight=False, markup=markup, soft_wrap=True)
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.",
                                        callback=_remember_json_mode)]
 FpsOpt = Annotated[Optional[float], typer.Option("--fps", help="Frame rate (needed for MicroDVD; "
@@ -187,11 +194,11 @@ def inspect(file: Path, as_json: JsonOpt = False, fps: FpsOpt = None, lang: Lang
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         qc = summary["qc"]
-        console.print(f"[bold]{shown(file)}[/]: {summary['format'] or 'unknown format'}, "
-                      f"{summary['encoding']}, "
-                      f"lang {summary['lang'] or '?'}, {summary['cues']} cues "
-                      f"({summary['dropped']} dropped), {summary['duration_ms'] / 1000:.1f} s", highlight=False)
-        console.print(_qc_line(summary['profile'], qc), highlight=False)
+        say(f"[bold]{shown(file)}[/]: {summary['format'] or 'unknown format'}, "
+            f"{summary['encoding']}, "
+            f"lang {summary['lang'] or '?'}, {summary['cues']} cues "
+            f"({summary['dropped']} dropped), {summary['duration_ms'] / 1000:.1f} s")
+        say(_qc_line(summary['profile'], qc))
         if result.track.findings:
             console.print(_findings_table(result.track.findings, "Reader findings"))
     if strict and result.qc:
@@ -215,8 +222,8 @@ def convert(src: Path, dst: Path, fps: FpsOpt = None, encoding: EncOpt = None,
         print(json.dumps({"source": str(src), "output": str(out), "cues": len(track.cues),
                           "findings": [f.to_dict() for f in track.findings]}, ensure_ascii=False, indent=2))
     else:
-        console.print(f"{shown(src)} ({track.format}, {track.encoding}) -> {shown(out)}: "
-                      f"{len(track.cues)} cues, {len(track.findings)} reader findings", highlight=False)
+        say(f"{shown(src)} ({track.format}, {track.encoding}) -> {shown(out)}: "
+            f"{len(track.cues)} cues, {len(track.findings)} reader findings")
 
 
 @app.command()
@@ -257,8 +264,7 @@ def qc(file: Path, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adu
         if findings:
             console.print(_findings_table(findings, f"QC findings ({len(findings)})"))
         rules = result.profile.name + (f", {result.profile.lang}" if result.profile.lang else "")
-        console.print(_qc_line(rules, summary)
-                      + (f"; fixed copy written to {shown(output)}" if fix else ""), highlight=False)
+        say(_qc_line(rules, summary) + (f"; fixed copy written to {shown(output)}" if fix else ""))
     if strict and findings:
         raise typer.Exit(1)
 
@@ -290,8 +296,8 @@ def ingest(files: list[Path], output: Annotated[Path, typer.Option("-o", "--outp
         print(json.dumps({"tracks": summaries, "errors": errors, "output": str(output)}, ensure_ascii=False,
                          indent=2))
     else:
-        console.print(plain(ingest_markdown(summaries, errors)), highlight=False, markup=False)
-        console.print(f"outputs in {shown(output)}/", highlight=False)
+        say(plain(ingest_markdown(summaries, errors)), markup=False)
+        say(f"outputs in {shown(output)}/")
     if errors:
         raise typer.Exit(1)
 
@@ -326,9 +332,9 @@ def flag(file: Path,
         data = report.to_dict() | {"outputs": {k: str(v) for k, v in written.items()}}
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        console.print(plain(report_markdown(report, limit=50)), highlight=False, markup=False, soft_wrap=True)
+        say(plain(report_markdown(report, limit=50)), markup=False)
         for kind, path in written.items():
-            console.print(f"{kind}: {shown(path)}", highlight=False)
+            say(f"{kind}: {shown(path)}")
     if strict and report.errors():
         raise typer.Exit(1)
 
@@ -403,7 +409,7 @@ def localize(file: Path,
     if as_json:
         print(json.dumps(result.summary(), ensure_ascii=False, indent=2))
     else:
-        console.print(plain(summary_markdown(result)), highlight=False, markup=False)
+        say(plain(summary_markdown(result)), markup=False)
     if result.errors:
         raise typer.Exit(1)
 
@@ -445,7 +451,7 @@ def deliver(file: Path,
         print(json.dumps(result.manifest() | {"outputs": result.outputs, "set_aside": result.set_aside_summary()},
                          ensure_ascii=False, indent=2))
     else:
-        console.print(plain(delivery_markdown(result)), highlight=False, markup=False, soft_wrap=True)
+        say(plain(delivery_markdown(result)), markup=False)
     if result.failed:
         raise typer.Exit(1)
 
@@ -528,9 +534,9 @@ def models_list(as_json: JsonOpt = False) -> None:
     for p in packages:
         table.add_row(p["from"], p["to"], p["version"], p["description"])
     console.print(table)
-    console.print(f"argos translatable pairs: {', '.join(pairs) or 'none'}", highlight=False)
+    say(f"argos translatable pairs: {', '.join(pairs) or 'none'}")
     if missing:
-        console.print(f"apertium: {missing}", highlight=False, markup=False)
+        say(f"apertium: {missing}", markup=False)
         return
     table = Table(title=f"Apertium pairs in {apertium_info['modes_dir']}")
     for col in ("mode", "from", "to"):
@@ -538,7 +544,7 @@ def models_list(as_json: JsonOpt = False) -> None:
     for m in modes:
         table.add_row(m["mode"], m["from"], m["to"])
     console.print(table)
-    console.print(f"apertium translatable pairs: {', '.join(apertium_info['pairs']) or 'none'}", highlight=False)
+    say(f"apertium translatable pairs: {', '.join(apertium_info['pairs']) or 'none'}")
 
 
 @models_app.command("install")
@@ -558,7 +564,7 @@ def models_install(what: Annotated[list[str], typer.Argument(help="FILE.argosmod
         print(json.dumps({"installed": [p.to_dict() for p in installed]}, ensure_ascii=False, indent=2))
     else:
         for p in installed:
-            console.print(f"installed {p.from_code}->{p.to_code} {p.version} in {shown(p.path)}", highlight=False)
+            say(f"installed {p.from_code}->{p.to_code} {p.version} in {shown(p.path)}")
 
 
 # --- align and sync (subpipe.align) -------------------------------------------------------------------
@@ -625,7 +631,7 @@ def review_merge(stores: StoresArg,
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
     for out, entries in result["outputs"].items():
-        console.print(f"{shown(out)}: {entries} entries ({len(decisions)} decisions merged)", highlight=False)
+        say(f"{shown(out)}: {entries} entries ({len(decisions)} decisions merged)")
 
 
 @app.command()
@@ -664,15 +670,14 @@ def align(src: Path, tgt: Path,
                          indent=2))
     else:
         kinds = ", ".join(f"{k} {v}" for k, v in summary["link_types"].items()) or "none"
-        console.print(f"{shown(src)} -> {shown(tgt)}: {summary['transform']}", highlight=False)
+        say(f"{shown(src)} -> {shown(tgt)}: {summary['transform']}")
         if anchors:
-            console.print(f"glossary {shown(glossary)}: {len(pairs)} anchor pairs ({source.lang} -> {target.lang})",
-                          highlight=False)
-        console.print(f"{summary['links']} links ({kinds}); unaligned: {summary['unaligned_source']} source, "
-                      f"{summary['unaligned_target']} target; {summary['low_confidence']} below confidence "
-                      "0.5", highlight=False)
+            say(f"glossary {shown(glossary)}: {len(pairs)} anchor pairs ({source.lang} -> {target.lang})")
+        say(f"{summary['links']} links ({kinds}); unaligned: {summary['unaligned_source']} source, "
+            f"{summary['unaligned_target']} target; {summary['low_confidence']} below confidence "
+            "0.5")
         for kind, path in outputs.items():
-            console.print(f"{kind}: {shown(path)}", highlight=False)
+            say(f"{kind}: {shown(path)}")
 
 
 @app.command()
@@ -694,8 +699,7 @@ def sync(tgt: Path,
                           "describe": transform.describe(), "fit_score": round(transform.score, 4)},
                          ensure_ascii=False, indent=2))
     else:
-        console.print(f"{shown(tgt)} -> {shown(out)}: {transform.describe()} ({len(synced.cues)} cues re-timed)",
-                      highlight=False)
+        say(f"{shown(tgt)} -> {shown(out)}: {transform.describe()} ({len(synced.cues)} cues re-timed)")
 
 
 @app.command()
@@ -730,7 +734,7 @@ def langid(file: Path,
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     shares = ", ".join(f"{s.code} {s.share:.0%} ({s.cues} cues)" for s in result.languages) or "no cues"
-    console.print(f"[bold]{shown(file)}[/]: {shares}", highlight=False)
+    say(f"[bold]{shown(file)}[/]: {shares}")
     unsure = result.low_confidence()
     if unsure:
         table = Table(title=f"Unsure calls ({len(unsure)})")
@@ -742,7 +746,7 @@ def langid(file: Path,
                           call.lang, f"{call.confidence:.2f}", cues[call.position].plain.replace("\n", " / "))
         console.print(table)
     else:
-        console.print("every call is sure", highlight=False)
+        say("every call is sure")
 
 
 def errors_markdown() -> str:
