@@ -32,6 +32,19 @@ def read_film(path: Path, lang: str):
     assert track.format == "vtt"
     return track
 
+# Rich sizes a console from COLUMNS when the console is made (subpipe.cli's at import: then fixed for the
+# whole session, per-test settings ignored), else at each print from COLUMNS, the terminal on stdin, or 80.
+# Nothing fixed at import, and 80 columns in every test (CI's width) whatever the terminal or the shell's
+# COLUMNS; a test wanting another width says so with CliRunner's env.
+for _var in ("COLUMNS", "LINES"):
+    os.environ.pop(_var, None)
+
+
+@pytest.fixture(autouse=True)
+def _console_width(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+
+
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 

@@ -45,7 +45,9 @@ def test_human_output_lists_shares_and_the_unsure_cues_with_timecodes(tmp_path):
         cue.lang = cue.lang_origin = cue.lang_confidence = None
     path = tmp_path / "mixed.srt"
     write_track(mixed, path)
-    res = runner.invoke(app, ["langid", str(path), "--languages", "es,it"], terminal_width=200)
+    # Rich sizes the table from COLUMNS (else the terminal on stdin, else 80), not from click's
+    # terminal_width: a table cut to a narrow console folds the timecodes in two.
+    res = runner.invoke(app, ["langid", str(path), "--languages", "es,it"], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "es " in res.stdout and "it " in res.stdout and "Unsure calls" in res.stdout
     as_json = json.loads(runner.invoke(app, ["langid", str(path), "--languages", "es,it", "--json"]).stdout)
