@@ -190,7 +190,8 @@ def test_run_batch_in_turn_delivers_good_films_and_fails_a_bad_file_alone(demo_m
     done = tmp_path / "inbox" / "done" / "20260101T020000Z"
     assert sorted(p.name for p in done.iterdir()) == ["Sintel.de.vtt", "Sintel.en.vtt"]
     assert (tmp_path / "outbox" / "Sintel" / "Sintel.es.srt").exists()
-    report = json.loads((tmp_path / "outbox" / "batches" / "20260101T020000Z" / "batch.json").read_text())
+    batch_json = tmp_path / "outbox" / "batches" / "20260101T020000Z" / "batch.json"
+    report = json.loads(batch_json.read_text(encoding="utf-8"))
     assert report["status"] == "partially failed" and report["films"]["Broken"]["status"] == "failed"
 
 

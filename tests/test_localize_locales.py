@@ -18,7 +18,7 @@ def test_cli_delivers_each_locale_and_names_the_one_without_a_route(demo_models,
     result = CliRunner().invoke(app, ["localize", str(TOS), "--to", "es-ES", "--to", "es_419", "--to", "fr-ca",
                                       "--to", "zh-Hant", "-o", str(tmp_path), "--json"])
     assert result.exit_code == 1  # partially failed
-    summary = json.loads((tmp_path / "TearsOfSteel" / "summary.json").read_text())
+    summary = json.loads((tmp_path / "TearsOfSteel" / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "partially failed"
     assert list(summary["languages"]) == ["es-ES", "es-419", "fr-CA"]
     zh = summary["failed_languages"]["zh-Hant"]
@@ -58,7 +58,8 @@ def test_es_es_and_es_419_differ_where_the_source_quotes(tmp_path):
     assert len(differ) == 1
     p = differ[0]
     assert es[p].startswith("«") and "»" in es[p] and latam[p].startswith("“") and "”" in latam[p]
-    fixes = json.loads((tmp_path / "TearsOfSteel" / "summary.json").read_text())["languages"]["es-ES"]["fixes"]
+    summary = json.loads((tmp_path / "TearsOfSteel" / "summary.json").read_text(encoding="utf-8"))
+    fixes = summary["languages"]["es-ES"]["fixes"]
     assert fixes >= 1
 
 
@@ -75,7 +76,8 @@ def test_imperial_units_get_a_finding_in_a_metric_locale_written_its_way(tmp_pat
     assert "≈ 32,2 °C" in units("es-ES")[2].message
     assert "≈ 8.05 km" in units("es-419")[0].message
     assert units("es-US") == []  # the United States read miles
-    report = json.loads((tmp_path / "quantities" / "reports" / "quantities.es-ES.qc.json").read_text())
+    report = json.loads((tmp_path / "quantities" / "reports" / "quantities.es-ES.qc.json")
+                        .read_text(encoding="utf-8"))
     assert "locale-units" in {f["kind"] for f in report["findings"]}
     es = {c.position: c.text for c in read_track(tmp_path / "quantities" / "quantities.es-ES.srt").cues}
     assert "3,5" in es[1] and "«" in es[3]

@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "models"
 PAIRS = [(p["from"], p["to"], MODELS / p["file"])
-         for p in tomllib.loads((MODELS / "models.toml").read_text())["argos"]["pairs"]]
+         for p in tomllib.loads((MODELS / "models.toml").read_text(encoding="utf-8"))["argos"]["pairs"]]
 
 
 from demo_builder import builder, film_text  # noqa: E402

@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "models"
-MODELS_TOML = tomllib.loads((MODELS / "models.toml").read_text())
+MODELS_TOML = tomllib.loads((MODELS / "models.toml").read_text(encoding="utf-8"))
 PAIRS = [(p["from"], p["to"]) for p in MODELS_TOML["argos"]["pairs"]]
 
 

@@ -115,11 +115,13 @@ def test_the_done_when_command_keeps_every_name_with_apertium_and_no_glossary(tm
     for name, count in wanted.items():
         assert occurrences(name, spanish) >= count, (name, spanish)
     assert "Cebada" not in spanish
-    summary = json.loads((tmp_path / "TearsOfSteel" / "summary.json").read_text())
+    summary = json.loads((tmp_path / "TearsOfSteel" / "summary.json").read_text(encoding="utf-8"))
     assert summary["engine"] == "apertium" and summary["protected_names"]["enabled"] is True
     assert {n["name"] for n in summary["protected_names"]["names"]} == set(wanted)
-    assert "Engine `apertium`; character names kept as written" in (tmp_path / "TearsOfSteel" / "summary.md").read_text()
-    record = json.loads((tmp_path / "TearsOfSteel" / "reports" / "TearsOfSteel.es.protected-terms.json").read_text())
+    summary_md = (tmp_path / "TearsOfSteel" / "summary.md").read_text(encoding="utf-8")
+    assert "Engine `apertium`; character names kept as written" in summary_md
+    reports = tmp_path / "TearsOfSteel" / "reports"
+    record = json.loads((reports / "TearsOfSteel.es.protected-terms.json").read_text(encoding="utf-8"))
     assert {r["term"] for r in record} == set(wanted) and {r["origin"] for r in record} == {"film"}
     assert all(r["status"] == "resolved" for r in record)
 
@@ -129,7 +131,7 @@ def test_the_done_when_command_keeps_every_name_with_apertium_and_no_glossary(tm
     assert res.exit_code == 0, res.output
     plain = " ".join(c.plain for c in read_track(off / "TearsOfSteel" / "TearsOfSteel.es.vtt").cues)
     assert "Cebada" in plain and occurrences("Barley", plain) == 0  # what the default protection prevents
-    summary = json.loads((off / "TearsOfSteel" / "summary.json").read_text())
+    summary = json.loads((off / "TearsOfSteel" / "summary.json").read_text(encoding="utf-8"))
     assert summary["protected_names"] == {"enabled": False, "names": []}
 
 
