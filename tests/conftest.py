@@ -6,6 +6,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# No timed assertions in tests: an example stalled by a busy machine (a 2-core CI runner, GC, swap) must not
+# fail a property test, as Hypothesis's default 200 ms deadline and its too-slow health check would.
+settings.register_profile("subpipe", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("subpipe")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("SUBPIPE_CORPUS", ROOT.parent / "shared" / "corpus"))
