@@ -75,10 +75,17 @@ def corpus() -> Path:
 @pytest.fixture(scope="session")
 def prefect_harness(tmp_path_factory):
     """A throwaway Prefect API (SQLite) for the whole session, without the per-run heartbeat cost."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import (
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+        temporary_settings,
+    )
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=60):
+    # The first start migrates a fresh SQLite database: the time the setting gives it (90 s under `make test`
+    # for a busy 2-core machine), never less than 60 s.
+    startup = max(60, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+    with prefect_test_harness(server_startup_timeout=startup):
         with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             yield
 
