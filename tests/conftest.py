@@ -51,6 +51,13 @@ def _console_width(monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
 
 
+# subpipe's settings exported in the shell that runs the tests (SUBPIPE_DEBUG, SUBPIPE_MAX_CUES, SUBPIPE_INBOX,
+# ... for `subpipe serve` on the same machine) would change what the tests check: gone, but for where this
+# machine keeps the corpus and Apertium's modes.
+for _var in [v for v in os.environ if v.startswith("SUBPIPE_")]:
+    if _var not in ("SUBPIPE_CORPUS", "SUBPIPE_APERTIUM_MODES"):
+        del os.environ[_var]
+
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
