@@ -1,6 +1,9 @@
 """`subpipe.langid` on real text: corpus films mixed cue by cue, a hand-written Mandarin/English scene."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from conftest import FILMS, SAMPLES
@@ -207,6 +210,17 @@ def test_dash_lines_and_declared_language_rules():
         declared_languages(["pt-BR", "pt-PT"])
     with pytest.raises(SubpipeError, match="not a language tag"):
         declared_languages(["english!"])
+
+
+def test_the_first_pair_that_cannot_be_told_apart_is_named_whatever_the_hash_seed():
+    """The error names the first conflicting pair in the order declared; it named the first in set order,
+    which changes with Python's string hash seed from one process to the next."""
+    code = ("from subpipe.langid import declared_languages\n"
+            "try:\n    declared_languages('pt-BR,zh-Hans,pt-PT,zh-Hant')\n"
+            "except Exception as exc:\n    print(exc)")
+    said = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env=os.environ | {"PYTHONHASHSEED": str(seed)}).stdout.strip() for seed in range(6)}
+    assert said == {"<input>: pt-BR and pt-PT cannot be told apart by their text: declare one"}
 
 
 @pytest.mark.parametrize("detector", ["lingua", "fasttext", "lingua>fasttext", "lingua+fasttext"])

@@ -637,7 +637,7 @@ def declared_languages(languages: Iterable[str] | str | None) -> tuple[str, ...]
         if tag not in out:
             out.append(tag)
     primaries = [primary(tag) for tag in out]
-    for p in set(primaries):
+    for p in dict.fromkeys(primaries):  # in the order declared (a set's order changes with the hash seed)
         if primaries.count(p) > 1:
             same = [tag for tag in out if primary(tag) == p]
             raise SubpipeError(f"{' and '.join(same)} cannot be told apart by their text: declare one",
