@@ -227,8 +227,8 @@ def _spacing_message(rule: str, style: dict, fixed: str) -> str:
 def check_cue_style(cue: Cue, profiles: LanguageProfiles, path: str | None = None) -> list[Finding]:
     """A ``locale-<rule>`` warning for each typography rule `cue` breaks, by its language's typography
     (`style_parts`); the message names the locale whose rule it is."""
-    if cue.comment or not cue.plain.strip():
-        return []
+    if cue.comment or (not cue.lang and not cue.line_langs and not profiles.profile.style) or not cue.plain.strip():
+        return []  # (a cue in the track's language, which sets no typography: nothing to check)
     found = []
     seen = set()
     for plain, profile in style_parts(cue, cue.plain, profiles):
