@@ -22,7 +22,8 @@ translation, re-segmentation, QC fixes, dual and forced tracks are `subpipe.loca
 (one call for all locales, each with its own QC profile, through the caller's runner). Each delivered file is then
 composed by its format's writer (`subpipe.formats`), written atomically, read back with subpipe's
 reader, and listed with the cue count and duration of the file as read, its QC against the locale's
-profile (`subpipe.qc`), its size and SHA-256. A locale that fails (no model, a writer error, a file
+profile (`subpipe.qc`; a dual track's half by half, `subpipe.align.export.dual_line_langs`: the source's
+lines by the source language's rules, the translation's by the locale's), its size and SHA-256. A locale that fails (no model, a writer error, a file
 that does not read back as written) is listed in the manifest as failed with its reason, its files
 removed; the others are delivered. The manifest (``manifest.json``, ``manifest.csv``) is written last,
 so a package with a manifest is complete. Packages land in ``OUT/<Title>/delivery/<spec name>/``, which
