@@ -22,7 +22,8 @@ translation, re-segmentation, QC fixes, dual and forced tracks are `subpipe.loca
 (one call for all locales, each with its own QC profile, through the caller's runner). Each delivered file is then
 composed by its format's writer (`subpipe.formats`), written atomically, read back with subpipe's
 reader, and listed with the cue count and duration of the file as read, its QC against the locale's
-profile (`subpipe.qc`), its size and SHA-256. A locale that fails (no model, a writer error, a file
+profile (`subpipe.qc`; a dual track's half by half, `subpipe.align.export.dual_line_langs`: the source's
+lines by the source language's rules, the translation's by the locale's), its size and SHA-256. A locale that fails (no model, a writer error, a file
 that does not read back as written) is listed in the manifest as failed with its reason, its files
 removed; the others are delivered. The manifest (``manifest.json``, ``manifest.csv``) is written last,
 so a package with a manifest is complete. Packages land in ``OUT/<Title>/delivery/<spec name>/``, which
@@ -277,12 +278,14 @@ class SpecSource:
 
 @dataclass(frozen=True)
 class PlannedFile:
-    """One file a locale delivers: its name in the package, what it holds and its format."""
+    """One file a locale delivers: its name in the package, what it holds and its format; a dual track the
+    languages of its source lines (``en``, ``en+zh``)."""
 
     name: str
     locale: str
     kind: Kind
     format: str
+    source: str = "und"
 
 
 def ext_of(fmt_id: str) -> str:
@@ -311,7 +314,8 @@ def plan_files(spec: LocaleSpec, title: str, source_tag: str, spec_path: str) ->
                   for f in spec.formats]
     if spec.dual:
         files.append(PlannedFile(file_name(spec.dual_naming, title=title, locale=spec.locale, fmt="ass",
-                                           source=source_tag, spec_path=spec_path), spec.locale, "dual", "ass"))
+                                           source=source_tag, spec_path=spec_path), spec.locale, "dual", "ass",
+                                 source_tag))
     names = [f.name for f in files]
     clash = next((n for n in names if names.count(n) > 1), None)
     if clash:
@@ -447,8 +451,13 @@ def verify_file(path: Path, f: PlannedFile, expected_cues: int, profile: str, fp
         raise SubpipeError(f"read back with {len(shown)} cues, {expected_cues} written", path=str(path),
                            code=ErrorCode.VERIFY)
     rules = load_profile(profile, lang=f.locale, fps=fps)
+    dual = f.kind == "dual"
+    if dual:  # each half of a cue by its language's rules; the source's the one its lines were wrapped by
+        from subpipe.align.export import dual_line_langs
+
+        back = dual_line_langs(back, f.source.split("+")[0], f.locale)
     # a dual track's cues hold the source's lines above the translation: not held to the locale's typography
-    qc = summarize(back, check_track(back, rules, typography=f.kind != "dual"))
+    qc = summarize(back, check_track(back, rules, typography=not dual, dual=dual))
     return DeliveredFile(name=f.name, locale=f.locale, kind=f.kind, format=f.format, cues=len(shown),
                          duration_ms=back.duration, qc_profile=rules.name,  # its name: a file's, not its path
                          qc_pass=qc["errors"] == 0 and not profile_errors(data, f, path),

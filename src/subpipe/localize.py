@@ -488,7 +488,7 @@ def align_reference(source: Track, reference: str | Path, out_dir: Path, stem: s
         "links": write_links(alignment, confined(folder, f"{stem}.links.json")),
         "tmx": write_tmx(alignment, confined(folder, f"{stem}.tmx")),
         "dual": write_dual(alignment, confined(folder, f"{stem}.dual.ass"), profile=profile)[0],
-        "report": write_report(alignment, confined(folder, f"{stem}.html")),
+        "report": write_report(alignment, confined(folder, f"{stem}.html"), root=out_dir),
     }
     return AlignmentResult(str(reference), ref.lang, alignment, {k: str(v) for k, v in paths.items()})
 

@@ -10,11 +10,11 @@ from conftest import SAMPLES
 from defusedxml import ElementTree as SafeET
 
 from subpipe.align import align_tracks
-from subpipe.align.export import dual_track, tmx_document, write_dual, write_links, write_tmx
+from subpipe.align.export import dual_line_langs, dual_track, tmx_document, write_dual, write_links, write_tmx
 from subpipe.align.report import render_report, write_report
 from subpipe.cues import Cue, Track
 from subpipe.formats import read_track
-from subpipe.qc import load_profile
+from subpipe.qc import check_track, load_profile, summarize
 
 ED = SAMPLES / "elephants-dream"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -110,6 +110,56 @@ def test_dual_ass_has_two_styles_and_one_event_per_link(alignment, tmp_path):
     first = back.cues[0]
     assert first.style == "Source" and "{\\rTarget}" in first.text
     assert first.plain == "At the left we can see...\nAuf der linken Seite sehen wir..."
+
+
+@pytest.fixture(scope="module")
+def sintel_dual(tmp_path_factory):
+    """Sintel's English and German tracks aligned, the dual ASS written and read back with its lines' languages."""
+    film = SAMPLES / "sintel"
+    path, written = write_dual(align_tracks(film / "Sintel.en.vtt", film / "Sintel.de.vtt"),
+                               tmp_path_factory.mktemp("dual") / "Sintel.en+de.ass")
+    return written, dual_line_langs(read_track(path, lang="de"), "en", "de")
+
+
+def dual_qc(track):
+    findings = check_track(track, load_profile("netflix", lang="de"), typography=False, dual=True)
+    return findings, summarize(track, findings)
+
+
+def test_a_dual_ass_read_back_says_which_lines_are_in_which_language(sintel_dual):
+    written, back = sintel_dual
+    assert [c.line_langs for c in back.cues] == [c.line_langs for c in written.cues]
+    first = back.cues[0]
+    assert first.plain == "This blade has a dark past.\nDiese Klinge birgt eine\nfinstere Vergangenheit."
+    assert first.line_langs == ("en", "de", "de")
+
+
+def test_a_dual_track_passes_qc_as_its_two_languages_do(sintel_dual):
+    """Each half by its own language's rules: Sintel's English track passes QC whole, its German track but
+    for 2 cues read too fast; the dual track (up to 4 lines a cue) fails those 2 and no other (it was 18
+    of 26 failing, 69%, held to one language's 2 lines and reading speed for both)."""
+    german = read_track(SAMPLES / "sintel" / "Sintel.de.vtt", lang="de")
+    alone = check_track(german, load_profile("netflix", lang="de"))
+    findings, summary = dual_qc(sintel_dual[1])
+    assert summary["pass_rate"] == summarize(german, alone)["pass_rate"] == round(24 / 26, 4)
+    assert max(len(c.plain.split("\n")) for c in sintel_dual[1].cues) == 4
+    assert [f.kind for f in findings] == [f.kind for f in alone] == ["reading-speed"] * 2
+    assert [f.start_ms for f in findings] == [f.start_ms for f in alone]
+    assert all(f.message.startswith("translation (de): reading speed ") for f in findings)
+
+
+def test_a_dual_cue_with_a_half_too_long_is_a_finding_naming_the_half(sintel_dual):
+    back = sintel_dual[1]
+    cue = back.cues[3]
+    source, target = cue.text.split("\n{\\rTarget}")
+    longer = [cue.copy(text=f"{source}\n{{\\rTarget}}{target} und noch viel mehr, was niemand lesen kann"),
+              cue.copy(text=f"{source} and much more that nobody can read\n{{\\rTarget}}{target}")]
+    for changed, half in zip(longer, ("translation (de): text line", "source (en): text line")):
+        track = dual_line_langs(back.copy(cues=[changed if c is cue else c for c in back.cues]), "en", "de")
+        findings, _ = dual_qc(track)
+        [long] = [f for f in findings if f.kind == "line-too-long"]
+        assert long.position == cue.position and long.message.startswith(half)
+        assert "limit 42" in long.message
 
 
 def test_dual_ass_says_its_resolution_and_sizes_its_styles_for_it(alignment, tmp_path):

@@ -1,5 +1,6 @@
 """The alignment HTML report as a reader meets it: cue numbers counted from 1 and labelled so,
-tracks named relative to the report's folder, and chart labels that do not overlap.
+tracks named relative to the report's folder (by file name alone when
+outside the film's folder), and chart labels that do not overlap.
 
 Text extents are estimated the way a reader's browser lays out the page's sans-serif font: at most
 0.6 em per character, glyphs rising 0.8 em above the baseline and falling 0.25 em below it."""
@@ -77,15 +78,30 @@ def test_cue_numbers_count_from_1_and_the_page_says_so(alignment):
     assert "#0 " not in page
 
 
-def test_tracks_are_named_relative_to_the_report_folder(alignment, films, tmp_path):
+def test_a_track_outside_the_report_folder_is_named_by_its_file_name_alone(alignment, films, tmp_path):
+    """Was ``../../../films0/ElephantsDream.en.vtt``: a path climbing out of the report's folder into the
+    machine's own folders."""
     report = write_report(alignment, tmp_path / "out" / "align" / "ed.html")
     page = report.read_text(encoding="utf-8")
     source_cell, target_cell = (row[1] for row in _Tables_of(page)[0][:2])
-    relative = "../../../" + films.name + "/ElephantsDream.en.vtt"
-    assert (report.parent / relative).resolve() == (films / "ElephantsDream.en.vtt").resolve()
-    assert source_cell.startswith(relative + " (en, 89 cues)")
-    assert target_cell.startswith("../../../" + films.name + "/ElephantsDream.de.vtt")
-    assert str(films) not in page and str(tmp_path) not in page
+    assert source_cell == "ElephantsDream.en.vtt (en, 89 cues)"
+    assert target_cell.startswith("ElephantsDream.de.vtt (de, ")
+    assert "../" not in page and str(films) not in page and str(tmp_path) not in page
+
+
+def test_a_track_inside_the_film_folder_is_named_relative_to_the_report(films, tmp_path):
+    """A track in the report's folder, or in the film's folder (`root`) the report is in, is named by its
+    path from the report: it opens from the report wherever the folder goes."""
+    (tmp_path / "tracks").mkdir()
+    for name in ("ElephantsDream.en.vtt", "ElephantsDream.de.vtt"):
+        shutil.copy(films / name, tmp_path / "tracks" / name)
+    alignment = align_tracks(tmp_path / "tracks" / "ElephantsDream.en.vtt", tmp_path / "tracks" / "ElephantsDream.de.vtt")
+    for report, root, named in ((tmp_path / "ed.html", None, "tracks/"), (tmp_path / "align" / "ed.html", tmp_path,
+                                                                          "../tracks/")):
+        written = write_report(alignment, report, root=root)
+        source_cell = _Tables_of(written.read_text(encoding="utf-8"))[0][0][1]
+        assert source_cell == named + "ElephantsDream.en.vtt (en, 89 cues)"
+        assert (written.parent / source_cell.split(" (")[0]).is_file()
 
 
 def _Tables_of(page: str):

@@ -12,6 +12,10 @@
   times by construction, and the script says its resolution (``PlayResX``/``PlayResY``: the source
   script's, else 1920x1080, styles sized for it; without them libass assumes 384x288). A language that
   needs more lines than its profile allows is kept whole and reported as a finding on the track.
+  Each cue with both halves says which line is in which language (`Cue.line_langs`: the source's
+  language for the lines above, the target's below), and an ASS dual track read back gets them again
+  from its ``{\\rTarget}`` switch (`dual_line_langs`), so that QC (`subpipe.qc.check_track` with
+  ``dual=True``) holds each half to its own language's rules.
 """
 
 import dataclasses
@@ -28,6 +32,7 @@ from subpipe.formats.ass import DEFAULT_PLAY_RES, play_res, scaled_style
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SOURCE_STYLE = "Source"
 TARGET_STYLE = "Target"
+TARGET_SWITCH = "{\\r" + TARGET_STYLE + "}"  # where an ASS dual cue's translation starts
 
 
 def write_links(alignment, path: str | os.PathLike) -> Path:
@@ -180,8 +185,9 @@ def dual_track(
                     )
                 )
         # a link without target cues (a cue already in the target language) shows its one line only
-        target_part = ("{\\r" + TARGET_STYLE + "}" + t_text) if styles and t_text else t_text
+        target_part = (TARGET_SWITCH + t_text) if styles and t_text else t_text
         text = "\n".join(part for part in (s_text, target_part) if part)
+        halves = s_lines and t_lines  # which line is in which language, for QC (a cue shown once has one)
         cues.append(
             Cue(
                 start,
@@ -190,6 +196,8 @@ def dual_track(
                 position=position,
                 identifier=str(position + 1),
                 style=SOURCE_STYLE if styles else None,
+                line_langs=(alignment.source.lang or "und",) * s_lines + (alignment.target.lang or "und",) * t_lines
+                if halves else None,
             )
         )
     langs = "+".join(lang or "und" for lang in (alignment.source.lang, alignment.target.lang))
@@ -218,3 +226,22 @@ def write_dual(
     fmt = get_format(format) if format else format_for_path(path)
     track = dual_track(alignment, profile=profile, fps=fps, styles=fmt.id in ("ass", "ssa"))
     return write_track(track, path, format=fmt.id, fps=fps), track
+
+
+def dual_line_langs(track: Track, source_lang: str, target_lang: str) -> Track:
+    """A dual track read back from an ASS file, each cue with the language of each line (`Cue.line_langs`):
+    `source_lang` above the cue's ``{\\rTarget}`` switch, `target_lang` from it on. A cue without the
+    switch, or with nothing above it, shows one language (a cue already in the target language): it gets
+    none, and is checked as a cue of the track.
+
+    >>> back = dual_line_langs(Track([Cue(0, 1, "Hello,\\nThom.\\n{\\\\rTarget}Hola, Thom."), Cue(2, 3, "Hola.")]), "en", "es")
+    >>> [c.line_langs for c in back.cues]
+    [('en', 'en', 'es'), None]
+    """
+    cues = []
+    for cue in track.cues:
+        lines = cue.text.split("\n")
+        split = next((n for n, line in enumerate(lines) if line.lstrip().startswith(TARGET_SWITCH)), 0)
+        langs = (source_lang,) * split + (target_lang,) * (len(lines) - split) if split else None
+        cues.append(cue.copy(line_langs=langs))
+    return track.copy(cues=cues)

@@ -4,8 +4,10 @@ One file, no scripts, no external CSS or fonts: a summary, the timeline chart
 (`subpipe.align.timeline_chart`: both tracks on the source clock, links as bands coloured by
 confidence), the transform chart (`subpipe.align.transform_chart`: the fitted map with each link's
 start as a dot) and a table of the lowest-confidence links. Cues are named by their 1-based number,
-and the page says so; the tracks are named relative to the report's folder, so a report moved with
-its files, or sent to someone else, names no folder of the machine that made it.
+and the page says so; a track inside the report's folder (or the film's folder the caller names, `root`)
+is named relative to the report's folder, one outside it by its file name alone (as deliver's manifest
+names files), so a report moved with its files, or sent to someone else, names no folder of the machine
+that made it (no ``../../..`` climbing out of the film's folder).
 """
 
 import os
@@ -41,11 +43,14 @@ _COLUMNS = (("confidence", "confidence"), ("type", "type"), ("source cue no.", "
             ("target text", "target_text"))
 
 
-def _summary_rows(s: dict, folder: str | os.PathLike | None) -> list[tuple[str, str]]:
+def _summary_rows(s: dict, folder: str | os.PathLike | None,
+                  root: str | os.PathLike | None) -> list[tuple[str, str]]:
     src, tgt = s["source"], s["target"]
     return [
-        ("source", f"{display_path(src['path'], folder, 'source')} ({src['lang'] or '?'}, {src['cues']} cues)"),
-        ("target", f"{display_path(tgt['path'], folder, 'target')} ({tgt['lang'] or '?'}, {tgt['cues']} cues)"),
+        ("source", f"{display_path(src['path'], folder, 'source', root=root)} ({src['lang'] or '?'}, "
+                   f"{src['cues']} cues)"),
+        ("target", f"{display_path(tgt['path'], folder, 'target', root=root)} ({tgt['lang'] or '?'}, "
+                   f"{tgt['cues']} cues)"),
         ("transform", s["transform"]),
         ("fit", f"speech overlap score {s['fit_score']:.3f}, median residual of confident matches "
                 f"{s['residual_ms'] if s['residual_ms'] is not None else '-'} ms"),
@@ -81,13 +86,14 @@ _LEGEND = (
 )
 
 
-def render_report(alignment, title: str | None = None, *, folder: str | os.PathLike | None = None) -> str:
-    """The whole HTML page for `alignment`; tracks are named relative to `folder` (the report's own
-    folder), or by file name alone without one."""
+def render_report(alignment, title: str | None = None, *, folder: str | os.PathLike | None = None,
+                  root: str | os.PathLike | None = None) -> str:
+    """The whole HTML page for `alignment`; tracks inside `root` (default: `folder`) are named relative
+    to `folder` (the report's own folder), others, and all without a `folder`, by file name alone."""
     s = alignment.summary()
     title = title or (f"Alignment: {display_path(s['source']['path'], None, 'source')} -> "
                       f"{display_path(s['target']['path'], None, 'target')}")
-    summary = "".join(f"<tr><th>{esc(k)}</th><td>{esc(str(v))}</td></tr>" for k, v in _summary_rows(s, folder))
+    summary = "".join(f"<tr><th>{esc(k)}</th><td>{esc(str(v))}</td></tr>" for k, v in _summary_rows(s, folder, root or folder))
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{_CSS}</style></head>'
@@ -99,7 +105,9 @@ def render_report(alignment, title: str | None = None, *, folder: str | os.PathL
     )
 
 
-def write_report(alignment, path: str | os.PathLike, title: str | None = None) -> Path:
+def write_report(alignment, path: str | os.PathLike, title: str | None = None, *,
+                 root: str | os.PathLike | None = None) -> Path:
+    """The report at `path`; a track outside `root` (default: the report's folder) named by its file name."""
     from subpipe.fileio import write_text_atomic
 
-    return write_text_atomic(path, render_report(alignment, title, folder=Path(path).parent))
+    return write_text_atomic(path, render_report(alignment, title, folder=Path(path).parent, root=root))

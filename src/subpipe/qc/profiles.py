@@ -561,18 +561,23 @@ class LanguageProfiles:
     def for_lines(self, cue) -> list[Profile] | None:
         """One profile per line of `text_lines(cue)` when the cue's lines are in different languages
         (`Cue.line_langs`, one per line of ``cue.plain``), else None."""
-        langs = cue.line_langs
-        if not langs:
-            return None
-        lines = cue.plain.split("\n")
-        if len(langs) != len(lines):
-            return None  # the text changed since the languages were called: the cue's language rules
-        pairs = list(zip(lines, langs))
-        while pairs and not pairs[0][0]:  # text_lines drops blank first and last lines
-            pairs.pop(0)
-        while pairs and not pairs[-1][0]:
-            pairs.pop()
-        return [self(lang) for _, lang in pairs] or None
+        return [self(lang) for _, lang in lines_with_langs(cue)] or None
+
+
+def lines_with_langs(cue) -> list[tuple[str, str]]:
+    """(line, language) for each line of `text_lines(cue)` when the cue has one language per line of
+    ``cue.plain`` (`Cue.line_langs`), else none (also when the text changed since the languages were
+    called: the cue's language rules then apply)."""
+    langs = cue.line_langs
+    lines = cue.plain.split("\n")
+    if not langs or len(langs) != len(lines):
+        return []
+    pairs = list(zip(lines, langs))
+    while pairs and not pairs[0][0]:  # text_lines drops blank first and last lines
+        pairs.pop(0)
+    while pairs and not pairs[-1][0]:
+        pairs.pop()
+    return pairs
 
 
 def language_profiles(profile: "Profile | LanguageProfiles") -> LanguageProfiles:

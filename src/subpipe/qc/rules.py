@@ -24,6 +24,13 @@ What is checked, on `Cue.plain` (markup removed):
   ``locale-decimal``, ``locale-ellipsis``, ``locale-dialogue-dash`` (`subpipe.qc.locale_style`; the
   profile's ``style`` keys, set for locales such as ``es-ES`` or ``fr-CA``, not for bare ``es``).
   ``locale-units`` compares a translation with its source: localize runs it, `check_track` cannot.
+
+A dual-language review track (``dual=True``: each cue the source's lines above the translation, the
+language of each line in `Cue.line_langs`, as `subpipe.align.export` writes and reads them) is checked
+half by half (`dual_halves`): each half's lines against its own language's line length and lines per
+cue, the translation's reading speed (what the viewer of a review track reads) against the target's;
+duration and the timing between cues are the whole cue's. A finding on one half names it
+(``translation (es): ...``, ``source (en): ...``).
 """
 
 import dataclasses
@@ -31,11 +38,11 @@ import math
 from collections.abc import Sequence
 from typing import TypedDict
 
-from subpipe.cues import Cue, Track, format_timecode
+from subpipe.cues import Cue, Track, escape_text, format_timecode
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
 from subpipe.qc.locale_style import check_cue_style
-from subpipe.qc.profiles import LanguageProfiles, Profile, _num, language_profiles
+from subpipe.qc.profiles import LanguageProfiles, Profile, _num, language_profiles, lines_with_langs
 
 KINDS = (
     "end-before-start", "empty-cue", "duration-too-short", "duration-too-long", "reading-speed",
@@ -176,7 +183,8 @@ def shown_cues(track: Track) -> Track:
     return track.copy(cues=[c for c in track.cues if not c.comment])
 
 
-def check_track(track: Track, profile: "Profile | LanguageProfiles", *, typography: bool = True) -> list[Finding]:
+def check_track(track: Track, profile: "Profile | LanguageProfiles", *, typography: bool = True,
+                dual: bool = False) -> list[Finding]:
     """Every violation of `profile` in `track`, in track order (per-cue rules first for each cue, then
     its typography, then timing).
 
@@ -184,11 +192,13 @@ def check_track(track: Track, profile: "Profile | LanguageProfiles", *, typograp
     English track gets the Chinese line length and reading speed, an English cue in an ``es-ES`` track
     the English quotation marks; the gaps between cues are those of `profile`. ASS comment events are
     not shown to viewers, so delivery rules do not apply to them. `typography` false leaves the locale's
-    typography out (a dual-language review track, whose cues hold the source's lines too).
+    typography out (a dual-language review track, whose cues hold the source's lines too). `dual`: the
+    track is a dual-language review track, each cue checked half by half (`check_dual_cue`).
     """
     profiles = language_profiles(profile)
     track = shown_cues(track)
-    indexed = [(i, f) for i, cue in enumerate(track.cues) for f in _check_in_language(cue, profiles, track.path)]
+    check = check_dual_cue if dual else _check_in_language
+    indexed = [(i, f) for i, cue in enumerate(track.cues) for f in check(cue, profiles, track.path)]
     if typography:
         indexed.extend((i, f) for i, cue in enumerate(track.cues) for f in check_cue_style(cue, profiles, track.path))
     indexed.extend(check_timing(track, profiles.profile))
@@ -205,6 +215,56 @@ def _check_in_language(cue: Cue, profiles: LanguageProfiles, path: str | None) -
     if own is profiles.profile or not own.lang or lines:  # a cue whose lines differ names each line's
         return found
     return [dataclasses.replace(f, message=f"{f.message} ({own.lang} rules)") for f in found]
+
+
+def dual_halves(cue: Cue) -> list[tuple[str, list[str]]]:
+    """The halves of a dual-language review cue, top to bottom: (language, its lines of `text_lines`),
+    from `Cue.line_langs`; none for a cue in one language (no `line_langs`, or all lines in one).
+
+    >>> dual_halves(Cue(0, 1, "You're a jerk,\\nThom.\\nEres un idiota, Thom.", line_langs=("en", "en", "es")))
+    [('en', ["You're a jerk,", 'Thom.']), ('es', ['Eres un idiota, Thom.'])]
+    """
+    halves: list[tuple[str, list[str]]] = []
+    for line, lang in lines_with_langs(cue):
+        if halves and halves[-1][0] == lang:
+            halves[-1][1].append(line)
+        else:
+            halves.append((lang, [line]))
+    return halves if len(halves) > 1 else []
+
+
+HALF_KINDS = frozenset({"reading-speed", "too-many-lines", "line-too-long"})
+
+
+def check_dual_cue(cue: Cue, profiles: LanguageProfiles, path: str | None = None) -> list[Finding]:
+    """A dual-language review cue (`dual_halves`): the translation (its last half) as a cue of its language
+    on the cue's times (duration, reading speed, lines, line length), each half above it for its lines and
+    line length by its own language's rules. A cue in one language is checked as in any track.
+
+    >>> from subpipe.qc.profiles import load_profile
+    >>> cue = Cue(0, 3000, "You're a jerk, Thom.\\nEres un idiota, Thom, y ademas un cobarde que nunca escucha.",
+    ...           line_langs=("en", "es"))
+    >>> for f in check_dual_cue(cue, LanguageProfiles(load_profile("netflix", lang="es"))):
+    ...     print(f.kind, f.message)  # doctest: +ELLIPSIS
+    reading-speed translation (es): reading speed 20.0 cps (60 characters in 3000 ms), limit 17 cps; ...
+    line-too-long translation (es): text line 1 has 60 characters, limit 42: 'Eres un idiota, Thom, ...
+    """
+    halves = dual_halves(cue)
+    if not halves:
+        return _check_in_language(cue, profiles, path)
+
+    def half(lang: str, lines: list[str]) -> Cue:
+        return cue.copy(text="\n".join(escape_text(line) for line in lines), lang=lang, line_langs=None)
+
+    def named(findings: list[Finding], which: str, lang: str) -> list[Finding]:
+        return [dataclasses.replace(f, message=f"{which} ({lang}): {f.message}") if f.kind in HALF_KINDS else f
+                for f in findings]
+
+    *above, (lang, lines) = halves
+    found = named(check_cue(half(lang, lines), profiles(lang), path), "translation", lang)
+    for src_lang, src_lines in above:
+        found.extend(named(line_problems(half(src_lang, src_lines), profiles(src_lang), path), "source", src_lang))
+    return found
 
 
 class QCSummary(TypedDict):
