@@ -290,3 +290,21 @@ def test_a_single_language_film_found_automatically_gives_the_same_tracks_as_tod
             open(found.languages["es"].outputs[kind], "rb").read(), kind
     assert "cues_by_origin" not in found.summary()["languages"]["es"]
 
+
+def test_each_half_of_a_dual_cue_is_wrapped_by_its_own_languages_line_length():
+    from subpipe.align import Alignment, Link, Transform
+    from subpipe.align.export import dual_track
+    from subpipe.langid import identify_languages
+    from subpipe.qc import load_profile
+
+    source = identify_languages(read_track(SCENE), languages="en,zh").track
+    assert [source.cues[p].lang for p in (11, 12)] == ["zh", "zh"] and source.cues[1].line_langs == ("zh", "en")
+    links = [Link(source=[1], target=[], confidence=1.0), Link(source=[11, 12], target=[], confidence=1.0)]
+    alignment = Alignment(source=source, target=source.copy(cues=[]), transform=Transform.identity(source.duration),
+                          links=links, unaligned_source=[], unaligned_target=[])
+    dash, chinese = (c.text for c in dual_track(alignment).cues)
+    # the two speakers stay on lines of their own; two Chinese cues (17 characters) fit 16 a line, not 42
+    assert dash == "- 你好。\n- Hi, Grandma."
+    zh = load_profile("netflix", lang="zh")
+    assert chinese == "瘦了,太瘦了。\n你在学校吃得好吗?"
+    assert all(zh.line_width(line) <= zh.max_chars_per_line for line in chinese.split("\n"))
