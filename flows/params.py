@@ -16,6 +16,7 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 from subpipe.batch import BatchSettings, check_path, load_settings
+from subpipe.locales import spoken_language
 from subpipe.qc.profiles import list_profiles
 
 
@@ -61,6 +62,9 @@ class Language(StrEnum):
     KO = "ko"
     ZH_HANS = "zh-Hans"
     ZH_HANT = "zh-Hant"
+    ZH_TW = "zh-TW"
+    ZH_HK = "zh-HK"
+    YUE = "yue"
 
 
 # The built-in QC profiles (src/subpipe/qc/profiles/*.toml), so a new profile file appears in the form.
@@ -190,11 +194,11 @@ def glossary_path(glossary: Optional[str], settings: Optional[BatchSettings] = N
 
 
 def spoken_value(member) -> str:
-    """A spoken language for the library: ``zh-Hans`` is ``zh`` (the language identifiers and the
-    translation models know Mandarin as ``zh``, written in Simplified characters; the script tag only
-    matters for a delivered track); any other tag as it is."""
-    tag = value(member)
-    return "zh" if tag == Language.ZH_HANS.value else tag
+    """A spoken language for the library (`subpipe.locales.spoken_language`): Mandarin in Simplified
+    characters is ``zh`` (``zh-Hans``, ``zh-CN``, ``zh-SG``), in Traditional ones ``zh-Hant`` (``zh-TW``,
+    ``zh-HK``, ``zh-MO``); Cantonese ``yue``; any other tag normalised (a region only matters for a
+    delivered track, and stays)."""
+    return spoken_language(value(member))
 
 
 def value(member) -> Optional[str]:

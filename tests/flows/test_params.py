@@ -58,3 +58,30 @@ def test_the_form_offers_locales_and_apertiums_languages():
     assert {"es-419", "fr-CA", "ca", "gl", "eu"} <= set(choices)
     with pytest.raises(ValueError):
         BatchOptions(target_languages=["es-XX"])
+
+
+@pytest.mark.parametrize(("tag", "spoken"), [
+    ("zh-Hans", "zh"), ("zh-CN", "zh"), ("zh-SG", "zh"), ("cmn", "zh"),
+    ("zh-Hant", "zh-Hant"), ("zh-TW", "zh-Hant"), ("zh-HK", "zh-Hant"), ("zh-Hant-TW", "zh-Hant"),
+    ("yue", "yue"), ("es-419", "es-419"),
+])
+def test_a_spoken_chinese_is_known_by_its_script_whatever_the_locale(tag, spoken):
+    from conftest import SAMPLES
+
+    from flows.params import spoken_value
+    from subpipe.formats import read_track
+    from subpipe.langid import identify_languages
+    from subpipe.locales import engine_candidates
+
+    assert spoken_value(Language(tag) if tag in set(Language) else tag) == spoken
+    if spoken.startswith("zh"):
+        # the Mandarin cues of the sample get that tag, and a Traditional one reaches argos's zt model
+        scene = read_track(SAMPLES / "bilingual" / "dumplings.en+zh.srt")
+        calls = identify_languages(scene, languages=["en", spoken_value(tag)]).track.cues
+        assert sum(c.lang == spoken for c in calls) == 20
+        assert ("zt" in engine_candidates(spoken)) == (spoken == "zh-Hant")
+
+
+def test_the_form_offers_the_chinese_locales_and_cantonese():
+    assert {Language.ZH_TW.value, Language.ZH_HK.value, Language.YUE.value} == {"zh-TW", "zh-HK", "yue"}
+    assert BatchOptions(target_languages=["zh-TW"]).target_languages == [Language.ZH_TW]
