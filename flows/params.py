@@ -145,6 +145,10 @@ class BatchOptions(BaseModel):
         None, description="Keep each film's character names (not in the glossary) out of MT (settings: "
         "protect_names, default true)."
     )
+    forced_narrative: Optional[bool] = Field(
+        None, description="Also deliver each language's forced-narrative track (Title.lang.forced.srt/.vtt): the "
+        "cues of a bilingual film not spoken in that language, translated (settings: forced_narrative, default false)."
+    )
     concurrency: Optional[int] = Field(None, ge=1, le=64, description="Films localized at once.")
     retries: Optional[int] = Field(
         None, ge=0, le=10, description="Retries of a film after a transient error (never after bad input)."

@@ -85,3 +85,20 @@ def test_a_spoken_chinese_is_known_by_its_script_whatever_the_locale(tag, spoken
 def test_the_form_offers_the_chinese_locales_and_cantonese():
     assert {Language.ZH_TW.value, Language.ZH_HK.value, Language.YUE.value} == {"zh-TW", "zh-HK", "yue"}
     assert BatchOptions(target_languages=["zh-TW"]).target_languages == [Language.ZH_TW]
+
+
+def test_the_batch_form_can_ask_for_forced_narratives(tmp_path, monkeypatch):
+    from flows.batch import batch_settings
+
+    monkeypatch.setenv("SUBPIPE_CONFIG", str(tmp_path / "subpipe.toml"))
+    (tmp_path / "subpipe.toml").write_text("forced_narrative = true\n", encoding="utf-8")
+    inbox, outbox = str(tmp_path / "in"), str(tmp_path / "out")
+    assert batch_settings(inbox, outbox, None, BatchOptions()).forced_narrative is True  # the server's setting
+    assert batch_settings(inbox, outbox, None, BatchOptions(forced_narrative=False)).forced_narrative is False
+    monkeypatch.delenv("SUBPIPE_CONFIG")
+    (tmp_path / "subpipe.toml").unlink()
+    monkeypatch.chdir(tmp_path)
+    assert batch_settings(inbox, outbox, None, BatchOptions()).forced_narrative is False
+    assert batch_settings(inbox, outbox, None, BatchOptions(forced_narrative=True)).forced_narrative is True
+    schema = BatchOptions.model_json_schema()["properties"]["forced_narrative"]
+    assert {"type": "boolean"} in schema["anyOf"]
