@@ -293,9 +293,9 @@ def test_a_single_language_film_found_automatically_gives_the_same_tracks_as_tod
 
 def test_each_half_of_a_dual_cue_is_wrapped_by_its_own_languages_line_length():
     from subpipe.align import Alignment, Link, Transform
-    from subpipe.align.export import dual_track
+    from subpipe.align.export import dual_track, wrap_cues
     from subpipe.langid import identify_languages
-    from subpipe.qc import load_profile
+    from subpipe.qc import LanguageProfiles, load_profile
 
     source = identify_languages(read_track(SCENE), languages="en,zh").track
     assert [source.cues[p].lang for p in (11, 12)] == ["zh", "zh"] and source.cues[1].line_langs == ("zh", "en")
@@ -308,3 +308,6 @@ def test_each_half_of_a_dual_cue_is_wrapped_by_its_own_languages_line_length():
     zh = load_profile("netflix", lang="zh")
     assert chinese == "瘦了,太瘦了。\n你在学校吃得好吗?"
     assert all(zh.line_width(line) <= zh.max_chars_per_line for line in chinese.split("\n"))
+    # a link over cues in two languages: each cue by its own, and the language of each line said
+    text, langs, _ = wrap_cues(source.cues[10:12], LanguageProfiles(load_profile("netflix", lang="en")))
+    assert (text, langs) == ("I'm the same height as last year.\n瘦了,太瘦了。", ("en", "zh"))

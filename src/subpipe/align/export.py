@@ -128,28 +128,29 @@ def wrap_for_profile(plain: str, profile) -> tuple[str, int]:
     return wrapped, wrapped.count("\n") + 1
 
 
-def wrap_cues(cues: list[Cue], profiles) -> tuple[str, int, object]:
+def wrap_cues(cues: list[Cue], profiles) -> tuple[str, tuple, object]:
     """The cues of one side of a dual cue wrapped by their own languages (`profiles`: a
     `subpipe.qc.LanguageProfiles`): cues of one language together within that language's line
     length; a dash-line cue whose lines differ (`Cue.line_langs`) line by line, each line a speaker of
-    its own; cues of different languages one after the other. Returns the markup, its line count and
-    the profile that limits its lines (the first cue's)."""
+    its own; cues of different languages one after the other. Returns the markup, the language of
+    each of its lines (`Cue.lang`, None for a cue without one: the track's) and the profile that
+    limits its line count (the first cue's)."""
     if not cues:
-        return "", 0, profiles.profile
-    langs = {c.lang for c in cues}
-    if len(langs) == 1 and not any(c.line_langs for c in cues):
+        return "", (), profiles.profile
+    if len({c.lang for c in cues}) == 1 and not any(c.line_langs for c in cues):
         prof = profiles(cues[0].lang)
         text, lines = wrap_for_profile(_plain(cues), prof)
-        return text, lines, prof
-    parts = []
+        return text, (cues[0].lang,) * lines, prof
+    parts: list[tuple[str, int, str | None]] = []
     for cue in cues:
         lines = cue.plain.split("\n")
         if cue.line_langs and len(cue.line_langs) == len(lines):
-            parts += [wrap_for_profile(line, prof)[0] for line, prof in zip(lines, profiles.for_lines(cue))]
+            for line, lang, prof in zip(lines, cue.line_langs, profiles.for_lines(cue)):
+                parts.append((*wrap_for_profile(line, prof), lang))
         else:
-            parts.append(wrap_for_profile(cue.plain, profiles.for_cue(cue))[0])
-    text = "\n".join(part for part in parts if part)
-    return text, text.count("\n") + 1 if text else 0, profiles.for_cue(cues[0])
+            parts.append((*wrap_for_profile(cue.plain, profiles.for_cue(cue)), cue.lang))
+    langs = tuple(lang for _, n, lang in parts for _ in range(n))
+    return "\n".join(text for text, n, _ in parts if n), langs, profiles.for_cue(cues[0])
 
 
 def _dual_styles(height: int = DEFAULT_PLAY_RES[1]) -> dict[str, dict]:
@@ -186,12 +187,12 @@ def dual_track(
         s_cues = [src[p] for p in link.source]
         t_cues = [tgt[p] for p in link.target]
         start, end = min(c.start for c in s_cues), max(c.end for c in s_cues)
-        s_text, s_lines, src_prof = wrap_cues(s_cues, src_profiles)
-        t_text, t_lines, tgt_prof = wrap_cues(t_cues, tgt_profiles)
+        s_text, s_langs, src_prof = wrap_cues(s_cues, src_profiles)
+        t_text, t_langs, tgt_prof = wrap_cues(t_cues, tgt_profiles)
         position = len(cues)
         for lang, lines, prof in (
-            (s_cues[0].lang or alignment.source.lang, s_lines, src_prof),
-            (t_cues[0].lang or alignment.target.lang if t_cues else alignment.target.lang, t_lines, tgt_prof),
+            (s_cues[0].lang or alignment.source.lang, len(s_langs), src_prof),
+            (t_cues[0].lang or alignment.target.lang if t_cues else alignment.target.lang, len(t_langs), tgt_prof),
         ):
             if lines > prof.max_lines:
                 findings.append(
