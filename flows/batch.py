@@ -50,6 +50,8 @@ class FilmContent(CachePolicy):
             "outbox": str(Path(inputs["outbox"]).resolve()),
             "glossary": lib.file_digest(glossary) if glossary else None,
         }
+        if inputs.get("forced_narrative"):  # a key of its own only when asked: earlier keys stay valid
+            extra["forced_narrative"] = True
         return "subpipe-film-" + lib.film_digest(inputs["film"], extra)
 
 
@@ -166,6 +168,8 @@ def batch_settings(inbox, outbox, glossary, options: BatchOptions) -> lib.BatchS
         "profile": value(options.profile) or settings.profile,
         "engine": value(options.engine) or settings.engine,
         "protect_names": settings.protect_names if options.protect_names is None else options.protect_names,
+        "forced_narrative": settings.forced_narrative if options.forced_narrative is None
+        else options.forced_narrative,
         "concurrency": options.concurrency or settings.concurrency,
     }
     return settings.model_copy(update=update)

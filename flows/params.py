@@ -16,6 +16,7 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 from subpipe.batch import BatchSettings, check_path, load_settings
+from subpipe.locales import spoken_language
 from subpipe.qc.profiles import list_profiles
 
 
@@ -61,6 +62,9 @@ class Language(StrEnum):
     KO = "ko"
     ZH_HANS = "zh-Hans"
     ZH_HANT = "zh-Hant"
+    ZH_TW = "zh-TW"
+    ZH_HK = "zh-HK"
+    YUE = "yue"
 
 
 # The built-in QC profiles (src/subpipe/qc/profiles/*.toml), so a new profile file appears in the form.
@@ -141,6 +145,10 @@ class BatchOptions(BaseModel):
         None, description="Keep each film's character names (not in the glossary) out of MT (settings: "
         "protect_names, default true)."
     )
+    forced_narrative: Optional[bool] = Field(
+        None, description="Also deliver each language's forced-narrative track (Title.lang.forced.srt/.vtt): the "
+        "cues of a bilingual film not spoken in that language, translated (settings: forced_narrative, default false)."
+    )
     concurrency: Optional[int] = Field(None, ge=1, le=64, description="Films localized at once.")
     retries: Optional[int] = Field(
         None, ge=0, le=10, description="Retries of a film after a transient error (never after bad input)."
@@ -190,11 +198,11 @@ def glossary_path(glossary: Optional[str], settings: Optional[BatchSettings] = N
 
 
 def spoken_value(member) -> str:
-    """A spoken language for the library: ``zh-Hans`` is ``zh`` (the language identifiers and the
-    translation models know Mandarin as ``zh``, written in Simplified characters; the script tag only
-    matters for a delivered track); any other tag as it is."""
-    tag = value(member)
-    return "zh" if tag == Language.ZH_HANS.value else tag
+    """A spoken language for the library (`subpipe.locales.spoken_language`): Mandarin in Simplified
+    characters is ``zh`` (``zh-Hans``, ``zh-CN``, ``zh-SG``), in Traditional ones ``zh-Hant`` (``zh-TW``,
+    ``zh-HK``, ``zh-MO``); Cantonese ``yue``; any other tag normalised (a region only matters for a
+    delivered track, and stays)."""
+    return spoken_language(value(member))
 
 
 def value(member) -> Optional[str]:

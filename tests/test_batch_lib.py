@@ -264,3 +264,38 @@ def test_a_locale_setting_that_is_no_tag_is_refused_naming_the_setting():
     with pytest.raises(SubpipeError) as err:
         load_settings(env={"SUBPIPE_TARGET_LANGUAGES": "es,es-XX"})
     assert err.value.code == "settings" and "target_languages" in str(err.value) and "'es-XX'" in str(err.value)
+
+
+def test_batch_settings_can_ask_for_forced_narratives_of_a_bilingual_film(demo_models, tmp_path):
+    from bilingual_mix import tos_scenes
+
+    from subpipe.formats import read_track
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    mixed, _ = tos_scenes(inbox, "TosMix.en+es.srt")
+    config = tmp_path / "subpipe.toml"
+    config.write_text('inbox = "inbox"\noutbox = "outbox"\ntarget_languages = ["es"]\nforced_narrative = true\n',
+                      encoding="utf-8")
+    settings = load_settings(config, env={})
+    assert settings.forced_narrative is True and BatchSettings().forced_narrative is False
+    assert load_settings(env={"SUBPIPE_FORCED_NARRATIVE": "true"}).forced_narrative is True
+    result = run_batch(settings, batch="20260101T020000Z", move_files=False)
+    assert result.delivered == ["TosMix"]
+    film = tmp_path / "outbox" / "TosMix"
+    outputs = result.films["TosMix"]["languages"]["es"]["outputs"]
+    assert outputs["forced_srt"] == str(film / "TosMix.es.forced.srt")
+    # the forced track of the Spanish release holds translations of English cues only, as in the full track
+    # (each delivered cue inside the span of the source cue it came from: QC may split one in two)
+    full = {c.start: c.plain for c in read_track(film / "TosMix.es.srt").cues}
+    forced = read_track(film / "TosMix.es.forced.srt").cues
+    assert len(forced) > 20 and all(full[c.start] == c.plain for c in forced)
+    sources = {next(s.position for s in reversed(mixed.cues) if s.start <= c.start) for c in forced}
+    english = {c.position for c in mixed.cues if c.lang == "en" and c.position not in mixed.meta["ambiguous"]}
+    # (language identification, not the batch, decides a few cues either way)
+    assert len(sources & english) >= 0.95 * len(sources) and len(sources & english) >= 0.9 * len(english)
+    # without the setting, no forced track
+    run_batch(settings.model_copy(update={"forced_narrative": False, "outbox": tmp_path / "plain"}),
+              batch="20260101T030000Z", move_files=False)
+    assert (tmp_path / "plain" / "TosMix" / "TosMix.es.srt").exists()
+    assert not (tmp_path / "plain" / "TosMix" / "TosMix.es.forced.srt").exists()

@@ -216,8 +216,23 @@ def test_english_cues_are_delivered_verbatim_into_english_and_translated_into_sp
     es = scene.languages["es"].track.by_position()
     assert all(es[p].plain != source[p].plain for p in english)
     assert scene.languages["es"].origins == {"kept": 0, "translated": {"en": 17}, "failed": {"zh": 20}, "und": 5}
-    # a dash line whose Chinese half has no model keeps the English half
-    assert en[1].plain == "- Hi, Grandma."
+    # a dash line whose Chinese half has no model keeps the English half, without its dialogue dash
+    assert en[1].plain == "Hi, Grandma."
+
+
+def test_dialogue_dashes_of_the_scene_come_in_pairs_or_not_at_all(scene):
+    source = read_track(SCENE).by_position()
+    two_speakers = [p for p, c in source.items() if sum(line.startswith("- ") for line in c.plain.split("\n")) == 2]
+    assert two_speakers == [1, 23, 38]
+    for lang in ("en", "es"):
+        track = scene.languages[lang].track
+        for path in (scene.languages[lang].outputs["srt"], scene.languages[lang].outputs["forced_srt"]):
+            for cue in read_track(path).cues + track.cues:
+                dashed = [line for line in cue.plain.split("\n") if line.lstrip().startswith("-")]
+                assert len(dashed) != 1 and all(line.strip() != "-" for line in dashed), (lang, cue)
+    # the Chinese halves have no model: each English half is one speaker's line, dash dropped
+    en = scene.languages["en"].track.by_position()
+    assert [en[p].plain for p in two_speakers] == ["Hi, Grandma.", "I'm trying!", "Coming!"]
 
 
 def test_forced_narratives_of_the_scene_leave_out_what_could_not_be_translated(scene):
@@ -274,3 +289,25 @@ def test_a_single_language_film_found_automatically_gives_the_same_tracks_as_tod
         assert open(today.languages["es"].outputs[kind], "rb").read() == \
             open(found.languages["es"].outputs[kind], "rb").read(), kind
     assert "cues_by_origin" not in found.summary()["languages"]["es"]
+
+
+def test_each_half_of_a_dual_cue_is_wrapped_by_its_own_languages_line_length():
+    from subpipe.align import Alignment, Link, Transform
+    from subpipe.align.export import dual_track, wrap_cues
+    from subpipe.langid import identify_languages
+    from subpipe.qc import LanguageProfiles, load_profile
+
+    source = identify_languages(read_track(SCENE), languages="en,zh").track
+    assert [source.cues[p].lang for p in (11, 12)] == ["zh", "zh"] and source.cues[1].line_langs == ("zh", "en")
+    links = [Link(source=[1], target=[], confidence=1.0), Link(source=[11, 12], target=[], confidence=1.0)]
+    alignment = Alignment(source=source, target=source.copy(cues=[]), transform=Transform.identity(source.duration),
+                          links=links, unaligned_source=[], unaligned_target=[])
+    dash, chinese = (c.text for c in dual_track(alignment).cues)
+    # the two speakers stay on lines of their own; two Chinese cues (17 characters) fit 16 a line, not 42
+    assert dash == "- 你好。\n- Hi, Grandma."
+    zh = load_profile("netflix", lang="zh")
+    assert chinese == "瘦了,太瘦了。\n你在学校吃得好吗?"
+    assert all(zh.line_width(line) <= zh.max_chars_per_line for line in chinese.split("\n"))
+    # a link over cues in two languages: each cue by its own, and the language of each line said
+    text, langs, _ = wrap_cues(source.cues[10:12], LanguageProfiles(load_profile("netflix", lang="en")))
+    assert (text, langs) == ("I'm the same height as last year.\n瘦了,太瘦了。", ("en", "zh"))

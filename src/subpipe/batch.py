@@ -97,6 +97,10 @@ class BatchSettings(BaseModel):
     protect_names: bool = Field(
         True, description="Keep the character names found in each film (not in the glossary) out of MT."
     )
+    forced_narrative: bool = Field(
+        False, description="Also deliver each language's forced-narrative track (Title.lang.forced.srt/.vtt): "
+        "the cues of a bilingual film not spoken in that language, translated."
+    )
     schedule: str = Field("0 2 * * *", description="Cron schedule of the drop-folder batch (nightly 02:00).")
     timezone: str = Field("UTC", description="Time zone of the schedule.")
     concurrency: int = Field(2, ge=1, le=64, description="Films localized at once in one batch.")
@@ -509,11 +513,13 @@ def localize_one(
     profile: str = "netflix",
     engine=None,
     protect_names: bool = True,
+    forced_narrative: bool = False,
 ) -> dict:
     """Localize one film of the drop folder (its own steps in turn); its JSON-able summary when every
     language was delivered (a bad reference track fails alone). Raises `IncompleteFilm` with the
     summary when some language was not, and `SubpipeError` when the film cannot be localized at all.
-    `engine` is a translation engine or its name (``argos``, ``apertium``, ``argos+apertium``)."""
+    `engine` is a translation engine or its name (``argos``, ``apertium``, ``argos+apertium``);
+    `forced_narrative` also writes each language's forced-narrative track (`subpipe.localize.forced_track`)."""
     from subpipe.localize import localize_film
     from subpipe.translate import get_engine
 
@@ -528,6 +534,7 @@ def localize_one(
         output_dir=outbox,
         engine=engine,
         protect_names=protect_names,
+        forced_narrative=forced_narrative,
     )
     summary = result.summary()
     if result.status != "completed":
@@ -762,6 +769,8 @@ def run_batch(
     options = {"glossary": str(glossary) if glossary else None, "profile": settings.profile}
     options["engine"] = engine if engine is not None else settings.engine
     options["protect_names"] = settings.protect_names
+    if settings.forced_narrative:  # only when asked: a film's cache key stays what it was without it
+        options["forced_narrative"] = True
     queue, running = list(films), {}
     while queue or running:
         # A window of `concurrency` films in flight bounds the work whatever the runner, and lets each

@@ -154,6 +154,30 @@ def best_match(tag: str, available: Iterable[str]) -> str | None:
     return None
 
 
+def spoken_language(tag: str, *, what: str = "spoken language") -> str:
+    """The tag a language spoken in a film is known by to the language identifiers and the translation
+    models: its language, with its script where the language is written in more than one and this one
+    is not the usual (a region only matters for a delivered track). Mandarin in Simplified characters
+    is ``zh`` however it is tagged, in Traditional ones ``zh-Hant`` (argos's ``zt``); other tags come
+    back normalised.
+
+    >>> [spoken_language(t) for t in ("zh-Hans", "zh-CN", "zh-SG", "cmn", "zh-Hans-HK", "zh")]
+    ['zh', 'zh', 'zh', 'zh', 'zh', 'zh']
+    >>> [spoken_language(t) for t in ("zh-Hant", "zh-TW", "zh_hk", "zh-MO", "cmn-Hant", "zh-Hant-TW")]
+    ['zh-Hant', 'zh-Hant', 'zh-Hant', 'zh-Hant', 'zh-Hant', 'zh-Hant']
+    >>> [spoken_language(t) for t in ("yue", "yue-Hant-HK", "yue-Hans", "es-419", "pt_br", "iw")]
+    ['yue', 'yue', 'yue-Hans', 'es-419', 'pt-BR', 'he']
+    """
+    locale = parse_locale(tag, what=what)
+    language = "zh" if locale.language == "cmn" else locale.language
+    if language not in ("zh", "yue"):
+        return locale.tag
+    # the script as written, else the likely one for the region (zh-TW: Hant), else the language's
+    script = locale.script or langcodes.Language.make(language=language, territory=locale.region).maximize().script
+    usual = langcodes.Language.get(language).maximize().script
+    return language if script == usual else f"{language}-{script}"
+
+
 def engine_candidates(tag: str) -> list[str]:
     """Languages a translation engine may know `tag` by, most specific first (``zh-Hant``: ``zh-Hant``,
     ``zt``, ``zh``)."""

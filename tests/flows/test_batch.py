@@ -189,3 +189,12 @@ def test_the_drop_folder_takes_a_bilingual_track_and_a_rerun_is_a_cache_hit(pref
     assert first["films"]["TosMix"]["spoken_languages"]["declared"] == ["en", "es"]
     assert second["cached"] == ["TosMix"]
     assert (outbox / "TosMix" / "TosMix.es.srt").exists() and (outbox / "TosMix" / "TosMix.en+es+es.ass").exists()
+    assert not (outbox / "TosMix" / "TosMix.es.forced.srt").exists()
+    # asking for forced narratives changes the outputs: not a cache hit, and the forced track is written
+    shutil.copy(source, inbox)
+    forced = batch_drop_folder(inbox=str(inbox), outbox=str(outbox), return_state=True,
+                               options=OPTIONS.model_copy(update={"forced_narrative": True}))
+    third = forced.result(raise_on_failure=False)
+    assert third["delivered"] == ["TosMix"] and third["cached"] == []
+    assert third["films"]["TosMix"]["languages"]["es"]["outputs"]["forced_srt"].endswith("TosMix.es.forced.srt")
+    assert (outbox / "TosMix" / "TosMix.es.forced.srt").stat().st_size > 0

@@ -58,3 +58,47 @@ def test_the_form_offers_locales_and_apertiums_languages():
     assert {"es-419", "fr-CA", "ca", "gl", "eu"} <= set(choices)
     with pytest.raises(ValueError):
         BatchOptions(target_languages=["es-XX"])
+
+
+@pytest.mark.parametrize(("tag", "spoken"), [
+    ("zh-Hans", "zh"), ("zh-CN", "zh"), ("zh-SG", "zh"), ("cmn", "zh"),
+    ("zh-Hant", "zh-Hant"), ("zh-TW", "zh-Hant"), ("zh-HK", "zh-Hant"), ("zh-Hant-TW", "zh-Hant"),
+    ("yue", "yue"), ("es-419", "es-419"),
+])
+def test_a_spoken_chinese_is_known_by_its_script_whatever_the_locale(tag, spoken):
+    from conftest import SAMPLES
+
+    from flows.params import spoken_value
+    from subpipe.formats import read_track
+    from subpipe.langid import identify_languages
+    from subpipe.locales import engine_candidates
+
+    assert spoken_value(Language(tag) if tag in set(Language) else tag) == spoken
+    if spoken.startswith("zh"):
+        # the Mandarin cues of the sample get that tag, and a Traditional one reaches argos's zt model
+        scene = read_track(SAMPLES / "bilingual" / "dumplings.en+zh.srt")
+        calls = identify_languages(scene, languages=["en", spoken_value(tag)]).track.cues
+        assert sum(c.lang == spoken for c in calls) == 20
+        assert ("zt" in engine_candidates(spoken)) == (spoken == "zh-Hant")
+
+
+def test_the_form_offers_the_chinese_locales_and_cantonese():
+    assert {Language.ZH_TW.value, Language.ZH_HK.value, Language.YUE.value} == {"zh-TW", "zh-HK", "yue"}
+    assert BatchOptions(target_languages=["zh-TW"]).target_languages == [Language.ZH_TW]
+
+
+def test_the_batch_form_can_ask_for_forced_narratives(tmp_path, monkeypatch):
+    from flows.batch import batch_settings
+
+    monkeypatch.setenv("SUBPIPE_CONFIG", str(tmp_path / "subpipe.toml"))
+    (tmp_path / "subpipe.toml").write_text("forced_narrative = true\n", encoding="utf-8")
+    inbox, outbox = str(tmp_path / "in"), str(tmp_path / "out")
+    assert batch_settings(inbox, outbox, None, BatchOptions()).forced_narrative is True  # the server's setting
+    assert batch_settings(inbox, outbox, None, BatchOptions(forced_narrative=False)).forced_narrative is False
+    monkeypatch.delenv("SUBPIPE_CONFIG")
+    (tmp_path / "subpipe.toml").unlink()
+    monkeypatch.chdir(tmp_path)
+    assert batch_settings(inbox, outbox, None, BatchOptions()).forced_narrative is False
+    assert batch_settings(inbox, outbox, None, BatchOptions(forced_narrative=True)).forced_narrative is True
+    schema = BatchOptions.model_json_schema()["properties"]["forced_narrative"]
+    assert {"type": "boolean"} in schema["anyOf"]

@@ -133,6 +133,31 @@ def wrap_for_profile(plain: str, profile) -> tuple[str, int]:
     return wrapped, wrapped.count("\n") + 1
 
 
+def wrap_cues(cues: list[Cue], profiles) -> tuple[str, tuple, object]:
+    """The cues of one side of a dual cue wrapped by their own languages (`profiles`: a
+    `subpipe.qc.LanguageProfiles`): cues of one language together within that language's line
+    length; a dash-line cue whose lines differ (`Cue.line_langs`) line by line, each line a speaker of
+    its own; cues of different languages one after the other. Returns the markup, the language of
+    each of its lines (`Cue.lang`, None for a cue without one: the track's) and the profile that
+    limits its line count (the first cue's)."""
+    if not cues:
+        return "", (), profiles.profile
+    if len({c.lang for c in cues}) == 1 and not any(c.line_langs for c in cues):
+        prof = profiles(cues[0].lang)
+        text, lines = wrap_for_profile(_plain(cues), prof)
+        return text, (cues[0].lang,) * lines, prof
+    parts: list[tuple[str, int, str | None]] = []
+    for cue in cues:
+        lines = cue.plain.split("\n")
+        if cue.line_langs and len(cue.line_langs) == len(lines):
+            for line, lang, prof in zip(lines, cue.line_langs, profiles.for_lines(cue)):
+                parts.append((*wrap_for_profile(line, prof), lang))
+        else:
+            parts.append((*wrap_for_profile(cue.plain, profiles.for_cue(cue)), cue.lang))
+    langs = tuple(lang for _, n, lang in parts for _ in range(n))
+    return "\n".join(text for text, n, _ in parts if n), langs, profiles.for_cue(cues[0])
+
+
 def _dual_styles(height: int = DEFAULT_PLAY_RES[1]) -> dict[str, dict]:
     """The two styles, sized for a script `height` lines high."""
     return {SOURCE_STYLE: scaled_style(height),
@@ -149,13 +174,16 @@ def dual_track(
 ) -> Track:
     """One cue per link on the source's clock: source text above target text.
 
-    Each language is wrapped within its own profile (`profile` resolved for the track's language):
-    English at 42 characters per line and Chinese at 16 fit side by side. With `styles` (for ASS)
+    Each language is wrapped within its own profile (`profile` resolved for the cue's language, else
+    the track's): English at 42 characters per line and Chinese at 16 fit side by side, in a bilingual
+    source too (`wrap_cues`: a Chinese cue of an English+Chinese film at 16, dash lines kept apart). With `styles` (for ASS)
     the target part is switched to the ``Target`` style by an inline ``{\\rTarget}``, and the script
     says its resolution (`play_res`: the source script's, else 1920x1080) with styles sized for it.
     """
-    src_prof = _profile(profile, alignment.source.lang, fps)
-    tgt_prof = _profile(profile, alignment.target.lang, fps)
+    from subpipe.qc import LanguageProfiles
+
+    src_profiles = LanguageProfiles(_profile(profile, alignment.source.lang, fps))
+    tgt_profiles = LanguageProfiles(_profile(profile, alignment.target.lang, fps))
     src = alignment.source.by_position()
     tgt = alignment.target.by_position()
     cues: list[Cue] = []
@@ -164,12 +192,12 @@ def dual_track(
         s_cues = [src[p] for p in link.source]
         t_cues = [tgt[p] for p in link.target]
         start, end = min(c.start for c in s_cues), max(c.end for c in s_cues)
-        s_text, s_lines = wrap_for_profile(_plain(s_cues), src_prof)
-        t_text, t_lines = wrap_for_profile(_plain(t_cues), tgt_prof)
+        s_text, s_langs, src_prof = wrap_cues(s_cues, src_profiles)
+        t_text, t_langs, tgt_prof = wrap_cues(t_cues, tgt_profiles)
         position = len(cues)
         for lang, lines, prof in (
-            (alignment.source.lang, s_lines, src_prof),
-            (alignment.target.lang, t_lines, tgt_prof),
+            (s_cues[0].lang or alignment.source.lang, len(s_langs), src_prof),
+            (t_cues[0].lang or alignment.target.lang if t_cues else alignment.target.lang, len(t_langs), tgt_prof),
         ):
             if lines > prof.max_lines:
                 findings.append(

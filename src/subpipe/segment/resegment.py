@@ -53,7 +53,7 @@ then fixed and checked against the target profile.
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from subpipe.cues import ASS_BLOCK_RE, Cue, Track, escape_text, format_timecode
 from subpipe.errors import ErrorCode, Finding, SubpipeError
@@ -284,10 +284,18 @@ def _compose(cue_items: dict[int, list[_Item]], sentences: Sequence[Sentence], t
              bounds: list[list[Boundary]], styles: list[list[StyleSpan]], plain: str) -> _Cue:
     out = _Cue()
     previous = None  # the last part placed
+    # Dialogue dashes come in pairs: a turn left alone of two dashed ones (the other speaker's line was
+    # not translated, or went to another language's track) loses its dash.
+    dashed = [turn for turn, turn_items in cue_items.items()
+              if any(sentences[it.sentence].parts[it.part].dash for it in turn_items)]
+    shown = [turn for turn in dashed if any(it.piece[0] < it.piece[1] for it in cue_items[turn])]
+    paired = len(dashed) < 2 or len(shown) >= 2
     for turn in sorted(cue_items):
         items = sorted(cue_items[turn], key=lambda it: sentences[it.sentence].parts[it.part].cue_offsets[:1])
         parts = [sentences[it.sentence].parts[it.part] for it in items]
         opener = next((p for p in parts if p.dash), parts[0])
+        if not paired:
+            opener = replace(opener, dash="")
         items = [it for it in items if it.piece[0] < it.piece[1]]
         if not items:
             continue
