@@ -311,3 +311,19 @@ def test_each_half_of_a_dual_cue_is_wrapped_by_its_own_languages_line_length():
     # a link over cues in two languages: each cue by its own, and the language of each line said
     text, langs, _ = wrap_cues(source.cues[10:12], LanguageProfiles(load_profile("netflix", lang="en")))
     assert (text, langs) == ("I'm the same height as last year.\n瘦了,太瘦了。", ("en", "zh"))
+
+
+def test_the_dual_cues_of_a_bilingual_source_say_each_lines_own_language_for_qc():
+    """QC checks each line of a dual cue by its language: a Chinese source line of an English+Chinese
+    film is Chinese there, not the track's first language."""
+    from subpipe.align import Alignment, Link, Transform
+    from subpipe.align.export import dual_track
+    from subpipe.langid import identify_languages
+
+    source = identify_languages(read_track(SCENE), languages="en,zh").track
+    target = source.copy(cues=[source.cues[10].copy(text="Mido lo mismo que el año pasado.", lang="es", position=0)], lang="es")
+    links = [Link(source=[1], target=[0], confidence=1.0), Link(source=[11, 12], target=[0], confidence=1.0)]
+    alignment = Alignment(source=source, target=target, transform=Transform.identity(source.duration),
+                          links=links, unaligned_source=[], unaligned_target=[])
+    dash, chinese = dual_track(alignment).cues
+    assert dash.line_langs == ("zh", "en", "es") and chinese.line_langs == ("zh", "zh", "es")

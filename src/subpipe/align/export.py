@@ -215,7 +215,9 @@ def dual_track(
         # a link without target cues (a cue already in the target language) shows its one line only
         target_part = (TARGET_SWITCH + t_text) if styles and t_text else t_text
         text = "\n".join(part for part in (s_text, target_part) if part)
-        halves = s_lines and t_lines  # which line is in which language, for QC (a cue shown once has one)
+        # which line is in which language, for QC (a cue shown once has one): each source line its own
+        # cue's or line's language (a Chinese cue of an English film is checked as Chinese)
+        halves = bool(s_langs) and bool(t_langs)
         cues.append(
             Cue(
                 start,
@@ -224,8 +226,8 @@ def dual_track(
                 position=position,
                 identifier=str(position + 1),
                 style=SOURCE_STYLE if styles else None,
-                line_langs=(alignment.source.lang or "und",) * s_lines + (alignment.target.lang or "und",) * t_lines
-                if halves else None,
+                line_langs=tuple(lang or alignment.source.lang or "und" for lang in s_langs)
+                + tuple(lang or alignment.target.lang or "und" for lang in t_langs) if halves else None,
             )
         )
     langs = "+".join(lang or "und" for lang in (alignment.source.lang, alignment.target.lang))
