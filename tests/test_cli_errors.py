@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer
@@ -32,6 +33,22 @@ def test_a_missing_file(tmp_path):
                     ["langid", str(gone)], ["sync", str(gone), "-r", str(SINTEL_EN), "-o", str(tmp_path / "o.srt")]):
         error = _json_error(command)
         assert (error["error"], error["path"]) == ("not-found", str(gone)), command
+
+
+def test_a_folder_where_a_file_is_expected_is_named_a_folder_not_a_missing_file(tmp_path):
+    folder = tmp_path / "Sintel.en.srt"  # a folder, even with a subtitle's name
+    folder.mkdir()
+    glossary = SAMPLES / "glossary"
+    for command, path in (
+            (["inspect", str(folder)], folder), (["qc", str(folder)], folder),
+            (["convert", str(folder), str(tmp_path / "x.vtt")], folder), (["langid", str(folder)], folder),
+            (["localize", str(folder), "--to", "es", "-o", str(tmp_path / "out")], folder),
+            (["flag", str(SINTEL_EN), "--glossary", str(glossary)], glossary),
+            (["qc", str(SINTEL_EN), "--profile", str(tmp_path) + "/"], tmp_path),
+            (["models", "install", str(folder)], folder)):
+        error = _json_error(command)
+        assert (error["error"], Path(error["path"])) == ("is-a-directory", path), command
+        assert "directory" in error["message"] and "folder" in error["hint"], command
 
 
 def test_a_bad_profile_names_the_file_and_the_key(tmp_path):
@@ -65,7 +82,7 @@ def test_hostile_input(tmp_path):
     loop = tmp_path / "Loop.en.srt"
     loop.symlink_to(loop)
     assert _json_error(["inspect", str(loop)])["error"] == "symlink-loop"
-    assert _json_error(["qc", str(tmp_path)])["error"] == "not-found"  # a folder, not a file
+    assert _json_error(["qc", str(tmp_path)])["error"] == "is-a-directory"  # a folder, not a file
     copy = tmp_path / "Sintel.en.vtt"
     copy.write_bytes(SINTEL_EN.read_bytes())
     error = _json_error(["qc", str(copy), "--fix", "-o", str(tmp_path / "." / "Sintel.en.vtt")])
