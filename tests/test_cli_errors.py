@@ -51,6 +51,19 @@ def test_a_folder_where_a_file_is_expected_is_named_a_folder_not_a_missing_file(
         assert "directory" in error["message"] and "folder" in error["hint"], command
 
 
+def test_files_that_are_not_what_they_should_be_get_the_code_that_says_what_to_do(tmp_path):
+    evil = tmp_path / "Evil.en.ttml"
+    evil.write_text('<?xml version="1.0"?>\n<!DOCTYPE tt [<!ENTITY a "x">]>\n<tt xmlns="http://www.w3.org/ns/ttml">'
+                    '<body><div><p begin="0s" end="1s">&a;</p></div></body></tt>\n', encoding="utf-8")
+    error = _json_error(["inspect", str(evil)])
+    assert (error["error"], error["path"], error["line"]) == ("xml-unsafe", str(evil), 2)
+    spec = tmp_path / "house.toml"
+    spec.write_bytes('name = "house"\ndescription = "Caf\u00e9"\n'.encode("latin-1"))  # not UTF-8: was a crash
+    error = _json_error(["deliver", str(SINTEL_EN), "--spec", str(spec), "-o", str(tmp_path / "out")])
+    assert (error["error"], error["path"], error["line"]) == ("bad-spec", str(spec), 2)
+    assert "not UTF-8" in error["message"]
+
+
 def test_a_bad_profile_names_the_file_and_the_key(tmp_path):
     profile = tmp_path / "house.toml"
     profile.write_text('extends = "netflix"\nmax_lines = -2\n', encoding="utf-8")

@@ -121,8 +121,9 @@ def test_fix_order_is_fixed_and_unknown_fixes_are_refused():
     track = Track(copy.deepcopy(TOS))
     assert fix_track(track, EN, ("gap", "extend", "split")) == \
         fix_track(track, EN, ("split", "extend", "gap"))
-    with pytest.raises(SubpipeError, match="unknown fix 'trim'; fixes are locale, rewrap, split, extend, gap"):
+    with pytest.raises(SubpipeError, match="unknown fix 'trim'; fixes are locale, rewrap, split, extend, gap") as err:
         fix_track(track, EN, ("trim",))
+    assert err.value.code == "usage"
     assert fix_track(track, EN, ()) == (track, [])
 
 

@@ -735,7 +735,7 @@ def fix_track(track: Track, profile: "Profile | LanguageProfiles",
     unknown = [f for f in fixes if f not in FIXES]
     if unknown:
         raise SubpipeError(f"unknown fix {', '.join(map(repr, unknown))}; fixes are {', '.join(FIXES)}",
-                           code=ErrorCode.INPUT)
+                           code=ErrorCode.USAGE)
     new, found = fix_style(track, profiles) if "locale" in fixes else (track.copy(), [])
     kept: list[tuple[int, int]] = []  # (finding, cue) of a cue the text fixes could not fix and kept whole
     if "rewrap" in fixes or "split" in fixes:
