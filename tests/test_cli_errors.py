@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer
@@ -32,6 +33,35 @@ def test_a_missing_file(tmp_path):
                     ["langid", str(gone)], ["sync", str(gone), "-r", str(SINTEL_EN), "-o", str(tmp_path / "o.srt")]):
         error = _json_error(command)
         assert (error["error"], error["path"]) == ("not-found", str(gone)), command
+
+
+def test_a_folder_where_a_file_is_expected_is_named_a_folder_not_a_missing_file(tmp_path):
+    folder = tmp_path / "Sintel.en.srt"  # a folder, even with a subtitle's name
+    folder.mkdir()
+    glossary = SAMPLES / "glossary"
+    for command, path in (
+            (["inspect", str(folder)], folder), (["qc", str(folder)], folder),
+            (["convert", str(folder), str(tmp_path / "x.vtt")], folder), (["langid", str(folder)], folder),
+            (["localize", str(folder), "--to", "es", "-o", str(tmp_path / "out")], folder),
+            (["flag", str(SINTEL_EN), "--glossary", str(glossary)], glossary),
+            (["qc", str(SINTEL_EN), "--profile", str(tmp_path) + "/"], tmp_path),
+            (["models", "install", str(folder)], folder)):
+        error = _json_error(command)
+        assert (error["error"], Path(error["path"])) == ("is-a-directory", path), command
+        assert "directory" in error["message"] and "folder" in error["hint"], command
+
+
+def test_files_that_are_not_what_they_should_be_get_the_code_that_says_what_to_do(tmp_path):
+    evil = tmp_path / "Evil.en.ttml"
+    evil.write_text('<?xml version="1.0"?>\n<!DOCTYPE tt [<!ENTITY a "x">]>\n<tt xmlns="http://www.w3.org/ns/ttml">'
+                    '<body><div><p begin="0s" end="1s">&a;</p></div></body></tt>\n', encoding="utf-8")
+    error = _json_error(["inspect", str(evil)])
+    assert (error["error"], error["path"], error["line"]) == ("xml-unsafe", str(evil), 2)
+    spec = tmp_path / "house.toml"
+    spec.write_bytes('name = "house"\ndescription = "Caf\u00e9"\n'.encode("latin-1"))  # not UTF-8: was a crash
+    error = _json_error(["deliver", str(SINTEL_EN), "--spec", str(spec), "-o", str(tmp_path / "out")])
+    assert (error["error"], error["path"], error["line"]) == ("bad-spec", str(spec), 2)
+    assert "not UTF-8" in error["message"]
 
 
 def test_a_bad_profile_names_the_file_and_the_key(tmp_path):
@@ -65,7 +95,7 @@ def test_hostile_input(tmp_path):
     loop = tmp_path / "Loop.en.srt"
     loop.symlink_to(loop)
     assert _json_error(["inspect", str(loop)])["error"] == "symlink-loop"
-    assert _json_error(["qc", str(tmp_path)])["error"] == "not-found"  # a folder, not a file
+    assert _json_error(["qc", str(tmp_path)])["error"] == "is-a-directory"  # a folder, not a file
     copy = tmp_path / "Sintel.en.vtt"
     copy.write_bytes(SINTEL_EN.read_bytes())
     error = _json_error(["qc", str(copy), "--fix", "-o", str(tmp_path / "." / "Sintel.en.vtt")])

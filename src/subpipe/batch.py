@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 import subpipe
 from subpipe.errors import ErrorCode, SubpipeError
-from subpipe.fileio import read_text_input, resolve_input, write_text_atomic
+from subpipe.fileio import input_file_problem, read_text_input, resolve_input, write_text_atomic
 from subpipe.ingest import guess_languages
 from subpipe.localize import film_title
 from subpipe.paths import has_unsafe_chars, is_safe_name, printable, safe_name
@@ -293,8 +293,8 @@ def screen_files(files: Iterable[str | Path], roots: Sequence[str | Path]) -> tu
         except SubpipeError as exc:
             rejected.append(Rejected(f, exc.message, exc.code))
             continue
-        if not real.is_file():
-            rejected.append(Rejected(f, "a link to nothing readable", "not-found"))
+        if problem := input_file_problem(real, "subtitle file"):  # a link to nothing, to a folder, ...
+            rejected.append(Rejected(f, f"a link to nothing readable: {problem.message}", problem.code))
             continue
         ok.append(f)
     return ok, rejected

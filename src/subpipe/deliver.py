@@ -49,7 +49,7 @@ from typing import Literal
 
 from subpipe.cues import Track, format_timecode
 from subpipe.errors import ErrorCode, SubpipeError
-from subpipe.fileio import read_input, write_text_atomic
+from subpipe.fileio import read_input, read_text_input, write_text_atomic
 from subpipe.paths import confined, display_path, display_paths_in, safe_lang, safe_name
 from subpipe.runners import InTurn, Runner
 
@@ -131,7 +131,7 @@ def spec_text(name_or_path: str | Path) -> tuple[str, str]:
     """(file name, TOML text) of a built-in spec or a spec file."""
     ref = str(name_or_path)
     if "/" in ref or "\\" in ref or ref.endswith(".toml"):
-        return ref, read_input(ref, what="delivery spec").decode("utf-8-sig")
+        return ref, read_text_input(ref, what="delivery spec", code=ErrorCode.BAD_SPEC).removeprefix("\ufeff")
     if ref not in list_specs():
         raise SubpipeError(f"unknown delivery spec {ref!r}; built-in: {', '.join(list_specs())} (or a .toml file)",
                            code=ErrorCode.UNKNOWN_SPEC)

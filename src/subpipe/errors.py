@@ -43,7 +43,8 @@ class ErrorCode(_Catalogued):
     INTERRUPTED = "interrupted", "Run the command again: it was interrupted (Ctrl-C); files written so far are whole."
     CRASHED = "crashed", "A film's job raised an unexpected error: report a bug with the film's files attached."
     # files and paths
-    NOT_FOUND = "not-found", "Check the path: the file or folder does not exist (or is a folder, not a file)."
+    NOT_FOUND = "not-found", "Check the path: the file or folder does not exist."
+    IS_A_DIRECTORY = "is-a-directory", "Give a file inside the folder, not the folder itself (subpipe ingest FOLDER/* reads every file in it)."
     PERMISSION = "permission", "Give your user read permission on the file, or copy it somewhere readable."
     SYMLINK_LOOP = "symlink-loop", "Repair the symbolic link: it points back to itself."
     IO = "io", "Give a regular, readable file (not a device, socket or pipe); check the disk if it persists."

@@ -37,7 +37,7 @@ def _os_error(exc: OSError, name: str, what: str) -> SubpipeError:
     if exc.errno == errno.ENOENT:
         return SubpipeError(f"no such {what}", path=name, code=ErrorCode.NOT_FOUND)
     if exc.errno == errno.EISDIR:
-        return SubpipeError(f"is a directory, not a {what}", path=name, code=ErrorCode.NOT_FOUND)
+        return SubpipeError(f"is a directory, not a {what}", path=name, code=ErrorCode.IS_A_DIRECTORY)
     if exc.errno in (errno.EACCES, errno.EPERM):
         return SubpipeError(f"permission denied: cannot read this {what}", path=name, code=ErrorCode.PERMISSION)
     if exc.errno == errno.ELOOP:
@@ -62,22 +62,47 @@ def resolve_input(path: str | os.PathLike, what: str = "file") -> Path:
         raise _os_error(exc, name, what) from None
 
 
+def check_input_file(path: str | os.PathLike, what: str = "file") -> os.stat_result:
+    """The `os.stat` of `path` when it is a regular file (symlinks followed), else the `SubpipeError`
+    reading it would raise (no such file, a directory, a device, ...), without opening it.
+
+    >>> check_input_file("/tmp", "subtitle file")
+    Traceback (most recent call last):
+    subpipe.errors.SubpipeError: /tmp: is a directory, not a subtitle file
+    """
+    name = _check_name(path, what)
+    try:
+        # stat before open: opening a FIFO would block until someone writes to it
+        info = os.stat(name)
+    except OSError as exc:
+        raise _os_error(exc, name, what) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _os_error(IsADirectoryError(errno.EISDIR, "Is a directory"), name, what)
+    if not stat.S_ISREG(info.st_mode):
+        raise SubpipeError(f"not a regular file (a device, socket or pipe), not a {what}", path=name,
+                           code=ErrorCode.IO)
+    return info
+
+
+def input_file_problem(path: str | os.PathLike, what: str = "file") -> SubpipeError | None:
+    """The `SubpipeError` `check_input_file` would raise for `path`, or None for a regular file."""
+    try:
+        check_input_file(path, what)
+    except SubpipeError as exc:
+        return exc
+    return None
+
+
 def read_input(path: str | os.PathLike, *, what: str = "file", max_bytes: int | None = None) -> bytes:
     """The bytes of input file `path`; `SubpipeError` naming it for anything that stops the reading.
 
     `max_bytes` refuses a larger file before reading it (and a file that grows past it while read).
     """
     name = _check_name(path, what)
+    info = check_input_file(name, what)
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise too_large(name, what, info.st_size, max_bytes)
     try:
-        # stat before open: opening a FIFO would block until someone writes to it
-        info = os.stat(name)
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(errno.EISDIR, "Is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise SubpipeError(f"not a regular file (a device, socket or pipe), not a {what}", path=name,
-                               code=ErrorCode.IO)
-        if max_bytes is not None and info.st_size > max_bytes:
-            raise too_large(name, what, info.st_size, max_bytes)
         with open(name, "rb") as fh:
             data = _read_up_to(fh, max_bytes)
     except OSError as exc:

@@ -5,41 +5,68 @@ This is what `subpipe inspect`, `subpipe ingest` and the `ingest_tracks` flow al
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+
+import langcodes
 
 from subpipe.cues import Track
 from subpipe.errors import Finding, SubpipeError
 from subpipe.formats import read_track, write_track
 
 # `Title.lang.ext` (the drop-folder convention) or `title-lang.ext` / `title_lang.ext`; lang is a
-# BCP 47 tag such as en, de, pt-BR, zh-Hans, es-419, zh-Hant-TW.
-_LANG_RE = re.compile(r"(?:^|[._-])([a-z]{2,3}(?:[-_][A-Z][a-z]{3})?(?:[-_](?:[A-Z]{2}|\d{3}))?)$")
+# BCP 47 tag such as en, de, pt-BR, zh-Hans, es-419, zh-Hant-TW. Only the last token of the name counts.
+_LANG_RE = re.compile(r"(?:^|([._-]))([a-z]{2,3}(?:[-_][A-Z][a-z]{3})?(?:[-_](?:[A-Z]{2}|\d{3}))?)$")
+_NOT_LANGUAGES = {"und", "mul", "zxx", "mis"}  # valid codes that name no language
+
+
+@lru_cache(maxsize=4096)
+def is_language_tag(tag: str, *, strict: bool = False) -> bool:
+    """Whether `tag` is a BCP 47 tag of a real language (IANA registry, via langcodes): "on" is not,
+    nor "und" or a private-use code. `strict` (a tag after a hyphen or underscore, where the name may
+    as well end with a hyphenated word) also wants a current ISO 639-1 language, or an ISO 639-2 code
+    of one ("eng"): "Film-it" is Italian, "pop-on", "left-tab" and "check-in" are words.
+
+    >>> is_language_tag("it"), is_language_tag("on"), is_language_tag("yue"), is_language_tag("yue", strict=True)
+    (True, False, True, False)
+    >>> is_language_tag("ger", strict=True), is_language_tag("in", strict=True), is_language_tag("scc", strict=True)
+    (True, False, False)
+    """
+    if not langcodes.tag_is_valid(tag):
+        return False
+    lang = tag.split("-")[0]
+    if lang in _NOT_LANGUAGES or "qaa" <= lang <= "qtz":
+        return False
+    if not strict:
+        return True
+    standard = langcodes.standardize_tag(lang)
+    if len(lang) == 2:
+        return standard == lang  # not a withdrawn code ("in" of "check-in" was Indonesian)
+    found = langcodes.Language.get(standard)
+    return len(standard) == 2 and lang in (found.to_alpha3(), found.to_alpha3(variant="B"))
 
 
 def guess_lang(path: str | Path) -> str | None:
-    """The language tag written in a file name, if any.
+    """The language tag written at the end of a file name, if it names a real language.
 
     >>> guess_lang("ElephantsDream.de.vtt"), guess_lang("sintel-pt.vtt"), guess_lang("Film.zh-Hans.srt")
     ('de', 'pt', 'zh-Hans')
     >>> guess_lang("subtitle.srt") is None, guess_lang("Film.es-419.srt"), guess_lang("Show_ep-101.srt") is None
     (True, 'es-419', True)
+    >>> guess_lang("Film.it.srt"), guess_lang("pop-on.scc"), guess_lang("add-on.srt"), guess_lang("Film.yue.srt")
+    ('it', None, None, 'yue')
     """
     stem = Path(path).name
     for suffix in Path(path).suffixes[-1:]:
         stem = stem[: -len(suffix)]
     m = _LANG_RE.search(stem)
-    if not m:
+    if not m or not m.group(1):  # the whole name ("en.srt") is a title, not a tag
         return None
-    tag = m.group(1).replace("_", "-")
-    if any(ch.isdigit() for ch in tag):  # "Show_ep-101" is an episode number unless the tag is real (es-419)
-        from subpipe.locales import is_locale
-
-        if not is_locale(tag):
-            return None
-    return tag if len(stem) > len(tag) else None
+    tag = m.group(2).replace("_", "-")
+    return tag if is_language_tag(tag, strict=m.group(1) != ".") else None
 
 
-_LANGS_RE = re.compile(r"[._-]([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?(?:\+[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)+)$")
+_LANGS_RE = re.compile(r"([._-])([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?(?:\+[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)+)$")
 
 
 def guess_languages(path: str | Path) -> list[str]:
@@ -48,14 +75,14 @@ def guess_languages(path: str | Path) -> list[str]:
 
     >>> guess_languages("Dumplings.en+zh.srt"), guess_languages("Film.pt-BR+en.vtt"), guess_languages("a.de.vtt")
     (['en', 'zh'], ['pt-BR', 'en'], ['de'])
-    >>> guess_languages("subtitle.srt"), guess_lang("Dumplings.en+zh.srt")
-    ([], None)
+    >>> guess_languages("subtitle.srt"), guess_lang("Dumplings.en+zh.srt"), guess_languages("Film.en+xx.srt")
+    ([], None, [])
     """
     name = Path(path).name
     stem = name[: -len(Path(path).suffix)] if Path(path).suffix else name
     m = _LANGS_RE.search(stem)
-    if m:
-        return m.group(1).split("+")
+    if m and all(is_language_tag(tag, strict=m.group(1) != ".") for tag in m.group(2).split("+")):
+        return m.group(2).split("+")
     single = guess_lang(path)
     return [single] if single else []
 

@@ -44,7 +44,7 @@ from typing import Any, Literal, Protocol
 
 from subpipe.cues import Track, format_timecode
 from subpipe.errors import ErrorCode, Finding, SubpipeError
-from subpipe.fileio import write_text_atomic
+from subpipe.fileio import check_input_file, input_file_problem, write_text_atomic
 from subpipe.formats import write_track
 from subpipe.ingest import IngestResult, guess_lang, guess_languages, ingest_file
 from subpipe.locales import locale_engine, normalize_locale
@@ -406,9 +406,7 @@ def plan_film(source: str | Path, target_languages: Sequence[str], *, reference_
 
     engine = locale_engine(engine or get_engine())
     source = Path(source)
-    if not source.is_file():
-        raise SubpipeError("no such file" if not source.exists() else "not a file", path=str(source),
-                           code=ErrorCode.NOT_FOUND)
+    check_input_file(source, "subtitle file")
     title = film_title(source)
     spoken, detect = spoken_from(source, spoken_languages)
     spoken = [safe_lang(s, path=str(source)) for s in spoken]
@@ -433,8 +431,7 @@ def plan_film(source: str | Path, target_languages: Sequence[str], *, reference_
         from subpipe.langid import load_overrides
 
         overrides = load_overrides(overrides)
-    problems = [StepError("align", str(r), "not-found", "no such file") for r in reference_tracks
-                if not Path(r).is_file()]
+    problems = [StepError.of("align", r, exc) for r in reference_tracks if (exc := input_file_problem(r))]
     partial: list[StepError] = []
     if spoken:
         whole, partial = spoken_routes(spoken, targets, engine, str(source))

@@ -213,8 +213,9 @@ def test_broken_and_hostile_xml():
     assert err.value.line == 5
     bomb = ('<?xml version="1.0"?>\n<!DOCTYPE tt [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n'
             '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="0s" end="1s">&b;</p></div></body></tt>')
-    with pytest.raises(SubpipeError, match="refused for safety"):
+    with pytest.raises(SubpipeError, match="refused for safety") as err:
         FORMAT.parse(bomb, path="bomb.ttml")
+    assert (err.value.code, err.value.line) == ("xml-unsafe", 2)  # not "input": its hint says what to remove
 
 
 def test_ttml_is_read_only():

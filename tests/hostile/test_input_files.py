@@ -38,7 +38,7 @@ def _refused(path, code, **kw):
 
 def test_missing_file_and_directory(tmp_path):
     assert _refused(tmp_path / "gone.srt", "not-found").path == str(tmp_path / "gone.srt")
-    assert "is a directory" in _refused(tmp_path, "not-found").message
+    assert "is a directory" in _refused(tmp_path, "is-a-directory").message
 
 
 def test_nul_in_the_path_is_a_subpipe_error_not_a_value_error(tmp_path):
@@ -217,7 +217,7 @@ def test_a_directory_or_undecodable_bytes_are_subpipe_errors_naming_the_file(tmp
     folder.mkdir()
     with pytest.raises(SubpipeError, match="is a directory") as caught:
         read(folder)
-    assert caught.value.path == str(folder)
+    assert (caught.value.path, caught.value.code) == (str(folder), "is-a-directory")
     latin1 = tmp_path / "latin1.json"
     latin1.write_bytes(b'{"note": "ok",\n "name": "Fran\xe7ois"}\n')
     with pytest.raises(SubpipeError, match="not UTF-8 text") as caught:

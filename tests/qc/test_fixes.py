@@ -4,9 +4,12 @@ import copy
 
 import pytest
 from conftest import read_film
+from typer.testing import CliRunner
 
+from subpipe.cli import app
 from subpipe.cues import Cue, Track
 from subpipe.errors import SubpipeError
+from subpipe.formats import parse_track
 from subpipe.qc.fixes import fix_track, rewrap_text, split_cue
 from subpipe.qc.profiles import load_profile
 from subpipe.qc.rules import check_track, summarize
@@ -118,8 +121,9 @@ def test_fix_order_is_fixed_and_unknown_fixes_are_refused():
     track = Track(copy.deepcopy(TOS))
     assert fix_track(track, EN, ("gap", "extend", "split")) == \
         fix_track(track, EN, ("split", "extend", "gap"))
-    with pytest.raises(SubpipeError, match="unknown fix 'trim'; fixes are locale, rewrap, split, extend, gap"):
+    with pytest.raises(SubpipeError, match="unknown fix 'trim'; fixes are locale, rewrap, split, extend, gap") as err:
         fix_track(track, EN, ("trim",))
+    assert err.value.code == "usage"
     assert fix_track(track, EN, ()) == (track, [])
 
 
@@ -316,6 +320,51 @@ def test_split_japanese_at_the_sentence_end():
     fixed, _notes = fix_track(Track([cue]), JA, ("split",))
     assert [(c.identifier, c.start, c.end, c.text) for c in fixed] == [
         ("5a", 0, 5958, "今日はとても暑いですね。"), ("5b", 6041, 12000, "明日は雨が降るそうです。")]
+
+
+def test_a_cue_at_the_cue_length_cap_is_not_cut_into_128_unreadable_cues(tmp_path):
+    # 10,000 characters (the default SUBPIPE_MAX_CUE_CHARS) in 4 s need 500 s at 20 cps: halving it until
+    # every piece held two lines made 128 cues of 11 to 30 ms, each too short and too fast.
+    text = ("word " * 2000)[:10_000]
+    track = parse_track(f"1\n00:00:01,000 --> 00:00:05,000\n{text}\n".encode(), path="Cap.en.srt")
+    for fixes in (("split",), ("locale", "extend", "gap", "split")):
+        fixed, notes = fix_track(track, EN, fixes)
+        assert len(fixed.cues) == 1 and fixed.cues[0].text == track.cues[0].text, fixes
+        split = [n for n in notes if n.kind.startswith("fix-split")]
+        assert [n.kind for n in split] == ["fix-split-unresolved"] and len(split[0].message) < 300
+        assert "not split: its text needs 499950 ms at 20 cps, over twice the 4000 ms the cue has" in \
+            split[0].message
+        assert "shorten the text" in split[0].message
+    path = tmp_path / "Cap.en.srt"
+    path.write_text(f"1\n00:00:01,000 --> 00:00:05,000\n{text}\n", encoding="utf-8")
+    out = tmp_path / "Cap.en.fixed.srt"
+    result = CliRunner().invoke(app, ["qc", str(path), "--fix", "-o", str(out)])
+    assert out.read_text(encoding="utf-8").count(" --> ") == 1, result.output
+
+
+def test_a_split_whose_pieces_would_be_too_short_to_see_is_refused():
+    # Three speakers in 1.5 s: two cues would each last under the 833 ms minimum duration
+    quick = Cue(0, 1500, "- Go!\n- No!\n- Yes!", position=3)
+    fixed, notes = fix_track(Track([quick]), EN, ("split",))
+    assert fixed.cues == [quick]
+    assert report(notes) == [(3, "fix-split-unresolved", (
+        "3 lines, longest 6, limit 42 characters x 2 lines: not split: 2 cues need at least 1749 ms (the 833 ms "
+        "minimum duration each, gaps of 83 ms), the cue has 1500 ms; shorten the text or re-time the cue"))]
+
+
+def test_a_split_takes_the_time_its_pieces_need_from_the_room_after_the_cue():
+    # 124 characters need 6.2 s at 20 cps: the cue has 5 s, the next cue starts 4 s after its end
+    talk = Cue(0, 5000, "Look Celia, we have to follow our passions; you have your robotics, and I just want "
+               "to be awesome in space, far away.", position=0, identifier="1")
+    later = Cue(9000, 11000, "Fine.", position=1, identifier="2")
+    fixed, notes = fix_track(Track([talk, later]), EN, ("split", "extend"))
+    assert len(fixed.cues) > 2 and fixed.cues[-1] == later
+    assert [n.kind for n in notes] == ["fix-split"] and "ms later" in notes[0].message
+    assert check_track(fixed, EN) == []
+    # without the extend fix the cue may not end later: the pieces share its 5 s, a little too fast
+    fixed, notes = fix_track(Track([talk, later]), EN, ("split",))
+    assert fixed.cues[-2].end == 5000 and [n.kind for n in notes] == ["fix-split"]
+    assert {f.kind for f in check_track(fixed, EN)} == {"reading-speed"}
 
 
 def test_a_single_word_cannot_be_split():

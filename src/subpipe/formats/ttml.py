@@ -37,7 +37,7 @@ import defusedxml
 import defusedxml.ElementTree as DET
 
 from subpipe.cues import Cue, Track, escape_text, format_timecode
-from subpipe.errors import Finding, SubpipeError
+from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.formats._pysubs2 import Cursor, color_hex, end_before_start, guarded, timing_findings
 from subpipe.formats.base import Format
 
@@ -92,7 +92,7 @@ def parse_xml(text: str, path: str) -> tuple[ET.Element, dict[ET.Element, int]]:
         raise SubpipeError(f"not well-formed XML: {exc}", path=path, line=line) from None
     except defusedxml.DefusedXmlException as exc:
         raise SubpipeError(f"XML refused for safety ({type(exc).__name__}: {exc})", path=path,
-                           line=parser.parser.CurrentLineNumber) from None
+                           line=parser.parser.CurrentLineNumber, code=ErrorCode.XML_UNSAFE) from None
     return root, builder.lines
 
 

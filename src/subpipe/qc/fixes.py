@@ -30,7 +30,13 @@ Fixes run in a fixed order whatever the order of `fixes`: locale, then rewrap/sp
   identifier (on the position when the source has none: ``"12a"``). Tags open across the split point
   (``<i>``, ``<v Emo>``, ``<c.x>``, ``<font ...>``, ...) are closed at the end of the first piece and
   reopened at the start of the next; ASS override blocks in front of the text (``{\\pos(..)}``) are
-  repeated on every piece.
+  repeated on every piece. A split must leave cues that can be seen and read. The time there is: the
+  cue's, plus with the extend fix the room after it (up to the next cue's start minus the minimum
+  gap, at most a maximum duration). A cue whose text would be read at over twice the reading speed
+  in that time, or whose pieces cannot each get the minimum duration (and the minimum gaps between
+  them), is not split: ``fix-split-unresolved`` says what its text needs (a 10,000-character cue of
+  4 s is one cue to shorten, not 128 cues of 11 ms). Pieces that need more than the cue lasts, when
+  the room after it suffices, are timed one after another, each for the time it needs.
 - **extend**: a cue too fast for the reading speed, or shorter than the minimum duration, gets a
   later end, up to the time it needs but never past the next cue's start minus the minimum gap, nor
   past the maximum duration.
@@ -45,7 +51,7 @@ Fixes run in a fixed order whatever the order of `fixes`: locale, then rewrap/sp
 import html
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from subpipe.cues import ASS_BLOCK_RE, TAG_RE, VOICE_RE, Cue, Track, format_timecode, strip_markup
@@ -486,9 +492,9 @@ def relabel(source: Cue, pieces: list[Cue]) -> list[Cue]:
 
 
 def _fix_text(cue: Cue, profiles: LanguageProfiles, split: bool,
-              path: str | None) -> tuple[list[Cue], list[Finding]]:
+              path: str | None, room: int = 0) -> tuple[list[Cue], list[Finding]]:
     """Rewrap (and, with `split`, split) one cue by its language's rules. Returns the cues replacing it
-    and the findings."""
+    and the findings. `room` is how much later the cue may end (the extend fix's room after it)."""
     def note(kind: str, message: str, c: Cue, fixed: bool = True) -> Finding:
         return Finding(kind, message, path=path, line=c.line, position=c.position,
                        severity="info" if fixed else "warning", fixed=fixed, start_ms=c.start, end_ms=c.end)
@@ -512,10 +518,28 @@ def _fix_text(cue: Cue, profiles: LanguageProfiles, split: bool,
         reasons.append(f"{_line_summary(cue, profile)}, {limit}")
     if too_long:
         reasons.append(f"duration {cue.duration} ms, maximum {profiles.for_cue(cue).max_duration_ms} ms")
+    timing = profiles.for_cue(cue)
+    need, time = _needed_ms(cue, profiles), cue.duration + room
+    if need > 2 * time:  # read at over twice the reading speed: refused before splitting it in hundreds
+        return [cue], [note("fix-split-unresolved", f"{'; '.join(reasons)}: not split: its text needs {need} "
+                            f"ms at {_num(timing.max_cps)} cps, over twice the {cue.duration} ms the cue has"
+                            f"{_room(room)}; shorten the text or re-time the cue", cue, fixed=False)]
     pieces, stuck = _split_until_fit(cue, profiles)
     if len(pieces) == 1:
         return [cue], [note("fix-split-unresolved", f"{'; '.join(reasons)}: cannot split a single word",
                             cue, fixed=False)]
+    gaps = profiles.profile.min_gap_ms * (len(pieces) - 1)
+    shortest = sum(profiles.for_cue(p).min_duration_ms for p in pieces) + gaps
+    if shortest > time:  # pieces too short to be seen at all
+        return [cue], [note("fix-split-unresolved", f"{'; '.join(reasons)}: not split: {len(pieces)} cues "
+                            f"need at least {shortest} ms (the {timing.min_duration_ms} ms minimum duration "
+                            f"each, gaps of {profiles.profile.min_gap_ms} ms), the cue has {cue.duration} ms"
+                            f"{_room(room)}; shorten the text or re-time the cue", cue, fixed=False)]
+    need = sum(_needed_ms(p, profiles) for p in pieces) + gaps
+    if cue.duration < need <= time:  # each piece gets the time it needs, from the room after the cue
+        pieces = _one_after_another(pieces, profiles)
+        reasons.append(f"ends {need - cue.duration} ms later, at {_tc(cue.start + need)}, for the reading "
+                       "speed")
     base = cue.identifier or str(cue.position)
     pieces = [p.copy(identifier=base + _letters(n)) for n, p in enumerate(pieces)]
     described = "; ".join(f"{p.identifier} {_tc(p.start)} --> {_tc(p.end)} {excerpt(p.plain)}"
@@ -532,6 +556,19 @@ def _fix_text(cue: Cue, profiles: LanguageProfiles, split: bool,
 
 
 _DESCRIBED_PIECES = 10
+
+
+def _one_after_another(pieces: list[Cue], profiles: LanguageProfiles) -> list[Cue]:
+    """`pieces` re-timed from the first one's start: each lasts the time it needs, then the minimum gap."""
+    out, at = [], pieces[0].start
+    for p in pieces:
+        out.append(p.copy(start=at, end=at + _needed_ms(p, profiles)))
+        at = out[-1].end + profiles.profile.min_gap_ms
+    return out
+
+
+def _room(room: int) -> str:
+    return f" (and {room} ms after it before the next cue or the maximum duration)" if room else ""
 
 
 def _letters(n: int) -> str:
@@ -668,6 +705,20 @@ def _gap(cues: list[Cue], profiles: LanguageProfiles, path: str | None) -> list[
     return found
 
 
+def _rooms(cues: list[Cue], profiles: LanguageProfiles) -> dict[int, int]:
+    """How much later each cue (by index) could end, as the extend fix sees it: up to the next cue's
+    start minus the minimum gap, and no more than a maximum duration (what its last piece may last)."""
+    order = timed_order(cues)
+    rooms = {}
+    for n, i in enumerate(order):
+        cue = cues[i]
+        room = profiles.for_cue(cue).max_duration_ms
+        if n + 1 < len(order):
+            room = min(room, cues[order[n + 1]].start - profiles.profile.min_gap_ms - cue.end)
+        rooms[i] = max(0, room)
+    return rooms
+
+
 # ------------------------------------------------------------------------------------------ entry
 
 
@@ -684,15 +735,19 @@ def fix_track(track: Track, profile: "Profile | LanguageProfiles",
     unknown = [f for f in fixes if f not in FIXES]
     if unknown:
         raise SubpipeError(f"unknown fix {', '.join(map(repr, unknown))}; fixes are {', '.join(FIXES)}",
-                           code=ErrorCode.INPUT)
+                           code=ErrorCode.USAGE)
     new, found = fix_style(track, profiles) if "locale" in fixes else (track.copy(), [])
+    kept: list[tuple[int, int]] = []  # (finding, cue) of a cue the text fixes could not fix and kept whole
     if "rewrap" in fixes or "split" in fixes:
+        rooms = _rooms(new.cues, profiles) if "extend" in fixes else {}
         cues: list[Cue] = []
-        for cue in new.cues:
+        for i, cue in enumerate(new.cues):
             if is_empty(cue) or cue.end < cue.start:
                 cues.append(cue)
                 continue
-            replaced, notes = _fix_text(cue, profiles, "split" in fixes, track.path)
+            replaced, notes = _fix_text(cue, profiles, "split" in fixes, track.path, rooms.get(i, 0))
+            if replaced == [cue]:
+                kept += [(len(found) + n, len(cues)) for n, note in enumerate(notes) if not note.fixed]
             cues.extend(replaced)
             found.extend(notes)
         new.cues = cues
@@ -700,6 +755,8 @@ def fix_track(track: Track, profile: "Profile | LanguageProfiles",
         found.extend(_extend(new.cues, profiles, track.path))
     if "gap" in fixes:
         found.extend(_gap(new.cues, profiles, track.path))
+    for n, i in kept:  # name the cue by its times after the timing fixes, as the checks will
+        found[n] = replace(found[n], start_ms=new.cues[i].start, end_ms=new.cues[i].end)
     return new, found
 
 

@@ -332,6 +332,6 @@ def load_glossary(path: str | Path, *, lang: str | None = None, format: str | No
     `limit` caps the entries (default `max_entries()`).
     """
     p = Path(path)
-    loader = loader_for(p, format)
     data = read_input(p, what="glossary file", max_bytes=current_limits().max_file_bytes or None)
+    loader = loader_for(p, format)  # after reading: a folder or a missing file is not a format question
     return loader(data, path=str(p), lang=lang, limit=limit or max_entries())

@@ -42,7 +42,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from subpipe.cues import format_timecode
 from subpipe.errors import ErrorCode, SubpipeError
-from subpipe.fileio import read_json_input, write_text_atomic
+from subpipe.fileio import check_input_file, read_json_input, write_text_atomic
 from subpipe.reports import csv_text
 from subpipe.terms.discover import group_candidates
 from subpipe.terms.glossary import (
@@ -536,8 +536,7 @@ def merge_into_glossary(decisions: Sequence[Decision] | str | Path, glossary_pat
     (``.tbx`` or ``.csv``); the write is atomic; the input glossary is not touched.
     """
     if isinstance(decisions, (str, Path)):
-        if not Path(decisions).is_file():
-            raise SubpipeError("no such decisions file", path=str(decisions), code=ErrorCode.NOT_FOUND)
+        check_input_file(decisions, "decisions file")
         decisions, stored_lang = load_store(decisions)
         source_lang = source_lang or stored_lang or None
     write = WRITERS.get(Path(out_path).suffix.lower())

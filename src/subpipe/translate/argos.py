@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from subpipe.errors import ErrorCode, SubpipeError
+from subpipe.fileio import check_input_file
 
 PIVOT = "en"
 ENV_HOME = "SUBPIPE_ARGOS_HOME"
@@ -194,8 +195,7 @@ def installed_packages() -> list[InstalledPackage]:
 def install_package_file(path: str | Path) -> list[InstalledPackage]:
     """Install a ``.argosmodel`` file the way argospm does (unzipped into the package folder)."""
     path = Path(path)
-    if not path.is_file():
-        raise SubpipeError("no such file", path=str(path), code=ErrorCode.NOT_FOUND)
+    check_input_file(path, "file")
     if not zipfile.is_zipfile(path):
         raise SubpipeError("not an argos package: an .argosmodel file is a zip archive", path=str(path),
                            code=ErrorCode.BAD_PACKAGE)
