@@ -224,6 +224,7 @@ class FindingKind(_Catalogued):
     FIX_LOCALE_PUNCT_SPACE = "fix-locale-punct-space", "Spaces before ; ! ? : were written the locale's way; nothing to do."
     FIX_LOCALE_DECIMAL = "fix-locale-decimal", "Decimal separators were written the locale's way; nothing to do."
     FIX_LOCALE_DIALOGUE_DASH = "fix-locale-dialogue-dash", "Speaker dashes were written the locale's way; nothing to do."
+    FIX_MT_SPACING = "fix-mt-spacing", "Spaces the engine misplaced (\"¡ Cut!\", \"Vale,los\", a space before \"!\") were put the locale's way; nothing to do."
     LOCALE_UNITS = "locale-units", "The source gives an imperial quantity: render it the way the locale reads (metric) if the scene allows."
     # QC rules and fixes
     LINE_TOO_LONG = "line-too-long", "Shorten or re-break the line (qc --fix rewraps it)."

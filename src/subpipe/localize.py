@@ -583,6 +583,29 @@ def translate_sentences(sentences, source_lang: str, target_lang: str, *, glossa
     return translations, slots
 
 
+def tidy_translations(sentences, translations: Sequence[str], target_lang: str, *, profile: str = "netflix",
+                      keep_langs: Sequence[str] = ()) -> tuple[list[str], list[Finding]]:
+    """`translations` with the engine's spacing artefacts ("¡ Cut!", "Vale,los", "pasión !") put right in
+    the target locale's typography (`subpipe.qc.locale_style.tidy_mt`), and a ``fix-mt-spacing`` info on
+    the first cue of each sentence changed, saying what became what. Sentences spoken in a language of
+    `keep_langs` were not translated: they stay as written."""
+    from subpipe.limits import excerpt
+    from subpipe.qc import load_profile
+    from subpipe.qc.locale_style import tidy_mt
+
+    style = load_profile(profile, lang=target_lang).style
+    out, found = [], []
+    for sentence, text in zip(sentences, translations):
+        tidy = text if sentence.lang in keep_langs else tidy_mt(text, style, target_lang)
+        if tidy != text:
+            span = f"{format_timecode(sentence.start_ms, '.')} --> {format_timecode(sentence.end_ms, '.')}"
+            found.append(Finding("fix-mt-spacing", f"{span} {target_lang} MT spacing: {excerpt(text)} -> "
+                                 f"{excerpt(tidy)}", position=sentence.positions[0] if sentence.positions else None,
+                                 severity="info", fixed=True, start_ms=sentence.start_ms, end_ms=sentence.end_ms))
+        out.append(tidy)
+    return out, found
+
+
 def translate_by_language(sentences, target_lang: str, *, glossary=None, engine=None, skip: Sequence[str] = ()):
     """A bilingual film's sentences translated each from its own language (`Sentence.lang`) into
     `target_lang`, with that language's glossary entries protected. Sentences already in the target
@@ -872,8 +895,11 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
     else:
         translations, slots = translate_sentences(sentences, source.lang, target_lang, glossary=protection,
                                                   engine=engine)
+    translations, tidied = tidy_translations(sentences, translations, target_lang, profile=profile,
+                                             keep_langs=keep + (["und"] if bilingual else []))
     track, qc, fixes, prof = build_target(source, sentences, translations, target_lang, profile=profile,
                                           audience=audience, fps=fps, keep_langs=keep)
+    fixes = tidied + fixes
     review = mt_review(sentences, translations, track, source.lang or "und", slots=slots, glossary=protection,
                        engine=engine)
     mt = review.findings

@@ -124,6 +124,52 @@ def fix_text(text: str, style: dict) -> str:
     return text
 
 
+# ---------------------------------------------------------------------------------------- MT spacing
+
+# Languages that write a space before ; : ! ? (which space is the locale's `punct_space`): where the
+# locale does not say, MT spacing leaves theirs as the engine wrote it. Every other language: none.
+SPACE_BEFORE_PUNCT = frozenset({"fr"})
+_SPACE = "[ \t]"  # ordinary spaces only: a no-break space before "!" is the locale's, never an artefact
+
+
+def _trim_quotes(text: str) -> str:
+    """No space just inside a pair of straight double quotes or of “ ”: '" hola "' -> '"hola"'."""
+    text = re.sub(r'"([^"\n]*)"', lambda m: '"' + m.group(1).strip(" ") + '"', text)
+    return re.sub(r"“ +([^”\n]*?) *”", r"“\1”", text)
+
+
+def tidy_mt(text: str, style: dict, lang: str) -> str:
+    """MT output's spacing artefacts (detokenisation: "¡ Cut!", "Vale,los", "pasión !", doubled spaces,
+    '" hola "') put right in the typography of `style` (a `Profile.style`) for a sentence in `lang`.
+
+    Spaces before ; : ! ? follow the locale's rule (`_fix_punct_space`, the same one its typography
+    pass applies); where the locale sets none, none, except in a language of `SPACE_BEFORE_PUNCT`,
+    left as written. Never touched: "1,5", "10:30", "...", URLs, markup.
+
+    >>> tidy_mt("¡ Cut!  Vale,los están viniendo . ¿Sí ?", {}, "es")
+    '¡Cut! Vale, los están viniendo. ¿Sí?'
+    >>> tidy_mt("Son 1,5 km a las 10:30 ... http://a.b/c?x", {}, "es")
+    'Son 1,5 km a las 10:30 ... http://a.b/c?x'
+    >>> tidy_mt("Pardon ! Tu es prêt ?", {}, "fr"), tidy_mt("Pardon ! Prêt?", {"punct_space": "narrow-nbsp"}, "fr")
+    ('Pardon ! Tu es prêt ?', 'Pardon\\u202f! Prêt\\u202f?')
+    """
+    from subpipe.nlp import base_lang
+
+    spaced = base_lang(lang) in SPACE_BEFORE_PUNCT
+    rules = {key: style.get(key, "none") for key in ("punct_space", "colon_space") if key in style or not spaced}
+
+    def change(part: str) -> str:
+        part = re.sub(rf"(?<=\S){_SPACE}{{2,}}(?=\S)", " ", part)  # doubled spaces
+        part = re.sub(rf"([¡¿(\[]){_SPACE}+", r"\1", part)  # "¡ Cut!", "( sic"
+        part = re.sub(rf"(?<=[\w»”)\]]){_SPACE}+([,.)\]])(?![.\d])", r"\1", part)  # "viniendo ." but "Y ..."
+        part = re.sub(r"(?<=[^\W\d_])([,;])(?=[^\W\d_])", r"\1 ", part)  # "Vale,los" (not "1,5")
+        if rules:
+            part = _fix_punct_space(part, rules)
+        return _trim_quotes(part)
+
+    return re.sub(rf"(?m)^{_SPACE}+|{_SPACE}+$", "", _outside_markup(text, change))
+
+
 def _tc(cue: Cue) -> str:
     return f"{format_timecode(cue.start, '.')} --> {format_timecode(cue.end, '.')}"
 
