@@ -536,10 +536,12 @@ def lost_name_message(lost: Sequence[str], terms: Sequence[str] = (), names: Seq
 
 def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[float, float] | None = None,
                call: dict[str, float] | None = None, terms: Sequence[str] = (), names: Sequence[str] = (),
-               path: str | None = None) -> list[Finding]:
+               path: str | None = None, placeholders: Mapping[int | None, set[str]] | None = None) -> list[Finding]:
     """The MT faults of one pair (see the module docstring); `call` is the detector's opinion of the
     output (`language_calls`), `norm` the film's length-ratio norm (`ratio_norm`); `terms` the protected
-    do-not-translate terms, of which `names` were found in the film rather than listed by the glossary."""
+    do-not-translate terms, of which `names` were found in the film rather than listed by the glossary;
+    `placeholders`: per target cue position, the terms (folded) an ``mt-placeholder`` error already reports
+    there (`placeholder_findings`): not reported again as lost names."""
     from subpipe.langid import primary
 
     src, tgt = pair.source, pair.target
@@ -558,6 +560,11 @@ def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[
     lost = lost_numbers(src, tgt) + lost_number_words(src, tgt, source_lang, target_lang)
     faults["mt-lost-number"] = f"{', '.join(lost)} of the source missing" if lost else None
     lost = [] if untranslated else lost_names(src, tgt, source_lang, terms)
+    # One fault, one finding: a name whose placeholder was lost is reported by its ``mt-placeholder``
+    # error, which is the more severe (an error) and the more informative (it names the rendering to
+    # put in and why the engine missed it); a lost-name warning on the same cue would only repeat it.
+    already = (placeholders or {}).get(pair.position, set())
+    lost = [n for n in lost if _fold(n) not in already]
     faults["mt-lost-name"] = lost_name_message(lost, terms, names) if lost else None
     found += [_finding(kind, f"{message}: {excerpt(tgt)} (source: {excerpt(src)})", pair, path)
               for kind, message in faults.items() if message]
@@ -565,15 +572,17 @@ def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[
 
 
 def check_pairs(pairs: Sequence[MTPair], source_lang: str, target_lang: str, *, terms: Sequence[str] = (),
-                names: Sequence[str] = (), path: str | None = None, detect: bool = True) -> list[Finding]:
+                names: Sequence[str] = (), path: str | None = None, detect: bool = True,
+                placeholders: Mapping[int | None, set[str]] | None = None) -> list[Finding]:
     """Every MT fault of a film's `pairs` (one language pair), in the pairs' order; `terms`: the
     do-not-translate terms (names that must come through), of which `names` are the film's found names
-    (not the glossary's); `detect`: ask the language detector (off: the lexicon and the rules alone)."""
+    (not the glossary's); `detect`: ask the language detector (off: the lexicon and the rules alone);
+    `placeholders`: the terms lost placeholders already report, per position (`check_pair`)."""
     norm = ratio_norm(pairs)
     calls = language_calls(pairs, source_lang, target_lang) if detect else [None] * len(pairs)
     return [f for pair, call in zip(pairs, calls)
             for f in check_pair(pair, source_lang, target_lang, norm=norm, call=call, terms=terms, names=names,
-                                   path=path)]
+                                   path=path, placeholders=placeholders)]
 
 
 def protected_item(slot: Mapping) -> str:
@@ -625,12 +634,14 @@ def cue_pairs(source: Track, target: Track) -> list[MTPair]:
 
 
 def check_with_round_trip(pairs: Sequence[MTPair], source_lang: str, target_lang: str, *, terms: Sequence[str] = (),
-                          names: Sequence[str] = (), path: str | None = None, engine=None, judge=None):
+                          names: Sequence[str] = (), path: str | None = None, engine=None, judge=None,
+                          placeholders: Mapping[int | None, set[str]] | None = None):
     """`check_pairs`' findings, and the round trip (`subpipe.qc.roundtrip.check_round_trip`, a `RoundTrip`)
     of the pairs those leave whole, through `judge` or else an engine other than `engine`."""
     from subpipe.qc.roundtrip import check_round_trip
 
-    rules = check_pairs(pairs, source_lang, target_lang, terms=terms, names=names, path=path)
+    rules = check_pairs(pairs, source_lang, target_lang, terms=terms, names=names, path=path,
+                        placeholders=placeholders)
     whole = {f.position for f in rules if f.kind in WHOLE_LINE}
     trip = check_round_trip([p for p in pairs if p.position not in whole], source_lang, target_lang,
                             engine=engine, judge=judge, path=path)
@@ -657,6 +668,9 @@ def mt_review(sentences, translations: Sequence[str], track: Track, source_lang:
     kept = [e for e in glossary.entries if e.do_not_translate] if glossary is not None else []
     terms, names = [e.term for e in kept], [e.term for e in kept if is_name_entry(e)]
     found = placeholder_findings(slots, track)
+    placeholders: dict[int | None, set[str]] = {}
+    for f, slot in zip(found, [s for s in slots if s.get("status") == "unresolved"]):
+        placeholders.setdefault(f.position, set()).update({_fold(slot["term"]), _fold(slot["source_text"])})
     unchecked = 0
     by_lang: dict[str, list] = {}
     for sentence, text in zip(sentences, translations):
@@ -666,10 +680,11 @@ def mt_review(sentences, translations: Sequence[str], track: Track, source_lang:
             continue
         pairs = sentence_pairs([s for s, _ in group], [t for _, t in group], track)
         if not round_trip:
-            found += check_pairs(pairs, lang, track.lang or "", terms=terms, names=names, path=track.path)
+            found += check_pairs(pairs, lang, track.lang or "", terms=terms, names=names, path=track.path,
+                                 placeholders=placeholders)
             continue
         rules, trip = check_with_round_trip(pairs, lang, track.lang or "", terms=terms, names=names,
-                                            path=track.path, engine=engine)
+                                            path=track.path, engine=engine, placeholders=placeholders)
         found += rules + trip.findings
         unchecked += trip.unchecked
     return MTReview(worst_first(found), {"mt-round-trip": unchecked} if unchecked else {})
