@@ -1,5 +1,5 @@
-"""Spacing artefacts of MT output, as the tests count them (issue #14: counted on the demo models' and
-Apertium's output for Tears of Steel and Sintel)."""
+"""Spacing and punctuation artefacts of MT output, as the tests count them (issue #14: counted on the demo
+models' and Apertium's output for Tears of Steel and Sintel)."""
 
 import re
 
@@ -11,3 +11,18 @@ MT_ARTEFACTS = {"space after ¡ ¿ ( [": r"[¡¿(\[][ \t]", "no space after , ;"
 def mt_artefacts(text: str) -> list[str]:
     """The kinds of `MT_ARTEFACTS` in `text` (French spaces before ; : ! ? count too: check French alone)."""
     return [name for name, pattern in MT_ARTEFACTS.items() if re.search(pattern, text)]
+
+
+def unopened_marks(text: str) -> int:
+    """The "?" and "!" of Spanish `text` without their opening "¿" / "¡"."""
+    count = 0
+    for opening, closing in (("¿", "?"), ("¡", "!")):
+        depth = 0
+        for ch in text:
+            if ch == opening:
+                depth += 1
+            elif ch == closing and depth:
+                depth -= 1
+            elif ch == closing:
+                count += 1
+    return count

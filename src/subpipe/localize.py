@@ -585,24 +585,29 @@ def translate_sentences(sentences, source_lang: str, target_lang: str, *, glossa
 
 def tidy_translations(sentences, translations: Sequence[str], target_lang: str, *, profile: str = "netflix",
                       keep_langs: Sequence[str] = ()) -> tuple[list[str], list[Finding]]:
-    """`translations` with the engine's spacing artefacts ("¡ Cut!", "Vale,los", "pasión !") put right in
-    the target locale's typography (`subpipe.qc.locale_style.tidy_mt`), and a ``fix-mt-spacing`` info on
-    the first cue of each sentence changed, saying what became what. Sentences spoken in a language of
-    `keep_langs` were not translated: they stay as written."""
+    """`translations` with what MT gets wrong in the target locale's typography put right
+    (`subpipe.qc.locale_style.MT_FIXES`: the engine's spacing, "¡ Cut!", "Vale,los", "pasión !"; the
+    Spanish opening marks it leaves out), and a ``fix-mt-<name>`` info for each fix that changed a
+    sentence, on its first cue, saying what became what. Sentences spoken in a language of `keep_langs`
+    were not translated: they stay as written."""
     from subpipe.limits import excerpt
     from subpipe.qc import load_profile
-    from subpipe.qc.locale_style import tidy_mt
+    from subpipe.qc.locale_style import MT_FIXES
 
     style = load_profile(profile, lang=target_lang).style
     out, found = [], []
     for sentence, text in zip(sentences, translations):
-        tidy = text if sentence.lang in keep_langs else tidy_mt(text, style, target_lang)
-        if tidy != text:
+        if sentence.lang not in keep_langs:
             span = f"{format_timecode(sentence.start_ms, '.')} --> {format_timecode(sentence.end_ms, '.')}"
-            found.append(Finding("fix-mt-spacing", f"{span} {target_lang} MT spacing: {excerpt(text)} -> "
-                                 f"{excerpt(tidy)}", position=sentence.positions[0] if sentence.positions else None,
-                                 severity="info", fixed=True, start_ms=sentence.start_ms, end_ms=sentence.end_ms))
-        out.append(tidy)
+            for name, fix in MT_FIXES.items():
+                fixed = fix(text, style, target_lang)
+                if fixed != text:
+                    found.append(Finding(f"fix-mt-{name}", f"{span} {target_lang} MT {name}: {excerpt(text)} -> "
+                                         f"{excerpt(fixed)}", position=sentence.positions[0] if sentence.positions
+                                         else None, severity="info", fixed=True, start_ms=sentence.start_ms,
+                                         end_ms=sentence.end_ms))
+                    text = fixed
+        out.append(text)
     return out, found
 
 

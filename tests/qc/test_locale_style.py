@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, SAMPLES
 from conftest import FILMS as FILMS_DIR
-from mt_spacing import mt_artefacts
+from mt_spacing import mt_artefacts, unopened_marks
 
 from subpipe.errors import SubpipeError
 from subpipe.formats import read_track
@@ -288,3 +288,30 @@ def test_mt_spacing_changes_no_human_translation_but_for_its_spacing_faults():
                 assert mt_artefacts(cue.plain) or cue.plain != cue.plain.strip(" ") or " \n" in cue.plain, cue.plain
                 changed.append(cue.plain)
     assert total > 800 and len(changed) <= 10, changed
+
+
+def test_the_opening_spanish_marks_mt_leaves_out_go_where_the_human_subtitles_put_them():
+    """The Spanish versions' cues with "¿" or "¡" (66), their opening marks taken out and put back: 62 as the
+    subtitler wrote them; the others "Ups- Perdón!" (the stutter is opened too) and "...bueno!", where the
+    subtitle itself leaves its "¡" out."""
+    from subpipe.qc.locale_style import open_inverted_marks
+
+    cues = [c.plain for path in (FILMS_DIR / "tears-of-steel" / "TOS-es.vtt", FILMS_DIR / "sintel" / "sintel-es.vtt",
+                                 SAMPLES / "tears-of-steel" / "TearsOfSteel.es.vtt")
+            for c in read_track(path).cues if "¿" in c.plain or "¡" in c.plain]
+    back = [open_inverted_marks(re.sub("[¿¡]", "", text), "es") for text in cues]
+    assert len(cues) > 60 and sum(a == b for a, b in zip(cues, back)) / len(cues) >= 0.9
+    assert all(unopened_marks(text) == 0 for text in back)
+
+
+def test_the_opening_spanish_marks_apertium_leaves_out_are_put_in(tmp_path):
+    from subpipe.qc.locale_style import MT_FIXES
+    from subpipe.translate.apertium import ApertiumEngine
+
+    raw = ApertiumEngine(cache=tmp_path / "cache.sqlite").translate_batch(
+        ["How's it looking, Barley?", "Move your asses!", "...and, action!"], "en", "es")
+    assert all(unopened_marks(t) == 1 for t in raw), raw
+    fixed = [MT_FIXES["inverted-marks"](t, {}, "es") for t in raw]
+    assert [t[:1] for t in fixed[:2]] == ["¿", "¡"] and fixed[2].startswith("...¡"), fixed
+    assert all(unopened_marks(t) == 0 for t in fixed)
+    assert [MT_FIXES["inverted-marks"](t, {}, "pt") for t in raw] == raw  # Spanish alone opens its marks

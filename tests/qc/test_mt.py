@@ -24,7 +24,7 @@ from subpipe.qc.mt import (
 )
 
 # Measured on the pairs below (744 cues in 22 language pairs; thresholds tuned on the Tears of Steel and
-# Sintel ones): 5 cues flagged, 0.7%; Elephants Dream, held out (16 cues each way, en-de): none.
+# Sintel ones): 7 cues flagged, 0.9% (2 of them by mt-punctuation); Elephants Dream, held out (16 cues each way, en-de): none.
 MAX_HUMAN_SHARE = 0.02
 
 FILMS = {
@@ -237,3 +237,24 @@ def test_a_lost_protected_name_is_called_a_name_and_a_glossary_entry_a_glossary_
     again = [f for f in check_pairs([p for p in pairs if p.position in lost_positions], "en", "es", terms=terms,
                                     detect=False) if f.kind == "mt-lost-name"]
     assert {f.position for f in again} == lost_positions
+
+
+def test_a_question_the_translation_no_longer_asks_is_flagged_and_human_ones_almost_never(corpus, demo_models):
+    """The demo model's French turns "Why don't you just admit...?" into "Pourquoi pas toi." and its Spanish
+    opens "¡Hazlo." for "it's alright!" without closing it: ``mt-punctuation``. The human versions (744 cue
+    pairs): 2 flagged, the Italian of Tears of Steel rewriting that question as "Dillo che ...!" (a
+    translator's choice, twice); human subtitles drop a final "!" (12 times) and Spanish ones leave out "¿"
+    (11 cues of Sintel): neither is flagged."""
+    from subpipe.translate import get_engine
+
+    engine = get_engine("argos")
+    question = "Why don't you just admit that you're freaked out by my robot hand?"
+    pairs = [MTPair(question, engine.translate_batch([question], "en", "fr")[0], position=1)]
+    assert "mt-punctuation" in [f.kind for f in check_pairs(pairs, "en", "fr", detect=False)], pairs
+    pairs = [MTPair("it's alright!", engine.translate_batch(["it's alright!"], "en", "es")[0], position=2)]
+    found = [f for f in check_pairs(pairs, "en", "es", detect=False) if f.kind == "mt-punctuation"]
+    assert found and "'¡' never closed by '!'" in found[0].message, pairs
+    flagged = [(film, tgt, p.target) for film, src, tgt, pairs in human_pairs(corpus)
+               for f in check_pairs(pairs, src, tgt, detect=False) if f.kind == "mt-punctuation"
+               for p in pairs if p.position == f.position]
+    assert len(flagged) <= 2 and all(tgt == "it" for _, tgt, _ in flagged), flagged

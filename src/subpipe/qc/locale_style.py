@@ -29,6 +29,7 @@ from subpipe.cues import Cue, Track, format_timecode
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
 from subpipe.qc.profiles import SPACES, LanguageProfiles, Profile, language_profiles
+from subpipe.typography import INVERTED_MARKS
 
 # Every pair of quotation marks a subtitle may carry, opening -> closing (straight quotes apart).
 QUOTE_PAIRS = {"«": "»", "“": "”", "„": "“", "‘": "’", "‚": "‘", "「": "」", "『": "』", "‹": "›", "»": "«"}
@@ -138,6 +139,40 @@ def _trim_quotes(text: str) -> str:
     return re.sub(r"“ +([^”\n]*?) *”", r"“\1”", text)
 
 
+# A clause a "?" or "!" closes starts after the previous sentence's end, or at the start of the text or of a
+# speaker's line (its dash, a leading ellipsis, opening quotes or marks aside); a line break inside a sentence is no start.
+_CLAUSE_RE = re.compile(r"(?:(?<=^)|(?<=[.!?…]\s)|(?<=\n)(?=[-–—]))(?:[-–—]\s*)?(?:\.\.\.|…)?[«“\"'(¡¿]*"
+                        r"(?P<body>(?:(?!\n[-–—])[^.!?…])*?)(?P<marks>[?!]+)")
+
+
+def open_inverted_marks(text: str, lang: str) -> str:
+    """`text` with the opening "¿" / "¡" that a language of `INVERTED_MARKS` needs before each clause it
+    closes with "?" / "!" and that MT left out (Apertium never writes them: "Cómo es mirando, Thom?"),
+    put at the clause's start. A clause that opens its mark anywhere ("Vale, ¿vienes?") is left alone.
+
+    >>> open_inverted_marks("Cómo es mirando, Thom? Bien! ¡¿Qué?! Por qué no lo\\nadmites?!", "es")
+    '¿Cómo es mirando, Thom? ¡Bien! ¡¿Qué?! ¡¿Por qué no lo\\nadmites?!'
+    >>> open_inverted_marks("- Vale, ¿vienes?\\n- ...Sí, ya voy!", "es"), open_inverted_marks("Ready?", "en")
+    ('- Vale, ¿vienes?\\n- ...¡Sí, ya voy!', 'Ready?')
+    """
+    from subpipe.nlp import base_lang
+
+    pairs = INVERTED_MARKS.get(base_lang(lang)) if lang and lang.strip() else None
+    if not pairs:
+        return text
+
+    def insert(m: re.Match) -> str:
+        clause = m.group(0)[:m.start("marks") - m.start()]
+        closing = dict((c, o) for o, c in pairs)
+        # the last mark closes the outermost clause: "?!" opens "¡¿"
+        missing = "".join(closing[c] for c in dict.fromkeys(reversed(m.group("marks")))
+                          if c in closing and closing[c] not in clause)
+        at = m.start("body") - m.start()
+        return m.group(0)[:at] + missing + m.group(0)[at:] if missing else m.group(0)
+
+    return _CLAUSE_RE.sub(insert, text)
+
+
 def tidy_mt(text: str, style: dict, lang: str) -> str:
     """MT output's spacing artefacts (detokenisation: "¡ Cut!", "Vale,los", "pasión !", doubled spaces,
     '" hola "') put right in the typography of `style` (a `Profile.style`) for a sentence in `lang`.
@@ -168,6 +203,12 @@ def tidy_mt(text: str, style: dict, lang: str) -> str:
         return _trim_quotes(part)
 
     return re.sub(rf"(?m)^{_SPACE}+|{_SPACE}+$", "", _outside_markup(text, change))
+
+
+# What localize puts right in MT output before it becomes cues, in order; each reported as ``fix-mt-<name>``.
+MT_FIXES: dict[str, Callable[[str, dict, str], str]] = {
+    "spacing": tidy_mt, "inverted-marks": lambda text, style, lang: open_inverted_marks(text, lang),
+}
 
 
 def _tc(cue: Cue) -> str:

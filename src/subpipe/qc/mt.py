@@ -37,7 +37,11 @@ Kinds, worst first (`KINDS`):
   word ("Two minutes left!", `NUMBER_WORDS`: English, Spanish, French, German, Italian, Portuguese, Dutch)
   that the output has neither in digits nor as a number word of its own language;
 - ``mt-lost-name``: a do-not-translate glossary term, or a capitalised name in mid-sentence (not a
-  word of the source language's lexicon), present in the source and missing in the output.
+  word of the source language's lexicon), present in the source and missing in the output (not where
+  an ``mt-placeholder`` error already reports that name on the cue: one fault, one finding);
+- ``mt-punctuation``: a question of the source that the output no longer asks (its final "?" gone: a
+  question turned into a statement, which subtitlers check), or, in Spanish, an opening "¡" / "¿" never
+  closed ("¡Hazlo."). Human subtitles drop a final "!" too often for that to be a fault.
 
 Thresholds were tuned on the corpus films' human translations (Tears of Steel and Sintel language
 versions paired by time: good translations that must not be flagged) and on the demo models' output
@@ -61,9 +65,10 @@ from functools import cache
 from subpipe.cues import Track, format_timecode
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
+from subpipe.typography import INVERTED_MARKS
 
 KINDS = ("mt-placeholder", "mt-untranslated", "mt-nonsense", "mt-round-trip", "mt-runaway", "mt-repetition",
-         "mt-length-ratio", "mt-lost-number", "mt-lost-name")
+         "mt-length-ratio", "mt-lost-number", "mt-lost-name", "mt-punctuation")
 # A line with one of these needs no round trip: it is already flagged as a whole.
 WHOLE_LINE = frozenset({"mt-untranslated", "mt-nonsense", "mt-runaway", "mt-repetition"})
 _RANK = {kind: n for n, kind in enumerate(KINDS)}
@@ -451,6 +456,61 @@ def source_names(source: str, lang: str, terms: Sequence[str] = ()) -> list[str]
     return list(dict.fromkeys(found))
 
 
+_FINAL_MARKS_RE = re.compile(r"([.!?…;:,]*)[\s\"'”»’)\]]*$")
+
+
+def final_marks(text: str) -> str:
+    """The punctuation that ends `text` (closing quotes and brackets aside).
+
+    >>> final_marks("¡¿Por qué no admites que estás asustado?!"), final_marks('Dijo "¿vienes?"')
+    ('?!', '?')
+    """
+    return _FINAL_MARKS_RE.search(text).group(1)
+
+
+def unclosed_marks(text: str, lang: str) -> list[str]:
+    """The opening marks of a language of `INVERTED_MARKS` that `text` never closes ("¡Hazlo."). (A "?"
+    or "!" without its opening mark is MT's usual omission, which localize puts right,
+    `subpipe.qc.locale_style.open_inverted_marks`; human subtitles leave it out too, so it is no fault here.)
+
+    >>> unclosed_marks("¡Hazlo.", "es"), unclosed_marks("Vale, ¿vienes? ¡¿Qué?! Bien!", "es")
+    (['¡'], [])
+    """
+    out = []
+    for opening, closing in INVERTED_MARKS.get(_base_lang(lang), ()):
+        open_ = 0
+        for ch in text:
+            if ch == opening:
+                open_ += 1
+            elif ch == closing and open_:
+                open_ -= 1
+        if open_:
+            out.append(opening)
+    return out
+
+
+def punctuation_fault(source: str, target: str, source_lang: str, target_lang: str) -> str | None:
+    """What the output did to the source's punctuation (see ``mt-punctuation`` in the module docstring);
+    None when nothing.
+
+    >>> punctuation_fault("Why does he do this?", "Pourquoi pas ce do.", "en", "fr")
+    'the question mark of the source is gone (a question turned into a statement?)'
+    >>> punctuation_fault("It's alright!", "¡Hazlo.", "en", "es")
+    "'¡' never closed by '!'"
+    """
+    if "?" in final_marks(source) and "?" not in final_marks(target):
+        return "the question mark of the source is gone (a question turned into a statement?)"
+    closing = dict(INVERTED_MARKS.get(_base_lang(target_lang), ()))
+    unclosed = [m for m in unclosed_marks(target, target_lang) if m not in unclosed_marks(source, source_lang)]
+    return ", ".join(f"'{m}' never closed by '{closing[m]}'" for m in unclosed) or None
+
+
+def _base_lang(lang: str) -> str:
+    from subpipe.nlp import base_lang
+
+    return base_lang(lang) if lang and lang.strip() else ""
+
+
 def lost_names(source: str, target: str, lang: str, terms: Sequence[str] = ()) -> list[str]:
     """Names of `source` (`source_names`) missing in `target` (accents and case aside; an inflected
     name, "Thoms", counts as kept)."""
@@ -566,6 +626,8 @@ def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[
     already = (placeholders or {}).get(pair.position, set())
     lost = [n for n in lost if _fold(n) not in already]
     faults["mt-lost-name"] = lost_name_message(lost, terms, names) if lost else None
+    if not untranslated and not any(faults[k] for k in WHOLE_LINE if k in faults):  # one fault a line
+        faults["mt-punctuation"] = punctuation_fault(src, tgt, source_lang, target_lang)
     found += [_finding(kind, f"{message}: {excerpt(tgt)} (source: {excerpt(src)})", pair, path)
               for kind, message in faults.items() if message]
     return found
