@@ -14,15 +14,8 @@ def mt_artefacts(text: str) -> list[str]:
 
 
 def unopened_marks(text: str) -> int:
-    """The "?" and "!" of Spanish `text` without their opening "¿" / "¡"."""
-    count = 0
-    for opening, closing in (("¿", "?"), ("¡", "!")):
-        depth = 0
-        for ch in text:
-            if ch == opening:
-                depth += 1
-            elif ch == closing and depth:
-                depth -= 1
-            elif ch == closing:
-                count += 1
-    return count
+    """The "?" and "!" of Spanish `text` without their opening "¿" / "¡" (counted by MT QC's own pairing,
+    not by the fix that puts them in)."""
+    from subpipe.qc.mt import unpaired_marks
+
+    return len(unpaired_marks(text, "es")[0])

@@ -468,25 +468,33 @@ def final_marks(text: str) -> str:
     return _FINAL_MARKS_RE.search(text).group(1)
 
 
-def unclosed_marks(text: str, lang: str) -> list[str]:
-    """The opening marks of a language of `INVERTED_MARKS` that `text` never closes ("¡Hazlo."). (A "?"
-    or "!" without its opening mark is MT's usual omission, which localize puts right,
-    `subpipe.qc.locale_style.open_inverted_marks`; human subtitles leave it out too, so it is no fault here.)
+def unpaired_marks(text: str, lang: str) -> tuple[list[str], list[str]]:
+    """In a language of `INVERTED_MARKS`: the "?" and "!" of `text` without their opening mark, and the
+    opening marks it never closes ("¡Hazlo."); nested and crossed pairs ("¡¿Por qué...?!") pair.
 
-    >>> unclosed_marks("¡Hazlo.", "es"), unclosed_marks("Vale, ¿vienes? ¡¿Qué?! Bien!", "es")
-    (['¡'], [])
+    >>> unpaired_marks("¡Hazlo.", "es"), unpaired_marks("Vale, ¿vienes? ¡¿Qué?! Bien!", "es")
+    (([], ['¡']), (['!'], []))
     """
-    out = []
+    unopened, unclosed = [], []
     for opening, closing in INVERTED_MARKS.get(_base_lang(lang), ()):
-        open_ = 0
+        depth = 0
         for ch in text:
             if ch == opening:
-                open_ += 1
-            elif ch == closing and open_:
-                open_ -= 1
-        if open_:
-            out.append(opening)
-    return out
+                depth += 1
+            elif ch == closing and depth:
+                depth -= 1
+            elif ch == closing:
+                unopened.append(closing)
+        unclosed += [opening] * depth
+    return unopened, unclosed
+
+
+def unclosed_marks(text: str, lang: str) -> list[str]:
+    """The opening marks `text` never closes (`unpaired_marks`), each once. (A "?" or "!" without its
+    opening mark is MT's usual omission, which localize puts right,
+    `subpipe.qc.locale_style.open_inverted_marks`; human subtitles leave it out too, so it is no fault here.)
+    """
+    return list(dict.fromkeys(unpaired_marks(text, lang)[1]))
 
 
 def punctuation_fault(source: str, target: str, source_lang: str, target_lang: str) -> str | None:
