@@ -177,13 +177,14 @@ def _finding_kinds_used() -> dict[str, str]:
     for kind in NOT_KINDS:
         used.pop(kind, None)
     # kinds written from tables: MT faults by name, term QA as term-<status> for every status but ok
-    from subpipe.qc.locale_style import FIXES
+    from subpipe.qc.locale_style import FIXES, MT_FIXES
     from subpipe.qc.mt import KINDS
     from subpipe.qc.roundtrip import NOT_RUN
     from subpipe.terms.qa import _SEVERITY
 
     used |= {k: "src/subpipe/qc/mt.py KINDS" for k in KINDS} | {NOT_RUN: "src/subpipe/qc/roundtrip.py NOT_RUN"}
     used |= {f"{prefix}locale-{r}": "src/subpipe/qc/locale_style.py FIXES" for r in FIXES for prefix in ("", "fix-")}
+    used |= {f"fix-mt-{name}": "src/subpipe/qc/locale_style.py MT_FIXES" for name in MT_FIXES}
     used |= {f"term-{s}": "src/subpipe/terms/qa.py _SEVERITY" for s in _SEVERITY if s != "ok"}
     return used
 

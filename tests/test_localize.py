@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 from conftest import SAMPLES
+from mt_spacing import mt_artefacts
 from typer.testing import CliRunner
 
 from subpipe.cli import app
@@ -73,6 +74,21 @@ def test_mt_faults_are_qc_findings_on_delivered_cues_and_counted_in_the_summary(
     assert "MT faults" in (tos_es.output_dir / "summary.md").read_text(encoding="utf-8")
     csv_text = open(es.outputs["qc_csv"], encoding="utf-8").read()
     assert all(kind in csv_text for kind in es.mt_faults)
+
+
+def test_mt_spacing_artefacts_are_put_right_in_the_delivered_track_and_reported(tos_es):
+    """The demo model writes "¡ Cut!" and "Vale,los están viniendo.": the delivered track has neither, and
+    each sentence changed has its ``fix-mt-spacing`` fix (what became what) on its first cue."""
+    es = tos_es.languages["es"]
+    delivered = read_track(es.outputs["srt"], lang="es")
+    assert not [c.plain for c in delivered.cues if mt_artefacts(c.plain.replace("\n", " "))]
+    fixes = [f for f in es.fixes if f.kind == "fix-mt-spacing"]
+    assert any("¡ Cut!" in f.message and "-> '¡Cut!'" in f.message for f in fixes), fixes
+    assert any("Vale,los" in f.message and "Vale, los" in f.message for f in fixes), fixes
+    positions = {c.position for c in es.track.cues}
+    assert all(f.position in positions and f.severity == "info" and f.fixed for f in fixes)
+    summary = json.loads((tos_es.output_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["languages"]["es"]["fixes"] == len(es.fixes)
 
 
 def test_the_qc_csv_names_the_delivered_srt_and_its_own_lines(tos_es):

@@ -225,6 +225,8 @@ class FindingKind(_Catalogued):
     FIX_LOCALE_PUNCT_SPACE = "fix-locale-punct-space", "Spaces before ; ! ? : were written the locale's way; nothing to do."
     FIX_LOCALE_DECIMAL = "fix-locale-decimal", "Decimal separators were written the locale's way; nothing to do."
     FIX_LOCALE_DIALOGUE_DASH = "fix-locale-dialogue-dash", "Speaker dashes were written the locale's way; nothing to do."
+    FIX_MT_SPACING = "fix-mt-spacing", "Spaces the engine misplaced (\"¡ Cut!\", \"Vale,los\", a space before \"!\") were put the locale's way; nothing to do."
+    FIX_MT_INVERTED_MARKS = "fix-mt-inverted-marks", "The opening ¿ / ¡ MT left out (Apertium writes none) was put at the start of the question or exclamation; check where it begins."
     LOCALE_UNITS = "locale-units", "The source gives an imperial quantity: render it the way the locale reads (metric) if the scene allows."
     # QC rules and fixes
     LINE_TOO_LONG = "line-too-long", "Shorten or re-break the line (qc --fix rewraps it)."
@@ -253,6 +255,7 @@ class FindingKind(_Catalogued):
     MT_LENGTH_RATIO = "mt-length-ratio", "The translation is far longer or shorter than usual: check nothing was lost or added."
     MT_LOST_NUMBER = "mt-lost-number", "A number of the source is missing: put it back."
     MT_LOST_NAME = "mt-lost-name", "A name of the source is missing: put it back (a glossary entry protects it)."
+    MT_PUNCTUATION = "mt-punctuation", "The translation lost the source's question mark, or leaves a Spanish ¿ ? / ¡ ! unpaired: punctuate it as the line is meant."
     # segmentation, languages, alignment
     SEGMENT_KEPT = "segment-kept", "These cues were kept as they are (no words, or already in the language); check them."
     SEGMENT_EMPTY_CUE = "segment-empty-cue", "The translation left nothing for this cue: check the neighbouring cues."

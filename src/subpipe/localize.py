@@ -580,6 +580,34 @@ def translate_sentences(sentences, source_lang: str, target_lang: str, *, glossa
     return translations, slots
 
 
+def tidy_translations(sentences, translations: Sequence[str], target_lang: str, *, profile: str = "netflix",
+                      keep_langs: Sequence[str] = ()) -> tuple[list[str], list[Finding]]:
+    """`translations` with what MT gets wrong in the target locale's typography put right
+    (`subpipe.qc.locale_style.MT_FIXES`: the engine's spacing, "¡ Cut!", "Vale,los", "pasión !"; the
+    Spanish opening marks it leaves out), and a ``fix-mt-<name>`` info for each fix that changed a
+    sentence, on its first cue, saying what became what. Sentences spoken in a language of `keep_langs`
+    were not translated: they stay as written."""
+    from subpipe.limits import excerpt
+    from subpipe.qc import load_profile
+    from subpipe.qc.locale_style import MT_FIXES
+
+    style = load_profile(profile, lang=target_lang).style
+    out, found = [], []
+    for sentence, text in zip(sentences, translations):
+        if sentence.lang not in keep_langs:
+            span = f"{format_timecode(sentence.start_ms, '.')} --> {format_timecode(sentence.end_ms, '.')}"
+            for name, fix in MT_FIXES.items():
+                fixed = fix(text, style, target_lang)
+                if fixed != text:
+                    found.append(Finding(f"fix-mt-{name}", f"{span} {target_lang} MT {name}: {excerpt(text)} -> "
+                                         f"{excerpt(fixed)}", position=sentence.positions[0] if sentence.positions
+                                         else None, severity="info", fixed=True, start_ms=sentence.start_ms,
+                                         end_ms=sentence.end_ms))
+                    text = fixed
+        out.append(text)
+    return out, found
+
+
 def translate_by_language(sentences, target_lang: str, *, glossary=None, engine=None, skip: Sequence[str] = ()):
     """A bilingual film's sentences translated each from its own language (`Sentence.lang`) into
     `target_lang`, with that language's glossary entries protected. Sentences already in the target
@@ -869,8 +897,11 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
     else:
         translations, slots = translate_sentences(sentences, source.lang, target_lang, glossary=protection,
                                                   engine=engine)
+    translations, tidied = tidy_translations(sentences, translations, target_lang, profile=profile,
+                                             keep_langs=keep + (["und"] if bilingual else []))
     track, qc, fixes, prof = build_target(source, sentences, translations, target_lang, profile=profile,
                                           audience=audience, fps=fps, keep_langs=keep)
+    fixes = tidied + fixes
     review = mt_review(sentences, translations, track, source.lang or "und", slots=slots, glossary=protection,
                        engine=engine)
     mt = review.findings

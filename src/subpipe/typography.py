@@ -21,3 +21,7 @@ NO_BREAK_BEFORE = set(
 NO_BREAK_AFTER = set(
     "\u2018\u201c\uff08\u3014\uff3b\uff5b\u3008\u300a\u300c\u300e\u3010\u3018\u3016\u301d\uff5f\u00ab([{"
 )
+
+# Languages that open a question or an exclamation with an inverted mark ("¿Vienes?", "¡Corre!"): opening,
+# closing.
+INVERTED_MARKS = {"es": (("¿", "?"), ("¡", "!"))}

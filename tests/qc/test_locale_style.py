@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, SAMPLES
+from conftest import FILMS as FILMS_DIR
+from mt_spacing import mt_artefacts, unopened_marks
 
 from subpipe.errors import SubpipeError
 from subpipe.formats import read_track
@@ -219,3 +221,97 @@ def test_a_dash_line_cue_is_written_line_by_line():
             if f.kind.startswith("locale-")] == ["locale-quotes"]
     fixed, _ = fix_style(Track([cue.copy(text=f'- "{spanish[1:-1]}"\n- {english}')], lang="es-ES"), profile)
     assert fixed.cues[0].text == f"- «{spanish[1:-1]}»\n- {english}"
+
+
+# --- MT spacing (`tidy_mt`) --------------------------------------------------------------------------------
+
+def test_mt_spacing_puts_right_what_the_demo_model_writes(demo_models):
+    """The demo model writes "¡ Cut!" and "Vale,los están viniendo." (its detokeniser, not the placeholder
+    restore: no term is protected in these)."""
+    from subpipe.qc.locale_style import tidy_mt
+    from subpipe.translate import get_engine
+
+    sources = ["Cut!", "Okay, they're coming."]
+    raw = get_engine("argos").translate_batch(sources, "en", "es")
+    assert [mt_artefacts(t) for t in raw] == [["space after ¡ ¿ ( ["], ["no space after , ;"]], raw
+    for locale in ("es", "es-ES", "es-419"):
+        tidy = [tidy_mt(t, load_profile("netflix", lang=locale).style, locale) for t in raw]
+        assert tidy == [t.replace("¡ ", "¡").replace(",", ", ") for t in raw]
+
+
+def test_mt_spacing_puts_right_what_apertium_writes(tmp_path):
+    """Apertium writes "Es vuestra pasión !" for "She is your passion!"."""
+    from subpipe.qc.locale_style import tidy_mt
+    from subpipe.translate.apertium import ApertiumEngine
+
+    raw = ApertiumEngine(cache=tmp_path / "cache.sqlite").translate_batch(["She is your passion!"], "en", "es")[0]
+    assert mt_artefacts(raw) == ["space before ; : ! ?"], raw
+    assert tidy_mt(raw, {}, "es") == raw.replace(" !", "!")
+
+
+@pytest.mark.parametrize("text", ["Son 1,5 km, o 2.5 millas.", "A las 10:30... ¿vienes?", "Y ... luego nada.",
+                                  "Mira http://example.com/a?b=1,c", "Ratio 3:2, ok.", "<i>Hola</i> mundo.",
+                                  "- ¿Sí?\n- No.", "Dijo: «hola»."])
+def test_mt_spacing_leaves_numbers_times_ellipses_urls_and_markup_alone(text):
+    from subpipe.qc.locale_style import tidy_mt
+
+    assert tidy_mt(text, load_profile("netflix", lang="es-ES").style, "es-ES") == text
+
+
+def test_mt_spacing_before_marks_is_the_locales_and_french_keeps_its_own():
+    from subpipe.qc.locale_style import tidy_mt
+
+    text = "Tu es prêt ? Allez , pars !"
+    assert tidy_mt(text, load_profile("netflix", lang="fr-FR").style, "fr-FR") == "Tu es prêt\u202f? Allez, pars\u202f!"
+    assert tidy_mt(text, load_profile("netflix", lang="fr-CA").style, "fr-CA") == "Tu es prêt? Allez, pars!"
+    assert tidy_mt(text, {}, "fr") == "Tu es prêt ? Allez, pars !"  # French with no locale: its spaces kept
+    assert tidy_mt("Are you ready ?", {}, "en") == "Are you ready?"
+
+
+def test_mt_spacing_changes_no_human_translation_but_for_its_spacing_faults():
+    """Over every cue of the corpus films' language versions (856 cues): 7 changed, each a real spacing
+    fault of the human subtitle ("szczęście,że", "bliski ?", a space before a line break); and a change
+    only ever moves spaces."""
+    from subpipe.qc.locale_style import tidy_mt
+
+    changed = []
+    total = 0
+    for path in sorted(FILMS_DIR.glob("*/*.vtt")):
+        lang = "fr" if "Goofy" in path.stem else path.stem.rsplit("-", 1)[-1]
+        for cue in read_track(path).cues:
+            if not cue.plain.strip():
+                continue
+            total += 1
+            tidy = tidy_mt(cue.plain, {}, lang)
+            if tidy != cue.plain:
+                assert re.sub(r"\s", "", tidy) == re.sub(r"\s", "", cue.plain)
+                assert mt_artefacts(cue.plain) or cue.plain != cue.plain.strip(" ") or " \n" in cue.plain, cue.plain
+                changed.append(cue.plain)
+    assert total > 800 and len(changed) <= 10, changed
+
+
+def test_the_opening_spanish_marks_mt_leaves_out_go_where_the_human_subtitles_put_them():
+    """The Spanish versions' cues with "¿" or "¡" (66), their opening marks taken out and put back: 62 as the
+    subtitler wrote them; the others "Ups- Perdón!" (the stutter is opened too) and "...bueno!", where the
+    subtitle itself leaves its "¡" out."""
+    from subpipe.qc.locale_style import open_inverted_marks
+
+    cues = [c.plain for path in (FILMS_DIR / "tears-of-steel" / "TOS-es.vtt", FILMS_DIR / "sintel" / "sintel-es.vtt",
+                                 SAMPLES / "tears-of-steel" / "TearsOfSteel.es.vtt")
+            for c in read_track(path).cues if "¿" in c.plain or "¡" in c.plain]
+    back = [open_inverted_marks(re.sub("[¿¡]", "", text), "es") for text in cues]
+    assert len(cues) > 60 and sum(a == b for a, b in zip(cues, back)) / len(cues) >= 0.9
+    assert all(unopened_marks(text) == 0 for text in back)
+
+
+def test_the_opening_spanish_marks_apertium_leaves_out_are_put_in(tmp_path):
+    from subpipe.qc.locale_style import MT_FIXES
+    from subpipe.translate.apertium import ApertiumEngine
+
+    raw = ApertiumEngine(cache=tmp_path / "cache.sqlite").translate_batch(
+        ["How's it looking, Barley?", "Move your asses!", "...and, action!"], "en", "es")
+    assert all(unopened_marks(t) == 1 for t in raw), raw
+    fixed = [MT_FIXES["inverted-marks"](t, {}, "es") for t in raw]
+    assert [t[:1] for t in fixed[:2]] == ["¿", "¡"] and fixed[2].startswith("...¡"), fixed
+    assert all(unopened_marks(t) == 0 for t in fixed)
+    assert [MT_FIXES["inverted-marks"](t, {}, "pt") for t in raw] == raw  # Spanish alone opens its marks

@@ -19,11 +19,12 @@ from subpipe.qc.mt import (
     lexicon,
     lexicon_words,
     placeholder_findings,
+    sentence_pairs,
     worst_first,
 )
 
 # Measured on the pairs below (744 cues in 22 language pairs; thresholds tuned on the Tears of Steel and
-# Sintel ones): 5 cues flagged, 0.7%; Elephants Dream, held out (16 cues each way, en-de): none.
+# Sintel ones): 7 cues flagged, 0.9% (2 of them by mt-punctuation); Elephants Dream, held out (16 cues each way, en-de): none.
 MAX_HUMAN_SHARE = 0.02
 
 FILMS = {
@@ -209,7 +210,8 @@ def test_a_lost_protected_name_is_called_a_name_and_a_glossary_entry_a_glossary_
                                                                                        called):
     """Tears of Steel through the demo model: "Look Celia, ..." loses Celia's placeholder. Found in the film
     (the default, no glossary), Celia is a name; listed by the sample glossary (names found off), a glossary
-    term. Both the placeholder error and the lost-name warning say which."""
+    term; the placeholder error says which. The lost name is that error alone: no ``mt-lost-name`` warning
+    repeats it on the same cue (one fault, one finding; before, each lost Celia was reported twice)."""
     from subpipe.localize import film_names, source_sentences, translate_sentences
     from subpipe.qc.mt import mt_review
     from subpipe.terms.glossary import load_glossary
@@ -227,4 +229,32 @@ def test_a_lost_protected_name_is_called_a_name_and_a_glossary_entry_a_glossary_
     lost = [f for f in found if f.kind == "mt-placeholder" and "'Celia'" in f.message]
     assert lost and all(f.message.startswith(f"{called} 'Celia' (Celia) lost by the engine") for f in lost)
     missing = [f for f in found if f.kind == "mt-lost-name" and "'Celia'" in f.message]
-    assert missing and all(f.message.startswith(f"{called} 'Celia' of the source missing") for f in missing)
+    assert not {f.position for f in missing} & {f.position for f in lost}, missing
+    # the check itself still finds the name missing there: it is the placeholder error that reports it
+    pairs = sentence_pairs(sentences, translations, target)
+    lost_positions = {f.position for f in lost}
+    terms = [e.term for e in protection.entries if e.do_not_translate]
+    again = [f for f in check_pairs([p for p in pairs if p.position in lost_positions], "en", "es", terms=terms,
+                                    detect=False) if f.kind == "mt-lost-name"]
+    assert {f.position for f in again} == lost_positions
+
+
+def test_a_question_the_translation_no_longer_asks_is_flagged_and_human_ones_almost_never(corpus, demo_models):
+    """The demo model's French turns "Why don't you just admit...?" into "Pourquoi pas toi." and its Spanish
+    opens "¡Hazlo." for "it's alright!" without closing it: ``mt-punctuation``. The human versions (744 cue
+    pairs): 2 flagged, the Italian of Tears of Steel rewriting that question as "Dillo che ...!" (a
+    translator's choice, twice); human subtitles drop a final "!" (12 times) and Spanish ones leave out "¿"
+    (11 cues of Sintel): neither is flagged."""
+    from subpipe.translate import get_engine
+
+    engine = get_engine("argos")
+    question = "Why don't you just admit that you're freaked out by my robot hand?"
+    pairs = [MTPair(question, engine.translate_batch([question], "en", "fr")[0], position=1)]
+    assert "mt-punctuation" in [f.kind for f in check_pairs(pairs, "en", "fr", detect=False)], pairs
+    pairs = [MTPair("it's alright!", engine.translate_batch(["it's alright!"], "en", "es")[0], position=2)]
+    found = [f for f in check_pairs(pairs, "en", "es", detect=False) if f.kind == "mt-punctuation"]
+    assert found and "'¡' never closed by '!'" in found[0].message, pairs
+    flagged = [(film, tgt, p.target) for film, src, tgt, pairs in human_pairs(corpus)
+               for f in check_pairs(pairs, src, tgt, detect=False) if f.kind == "mt-punctuation"
+               for p in pairs if p.position == f.position]
+    assert len(flagged) <= 2 and all(tgt == "it" for _, tgt, _ in flagged), flagged

@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 from conftest import FILMS, SAMPLES
+from mt_spacing import unopened_marks
 from typer.testing import CliRunner
 
 from subpipe.batch import BatchSettings, run_batch
@@ -147,6 +148,10 @@ def test_cli_localizes_tears_of_steel_with_apertium_keeping_every_character_name
     assert checked >= 10
     track = " ".join(spanish.values())
     assert "Cebada" not in track and "Eres un imbécil, Thom" in track
+    # Apertium writes no opening "¿" / "¡" (41 of the film's sentences ask or exclaim): each is put in, and
+    # counted with the other fixes; its "pasión !" spacing too
+    assert track.count("?") + track.count("!") > 30 and unopened_marks(track) == 0, track
+    assert "pasión !" not in track and "pasión!" in track
 
 
 def test_cli_engine_choice_is_checked_and_models_list_shows_both_engines(tmp_path):

@@ -29,6 +29,7 @@ from subpipe.cues import Cue, Track, format_timecode
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
 from subpipe.qc.profiles import SPACES, LanguageProfiles, Profile, language_profiles
+from subpipe.typography import INVERTED_MARKS
 
 # Every pair of quotation marks a subtitle may carry, opening -> closing (straight quotes apart).
 QUOTE_PAIRS = {"«": "»", "“": "”", "„": "“", "‘": "’", "‚": "‘", "「": "」", "『": "』", "‹": "›", "»": "«"}
@@ -122,6 +123,92 @@ def fix_text(text: str, style: dict) -> str:
     for fix in FIXES.values():
         text = _outside_markup(text, lambda part, fix=fix: fix(part, style))
     return text
+
+
+# ---------------------------------------------------------------------------------------- MT spacing
+
+# Languages that write a space before ; : ! ? (which space is the locale's `punct_space`): where the
+# locale does not say, MT spacing leaves theirs as the engine wrote it. Every other language: none.
+SPACE_BEFORE_PUNCT = frozenset({"fr"})
+_SPACE = "[ \t]"  # ordinary spaces only: a no-break space before "!" is the locale's, never an artefact
+
+
+def _trim_quotes(text: str) -> str:
+    """No space just inside a pair of straight double quotes or of “ ”: '" hola "' -> '"hola"'."""
+    text = re.sub(r'"([^"\n]*)"', lambda m: '"' + m.group(1).strip(" ") + '"', text)
+    return re.sub(r"“ +([^”\n]*?) *”", r"“\1”", text)
+
+
+# A clause a "?" or "!" closes starts after the previous sentence's end, or at the start of the text or of a
+# speaker's line (its dash, a leading ellipsis, opening quotes or marks aside); a line break inside a sentence is no start.
+_CLAUSE_RE = re.compile(r"(?:(?<=^)|(?<=[.!?…]\s)|(?<=\n)(?=[-–—]))(?:[-–—]\s*)?(?:\.\.\.|…)?[«“\"'(¡¿]*"
+                        r"(?P<body>(?:(?!\n[-–—])[^.!?…])*?)(?P<marks>[?!]+)")
+
+
+def open_inverted_marks(text: str, lang: str) -> str:
+    """`text` with the opening "¿" / "¡" that a language of `INVERTED_MARKS` needs before each clause it
+    closes with "?" / "!" and that MT left out (Apertium never writes them: "Cómo es mirando, Thom?"),
+    put at the clause's start. A clause that opens its mark anywhere ("Vale, ¿vienes?") is left alone.
+
+    >>> open_inverted_marks("Cómo es mirando, Thom? Bien! ¡¿Qué?! Por qué no lo\\nadmites?!", "es")
+    '¿Cómo es mirando, Thom? ¡Bien! ¡¿Qué?! ¡¿Por qué no lo\\nadmites?!'
+    >>> open_inverted_marks("- Vale, ¿vienes?\\n- ...Sí, ya voy!", "es"), open_inverted_marks("Ready?", "en")
+    ('- Vale, ¿vienes?\\n- ...¡Sí, ya voy!', 'Ready?')
+    """
+    from subpipe.nlp import base_lang
+
+    pairs = INVERTED_MARKS.get(base_lang(lang)) if lang and lang.strip() else None
+    if not pairs:
+        return text
+
+    def insert(m: re.Match) -> str:
+        clause = m.group(0)[:m.start("marks") - m.start()]
+        closing = dict((c, o) for o, c in pairs)
+        # the last mark closes the outermost clause: "?!" opens "¡¿"
+        missing = "".join(closing[c] for c in dict.fromkeys(reversed(m.group("marks")))
+                          if c in closing and closing[c] not in clause)
+        at = m.start("body") - m.start()
+        return m.group(0)[:at] + missing + m.group(0)[at:] if missing else m.group(0)
+
+    return _CLAUSE_RE.sub(insert, text)
+
+
+def tidy_mt(text: str, style: dict, lang: str) -> str:
+    """MT output's spacing artefacts (detokenisation: "¡ Cut!", "Vale,los", "pasión !", doubled spaces,
+    '" hola "') put right in the typography of `style` (a `Profile.style`) for a sentence in `lang`.
+
+    Spaces before ; : ! ? follow the locale's rule (`_fix_punct_space`, the same one its typography
+    pass applies); where the locale sets none, none, except in a language of `SPACE_BEFORE_PUNCT`,
+    left as written. Never touched: "1,5", "10:30", "...", URLs, markup.
+
+    >>> tidy_mt("¡ Cut!  Vale,los están viniendo . ¿Sí ?", {}, "es")
+    '¡Cut! Vale, los están viniendo. ¿Sí?'
+    >>> tidy_mt("Son 1,5 km a las 10:30 ... http://a.b/c?x", {}, "es")
+    'Son 1,5 km a las 10:30 ... http://a.b/c?x'
+    >>> tidy_mt("Pardon ! Tu es prêt ?", {}, "fr"), tidy_mt("Pardon ! Prêt?", {"punct_space": "narrow-nbsp"}, "fr")
+    ('Pardon ! Tu es prêt ?', 'Pardon\\u202f! Prêt\\u202f?')
+    """
+    from subpipe.nlp import base_lang
+
+    spaced = base_lang(lang) in SPACE_BEFORE_PUNCT
+    rules = {key: style.get(key, "none") for key in ("punct_space", "colon_space") if key in style or not spaced}
+
+    def change(part: str) -> str:
+        part = re.sub(rf"(?<=\S){_SPACE}{{2,}}(?=\S)", " ", part)  # doubled spaces
+        part = re.sub(rf"([¡¿(\[]){_SPACE}+", r"\1", part)  # "¡ Cut!", "( sic"
+        part = re.sub(rf"(?<=[\w»”)\]]){_SPACE}+([,.)\]])(?![.\d])", r"\1", part)  # "viniendo ." but "Y ..."
+        part = re.sub(r"(?<=[^\W\d_])([,;])(?=[^\W\d_])", r"\1 ", part)  # "Vale,los" (not "1,5")
+        if rules:
+            part = _fix_punct_space(part, rules)
+        return _trim_quotes(part)
+
+    return re.sub(rf"(?m)^{_SPACE}+|{_SPACE}+$", "", _outside_markup(text, change))
+
+
+# What localize puts right in MT output before it becomes cues, in order; each reported as ``fix-mt-<name>``.
+MT_FIXES: dict[str, Callable[[str, dict, str], str]] = {
+    "spacing": tidy_mt, "inverted-marks": lambda text, style, lang: open_inverted_marks(text, lang),
+}
 
 
 def _tc(cue: Cue) -> str:

@@ -37,7 +37,11 @@ Kinds, worst first (`KINDS`):
   word ("Two minutes left!", `NUMBER_WORDS`: English, Spanish, French, German, Italian, Portuguese, Dutch)
   that the output has neither in digits nor as a number word of its own language;
 - ``mt-lost-name``: a do-not-translate glossary term, or a capitalised name in mid-sentence (not a
-  word of the source language's lexicon), present in the source and missing in the output.
+  word of the source language's lexicon), present in the source and missing in the output (not where
+  an ``mt-placeholder`` error already reports that name on the cue: one fault, one finding);
+- ``mt-punctuation``: a question of the source that the output no longer asks (its final "?" gone: a
+  question turned into a statement, which subtitlers check), or, in Spanish, an opening "¡" / "¿" never
+  closed ("¡Hazlo."). Human subtitles drop a final "!" too often for that to be a fault.
 
 Thresholds were tuned on the corpus films' human translations (Tears of Steel and Sintel language
 versions paired by time: good translations that must not be flagged) and on the demo models' output
@@ -61,9 +65,10 @@ from functools import cache
 from subpipe.cues import Track, format_timecode
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
+from subpipe.typography import INVERTED_MARKS
 
 KINDS = ("mt-placeholder", "mt-untranslated", "mt-nonsense", "mt-round-trip", "mt-runaway", "mt-repetition",
-         "mt-length-ratio", "mt-lost-number", "mt-lost-name")
+         "mt-length-ratio", "mt-lost-number", "mt-lost-name", "mt-punctuation")
 # A line with one of these needs no round trip: it is already flagged as a whole.
 WHOLE_LINE = frozenset({"mt-untranslated", "mt-nonsense", "mt-runaway", "mt-repetition"})
 _RANK = {kind: n for n, kind in enumerate(KINDS)}
@@ -451,6 +456,69 @@ def source_names(source: str, lang: str, terms: Sequence[str] = ()) -> list[str]
     return list(dict.fromkeys(found))
 
 
+_FINAL_MARKS_RE = re.compile(r"([.!?…;:,]*)[\s\"'”»’)\]]*$")
+
+
+def final_marks(text: str) -> str:
+    """The punctuation that ends `text` (closing quotes and brackets aside).
+
+    >>> final_marks("¡¿Por qué no admites que estás asustado?!"), final_marks('Dijo "¿vienes?"')
+    ('?!', '?')
+    """
+    return _FINAL_MARKS_RE.search(text).group(1)
+
+
+def unpaired_marks(text: str, lang: str) -> tuple[list[str], list[str]]:
+    """In a language of `INVERTED_MARKS`: the "?" and "!" of `text` without their opening mark, and the
+    opening marks it never closes ("¡Hazlo."); nested and crossed pairs ("¡¿Por qué...?!") pair.
+
+    >>> unpaired_marks("¡Hazlo.", "es"), unpaired_marks("Vale, ¿vienes? ¡¿Qué?! Bien!", "es")
+    (([], ['¡']), (['!'], []))
+    """
+    unopened, unclosed = [], []
+    for opening, closing in INVERTED_MARKS.get(_base_lang(lang), ()):
+        depth = 0
+        for ch in text:
+            if ch == opening:
+                depth += 1
+            elif ch == closing and depth:
+                depth -= 1
+            elif ch == closing:
+                unopened.append(closing)
+        unclosed += [opening] * depth
+    return unopened, unclosed
+
+
+def unclosed_marks(text: str, lang: str) -> list[str]:
+    """The opening marks `text` never closes (`unpaired_marks`), each once. (A "?" or "!" without its
+    opening mark is MT's usual omission, which localize puts right,
+    `subpipe.qc.locale_style.open_inverted_marks`; human subtitles leave it out too, so it is no fault here.)
+    """
+    return list(dict.fromkeys(unpaired_marks(text, lang)[1]))
+
+
+def punctuation_fault(source: str, target: str, source_lang: str, target_lang: str) -> str | None:
+    """What the output did to the source's punctuation (see ``mt-punctuation`` in the module docstring);
+    None when nothing.
+
+    >>> punctuation_fault("Why does he do this?", "Pourquoi pas ce do.", "en", "fr")
+    'the question mark of the source is gone (a question turned into a statement?)'
+    >>> punctuation_fault("It's alright!", "¡Hazlo.", "en", "es")
+    "'¡' never closed by '!'"
+    """
+    if "?" in final_marks(source) and "?" not in final_marks(target):
+        return "the question mark of the source is gone (a question turned into a statement?)"
+    closing = dict(INVERTED_MARKS.get(_base_lang(target_lang), ()))
+    unclosed = [m for m in unclosed_marks(target, target_lang) if m not in unclosed_marks(source, source_lang)]
+    return ", ".join(f"'{m}' never closed by '{closing[m]}'" for m in unclosed) or None
+
+
+def _base_lang(lang: str) -> str:
+    from subpipe.nlp import base_lang
+
+    return base_lang(lang) if lang and lang.strip() else ""
+
+
 def lost_names(source: str, target: str, lang: str, terms: Sequence[str] = ()) -> list[str]:
     """Names of `source` (`source_names`) missing in `target` (accents and case aside; an inflected
     name, "Thoms", counts as kept)."""
@@ -536,10 +604,12 @@ def lost_name_message(lost: Sequence[str], terms: Sequence[str] = (), names: Seq
 
 def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[float, float] | None = None,
                call: dict[str, float] | None = None, terms: Sequence[str] = (), names: Sequence[str] = (),
-               path: str | None = None) -> list[Finding]:
+               path: str | None = None, placeholders: Mapping[int | None, set[str]] | None = None) -> list[Finding]:
     """The MT faults of one pair (see the module docstring); `call` is the detector's opinion of the
     output (`language_calls`), `norm` the film's length-ratio norm (`ratio_norm`); `terms` the protected
-    do-not-translate terms, of which `names` were found in the film rather than listed by the glossary."""
+    do-not-translate terms, of which `names` were found in the film rather than listed by the glossary;
+    `placeholders`: per target cue position, the terms (folded) an ``mt-placeholder`` error already reports
+    there (`placeholder_findings`): not reported again as lost names."""
     from subpipe.langid import primary
 
     src, tgt = pair.source, pair.target
@@ -558,22 +628,31 @@ def check_pair(pair: MTPair, source_lang: str, target_lang: str, *, norm: tuple[
     lost = lost_numbers(src, tgt) + lost_number_words(src, tgt, source_lang, target_lang)
     faults["mt-lost-number"] = f"{', '.join(lost)} of the source missing" if lost else None
     lost = [] if untranslated else lost_names(src, tgt, source_lang, terms)
+    # One fault, one finding: a name whose placeholder was lost is reported by its ``mt-placeholder``
+    # error, which is the more severe (an error) and the more informative (it names the rendering to
+    # put in and why the engine missed it); a lost-name warning on the same cue would only repeat it.
+    already = (placeholders or {}).get(pair.position, set())
+    lost = [n for n in lost if _fold(n) not in already]
     faults["mt-lost-name"] = lost_name_message(lost, terms, names) if lost else None
+    if not untranslated and not any(faults[k] for k in WHOLE_LINE if k in faults):  # one fault a line
+        faults["mt-punctuation"] = punctuation_fault(src, tgt, source_lang, target_lang)
     found += [_finding(kind, f"{message}: {excerpt(tgt)} (source: {excerpt(src)})", pair, path)
               for kind, message in faults.items() if message]
     return found
 
 
 def check_pairs(pairs: Sequence[MTPair], source_lang: str, target_lang: str, *, terms: Sequence[str] = (),
-                names: Sequence[str] = (), path: str | None = None, detect: bool = True) -> list[Finding]:
+                names: Sequence[str] = (), path: str | None = None, detect: bool = True,
+                placeholders: Mapping[int | None, set[str]] | None = None) -> list[Finding]:
     """Every MT fault of a film's `pairs` (one language pair), in the pairs' order; `terms`: the
     do-not-translate terms (names that must come through), of which `names` are the film's found names
-    (not the glossary's); `detect`: ask the language detector (off: the lexicon and the rules alone)."""
+    (not the glossary's); `detect`: ask the language detector (off: the lexicon and the rules alone);
+    `placeholders`: the terms lost placeholders already report, per position (`check_pair`)."""
     norm = ratio_norm(pairs)
     calls = language_calls(pairs, source_lang, target_lang) if detect else [None] * len(pairs)
     return [f for pair, call in zip(pairs, calls)
             for f in check_pair(pair, source_lang, target_lang, norm=norm, call=call, terms=terms, names=names,
-                                   path=path)]
+                                   path=path, placeholders=placeholders)]
 
 
 def protected_item(slot: Mapping) -> str:
@@ -625,12 +704,14 @@ def cue_pairs(source: Track, target: Track) -> list[MTPair]:
 
 
 def check_with_round_trip(pairs: Sequence[MTPair], source_lang: str, target_lang: str, *, terms: Sequence[str] = (),
-                          names: Sequence[str] = (), path: str | None = None, engine=None, judge=None):
+                          names: Sequence[str] = (), path: str | None = None, engine=None, judge=None,
+                          placeholders: Mapping[int | None, set[str]] | None = None):
     """`check_pairs`' findings, and the round trip (`subpipe.qc.roundtrip.check_round_trip`, a `RoundTrip`)
     of the pairs those leave whole, through `judge` or else an engine other than `engine`."""
     from subpipe.qc.roundtrip import check_round_trip
 
-    rules = check_pairs(pairs, source_lang, target_lang, terms=terms, names=names, path=path)
+    rules = check_pairs(pairs, source_lang, target_lang, terms=terms, names=names, path=path,
+                        placeholders=placeholders)
     whole = {f.position for f in rules if f.kind in WHOLE_LINE}
     trip = check_round_trip([p for p in pairs if p.position not in whole], source_lang, target_lang,
                             engine=engine, judge=judge, path=path)
@@ -657,6 +738,9 @@ def mt_review(sentences, translations: Sequence[str], track: Track, source_lang:
     kept = [e for e in glossary.entries if e.do_not_translate] if glossary is not None else []
     terms, names = [e.term for e in kept], [e.term for e in kept if is_name_entry(e)]
     found = placeholder_findings(slots, track)
+    placeholders: dict[int | None, set[str]] = {}
+    for f, slot in zip(found, [s for s in slots if s.get("status") == "unresolved"]):
+        placeholders.setdefault(f.position, set()).update({_fold(slot["term"]), _fold(slot["source_text"])})
     unchecked = 0
     by_lang: dict[str, list] = {}
     for sentence, text in zip(sentences, translations):
@@ -666,10 +750,11 @@ def mt_review(sentences, translations: Sequence[str], track: Track, source_lang:
             continue
         pairs = sentence_pairs([s for s, _ in group], [t for _, t in group], track)
         if not round_trip:
-            found += check_pairs(pairs, lang, track.lang or "", terms=terms, names=names, path=track.path)
+            found += check_pairs(pairs, lang, track.lang or "", terms=terms, names=names, path=track.path,
+                                 placeholders=placeholders)
             continue
         rules, trip = check_with_round_trip(pairs, lang, track.lang or "", terms=terms, names=names,
-                                            path=track.path, engine=engine)
+                                            path=track.path, engine=engine, placeholders=placeholders)
         found += rules + trip.findings
         unchecked += trip.unchecked
     return MTReview(worst_first(found), {"mt-round-trip": unchecked} if unchecked else {})
