@@ -228,6 +228,10 @@ class Speech:
     union: np.ndarray
     xp: np.ndarray = field(init=False)
     fp: np.ndarray = field(init=False)
+    # what `_correlate` derives from this track as the reference: the centred activity by bin size,
+    # and its blurred spectrum by (bin size, blur, FFT size); one fit asks for them several times
+    _signals: dict = field(init=False, repr=False, compare=False, default_factory=dict)
+    _spectra: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         u = self.union
@@ -257,10 +261,28 @@ class Speech:
         """Speech time inside [a, b] (arrays broadcast)."""
         return self.cumulative(b) - self.cumulative(a)
 
-    def activity(self, origin: float, res: float, bins: int) -> np.ndarray:
-        """Fraction of each bin [origin + k*res, origin + (k+1)*res) covered by speech."""
-        edges = origin + res * np.arange(bins + 1, dtype=np.float64)
-        return np.diff(self.cumulative(edges)) / res
+    def activity(self, origin, res: float, bins: int) -> np.ndarray:
+        """Fraction of each bin [origin + k*res, origin + (k+1)*res) covered by speech; with an array
+        of origins, one row per origin."""
+        origin = np.asarray(origin, dtype=np.float64)
+        edges = origin[..., None] + res * np.arange(bins + 1, dtype=np.float64)
+        return np.diff(self.cumulative(edges), axis=-1) / res
+
+    def centred_activity(self, res: float, bins: int) -> np.ndarray:
+        """`_centred` activity from 0 over `bins` bins (read only: it is kept for the next call).
+
+        Bins a whole bin past the last speech are exactly 0 and the centring stops at it, so from
+        there on the signal over more bins is the one over fewer plus zeros: one computation serves
+        every length.
+        """
+        if bins < math.ceil(self.end / res) + 1:  # stops before the last speech: not kept
+            return _centred(self.activity(0.0, res, bins), self.union, res)
+        x = self._signals.get(res)
+        if x is None:
+            x = self._signals[res] = _centred(self.activity(0.0, res, bins), self.union, res)
+        if len(x) >= bins:
+            return x[:bins]
+        return np.concatenate([x, np.zeros(bins - len(x))])
 
 
 def _scaled(iv: np.ndarray, scale: float) -> Speech:
@@ -320,15 +342,20 @@ def _correlate(
     bins = int(math.ceil(span / res_ms)) + 1
     max_lag = int(math.ceil(max_offset_ms / res_ms))
     n_fft = _fft_size(bins + max_lag + 1)
-    x = _centred(src.activity(0.0, res_ms, bins), src.union, res_ms)
+    x = src.centred_activity(res_ms, bins)
     x_norm = math.sqrt(float(np.dot(x, x))) or 1.0
-    spec_x = np.fft.rfft(x, n_fft)
-    sigma_bins = sigma_ms / res_ms
-    if sigma_bins > 0.5:  # blurring the correlation = multiplying the spectrum by a Gaussian
-        arg = 2.0 * (math.pi * sigma_bins * np.fft.rfftfreq(n_fft)) ** 2
-        keep = arg < 30.0  # beyond, the Gaussian is below 1e-13: zero it rather than underflow
-        spec_x[keep] *= np.exp(-arg[keep])
-        spec_x[~keep] = 0.0
+    # the reference's spectrum is the same for every call with this bin size, blur and FFT size
+    # (x only gains or loses zeros past the film's end with `bins`)
+    spec_x = src._spectra.get((res_ms, sigma_ms, n_fft))
+    if spec_x is None:
+        spec_x = np.fft.rfft(x, n_fft)
+        sigma_bins = sigma_ms / res_ms
+        if sigma_bins > 0.5:  # blurring the correlation = multiplying the spectrum by a Gaussian
+            arg = 2.0 * (math.pi * sigma_bins * np.fft.rfftfreq(n_fft)) ** 2
+            keep = arg < 30.0  # beyond, the Gaussian is below 1e-13: zero it rather than underflow
+            spec_x[keep] *= np.exp(-arg[keep])
+            spec_x[~keep] = 0.0
+        src._spectra[(res_ms, sigma_ms, n_fft)] = spec_x
     chunks = [c for c in np.array_split(tgt_iv, min(parts, max(1, len(tgt_iv) // 4))) if len(c)]
     peaks = []
     for scale in scales:
@@ -450,7 +477,7 @@ def _candidate_offsets(
             continue
         y = np.stack(ys)
         x0 = np.array(w0) + base_ms - max_jump_ms
-        x = np.stack([src.activity(origin, res_ms, nx) for origin in x0])
+        x = src.activity(x0, res_ms, nx)
         corr = np.fft.irfft(
             np.fft.rfft(x, n_fft, axis=1) * np.conj(np.fft.rfft(y, n_fft, axis=1)), n_fft, axis=1
         )[:, : nx - ny + 1]
@@ -690,13 +717,17 @@ def fit_timeline(
         src, src_iv, tgt_iv, peak.scale, peak.offset_ms, end_ms, fit_scale, cuts, max_offset_ms
     )
     # A cut can pass for a small change of scale (offsets drifting apart): try the exact scale nearest
-    # to the fit, and 1, with cuts allowed, and keep whichever covers the source's speech best.
+    # to the fit, and 1, with cuts allowed, and keep whichever covers the source's speech best. The
+    # search's own winner is often one of them (1, refitted to 1.000003): its unblurred offset and its
+    # fit are then the ones above, so they are not computed twice (both are pure functions of the start).
     exact = {1.0}
     if ratios:
         exact.add(min(frame_rate_ratios(), key=lambda r: abs(r - best.scale)))
     for scale in sorted(exact):
         if abs(scale - best.scale) < 1e-6 or abs(scale - best.scale) > max(scale_range, 1e-9) + 0.01:
             continue
+        if scale == peak.scale:
+            continue  # same start (scale, unblurred offset) as `best`: the same fit, not better than itself
         offset = _correlate(src, tgt_iv, [scale], 0.0, 50.0, max_offset_ms)[0].offset_ms
         other = _fit_at_scale(src, src_iv, tgt_iv, scale, offset, end_ms, fit_scale, cuts, max_offset_ms)
         if other.score > best.score + 1e-3:
