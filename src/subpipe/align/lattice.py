@@ -109,10 +109,9 @@ class Lattice:
         span = np.arange(w)
         for i in range(1, n + 1):
             terms = table[rows[i][:, None], cols[i][:, None] + span] + gains[i]
-            acc = terms[0]
-            for t in range(1, len(terms)):  # in turn, as the sum of log-weights was always taken
-                acc = np.logaddexp(acc, terms[t])
-            acc = np.where(self.valid[i], acc, -np.inf)
+            # a reduction over the first axis takes the rows in turn: the sum of log-weights as it
+            # was always taken, move after move
+            acc = np.where(self.valid[i], np.logaddexp.reduce(terms, axis=0), -np.inf)
             direct[i] = acc
             total[i] = np.where(self.valid[i], np.logaddexp.accumulate(acc), -np.inf)
         return total.copy()
@@ -138,13 +137,10 @@ class Lattice:
         which = np.arange(moves)[:, None]
         span = np.arange(w)
         for i in range(n, -1, -1):
-            acc = np.full(w, -np.inf)
-            if i == n:
-                acc[int(self.band.hi[n] - lo[n])] = 0.0  # the end of the lattice
             at = (rows[i][:, None], cols[i][:, None] + span)
-            terms = padded[at] + gains[at[0], which, at[1]]
-            for t in range(moves):  # in turn, as the sum of log-weights was always taken
-                acc = np.logaddexp(acc, terms[t])
+            acc = np.logaddexp.reduce(padded[at] + gains[at[0], which, at[1]], axis=0)  # moves in turn
+            if i == n:
+                acc[int(self.band.hi[n] - lo[n])] = 0.0  # the end of the lattice (no move goes on)
             acc = np.where(self.valid[i], acc, -np.inf)
             after_skip = np.logaddexp.accumulate(acc[::-1])[::-1]  # 0:1 moves along the row
             after_skip = np.where(self.valid[i], after_skip, -np.inf)

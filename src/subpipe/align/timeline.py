@@ -143,6 +143,20 @@ class Transform:
         seg = self.segments[int(self.segment_of(start_ms))]
         return int(round(seg.apply(start_ms))), int(round(seg.apply(end_ms)))
 
+    def map_intervals(self, start_ms, end_ms) -> list[tuple[int, int]]:
+        """`map_interval` of many cues at once (the same numbers: one multiply, one add, half-even
+        rounding).
+
+        >>> Transform([Segment(0, 50, 1.0, 0.5), Segment(50, 99, 2.0, -1.0)]).map_intervals([1, 2, 60], [3, 70, 61])
+        [(2, 4), (2, 70), (119, 121)]
+        """
+        start = np.asarray(start_ms, dtype=np.float64)
+        idx = self.segment_of(start)
+        scale = np.array([s.scale for s in self.segments], dtype=np.float64)[idx]
+        offset = np.array([s.offset_ms for s in self.segments], dtype=np.float64)[idx]
+        mapped = np.round(np.column_stack([scale * start + offset, scale * np.asarray(end_ms, np.float64) + offset]))
+        return [(int(a), int(b)) for a, b in mapped.tolist()]
+
     @property
     def scale(self) -> float:
         return self.segments[0].scale
@@ -212,9 +226,10 @@ def union_intervals(iv: np.ndarray) -> np.ndarray:
     ends = np.maximum.accumulate(iv[:, 1])
     new = np.ones(len(iv), dtype=bool)
     new[1:] = iv[1:, 0] > ends[:-1]
-    starts = iv[new, 0]
-    group_end = np.maximum.reduceat(ends, np.flatnonzero(new))
-    return np.column_stack([starts, group_end])
+    out = np.empty((int(new.sum()), 2))
+    out[:, 0] = iv[new, 0]
+    out[:, 1] = np.maximum.reduceat(ends, np.flatnonzero(new))
+    return out
 
 
 @dataclass
@@ -236,9 +251,11 @@ class Speech:
     def __post_init__(self) -> None:
         u = self.union
         lengths = u[:, 1] - u[:, 0]
-        before = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+        fp = np.zeros((len(u), 2))
+        np.cumsum(lengths[:-1], out=fp[1:, 0])  # speech before each interval
+        fp[:, 1] = fp[:, 0] + lengths
         self.xp = u.reshape(-1)
-        self.fp = np.column_stack([before, before + lengths]).reshape(-1)
+        self.fp = fp.reshape(-1)
 
     @classmethod
     def of(cls, iv: np.ndarray) -> "Speech":
@@ -283,10 +300,6 @@ class Speech:
         if len(x) >= bins:
             return x[:bins]
         return np.concatenate([x, np.zeros(bins - len(x))])
-
-
-def _scaled(iv: np.ndarray, scale: float) -> Speech:
-    return Speech.of(iv * scale)
 
 
 # ------------------------------------------------------------------------------ cross-correlation
@@ -381,12 +394,14 @@ def _correlate(
             spec_x[~keep] = 0.0
         src._spectra[(res_ms, sigma_ms, n_fft)] = spec_x
     chunks = [c for c in np.array_split(tgt_iv, min(parts, max(1, len(tgt_iv) // 4))) if len(c)]
+    # cue times are whole milliseconds, so scaling keeps them in order and apart: the union of the
+    # scaled cues is the scaled union, to the bit
+    unions = [union_intervals(c) for c in chunks]
     peaks = []
     for scale in scales:
         total, y_energy, best = 0.0, 0.0, (-np.inf, 0.0)
-        for chunk in chunks:
-            tgt = _scaled(chunk, scale)
-            y = _centred(tgt.activity(0.0, res_ms, bins), tgt.union, res_ms)
+        for union in unions:
+            y = _part_activity(Speech(union * scale), res_ms, bins)
             y_energy += _energy(y)
             corr = np.fft.irfft(spec_x * np.conj(np.fft.rfft(y, n_fft)), n_fft)
             # lag l >= 0 sits at corr[l], lag -l at corr[n_fft - l]
@@ -397,6 +412,22 @@ def _correlate(
                 best = (float(window[k]), (k - max_lag) * res_ms)
         peaks.append(_Peak(total / (x_norm * (math.sqrt(y_energy) or 1.0)), scale, best[1]))
     return peaks
+
+
+def _part_activity(part: Speech, res_ms: float, bins: int) -> np.ndarray:
+    """``_centred(part.activity(0, res_ms, bins), ...)``, computed only over the part's own bins.
+
+    Bins a whole bin before its first or after its last speech are exactly 0 either way (the
+    cumulative speech is flat there); the others get the same edges, so the same values.
+    """
+    union = part.union
+    first = max(0, int(union[0, 0] // res_ms) - 1)
+    last = min(bins, int(math.ceil(union[-1, 1] / res_ms)) + 2)
+    y = np.zeros(bins)
+    if last > first:
+        edges = res_ms * np.arange(first, last + 1, dtype=np.float64)
+        y[first:last] = np.diff(part.cumulative(edges)) / res_ms
+    return _centred(y, union, res_ms)
 
 
 def _best_distinct(peaks: list[_Peak], n: int, min_gap: float) -> list[_Peak]:
@@ -539,20 +570,25 @@ def _segment_by_offset(
     pause = np.concatenate([[0.0], tgt_iv[1:, 0] - np.maximum.accumulate(tgt_iv[:-1, 1])])
     cost = penalty - 0.5 * np.clip(pause / 30_000, 0.0, 1.0)
     home = int(np.argmin(np.abs(cands - base_ms)))
-    value = cover[0] - np.where(np.arange(k) == home, 0.0, penalty / 2)
-    switched = np.zeros((n, k), dtype=bool)
-    came_from = np.zeros(n, dtype=np.int64)
+    value = (cover[0] - np.where(np.arange(k) == home, 0.0, penalty / 2)).tolist()
+    # a handful of candidates per cue: plain floats go faster than arrays this small (same arithmetic;
+    # max then index() is argmax's first best)
+    cover_rows, costs = cover.tolist(), cost.tolist()
+    switched: list[list[bool]] = [[False] * k]
+    came_from = [0] * n
     for j in range(1, n):
-        best = int(np.argmax(value))
-        jump = value[best] - cost[j]
-        switched[j] = jump > value
+        top = max(value)
+        best = value.index(top)
+        jump = top - costs[j]
+        flags = [jump > v for v in value]
+        switched.append(flags)
         came_from[j] = best
-        value = np.where(switched[j], jump, value) + cover[j]
-    path = np.empty(n, dtype=np.int64)
-    path[-1] = int(np.argmax(value))
+        value = [(jump if f else v) + c for v, f, c in zip(value, flags, cover_rows[j])]
+    path = [0] * n
+    path[-1] = value.index(max(value))
     for j in range(n - 1, 0, -1):
-        path[j - 1] = came_from[j] if switched[j, path[j]] else path[j]
-    return cands[path]
+        path[j - 1] = came_from[j] if switched[j][path[j]] else path[j]
+    return cands[np.array(path, dtype=np.int64)]
 
 
 def _segments_from_offsets(
