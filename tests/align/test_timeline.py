@@ -204,3 +204,32 @@ def test_mapping_many_cues_at_once_gives_each_cue_s_own_mapping(tos):
     one_by_one = [transform.map_interval(s, e) for s, e in zip(starts, ends)]
     assert transform.map_intervals(starts, ends) == one_by_one
     assert Transform([Segment(0, 9, 1.0, 0.5)]).map_intervals([1, 2], [3, 4]) == [(2, 4), (2, 4)]  # half-even
+
+
+@pytest.mark.parametrize("scale", [1.0, 25 / NTSC])
+def test_the_cut_search_reads_its_windows_as_one_speech_track_each_to_the_bit(tos, scale):
+    """`_window_activities` finds every window's union at once: the same first starts and activities as
+    ``Speech.of(window).activity(...)`` window by window, for windows of overlapping cues too (the
+    German track with every third cue stretched over the next two) and windows cut short by their
+    length, and without the windows of too little speech."""
+    from subpipe.align.timeline import _window_activities, intervals
+
+    iv = intervals(tos[1].cues) * scale
+    stretched = iv.copy()
+    stretched[::3, 1] = np.maximum(stretched[::3, 1], np.roll(iv[:, 1], -2)[::3])
+    short = iv.copy()
+    short[::3, 1] = short[::3, 0] + 500  # a window of one of these holds too little speech
+    for cues in (iv, stretched, short):
+        windows = [(k, size) for size in (1, 4, 9, 30) for k in range(0, len(cues) - size, 3)]
+        w0, y = _window_activities(cues, windows, 60_000.0, 400.0, 150)
+        expected_w0, expected_y = [], []
+        for k, size in windows:
+            part = cues[k : k + size]
+            part = part[part[:, 0] < part[0, 0] + 60_000.0 - 400.0]
+            speech = Speech.of(part)
+            if speech.total >= 3_000:
+                expected_w0.append(part[0, 0])
+                expected_y.append(speech.activity(part[0, 0], 400.0, 150))
+        assert 0 < len(expected_w0) < len(windows) or cues is not short
+        np.testing.assert_array_equal(w0, expected_w0)
+        np.testing.assert_array_equal(y, np.stack(expected_y))

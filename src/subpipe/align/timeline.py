@@ -520,18 +520,10 @@ def _candidate_offsets(
     votes, strengths = [], []
     batch = max(1, (1 << 22) // n_fft)  # bound memory: a few MB of spectra at a time
     for b in range(0, len(windows), batch):
-        w0, ys = [], []
-        for k, size in windows[b : b + batch]:
-            iv = tgt_iv[k : k + size]
-            iv = iv[iv[:, 0] < iv[0, 0] + max_window_ms - res_ms]
-            speech = Speech.of(iv)
-            if speech.total >= 3_000:
-                w0.append(float(iv[0, 0]))
-                ys.append(speech.activity(w0[-1], res_ms, ny))
-        if not w0:
+        w0, y = _window_activities(tgt_iv, windows[b : b + batch], max_window_ms, res_ms, ny)
+        if not len(w0):
             continue
-        y = np.stack(ys)
-        x0 = np.array(w0) + base_ms - max_jump_ms
+        x0 = w0 + base_ms - max_jump_ms
         x = src.activity(x0, res_ms, nx)
         corr = np.fft.irfft(
             np.fft.rfft(x, n_fft, axis=1) * np.conj(np.fft.rfft(y, n_fft, axis=1)), n_fft, axis=1
@@ -539,7 +531,7 @@ def _candidate_offsets(
         best = np.argmax(corr, axis=1)
         cover = corr[np.arange(len(best)), best] / np.maximum(y.sum(axis=1), 1e-9)
         strong = cover >= 0.6
-        votes.extend((x0 - np.array(w0) + best * res_ms)[strong].tolist())
+        votes.extend((x0 - w0 + best * res_ms)[strong].tolist())
         strengths.extend(cover[strong].tolist())
     if not votes:
         return np.array([base_ms])
@@ -553,6 +545,56 @@ def _candidate_offsets(
     if not any(abs(cand - base_ms) <= 2 * res_ms for cand in cands):
         cands.append(base_ms)
     return np.array(sorted(cands))
+
+
+def _window_activities(
+    tgt_iv: np.ndarray, windows: list[tuple[int, int]], max_window_ms: float, res_ms: float, bins: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """First start and activity (`bins` bins from it) of each window of cues (first index, count) whose
+    cues starting within `max_window_ms` hold at least 3 s of speech.
+
+    The windows' unions are found all at once on a padded table, then each is read like
+    ``Speech.of(cues).activity(start, res_ms, bins)``, with the same arithmetic (running maxima and
+    sums along each row), so to the bit.
+    """
+    starts = tgt_iv[:, 0]
+    first = np.array([k for k, _ in windows], dtype=np.int64)
+    limit = first + np.array([size for _, size in windows], dtype=np.int64)
+    # the cues of a window that start before its first start + max_window_ms - res_ms: a prefix
+    count = np.minimum(np.searchsorted(starts, starts[first] + max_window_ms - res_ms), limit) - first
+    width = int(count.max())
+    idx = first[:, None] + np.arange(width)
+    valid = np.arange(width) < count[:, None]
+    idx = np.where(valid, idx, first[:, None])
+    a = tgt_iv[idx, 0]
+    ends = np.maximum.accumulate(np.where(valid, tgt_iv[idx, 1], -np.inf), axis=1)
+    new = np.ones_like(valid)
+    new[:, 1:] = a[:, 1:] > ends[:, :-1]
+    new &= valid
+    last = np.zeros_like(valid)  # the last cue of each run of overlapping cues: its running max ends it
+    last[:, :-1] = new[:, 1:]
+    last[np.arange(len(count)), count - 1] = True
+    groups = new.sum(axis=1)
+    g = int(groups.max())
+    union_start = np.zeros((len(count), g))
+    union_end = np.zeros((len(count), g))
+    slot = np.arange(g) < groups[:, None]
+    union_start[slot] = a[new]
+    union_end[slot] = ends[last]
+    lengths = np.where(slot, union_end - union_start, 0.0)
+    before = np.zeros_like(lengths)
+    np.cumsum(lengths[:, :-1], axis=1, out=before[:, 1:])
+    total = before[np.arange(len(count)), groups - 1] + lengths[np.arange(len(count)), groups - 1]
+    keep = np.flatnonzero(total >= 3_000)
+    w0 = starts[first[keep]]
+    edges = w0[:, None] + res_ms * np.arange(bins + 1, dtype=np.float64)
+    cumulative = np.empty_like(edges)
+    xp = np.stack([union_start, union_end], axis=2).reshape(len(count), -1)
+    fp = np.stack([before, before + lengths], axis=2).reshape(len(count), -1)
+    for row, w in enumerate(keep):
+        m = 2 * int(groups[w])
+        cumulative[row] = np.interp(edges[row], xp[w, :m], fp[w, :m])
+    return w0, np.diff(cumulative, axis=1) / res_ms
 
 
 def _segment_by_offset(
