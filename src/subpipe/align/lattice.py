@@ -197,10 +197,15 @@ def link_posteriors(lattice: Lattice, path: list[Step], beta: float) -> list[flo
     bwd = lattice.backward(beta)
     lo, n = lattice.band.lo, lattice.n
     z = fwd[n, int(lattice.band.hi[n] - lo[n])]
-    posteriors = []
-    for i, j, di, dj in path:
-        k = j - lo[i]
-        kp = (j - dj) - lo[i - di]
-        log_post = fwd[i - di, kp] + beta * lattice.gains[(di, dj)][i, k] + bwd[i, k] - z
-        posteriors.append(float(np.clip(math.exp(min(log_post, 0.0)), 0.0, 1.0)))
-    return posteriors
+    if not path:
+        return []
+    i, j, di, dj = (np.array(c, dtype=np.int64) for c in zip(*path))
+    k = j - lo[i]
+    kp = (j - dj) - lo[i - di]
+    gain = np.empty(len(path))
+    for move in set(zip(di.tolist(), dj.tolist())):
+        at = (di == move[0]) & (dj == move[1])
+        gain[at] = lattice.gains[move][i[at], k[at]]
+    log_post = fwd[i - di, kp] + beta * gain + bwd[i, k] - z
+    # math.exp, link by link, as always (numpy's exp may differ in the last bit)
+    return [min(max(math.exp(min(v, 0.0)), 0.0), 1.0) for v in log_post.tolist()]

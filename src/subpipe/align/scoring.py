@@ -130,12 +130,15 @@ def pair_tables(s: Side, t: Side, bands: Band, similarity: Similarity | None) ->
     t_start_sorted = t_iv[order, 0]
     longest_t = float((t_iv[:, 1] - t_iv[:, 0]).max())
     sim_cache: dict[tuple[str, str], float] = {}
+    # the same bounds and tests as cue by cue, computed at once and read as plain numbers
+    firsts = np.searchsorted(t_start_sorted, s_iv[:, 0] - NEAR_MS - longest_t).tolist()
+    lasts = np.searchsorted(t_start_sorted, s_iv[:, 1] + NEAR_MS, side="right").tolist()
+    near = (s_iv[:, 0] - NEAR_MS).tolist()
+    t_end, order_l, p_lo_l = t_iv[:, 1].tolist(), order.tolist(), p_lo.tolist()
     for a in range(n):
-        first = np.searchsorted(t_start_sorted, s_iv[a, 0] - NEAR_MS - longest_t)
-        last = np.searchsorted(t_start_sorted, s_iv[a, 1] + NEAR_MS, side="right")
-        for b in order[first:last]:
-            k = b - p_lo[a]
-            if not 0 <= k < pw or t_iv[b, 1] < s_iv[a, 0] - NEAR_MS:
+        for b in order_l[firsts[a] : lasts[a]]:
+            k = b - p_lo_l[a]
+            if not 0 <= k < pw or t_end[b] < near[a]:
                 continue
             lex[a, k] = lexical_match(s.texts[a], t.texts[b])
             if sim is not None:
@@ -160,10 +163,11 @@ def group_lexical_scorer(s: Side, t: Side) -> Callable[[int, int, int, int], flo
     t_groups: dict[tuple[int, int], _CueText] = {}
 
     def group_lexical(i0: int, i1: int, j0: int, j1: int) -> float:
-        a = s_groups.get((i0, i1))
+        # a group of one cue is that cue's own text (merging one text would only copy it)
+        a = s.texts[i0] if i1 - i0 == 1 else s_groups.get((i0, i1))
         if a is None:
             a = s_groups[(i0, i1)] = merge_text_features(s.texts[i0:i1])
-        b = t_groups.get((j0, j1))
+        b = t.texts[j0] if j1 - j0 == 1 else t_groups.get((j0, j1))
         if b is None:
             b = t_groups[(j0, j1)] = merge_text_features(t.texts[j0:j1])
         return lexical_match(a, b)
