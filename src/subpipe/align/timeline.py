@@ -612,25 +612,20 @@ def _segment_by_offset(
     pause = np.concatenate([[0.0], tgt_iv[1:, 0] - np.maximum.accumulate(tgt_iv[:-1, 1])])
     cost = penalty - 0.5 * np.clip(pause / 30_000, 0.0, 1.0)
     home = int(np.argmin(np.abs(cands - base_ms)))
-    value = (cover[0] - np.where(np.arange(k) == home, 0.0, penalty / 2)).tolist()
-    # a handful of candidates per cue: plain floats go faster than arrays this small (same arithmetic;
-    # max then index() is argmax's first best)
-    cover_rows, costs = cover.tolist(), cost.tolist()
-    switched: list[list[bool]] = [[False] * k]
-    came_from = [0] * n
+    value = cover[0] - np.where(np.arange(k) == home, 0.0, penalty / 2)
+    switched = np.zeros((n, k), dtype=bool)
+    came_from = np.zeros(n, dtype=np.int64)
     for j in range(1, n):
-        top = max(value)
-        best = value.index(top)
-        jump = top - costs[j]
-        flags = [jump > v for v in value]
-        switched.append(flags)
+        best = int(np.argmax(value))
+        jump = value[best] - cost[j]
+        switched[j] = jump > value
         came_from[j] = best
-        value = [(jump if f else v) + c for v, f, c in zip(value, flags, cover_rows[j])]
-    path = [0] * n
-    path[-1] = value.index(max(value))
+        value = np.where(switched[j], jump, value) + cover[j]
+    path = np.empty(n, dtype=np.int64)
+    path[-1] = int(np.argmax(value))
     for j in range(n - 1, 0, -1):
-        path[j - 1] = came_from[j] if switched[j][path[j]] else path[j]
-    return cands[np.array(path, dtype=np.int64)]
+        path[j - 1] = came_from[j] if switched[j, path[j]] else path[j]
+    return cands[path]
 
 
 def _segments_from_offsets(
