@@ -66,3 +66,108 @@ def test_a_band_keeps_a_path_through_when_rows_jump():
     band = Band.around(np.array([0.0, 1.0, 50.0, 51.0]), np.array([0.0, 1.0, 2.0, 50.0, 51.0]), half_width=1)
     assert band.lo[0] == 0 and band.hi[-1] == 5
     assert all(band.hi[i] >= band.lo[i + 1] for i in range(len(band.lo) - 1))
+
+
+class _RowByRow:
+    """The lattice passes as first written: one shifted copy per row and move (the reference that the
+    padded, gathered passes of `Lattice` must reproduce bit for bit)."""
+
+    def __init__(self, band, gains):
+        self.band, self.gains = band, gains
+        self.n, self.width = len(band.lo) - 1, band.width
+        self.valid = np.arange(self.width)[None, :] <= (band.hi - band.lo)[:, None]
+
+    @staticmethod
+    def shift(row, shift, width):
+        out = np.full(width, -np.inf)
+        lo, hi = max(0, -shift), min(width, len(row) - shift)
+        if hi > lo:
+            out[lo:hi] = row[lo + shift : hi + shift]
+        return out
+
+    def prev(self, table, i, di, dj):
+        return self.shift(table[i - di], int(self.band.lo[i] - self.band.lo[i - di] - dj), self.width)
+
+    def viterbi(self):
+        n, w = self.n, self.width
+        total, direct = np.full((n + 1, w), -np.inf), np.full((n + 1, w), -np.inf)
+        move = np.full((n + 1, w), -1, dtype=np.int8)
+        direct[0, 0] = 0.0
+        total[0] = np.where(self.valid[0], np.maximum.accumulate(direct[0]), -np.inf)
+        for i in range(1, n + 1):
+            best = self.prev(direct, i, 1, 0)
+            arg = np.where(np.isfinite(best), len(LINK_TYPES), -1).astype(np.int8)
+            for t, (di, dj) in enumerate(LINK_TYPES):
+                if di > i:
+                    continue
+                cand = self.prev(total, i, di, dj) + self.gains[(di, dj)][i]
+                better = cand > best
+                best, arg = np.where(better, cand, best), np.where(better, t, arg)
+            best = np.where(self.valid[i], best, -np.inf)
+            direct[i], move[i] = best, arg
+            total[i] = np.where(self.valid[i], np.maximum.accumulate(best), -np.inf)
+        return total, direct, move
+
+    def forward(self, beta):
+        n, w = self.n, self.width
+        total, direct = np.full((n + 1, w), -np.inf), np.full((n + 1, w), -np.inf)
+        direct[0, 0] = 0.0
+        total[0] = np.where(self.valid[0], np.logaddexp.accumulate(direct[0]), -np.inf)
+        for i in range(1, n + 1):
+            acc = self.prev(direct, i, 1, 0)
+            for di, dj in LINK_TYPES:
+                if di <= i:
+                    acc = np.logaddexp(acc, self.prev(total, i, di, dj) + beta * self.gains[(di, dj)][i])
+            direct[i] = acc = np.where(self.valid[i], acc, -np.inf)
+            total[i] = np.where(self.valid[i], np.logaddexp.accumulate(acc), -np.inf)
+        return total
+
+    def backward(self, beta):
+        n, w, lo = self.n, self.width, self.band.lo
+        free = np.full((n + 1, w), -np.inf)
+        for i in range(n, -1, -1):
+            acc = np.full(w, -np.inf)
+            if i == n:
+                acc[int(self.band.hi[n] - lo[n])] = 0.0
+            for di, dj in LINK_TYPES:
+                if i + di <= n:
+                    nxt = free[i + di] + beta * self.gains[(di, dj)][i + di]
+                    acc = np.logaddexp(acc, self.shift(nxt, int(lo[i] + dj - lo[i + di]), w))
+            acc = np.where(self.valid[i], acc, -np.inf)
+            after = np.where(self.valid[i], np.logaddexp.accumulate(acc[::-1])[::-1], -np.inf)
+            if i < n:
+                down = self.shift(free[i + 1], int(lo[i] - lo[i + 1]), w)
+                free[i] = np.where(self.valid[i], np.logaddexp(after, down), -np.inf)
+            else:
+                free[i] = after
+        return free
+
+
+def _jumping_lattice():
+    """A band whose rows jump by more than its width both ways (source mids out of order), with random
+    gains, ties included (gains rounded to a tenth), -inf where a move cannot end."""
+    rng = np.random.default_rng(7)
+    src_mid = np.sort(rng.uniform(0, 600, 60))
+    src_mid[20:23] = src_mid[20:23][::-1] + [0, 90, 180]  # a long cue's mid after the next ones'
+    band = Band.around(src_mid, np.sort(np.concatenate([rng.uniform(0, 600, 50), [300] * 12])), 3)
+    rows = np.arange(len(band.lo))[:, None]
+    cols = band.lo[:, None] + np.arange(band.width)[None, :]
+    gains = {}
+    for di, dj in LINK_TYPES:
+        possible = (cols <= band.hi[:, None]) & (rows >= di) & (cols >= dj) & (rng.random(cols.shape) < 0.9)
+        gains[(di, dj)] = np.where(possible, np.round(rng.normal(0, 0.4, cols.shape), 1), -np.inf)
+    return band, gains
+
+
+@pytest.mark.parametrize("case", ["tears of steel", "jumping band"])
+def test_the_passes_equal_the_row_by_row_reference_bit_for_bit(tos_scores, case):
+    band, gains = (tos_scores[5].band, tos_scores[5].gains) if case == "tears of steel" else _jumping_lattice()
+    lattice, reference = Lattice(band, gains), _RowByRow(band, gains)
+    if case == "jumping band":
+        jumps = band.lo[3:] - band.lo[:-3]  # a move reads a row a whole row-width away, both ways
+        assert jumps.max() > band.width and jumps.min() - 3 < -band.width
+    for ours, theirs in zip(lattice.viterbi(), reference.viterbi(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    for beta in (2.0, 16.0):
+        np.testing.assert_array_equal(lattice.forward(beta), reference.forward(beta))
+        np.testing.assert_array_equal(lattice.backward(beta), reference.backward(beta))

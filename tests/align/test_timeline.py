@@ -160,3 +160,76 @@ def test_speech_coverage_is_exact_at_any_resolution():
     assert speech.total == 2500
     assert float(speech.covered(1000, 3500)) == 1000
     assert list(speech.activity(0.0, 1000.0, 4)) == [1.0, 0.5, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("scale", [1.0, 25 / NTSC, NTSC / 30, 0.95 + 0.1 / 128 * 37, 1.05])
+@pytest.mark.parametrize("res_ms", [50.0, 400.0, 4312.8])
+def test_the_correlation_reads_each_part_as_the_plain_computation_would_to_the_bit(tos, scale, res_ms):
+    """The correlation scales a part's union instead of the part's cues, and computes a part's activity
+    only over its own bins (the rest is zeros): both must give the plain computation's bits, since
+    scores and peaks are compared across scales (Tears of Steel's cues, both halves and the whole)."""
+    from subpipe.align.timeline import _centred, _part_activity, intervals
+
+    iv = intervals(load_track(TEARS_OF_STEEL / "TOS-de.vtt").cues)
+    bins = int(np.ceil((iv[-1, 1] * 1.06 + res_ms) / res_ms)) + 1
+    for part in (iv, iv[: len(iv) // 2], iv[len(iv) // 2 :]):
+        plain = Speech.of(part * scale)
+        ours = Speech(union_intervals(part) * scale)
+        np.testing.assert_array_equal(ours.union, plain.union)
+        np.testing.assert_array_equal(ours.fp, plain.fp)
+        expected = _centred(plain.activity(0.0, res_ms, bins), plain.union, res_ms)
+        np.testing.assert_array_equal(_part_activity(ours, res_ms, bins), expected)
+
+
+def test_the_reference_signal_kept_for_one_length_serves_any_other(tos):
+    """`Speech.centred_activity` keeps one length and slices or pads it: the same bits as computing the
+    signal afresh for each length, whichever length was asked first."""
+    from subpipe.align.timeline import _centred, intervals
+
+    for lengths in ((0, 500, 5000, 2), (5000, 0, 500, 9)):  # extra bins past the last speech
+        speech = Speech.of(intervals(tos[0].cues))
+        needed = int(np.ceil(speech.end / 20.0)) + 1
+        for extra in lengths:
+            fresh = _centred(speech.activity(0.0, 20.0, needed + extra), speech.union, 20.0)
+            np.testing.assert_array_equal(speech.centred_activity(20.0, needed + extra), fresh)
+
+
+def test_mapping_many_cues_at_once_gives_each_cue_s_own_mapping(tos):
+    """`Transform.map_intervals` (the linker's) and `map_interval` (one cue's) agree on every cue of a
+    film through a three-segment transform, times falling half-way between milliseconds included."""
+    de = tos[1]
+    transform = Transform([Segment(0, 200_000, 25 / NTSC, 420.5), Segment(200_000, 400_000, 25 / NTSC, -9_000.25),
+                           Segment(400_000, 10**7, 25 / NTSC, 0.5)])
+    starts, ends = [c.start for c in de.cues] + [1, 3], [c.end for c in de.cues] + [2, 5]
+    one_by_one = [transform.map_interval(s, e) for s, e in zip(starts, ends)]
+    assert transform.map_intervals(starts, ends) == one_by_one
+    assert Transform([Segment(0, 9, 1.0, 0.5)]).map_intervals([1, 2], [3, 4]) == [(2, 4), (2, 4)]  # half-even
+
+
+@pytest.mark.parametrize("scale", [1.0, 25 / NTSC])
+def test_the_cut_search_reads_its_windows_as_one_speech_track_each_to_the_bit(tos, scale):
+    """`_window_activities` finds every window's union at once: the same first starts and activities as
+    ``Speech.of(window).activity(...)`` window by window, for windows of overlapping cues too (the
+    German track with every third cue stretched over the next two) and windows cut short by their
+    length, and without the windows of too little speech."""
+    from subpipe.align.timeline import _window_activities, intervals
+
+    iv = intervals(tos[1].cues) * scale
+    stretched = iv.copy()
+    stretched[::3, 1] = np.maximum(stretched[::3, 1], np.roll(iv[:, 1], -2)[::3])
+    short = iv.copy()
+    short[::3, 1] = short[::3, 0] + 500  # a window of one of these holds too little speech
+    for cues in (iv, stretched, short):
+        windows = [(k, size) for size in (1, 4, 9, 30) for k in range(0, len(cues) - size, 3)]
+        w0, y = _window_activities(cues, windows, 60_000.0, 400.0, 150)
+        expected_w0, expected_y = [], []
+        for k, size in windows:
+            part = cues[k : k + size]
+            part = part[part[:, 0] < part[0, 0] + 60_000.0 - 400.0]
+            speech = Speech.of(part)
+            if speech.total >= 3_000:
+                expected_w0.append(part[0, 0])
+                expected_y.append(speech.activity(part[0, 0], 400.0, 150))
+        assert 0 < len(expected_w0) < len(windows) or cues is not short
+        np.testing.assert_array_equal(w0, expected_w0)
+        np.testing.assert_array_equal(y, np.stack(expected_y))

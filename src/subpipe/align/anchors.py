@@ -8,7 +8,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 ANCHOR_WEIGHTS = {
@@ -98,12 +99,18 @@ class _CueText:
     names: tuple[tuple[str, bool], ...]  # folded capitalised words, and whether each starts a sentence
     words: tuple[str, ...]  # folded words of 4+ letters (cognate candidates)
 
-    @cached_property
+    @property
     def by_initial(self) -> dict[str, tuple[str, ...]]:
-        out: dict[str, list[str]] = {}
-        for w in self.words:
-            out.setdefault(w[0], []).append(w)
-        return {k: tuple(v) for k, v in out.items()}
+        # kept by hand: functools.cached_property takes a lock on every read before Python 3.12, and
+        # this is read once per cue pair the linker compares
+        try:
+            return self._by_initial
+        except AttributeError:
+            out: dict[str, list[str]] = {}
+            for w in self.words:
+                out.setdefault(w[0], []).append(w)
+            self._by_initial = {k: tuple(v) for k, v in out.items()}
+            return self._by_initial
 
 
 def _glossary_index(pairs: Sequence[tuple[str, str]]) -> tuple[dict, dict, int]:
@@ -143,7 +150,8 @@ def cue_text_features(plain: str, glossary: tuple[dict, int] | None = None) -> _
 @lru_cache(maxsize=1 << 14)  # a pure function of the text: align_tracks links twice, films repeat lines
 def _text_anchors(plain: str) -> tuple[_CueText, tuple[str, ...]]:
     """The anchors of a text without a glossary, and its folded words (for glossary lookups)."""
-    text = " ".join(plain.split())
+    pieces = plain.split()
+    text = " ".join(pieces)
     keys: set[str] = set()
     for m in _NUMBER_RE.finditer(text):
         keys.add("#" + m.group(0).replace(",", ".").lstrip("0") or "0")
@@ -170,7 +178,7 @@ def _text_anchors(plain: str) -> tuple[_CueText, tuple[str, ...]]:
             names.append((f, sentence_start))
         if len(f) >= 4 and not f.isdigit():
             words.append(f)
-    chars = sum(1 for ch in text if not ch.isspace())
+    chars = len(text) - len(pieces) + 1 if pieces else 0  # all but the joining spaces: split() left no other
     features = _CueText(chars, frozenset(keys), tuple(dict.fromkeys(names)), tuple(dict.fromkeys(words)))
     return features, tuple(folded_tokens)
 
@@ -180,8 +188,8 @@ def merge_text_features(parts: Sequence[_CueText]) -> _CueText:
     return _CueText(
         sum(p.chars for p in parts),
         frozenset().union(*(p.keys for p in parts)),
-        tuple(n for p in parts for n in p.names),
-        tuple(w for p in parts for w in p.words),
+        tuple(chain.from_iterable(p.names for p in parts)),
+        tuple(chain.from_iterable(p.words for p in parts)),
     )
 
 
@@ -204,7 +212,8 @@ def lexical_match(a: _CueText, b: _CueText) -> float:
     Capitalised words match as names when they are equal, or cognates and neither starts a sentence
     (German capitalises every noun, and any language its first word).
     """
-    score = sum(_anchor_weight(k) for k in a.keys & b.keys)
+    common = a.keys & b.keys
+    score = sum(_anchor_weight(k) for k in common) if common else 0
     used: set[str] = set()
     named: set[str] = set()
     if a.names and b.names:

@@ -38,18 +38,14 @@ class Band:
         return cls(lo.astype(np.int64), hi.astype(np.int64))
 
 
-def _shift(row: np.ndarray, shift: int, width: int, fill: float = -np.inf) -> np.ndarray:
-    """``out[k] = row[k + shift]`` where that index exists, `fill` elsewhere."""
-    out = np.full(width, fill)
-    lo = max(0, -shift)
-    hi = min(width, len(row) - shift)
-    if hi > lo:
-        out[lo:hi] = row[lo + shift : hi + shift]
-    return out
-
-
 class Lattice:
-    """Gains of every move into every band cell, and the three passes over them."""
+    """Gains of every move into every band cell, and the three passes over them.
+
+    Each pass reads, for row i, the rows a move comes from shifted to row i's columns. The tables are
+    kept with `width` columns of -inf either side, so that a shifted row is a slice (a shift of a
+    whole row or more reads only -inf), and the moves of a row are gathered in one indexing: the
+    passes then cost a few array operations per row, not a few per row and move.
+    """
 
     def __init__(self, band: Band, gains: dict[tuple[int, int], np.ndarray]) -> None:
         self.band = band
@@ -58,72 +54,102 @@ class Lattice:
         self.width = band.width
         self.valid = np.arange(self.width)[None, :] <= (band.hi - band.lo)[:, None]
 
-    def _prev(self, table: np.ndarray, i: int, di: int, dj: int) -> np.ndarray:
-        lo = self.band.lo
-        return _shift(table[i - di], int(lo[i] - lo[i - di] - dj), self.width)
+    def _sources(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where row i's moves come from in a padded table of 2(n+1) rows (direct rows, then total
+        rows): row index and first column, per row (n+1) and move (1:0 first, then `LINK_TYPES`)."""
+        n, w, lo = self.n, self.width, self.band.lo
+        i = np.arange(n + 1)
+        rows, cols = [], []
+        for di, dj, table in [(1, 0, 0)] + [(di, dj, 1) for di, dj in LINK_TYPES]:
+            before = np.maximum(i - di, 0)
+            rows.append(table * (n + 1) + before)
+            cols.append(w + np.clip(lo - lo[before] - dj, -w, w))
+        return np.stack(rows, axis=1), np.stack(cols, axis=1)
+
+    def _move_gains(self, beta: float) -> np.ndarray:
+        """(n+1, 1 + len(LINK_TYPES), W): `beta` times the gain of each move into row i, 0 for 1:0, and
+        -inf for a move longer than i (as if it were not tried)."""
+        g = np.zeros((self.n + 1, 1 + len(LINK_TYPES), self.width))
+        for t, (di, dj) in enumerate(LINK_TYPES, 1):
+            g[:, t] = beta * self.gains[(di, dj)]
+            g[:di, t] = -np.inf
+        return g
 
     def viterbi(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n, w = self.n, self.width
-        total = np.full((n + 1, w), -np.inf)
-        direct = np.full((n + 1, w), -np.inf)
+        table = np.full((2 * (n + 1), 3 * w), -np.inf)  # direct rows, then total rows, padded
+        direct, total = table[: n + 1, w : 2 * w], table[n + 1 :, w : 2 * w]
         move = np.full((n + 1, w), -1, dtype=np.int8)  # index into LINK_TYPES, or len(LINK_TYPES) for 1:0
         direct[0, 0] = 0.0
         total[0] = np.where(self.valid[0], np.maximum.accumulate(direct[0]), -np.inf)
+        rows, cols = self._sources()
+        gains = self._move_gains(1.0)
+        span = np.arange(w)
+        # the first best candidate wins, as if taken in turn with a strict >: 1:0, then LINK_TYPES
+        labels = np.array([len(LINK_TYPES), *range(len(LINK_TYPES))], dtype=np.int8)
         for i in range(1, n + 1):
-            best = self._prev(direct, i, 1, 0)  # 1:0 comes only from a cell not entered by 0:1
-            arg = np.where(np.isfinite(best), len(LINK_TYPES), -1).astype(np.int8)
-            for t, (di, dj) in enumerate(LINK_TYPES):
-                if di > i:
-                    continue
-                cand = self._prev(total, i, di, dj) + self.gains[(di, dj)][i]
-                better = cand > best
-                best = np.where(better, cand, best)
-                arg = np.where(better, t, arg)
+            # 1:0 comes only from a cell not entered by 0:1; a move longer than i reads -inf gains
+            cand = table[rows[i][:, None], cols[i][:, None] + span] + gains[i]
+            k = np.argmax(cand, axis=0)
+            best = cand[k, span]
+            arg = np.where(np.isfinite(best), labels[k], -1).astype(np.int8)
             best = np.where(self.valid[i], best, -np.inf)
             direct[i], move[i] = best, arg
             total[i] = np.where(self.valid[i], np.maximum.accumulate(best), -np.inf)
-        return total, direct, move
+        return total.copy(), direct.copy(), move
 
     def forward(self, beta: float) -> np.ndarray:
         n, w = self.n, self.width
-        total = np.full((n + 1, w), -np.inf)
-        direct = np.full((n + 1, w), -np.inf)
+        table = np.full((2 * (n + 1), 3 * w), -np.inf)
+        direct, total = table[: n + 1, w : 2 * w], table[n + 1 :, w : 2 * w]
         direct[0, 0] = 0.0
         total[0] = np.where(self.valid[0], np.logaddexp.accumulate(direct[0]), -np.inf)
+        rows, cols = self._sources()
+        gains = self._move_gains(beta)
+        span = np.arange(w)
         for i in range(1, n + 1):
-            acc = self._prev(direct, i, 1, 0)
-            for di, dj in LINK_TYPES:
-                if di > i:
-                    continue
-                acc = np.logaddexp(acc, self._prev(total, i, di, dj) + beta * self.gains[(di, dj)][i])
-            acc = np.where(self.valid[i], acc, -np.inf)
+            terms = table[rows[i][:, None], cols[i][:, None] + span] + gains[i]
+            # a reduction over the first axis takes the rows in turn: the sum of log-weights as it
+            # was always taken, move after move
+            acc = np.where(self.valid[i], np.logaddexp.reduce(terms, axis=0), -np.inf)
             direct[i] = acc
             total[i] = np.where(self.valid[i], np.logaddexp.accumulate(acc), -np.inf)
-        return total
+        return total.copy()
 
     def backward(self, beta: float) -> np.ndarray:
         """``free[i, k]``: log-weight of all completions from cell (i, j) when a 1:0 move is allowed."""
         n, w = self.n, self.width
         lo = self.band.lo
-        free = np.full((n + 1, w), -np.inf)
+        moves = len(LINK_TYPES)
+        # rows past n (where a move would end beyond the lattice) and the padding columns read -inf
+        past = n + 1 + max(di for di, _ in LINK_TYPES)
+        padded = np.full((past, 3 * w), -np.inf)
+        free = padded[: n + 1, w : 2 * w]
+        gains = np.full((past, moves, 3 * w), -np.inf)
+        for t, move in enumerate(LINK_TYPES):
+            gains[: n + 1, t, w : 2 * w] = beta * self.gains[move]
+        i = np.arange(n + 1)
+        di = np.array([m[0] for m in LINK_TYPES])
+        dj = np.array([m[1] for m in LINK_TYPES])
+        rows = i[:, None] + di[None, :]
+        cols = w + np.clip(lo[:, None] + dj[None, :] - lo[np.minimum(rows, n)], -w, w)
+        down_cols = w + np.clip(lo[:-1] - lo[1:], -w, w)
+        which = np.arange(moves)[:, None]
+        span = np.arange(w)
         for i in range(n, -1, -1):
-            acc = np.full(w, -np.inf)
+            at = (rows[i][:, None], cols[i][:, None] + span)
+            acc = np.logaddexp.reduce(padded[at] + gains[at[0], which, at[1]], axis=0)  # moves in turn
             if i == n:
-                acc[int(self.band.hi[n] - lo[n])] = 0.0  # the end of the lattice
-            for di, dj in LINK_TYPES:
-                if i + di > n:
-                    continue
-                nxt = free[i + di] + beta * self.gains[(di, dj)][i + di]
-                acc = np.logaddexp(acc, _shift(nxt, int(lo[i] + dj - lo[i + di]), w))
+                acc[int(self.band.hi[n] - lo[n])] = 0.0  # the end of the lattice (no move goes on)
             acc = np.where(self.valid[i], acc, -np.inf)
             after_skip = np.logaddexp.accumulate(acc[::-1])[::-1]  # 0:1 moves along the row
             after_skip = np.where(self.valid[i], after_skip, -np.inf)
             if i < n:
-                down = _shift(free[i + 1], int(lo[i] - lo[i + 1]), w)  # 1:0 move
+                down = padded[i + 1, down_cols[i] : down_cols[i] + w]  # 1:0 move
                 free[i] = np.where(self.valid[i], np.logaddexp(after_skip, down), -np.inf)
             else:
                 free[i] = after_skip
-        return free
+        return free.copy()
 
 
 def _backtrack(
@@ -171,10 +197,15 @@ def link_posteriors(lattice: Lattice, path: list[Step], beta: float) -> list[flo
     bwd = lattice.backward(beta)
     lo, n = lattice.band.lo, lattice.n
     z = fwd[n, int(lattice.band.hi[n] - lo[n])]
-    posteriors = []
-    for i, j, di, dj in path:
-        k = j - lo[i]
-        kp = (j - dj) - lo[i - di]
-        log_post = fwd[i - di, kp] + beta * lattice.gains[(di, dj)][i, k] + bwd[i, k] - z
-        posteriors.append(float(np.clip(math.exp(min(log_post, 0.0)), 0.0, 1.0)))
-    return posteriors
+    if not path:
+        return []
+    i, j, di, dj = (np.array(c, dtype=np.int64) for c in zip(*path))
+    k = j - lo[i]
+    kp = (j - dj) - lo[i - di]
+    gain = np.empty(len(path))
+    for move in set(zip(di.tolist(), dj.tolist())):
+        at = (di == move[0]) & (dj == move[1])
+        gain[at] = lattice.gains[move][i[at], k[at]]
+    log_post = fwd[i - di, kp] + beta * gain + bwd[i, k] - z
+    # math.exp, link by link, as always (numpy's exp may differ in the last bit)
+    return [min(max(math.exp(min(v, 0.0)), 0.0), 1.0) for v in log_post.tolist()]

@@ -159,10 +159,9 @@ def link_cues(
         speech_cues(src_all) + [c for c in src_all if c.end <= c.start and c.plain.strip() and not c.comment],
         key=lambda c: (c.start, c.end, c.position),
     )
-    tgt = sorted(
-        speech_cues(tgt_all) + [c for c in tgt_all if c.end <= c.start and c.plain.strip() and not c.comment],
-        key=lambda c: (transform.map_interval(c.start, c.end), c.position),
-    )
+    tgt = speech_cues(tgt_all) + [c for c in tgt_all if c.end <= c.start and c.plain.strip() and not c.comment]
+    mapped = transform.map_intervals([c.start for c in tgt], [c.end for c in tgt])
+    tgt = [c for _, _, c in sorted(zip(mapped, [c.position for c in tgt], tgt), key=lambda m: m[:2])]
     linked_s: set[int] = set()
     linked_t: set[int] = set()
     links: list[Link] = []

@@ -94,7 +94,8 @@ def read_sides(src: list[Cue], tgt: list[Cue], transform: Transform,
                glossary: Iterable[tuple[str, str]] | None) -> tuple[Side, Side]:
     """Both tracks' intervals (the target's mapped through `transform`) and anchors (glossary included)."""
     s_iv = np.array([(c.start, max(c.end, c.start)) for c in src], dtype=np.float64)
-    t_iv = np.array([transform.map_interval(c.start, max(c.end, c.start)) for c in tgt], dtype=np.float64)
+    t_iv = np.array(transform.map_intervals([c.start for c in tgt], [max(c.end, c.start) for c in tgt]),
+                    dtype=np.float64).reshape(-1, 2)
     gloss = None
     if glossary:
         g_src, g_tgt, longest = _glossary_index(list(glossary))
@@ -129,12 +130,15 @@ def pair_tables(s: Side, t: Side, bands: Band, similarity: Similarity | None) ->
     t_start_sorted = t_iv[order, 0]
     longest_t = float((t_iv[:, 1] - t_iv[:, 0]).max())
     sim_cache: dict[tuple[str, str], float] = {}
+    # the same bounds and tests as cue by cue, computed at once and read as plain numbers
+    firsts = np.searchsorted(t_start_sorted, s_iv[:, 0] - NEAR_MS - longest_t).tolist()
+    lasts = np.searchsorted(t_start_sorted, s_iv[:, 1] + NEAR_MS, side="right").tolist()
+    near = (s_iv[:, 0] - NEAR_MS).tolist()
+    t_end, order_l, p_lo_l = t_iv[:, 1].tolist(), order.tolist(), p_lo.tolist()
     for a in range(n):
-        first = np.searchsorted(t_start_sorted, s_iv[a, 0] - NEAR_MS - longest_t)
-        last = np.searchsorted(t_start_sorted, s_iv[a, 1] + NEAR_MS, side="right")
-        for b in order[first:last]:
-            k = b - p_lo[a]
-            if not 0 <= k < pw or t_iv[b, 1] < s_iv[a, 0] - NEAR_MS:
+        for b in order_l[firsts[a] : lasts[a]]:
+            k = b - p_lo_l[a]
+            if not 0 <= k < pw or t_end[b] < near[a]:
                 continue
             lex[a, k] = lexical_match(s.texts[a], t.texts[b])
             if sim is not None:
@@ -155,16 +159,18 @@ def fit_length_model(s: Side, t: Side) -> LengthModel:
 def group_lexical_scorer(s: Side, t: Side) -> Callable[[int, int, int, int], float]:
     """``score(i0, i1, j0, j1)``: lexical match of source cues i0..i1-1 read as one text with target
     cues j0..j1-1 read as one (merged anchors kept per group, as many groups share their cues)."""
-    merged: dict[tuple[int, int, int], _CueText] = {}
-
-    def group_text(side: int, first: int, last: int) -> _CueText:
-        key = (side, first, last)
-        if key not in merged:
-            merged[key] = merge_text_features((s.texts if side == 0 else t.texts)[first:last])
-        return merged[key]
+    s_groups: dict[tuple[int, int], _CueText] = {}
+    t_groups: dict[tuple[int, int], _CueText] = {}
 
     def group_lexical(i0: int, i1: int, j0: int, j1: int) -> float:
-        return lexical_match(group_text(0, i0, i1), group_text(1, j0, j1))
+        # a group of one cue is that cue's own text (merging one text would only copy it)
+        a = s.texts[i0] if i1 - i0 == 1 else s_groups.get((i0, i1))
+        if a is None:
+            a = s_groups[(i0, i1)] = merge_text_features(s.texts[i0:i1])
+        b = t.texts[j0] if j1 - j0 == 1 else t_groups.get((j0, j1))
+        if b is None:
+            b = t_groups[(j0, j1)] = merge_text_features(t.texts[j0:j1])
+        return lexical_match(a, b)
 
     return group_lexical
 
@@ -276,9 +282,10 @@ def _move_features(
         if di + dj > 2 and group_lexical is not None:
             # pairwise sums count an anchor twice when it recurs in two cues of one side ("Emo ... Emo");
             # for the links that could win, score the merged texts instead
-            for i, k in zip(*np.nonzero(possible & (overlap >= 0.3))):
-                j = int(cols[i, k])
-                lexical[i, k] = group_lexical(int(i) - di, int(i), j - dj, j)
+            ii, kk = np.nonzero(possible & (overlap >= 0.3))
+            if len(ii):
+                lexical[ii, kk] = [group_lexical(i - di, i, j - dj, j)
+                                   for i, j in zip(ii.tolist(), cols[ii, kk].tolist())]
         feats = {
             "possible": possible,
             "overlap": overlap,

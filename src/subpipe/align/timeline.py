@@ -143,6 +143,20 @@ class Transform:
         seg = self.segments[int(self.segment_of(start_ms))]
         return int(round(seg.apply(start_ms))), int(round(seg.apply(end_ms)))
 
+    def map_intervals(self, start_ms, end_ms) -> list[tuple[int, int]]:
+        """`map_interval` of many cues at once (the same numbers: one multiply, one add, half-even
+        rounding).
+
+        >>> Transform([Segment(0, 50, 1.0, 0.5), Segment(50, 99, 2.0, -1.0)]).map_intervals([1, 2, 60], [3, 70, 61])
+        [(2, 4), (2, 70), (119, 121)]
+        """
+        start = np.asarray(start_ms, dtype=np.float64)
+        idx = self.segment_of(start)
+        scale = np.array([s.scale for s in self.segments], dtype=np.float64)[idx]
+        offset = np.array([s.offset_ms for s in self.segments], dtype=np.float64)[idx]
+        mapped = np.round(np.column_stack([scale * start + offset, scale * np.asarray(end_ms, np.float64) + offset]))
+        return [(int(a), int(b)) for a, b in mapped.tolist()]
+
     @property
     def scale(self) -> float:
         return self.segments[0].scale
@@ -212,9 +226,10 @@ def union_intervals(iv: np.ndarray) -> np.ndarray:
     ends = np.maximum.accumulate(iv[:, 1])
     new = np.ones(len(iv), dtype=bool)
     new[1:] = iv[1:, 0] > ends[:-1]
-    starts = iv[new, 0]
-    group_end = np.maximum.reduceat(ends, np.flatnonzero(new))
-    return np.column_stack([starts, group_end])
+    out = np.empty((int(new.sum()), 2))
+    out[:, 0] = iv[new, 0]
+    out[:, 1] = np.maximum.reduceat(ends, np.flatnonzero(new))
+    return out
 
 
 @dataclass
@@ -228,13 +243,19 @@ class Speech:
     union: np.ndarray
     xp: np.ndarray = field(init=False)
     fp: np.ndarray = field(init=False)
+    # what `_correlate` derives from this track as the reference: the centred activity by bin size,
+    # and its blurred spectrum by (bin size, blur, FFT size); one fit asks for them several times
+    _signals: dict = field(init=False, repr=False, compare=False, default_factory=dict)
+    _spectra: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         u = self.union
         lengths = u[:, 1] - u[:, 0]
-        before = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+        fp = np.zeros((len(u), 2))
+        np.cumsum(lengths[:-1], out=fp[1:, 0])  # speech before each interval
+        fp[:, 1] = fp[:, 0] + lengths
         self.xp = u.reshape(-1)
-        self.fp = np.column_stack([before, before + lengths]).reshape(-1)
+        self.fp = fp.reshape(-1)
 
     @classmethod
     def of(cls, iv: np.ndarray) -> "Speech":
@@ -257,21 +278,59 @@ class Speech:
         """Speech time inside [a, b] (arrays broadcast)."""
         return self.cumulative(b) - self.cumulative(a)
 
-    def activity(self, origin: float, res: float, bins: int) -> np.ndarray:
-        """Fraction of each bin [origin + k*res, origin + (k+1)*res) covered by speech."""
-        edges = origin + res * np.arange(bins + 1, dtype=np.float64)
-        return np.diff(self.cumulative(edges)) / res
+    def activity(self, origin, res: float, bins: int) -> np.ndarray:
+        """Fraction of each bin [origin + k*res, origin + (k+1)*res) covered by speech; with an array
+        of origins, one row per origin."""
+        origin = np.asarray(origin, dtype=np.float64)
+        edges = origin[..., None] + res * np.arange(bins + 1, dtype=np.float64)
+        return np.diff(self.cumulative(edges), axis=-1) / res
 
+    def centred_activity(self, res: float, bins: int) -> np.ndarray:
+        """`_centred` activity from 0 over `bins` bins (read only: it is kept for the next call).
 
-def _scaled(iv: np.ndarray, scale: float) -> Speech:
-    return Speech.of(iv * scale)
+        Bins a whole bin past the last speech are exactly 0 and the centring stops at it, so from
+        there on the signal over more bins is the one over fewer plus zeros: one computation serves
+        every length.
+        """
+        if bins < math.ceil(self.end / res) + 1:  # stops before the last speech: not kept
+            return _centred(self.activity(0.0, res, bins), self.union, res)
+        x = self._signals.get(res)
+        if x is None:
+            x = self._signals[res] = _centred(self.activity(0.0, res, bins), self.union, res)
+        if len(x) >= bins:
+            return x[:bins]
+        return np.concatenate([x, np.zeros(bins - len(x))])
 
 
 # ------------------------------------------------------------------------------ cross-correlation
 
 
 def _fft_size(n: int) -> int:
-    return 1 << max(4, int(math.ceil(math.log2(max(n, 2)))))
+    """The smallest length >= `n` (and >= 16) with no prime factor but 2, 3 and 5: pocketfft's fast
+    sizes. A power of two can be nearly twice `n`; this is at most a few per cent more.
+
+    >>> _fft_size(44_673), _fft_size(288_021), _fft_size(3_600), _fft_size(5)
+    (45000, 291600, 3600, 16)
+    """
+    n = max(int(n), 16)
+    best = 1 << (n - 1).bit_length()
+    p5 = 1
+    while p5 < best:
+        p35 = p5
+        while p35 < best:
+            # the smallest power of two taking p35 to n or beyond
+            size = p35 << max(0, (-(-n // p35) - 1).bit_length())
+            best = min(best, size)
+            p35 *= 3
+        p5 *= 5
+    return best
+
+
+def _energy(signal: np.ndarray) -> float:
+    """Sum of squares. Not `np.dot`: OpenBLAS shares a dot product of more than ~16k values out among
+    threads, whose start and spinning cost far more than the sum (and take the other core from
+    whatever else runs), the more so on a busy machine."""
+    return float(np.einsum("i,i->", signal, signal))
 
 
 @dataclass
@@ -320,23 +379,30 @@ def _correlate(
     bins = int(math.ceil(span / res_ms)) + 1
     max_lag = int(math.ceil(max_offset_ms / res_ms))
     n_fft = _fft_size(bins + max_lag + 1)
-    x = _centred(src.activity(0.0, res_ms, bins), src.union, res_ms)
-    x_norm = math.sqrt(float(np.dot(x, x))) or 1.0
-    spec_x = np.fft.rfft(x, n_fft)
-    sigma_bins = sigma_ms / res_ms
-    if sigma_bins > 0.5:  # blurring the correlation = multiplying the spectrum by a Gaussian
-        arg = 2.0 * (math.pi * sigma_bins * np.fft.rfftfreq(n_fft)) ** 2
-        keep = arg < 30.0  # beyond, the Gaussian is below 1e-13: zero it rather than underflow
-        spec_x[keep] *= np.exp(-arg[keep])
-        spec_x[~keep] = 0.0
+    x = src.centred_activity(res_ms, bins)
+    x_norm = math.sqrt(_energy(x)) or 1.0
+    # the reference's spectrum is the same for every call with this bin size, blur and FFT size
+    # (x only gains or loses zeros past the film's end with `bins`)
+    spec_x = src._spectra.get((res_ms, sigma_ms, n_fft))
+    if spec_x is None:
+        spec_x = np.fft.rfft(x, n_fft)
+        sigma_bins = sigma_ms / res_ms
+        if sigma_bins > 0.5:  # blurring the correlation = multiplying the spectrum by a Gaussian
+            arg = 2.0 * (math.pi * sigma_bins * np.fft.rfftfreq(n_fft)) ** 2
+            keep = arg < 30.0  # beyond, the Gaussian is below 1e-13: zero it rather than underflow
+            spec_x[keep] *= np.exp(-arg[keep])
+            spec_x[~keep] = 0.0
+        src._spectra[(res_ms, sigma_ms, n_fft)] = spec_x
     chunks = [c for c in np.array_split(tgt_iv, min(parts, max(1, len(tgt_iv) // 4))) if len(c)]
+    # cue times are whole milliseconds, so scaling keeps them in order and apart: the union of the
+    # scaled cues is the scaled union, to the bit
+    unions = [union_intervals(c) for c in chunks]
     peaks = []
     for scale in scales:
         total, y_energy, best = 0.0, 0.0, (-np.inf, 0.0)
-        for chunk in chunks:
-            tgt = _scaled(chunk, scale)
-            y = _centred(tgt.activity(0.0, res_ms, bins), tgt.union, res_ms)
-            y_energy += float(np.dot(y, y))
+        for union in unions:
+            y = _part_activity(Speech(union * scale), res_ms, bins)
+            y_energy += _energy(y)
             corr = np.fft.irfft(spec_x * np.conj(np.fft.rfft(y, n_fft)), n_fft)
             # lag l >= 0 sits at corr[l], lag -l at corr[n_fft - l]
             window = np.concatenate([corr[n_fft - max_lag :], corr[: max_lag + 1]])
@@ -346,6 +412,22 @@ def _correlate(
                 best = (float(window[k]), (k - max_lag) * res_ms)
         peaks.append(_Peak(total / (x_norm * (math.sqrt(y_energy) or 1.0)), scale, best[1]))
     return peaks
+
+
+def _part_activity(part: Speech, res_ms: float, bins: int) -> np.ndarray:
+    """``_centred(part.activity(0, res_ms, bins), ...)``, computed only over the part's own bins.
+
+    Bins a whole bin before its first or after its last speech are exactly 0 either way (the
+    cumulative speech is flat there); the others get the same edges, so the same values.
+    """
+    union = part.union
+    first = max(0, int(union[0, 0] // res_ms) - 1)
+    last = min(bins, int(math.ceil(union[-1, 1] / res_ms)) + 2)
+    y = np.zeros(bins)
+    if last > first:
+        edges = res_ms * np.arange(first, last + 1, dtype=np.float64)
+        y[first:last] = np.diff(part.cumulative(edges)) / res_ms
+    return _centred(y, union, res_ms)
 
 
 def _best_distinct(peaks: list[_Peak], n: int, min_gap: float) -> list[_Peak]:
@@ -434,30 +516,22 @@ def _candidate_offsets(
             k = min(k, n - 1)
     ny = int(max_window_ms / res_ms)
     nx = ny + 2 * int(math.ceil(max_jump_ms / res_ms))
-    n_fft = _fft_size(nx + ny)
+    n_fft = _fft_size(nx)  # the lags kept (0 .. nx - ny) never wrap round a circle of nx
     votes, strengths = [], []
     batch = max(1, (1 << 22) // n_fft)  # bound memory: a few MB of spectra at a time
     for b in range(0, len(windows), batch):
-        w0, ys = [], []
-        for k, size in windows[b : b + batch]:
-            iv = tgt_iv[k : k + size]
-            iv = iv[iv[:, 0] < iv[0, 0] + max_window_ms - res_ms]
-            speech = Speech.of(iv)
-            if speech.total >= 3_000:
-                w0.append(float(iv[0, 0]))
-                ys.append(speech.activity(w0[-1], res_ms, ny))
-        if not w0:
+        w0, y = _window_activities(tgt_iv, windows[b : b + batch], max_window_ms, res_ms, ny)
+        if not len(w0):
             continue
-        y = np.stack(ys)
-        x0 = np.array(w0) + base_ms - max_jump_ms
-        x = np.stack([src.activity(origin, res_ms, nx) for origin in x0])
+        x0 = w0 + base_ms - max_jump_ms
+        x = src.activity(x0, res_ms, nx)
         corr = np.fft.irfft(
             np.fft.rfft(x, n_fft, axis=1) * np.conj(np.fft.rfft(y, n_fft, axis=1)), n_fft, axis=1
         )[:, : nx - ny + 1]
         best = np.argmax(corr, axis=1)
         cover = corr[np.arange(len(best)), best] / np.maximum(y.sum(axis=1), 1e-9)
         strong = cover >= 0.6
-        votes.extend((x0 - np.array(w0) + best * res_ms)[strong].tolist())
+        votes.extend((x0 - w0 + best * res_ms)[strong].tolist())
         strengths.extend(cover[strong].tolist())
     if not votes:
         return np.array([base_ms])
@@ -471,6 +545,56 @@ def _candidate_offsets(
     if not any(abs(cand - base_ms) <= 2 * res_ms for cand in cands):
         cands.append(base_ms)
     return np.array(sorted(cands))
+
+
+def _window_activities(
+    tgt_iv: np.ndarray, windows: list[tuple[int, int]], max_window_ms: float, res_ms: float, bins: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """First start and activity (`bins` bins from it) of each window of cues (first index, count) whose
+    cues starting within `max_window_ms` hold at least 3 s of speech.
+
+    The windows' unions are found all at once on a padded table, then each is read like
+    ``Speech.of(cues).activity(start, res_ms, bins)``, with the same arithmetic (running maxima and
+    sums along each row), so to the bit.
+    """
+    starts = tgt_iv[:, 0]
+    first = np.array([k for k, _ in windows], dtype=np.int64)
+    limit = first + np.array([size for _, size in windows], dtype=np.int64)
+    # the cues of a window that start before its first start + max_window_ms - res_ms: a prefix
+    count = np.minimum(np.searchsorted(starts, starts[first] + max_window_ms - res_ms), limit) - first
+    width = int(count.max())
+    idx = first[:, None] + np.arange(width)
+    valid = np.arange(width) < count[:, None]
+    idx = np.where(valid, idx, first[:, None])
+    a = tgt_iv[idx, 0]
+    ends = np.maximum.accumulate(np.where(valid, tgt_iv[idx, 1], -np.inf), axis=1)
+    new = np.ones_like(valid)
+    new[:, 1:] = a[:, 1:] > ends[:, :-1]
+    new &= valid
+    last = np.zeros_like(valid)  # the last cue of each run of overlapping cues: its running max ends it
+    last[:, :-1] = new[:, 1:]
+    last[np.arange(len(count)), count - 1] = True
+    groups = new.sum(axis=1)
+    g = int(groups.max())
+    union_start = np.zeros((len(count), g))
+    union_end = np.zeros((len(count), g))
+    slot = np.arange(g) < groups[:, None]
+    union_start[slot] = a[new]
+    union_end[slot] = ends[last]
+    lengths = np.where(slot, union_end - union_start, 0.0)
+    before = np.zeros_like(lengths)
+    np.cumsum(lengths[:, :-1], axis=1, out=before[:, 1:])
+    total = before[np.arange(len(count)), groups - 1] + lengths[np.arange(len(count)), groups - 1]
+    keep = np.flatnonzero(total >= 3_000)
+    w0 = starts[first[keep]]
+    edges = w0[:, None] + res_ms * np.arange(bins + 1, dtype=np.float64)
+    cumulative = np.empty_like(edges)
+    xp = np.stack([union_start, union_end], axis=2).reshape(len(count), -1)
+    fp = np.stack([before, before + lengths], axis=2).reshape(len(count), -1)
+    for row, w in enumerate(keep):
+        m = 2 * int(groups[w])
+        cumulative[row] = np.interp(edges[row], xp[w, :m], fp[w, :m])
+    return w0, np.diff(cumulative, axis=1) / res_ms
 
 
 def _segment_by_offset(
@@ -690,13 +814,17 @@ def fit_timeline(
         src, src_iv, tgt_iv, peak.scale, peak.offset_ms, end_ms, fit_scale, cuts, max_offset_ms
     )
     # A cut can pass for a small change of scale (offsets drifting apart): try the exact scale nearest
-    # to the fit, and 1, with cuts allowed, and keep whichever covers the source's speech best.
+    # to the fit, and 1, with cuts allowed, and keep whichever covers the source's speech best. The
+    # search's own winner is often one of them (1, refitted to 1.000003): its unblurred offset and its
+    # fit are then the ones above, so they are not computed twice (both are pure functions of the start).
     exact = {1.0}
     if ratios:
         exact.add(min(frame_rate_ratios(), key=lambda r: abs(r - best.scale)))
     for scale in sorted(exact):
         if abs(scale - best.scale) < 1e-6 or abs(scale - best.scale) > max(scale_range, 1e-9) + 0.01:
             continue
+        if scale == peak.scale:
+            continue  # same start (scale, unblurred offset) as `best`: the same fit, not better than itself
         offset = _correlate(src, tgt_iv, [scale], 0.0, 50.0, max_offset_ms)[0].offset_ms
         other = _fit_at_scale(src, src_iv, tgt_iv, scale, offset, end_ms, fit_scale, cuts, max_offset_ms)
         if other.score > best.score + 1e-3:
