@@ -518,7 +518,7 @@ def _candidate_offsets(
     nx = ny + 2 * int(math.ceil(max_jump_ms / res_ms))
     n_fft = _fft_size(nx)  # the lags kept (0 .. nx - ny) never wrap round a circle of nx
     votes, strengths = [], []
-    batch = max(1, (1 << 22) // n_fft)  # bound memory: a few MB of spectra at a time
+    batch = max(1, (1 << 18) // n_fft)  # a few MB of spectra at a time: within the caches, linear in the film
     for b in range(0, len(windows), batch):
         w0, y = _window_activities(tgt_iv, windows[b : b + batch], max_window_ms, res_ms, ny)
         if not len(w0):
