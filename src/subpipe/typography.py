@@ -25,3 +25,15 @@ NO_BREAK_AFTER = set(
 # Languages that open a question or an exclamation with an inverted mark ("¿Vienes?", "¡Corre!"): opening,
 # closing.
 INVERTED_MARKS = {"es": (("¿", "?"), ("¡", "!"))}
+
+
+def inverted_marks(lang: str | None) -> tuple[tuple[str, str], ...]:
+    """The (opening, closing) marks of `INVERTED_MARKS` that `lang` writes; none for another language or
+    no language.
+
+    >>> inverted_marks("es-419"), inverted_marks("en"), inverted_marks(None)
+    ((('¿', '?'), ('¡', '!')), (), ())
+    """
+    from subpipe.nlp import base_lang
+
+    return INVERTED_MARKS.get(base_lang(lang), ()) if lang and lang.strip() else ()

@@ -29,7 +29,7 @@ from subpipe.cues import Cue, Track, format_timecode
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
 from subpipe.qc.profiles import SPACES, LanguageProfiles, Profile, language_profiles
-from subpipe.typography import INVERTED_MARKS
+from subpipe.typography import inverted_marks
 
 # Every pair of quotation marks a subtitle may carry, opening -> closing (straight quotes apart).
 QUOTE_PAIRS = {"«": "»", "“": "”", "„": "“", "‘": "’", "‚": "‘", "「": "」", "『": "』", "‹": "›", "»": "«"}
@@ -146,8 +146,8 @@ _CLAUSE_RE = re.compile(r"(?:(?<=^)|(?<=[.!?…]\s)|(?<=\n)(?=[-–—]))(?:[-�
 
 
 def open_inverted_marks(text: str, lang: str) -> str:
-    """`text` with the opening "¿" / "¡" that a language of `INVERTED_MARKS` needs before each clause it
-    closes with "?" / "!" and that MT left out (Apertium never writes them: "Cómo es mirando, Thom?"),
+    """`text` with the opening "¿" / "¡" that a language with inverted marks (`subpipe.typography.
+    inverted_marks`) needs before each clause it closes with "?" / "!" and that MT left out (Apertium never writes them: "Cómo es mirando, Thom?"),
     put at the clause's start. A clause that opens its mark anywhere ("Vale, ¿vienes?") is left alone.
 
     >>> open_inverted_marks("Cómo es mirando, Thom? Bien! ¡¿Qué?! Por qué no lo\\nadmites?!", "es")
@@ -155,15 +155,13 @@ def open_inverted_marks(text: str, lang: str) -> str:
     >>> open_inverted_marks("- Vale, ¿vienes?\\n- ...Sí, ya voy!", "es"), open_inverted_marks("Ready?", "en")
     ('- Vale, ¿vienes?\\n- ...¡Sí, ya voy!', 'Ready?')
     """
-    from subpipe.nlp import base_lang
-
-    pairs = INVERTED_MARKS.get(base_lang(lang)) if lang and lang.strip() else None
+    pairs = inverted_marks(lang)
     if not pairs:
         return text
+    closing = {c: o for o, c in pairs}
 
     def insert(m: re.Match) -> str:
         clause = m.group(0)[:m.start("marks") - m.start()]
-        closing = dict((c, o) for o, c in pairs)
         # the last mark closes the outermost clause: "?!" opens "¡¿"
         missing = "".join(closing[c] for c in dict.fromkeys(reversed(m.group("marks")))
                           if c in closing and closing[c] not in clause)

@@ -65,7 +65,7 @@ from functools import cache
 from subpipe.cues import Track, format_timecode
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
-from subpipe.typography import INVERTED_MARKS
+from subpipe.typography import inverted_marks
 
 KINDS = ("mt-placeholder", "mt-untranslated", "mt-nonsense", "mt-round-trip", "mt-runaway", "mt-repetition",
          "mt-length-ratio", "mt-lost-number", "mt-lost-name", "mt-punctuation")
@@ -469,14 +469,14 @@ def final_marks(text: str) -> str:
 
 
 def unpaired_marks(text: str, lang: str) -> tuple[list[str], list[str]]:
-    """In a language of `INVERTED_MARKS`: the "?" and "!" of `text` without their opening mark, and the
+    """In a language with inverted marks (`subpipe.typography.inverted_marks`): the "?" and "!" of `text` without their opening mark, and the
     opening marks it never closes ("¡Hazlo."); nested and crossed pairs ("¡¿Por qué...?!") pair.
 
     >>> unpaired_marks("¡Hazlo.", "es"), unpaired_marks("Vale, ¿vienes? ¡¿Qué?! Bien!", "es")
     (([], ['¡']), (['!'], []))
     """
     unopened, unclosed = [], []
-    for opening, closing in INVERTED_MARKS.get(_base_lang(lang), ()):
+    for opening, closing in inverted_marks(lang):
         depth = 0
         for ch in text:
             if ch == opening:
@@ -508,15 +508,10 @@ def punctuation_fault(source: str, target: str, source_lang: str, target_lang: s
     """
     if "?" in final_marks(source) and "?" not in final_marks(target):
         return "the question mark of the source is gone (a question turned into a statement?)"
-    closing = dict(INVERTED_MARKS.get(_base_lang(target_lang), ()))
-    unclosed = [m for m in unclosed_marks(target, target_lang) if m not in unclosed_marks(source, source_lang)]
+    closing = dict(inverted_marks(target_lang))
+    in_source = unclosed_marks(source, source_lang)
+    unclosed = [m for m in unclosed_marks(target, target_lang) if m not in in_source]
     return ", ".join(f"'{m}' never closed by '{closing[m]}'" for m in unclosed) or None
-
-
-def _base_lang(lang: str) -> str:
-    from subpipe.nlp import base_lang
-
-    return base_lang(lang) if lang and lang.strip() else ""
 
 
 def lost_names(source: str, target: str, lang: str, terms: Sequence[str] = ()) -> list[str]:
