@@ -8,6 +8,7 @@ status of `ExitCode`. QC findings are not errors unless `--strict` is given.
 import json
 import os
 import sys
+from dataclasses import replace
 from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -212,18 +213,25 @@ def convert(src: Path, dst: Path, fps: FpsOpt = None, encoding: EncOpt = None,
             strict: StrictOpt = False, as_json: JsonOpt = False) -> None:
     """Convert SRC to DST (SRT, WebVTT, ASS, IMSC 1.1 Text as .ttml), styling kept where DST's format can hold it.
 
-    SRC may also be EBU-STL (.stl, binary) or SCC (.scc), read through ttconv."""
-    from subpipe.formats import read_track, write_track
+    SRC may also be EBU-STL (.stl, binary) or SCC (.scc), read through ttconv. A DST whose times are
+    coarser than milliseconds (ASS centiseconds, MPL2 deciseconds, MicroDVD frames) keeps the timing
+    limits of the default QC profile the source met; any it cannot keep is a `timing-resolution` finding."""
+    from subpipe.formats import format_for_path, get_format, read_track, write_track
 
     _refuse_same_file(src, dst, "DST")
     track = read_track(src, fps=fps, encoding=encoding, strict=strict)
     out = write_track(track, dst, format=to, fps=fps)
+    timing = (get_format(to) if to else format_for_path(dst)).timing(track, fps=fps)
+    lost = [replace(f, path=out.name) for f in timing.findings] if timing else []
     if as_json:
         print(json.dumps({"source": str(src), "output": str(out), "cues": len(track.cues),
-                          "findings": [f.to_dict() for f in track.findings]}, ensure_ascii=False, indent=2))
+                          "findings": [f.to_dict() for f in track.findings],
+                          "writer_findings": [f.to_dict() for f in lost]}, ensure_ascii=False, indent=2))
     else:
         say(f"{shown(src)} ({track.format}, {track.encoding}) -> {shown(out)}: "
             f"{len(track.cues)} cues, {len(track.findings)} reader findings")
+        for f in lost:
+            say(f"  {f}", markup=False)
 
 
 @app.command()

@@ -424,17 +424,23 @@ class DeliveryResult:
 # --- writing and verifying ---------------------------------------------------------------------------------
 
 def compose_files(planned: Sequence[PlannedFile], track: Track, forced: Track | None, dual: Track | None,
-                  fps: float | None) -> dict[str, str]:
+                  fps: float | None, profile: str | None = None) -> dict[str, str]:
     """The text of every planned file, composed before any is written (a writer error fails the locale
-    with nothing on disk)."""
+    with nothing on disk). A format with coarse times (ASS, MPL2, MicroDVD) keeps the timing limits of
+    `profile`, the one each file is checked against (the default profile's when None)."""
     from subpipe.formats import get_format
+    from subpipe.formats._grid import TimingLimits
+    from subpipe.qc import load_profile
 
     texts = {}
     for f in planned:
         held = {"subtitles": track, "forced": forced, "dual": dual}[f.kind]
         if held is None:
             raise SubpipeError(f"no {f.kind} track was made for {f.locale}", code=ErrorCode.MISSING_TRACK)
-        texts[f.name] = get_format(f.format).write(held, fps=fps or held.fps)
+        fmt = get_format(f.format)
+        limits = TimingLimits.from_profile(load_profile(profile, lang=f.locale, fps=fps)) \
+            if profile and fmt.coarse_clock else None
+        texts[f.name] = fmt.write(held, fps=fps or held.fps, limits=limits)
     return texts
 
 
@@ -478,7 +484,7 @@ def profile_errors(data: bytes, f: PlannedFile, path: Path) -> list:
 def write_locale(spec: LocaleSpec, planned: Sequence[PlannedFile], package: Path, track: Track,
                    forced: Track | None, dual: Track | None, fps: float | None) -> list[DeliveredFile]:
     """Write and verify one locale's files; on any failure remove those written, then raise."""
-    texts = compose_files(planned, track, forced, dual, fps)
+    texts = compose_files(planned, track, forced, dual, fps, spec.profile)
     held = {"subtitles": track, "forced": forced, "dual": dual}
     written: list[Path] = []
     try:

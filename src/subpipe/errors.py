@@ -212,6 +212,8 @@ class FindingKind(_Catalogued):
     STL_START_TIMECODE = "stl-start-timecode", "The programme starts at a non-zero time code: times are read as written."
     STL_SUBTITLE_COUNT = "stl-subtitle-count", "The header's subtitle count differs from the subtitles read: nothing lost, check the header."
     SCC_READER = "scc-reader", "ttconv's SCC reader warned: check the line the message names."
+    # writing a format whose times are coarser than milliseconds (formats/_grid.py)
+    TIMING_RESOLUTION = "timing-resolution", "The format's time steps (ASS centiseconds, MPL2 deciseconds, MicroDVD frames) cannot keep a limit the track met: re-time the cue by a step, or deliver SRT / WebVTT."
     # locale typography (qc/locale_style.py: one check and one fix per rule of FIXES)
     LOCALE_QUOTES = "locale-quotes", "The cue writes quotation marks not as the locale's style guide does: fix it (qc --fix does)."
     LOCALE_QUOTE_SPACE = "locale-quote-space", "The cue writes spaces inside quotation marks not as the locale's style guide does: fix it (qc --fix does)."

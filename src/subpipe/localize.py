@@ -700,16 +700,19 @@ def write_language(source: Track, track: Track, qc: list[Finding], profile, out_
     lines (`in_delivered_file`)."""
     from subpipe.align import Alignment, Link, Transform
     from subpipe.align.export import write_dual
+    from subpipe.formats import get_format
+    from subpipe.formats._grid import TimingLimits
     from subpipe.qc import summarize
 
     lang = safe_lang(track.lang)
+    limits = TimingLimits.from_profile(profile)  # what ASS's centiseconds must keep of the track's timing
     reports = confined(out_dir, "reports")
     extra_formats = list(formats)
     formats = ["srt", "vtt"] + (["ass"] if source.format in ("ass", "ssa") else [])
     extra_formats = [f for f in extra_formats if f not in formats]
-    outputs = {fmt: str(write_track(track, confined(out_dir, f"{title}.{lang}.{fmt}"), format=fmt))
+    outputs = {fmt: str(write_track(track, confined(out_dir, f"{title}.{lang}.{fmt}"), format=fmt, limits=limits))
                for fmt in formats}
-    outputs.update(write_extra_formats(track, out_dir, reports, title, lang, extra_formats))
+    outputs.update(write_extra_formats(track, out_dir, reports, title, lang, extra_formats, limits=limits))
     if forced:
         narrative = forced_track(source, track, track.lang, skip)
         outputs.update({f"forced_{fmt}": str(write_track(narrative, confined(out_dir, f"{title}.{lang}.forced.{fmt}"),
@@ -728,8 +731,12 @@ def write_language(source: Track, track: Track, qc: list[Finding], profile, out_
     source_tag = "+".join(safe_lang(tag) for tag in (source_tag or source.lang or "und").split("+"))
     outputs["dual"] = str(write_dual(dual, confined(out_dir, f"{title}.{source_tag}+{lang}.ass"),
                                      # by its file: a profile given as a file has no built-in name
-                                     profile=getattr(profile, "source", None) or "netflix")[0])
+                                     profile=getattr(profile, "source", None) or "netflix", limits=limits)[0])
     qc = in_delivered_file(qc, track, outputs["srt"])
+    # what a file whose clock is coarser than milliseconds (ASS centiseconds) could not keep, named in it
+    coarse = [fmt for fmt in [*formats, *extra_formats] if fmt in outputs and get_format(fmt).coarse_clock]
+    qc = qc + [replace(f, path=Path(outputs[fmt]).name) for fmt in coarse
+               for f in get_format(fmt).timing(track, limits=limits).findings]
     qc_rows = {"summary": summarize(track, qc), "findings": [f.to_dict() for f in qc]}
     outputs["qc_json"] = str(write_json(confined(reports, f"{title}.{lang}.qc.json"), qc_rows))
     outputs["qc_csv"] = str(write_findings_csv(confined(reports, f"{title}.{lang}.qc.csv"), qc))
@@ -803,8 +810,9 @@ def delivery_formats(formats: Sequence[str]) -> list[str]:
 
 
 def write_extra_formats(track: Track, out_dir: Path, reports: Path, title: str, lang: str,
-                        formats: Sequence[str]) -> dict[str, str]:
-    """The delivery formats beyond SRT and WebVTT; IMSC with its profile check written beside the reports."""
+                        formats: Sequence[str], limits=None) -> dict[str, str]:
+    """The delivery formats beyond SRT and WebVTT; IMSC with its profile check written beside the reports;
+    `limits`, the timing a format with coarse times keeps (`subpipe.formats._grid.TimingLimits`)."""
     from subpipe.formats import get_format
     from subpipe.formats.imsc import write_validated
 
@@ -819,7 +827,7 @@ def write_extra_formats(track: Track, out_dir: Path, reports: Path, title: str, 
                      "findings": [f.to_dict() for f in findings]}
             outputs["imsc_check"] = str(write_json(confined(reports, f"{title}.{lang}.imsc-check.json"), check))
         else:
-            written = write_track(track, path, format=fmt.id)
+            written = write_track(track, path, format=fmt.id, limits=limits)
         outputs[fmt.id] = str(written)
     return outputs
 

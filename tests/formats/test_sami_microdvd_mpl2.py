@@ -5,14 +5,15 @@ checked against every SRT and WebVTT file of the corpus."""
 from pathlib import Path
 
 import pytest
-from conftest import CORNER, CORPUS
+from conftest import CORNER, CORPUS, SAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from subpipe.cues import Cue, Track
 from subpipe.encoding import decode
 from subpipe.errors import SubpipeError
-from subpipe.formats import ass, compose_track, microdvd, mpl2, parse_track, sami, ttml
+from subpipe.formats import ass, compose_track, microdvd, mpl2, parse_track, read_track, sami, srt, ttml
+from subpipe.qc import check_track, fix_track, load_profile
 
 GPAC_SUB = CORNER / "gpac-misc" / "subtitle.sub"
 
@@ -131,6 +132,13 @@ def test_microdvd_writes_only_with_a_frame_rate():
         microdvd.FORMAT.compose(track, fps=0)
 
 
+
+def test_microdvd_frames_keep_a_short_cue_and_touching_cues():
+    """Nearest frames made a 1 ms cue (25.000 and 25.025 frames) a cue of no frame, never shown."""
+    track = Track([Cue(1000, 1001, "blink"), Cue(2010, 3030, "a", position=1), Cue(3030, 4000, "b", position=2)])
+    assert microdvd.FORMAT.compose(track, fps=25) == "{1}{1}25\n{25}{26}blink\n{50}{76}a\n{76}{100}b\n"
+
+
 # --- MPL2 ------------------------------------------------------------------------------------------------
 
 def test_mpl2_read_and_written_back():
@@ -145,6 +153,24 @@ def test_mpl2_read_and_written_back():
 
 def test_mpl2_rounds_to_deciseconds():
     assert mpl2.FORMAT.compose(Track([Cue(1049, 1050, "x")])) == "[10][11]x\n"
+
+
+def test_mpl2_keeps_the_two_frame_gaps_of_a_real_track():
+    """Elephants Dream's German track after QC's gap fix (every short gap 83 ms, as localize leaves them):
+    nearest deciseconds gave a gap under the minimum the SRT does not have, and two cues under 833 ms;
+    now gaps of 83 ms are 100 ms, and the one cue that deciseconds cannot keep at 833 ms as well is said."""
+    profile = load_profile("netflix", lang="de")
+    track = fix_track(read_track(SAMPLES / "elephants-dream" / "ElephantsDream.de.vtt", lang="de"), profile,
+                      fixes=("gap",))[0]
+    back = mpl2.FORMAT.parse(mpl2.FORMAT.compose(track), path="de.txt")
+    kinds = [(f.kind, f.position) for f in check_track(back, profile, typography=False)]
+    assert [k for k in kinds if k[0] == "gap-too-short"] == []
+    said = mpl2.FORMAT.timing(track).findings
+    assert [k for k in kinds if k[0] == "duration-too-short"] == [("duration-too-short", f.position) for f in said]
+    assert len(said) == 1 and "in deciseconds (minimum 833 ms)" in said[0].message
+    before = [(f.kind, f.position) for f in check_track(srt.FORMAT.parse(srt.FORMAT.compose(track), path="de.srt"),
+                                                         profile, typography=False)]
+    assert set(kinds) - set(before) == {("duration-too-short", said[0].position)}
 
 
 # --- detection -------------------------------------------------------------------------------------------

@@ -249,13 +249,19 @@ def write_dual(
     profile: str = "netflix",
     fps: float | None = None,
     format: str | None = None,
+    limits=None,
 ) -> tuple[Path, Track]:
-    """Write the dual-language track to `path` (format from `format` or the extension); returns it too."""
+    """Write the dual-language track to `path` (format from `format` or the extension); returns it too.
+    A format with coarse times (ASS) keeps `limits` when it rounds them, by default `profile`'s for the
+    target language (`subpipe.formats._grid.TimingLimits`)."""
     from subpipe.formats import format_for_path, get_format, write_track
+    from subpipe.formats._grid import TimingLimits
 
     fmt = get_format(format) if format else format_for_path(path)
     track = dual_track(alignment, profile=profile, fps=fps, styles=fmt.id in ("ass", "ssa"))
-    return write_track(track, path, format=fmt.id, fps=fps), track
+    if limits is None and fmt.coarse_clock:
+        limits = TimingLimits.from_profile(_profile(profile, alignment.target.lang, fps))
+    return write_track(track, path, format=fmt.id, fps=fps, limits=limits), track
 
 
 def dual_line_langs(track: Track, source_lang: str, target_lang: str) -> Track:

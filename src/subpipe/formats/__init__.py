@@ -215,15 +215,17 @@ def read_track(path: str | os.PathLike, *, format: str | None = None, fps: float
                        strict=strict, limits=limits)
 
 
-def compose_track(track: Track, format: str, *, fps: float | None = None) -> str:
-    return get_format(format).write(track, fps=fps or track.fps)
+def compose_track(track: Track, format: str, *, fps: float | None = None, limits=None) -> str:
+    """`track` as `format`'s text; `limits` (`subpipe.formats._grid.TimingLimits`, by default the default
+    QC profile's) are what a format with coarse times keeps when it rounds them."""
+    return get_format(format).write(track, fps=fps or track.fps, limits=limits)
 
 
 def write_track(track: Track, path: str | os.PathLike, *, format: str | None = None,
-                fps: float | None = None) -> Path:
+                fps: float | None = None, limits=None) -> Path:
     """Write `track` atomically; the format comes from `format` or the extension of `path`."""
     from subpipe.fileio import write_text_atomic
 
     fmt = get_format(format) if format else format_for_path(path)
-    text = compose_track(track, fmt.id, fps=fps)
+    text = compose_track(track, fmt.id, fps=fps, limits=limits)
     return write_text_atomic(path, text, encoding="utf-8")

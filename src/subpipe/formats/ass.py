@@ -18,9 +18,17 @@ repairs. What lands where:
 - Text -> markup through `ass_to_markup`: ``\\N``/``\\n`` line breaks, ``\\h`` no-break space,
   ``{\\i1}``... as ``<i>``..., ``{\\anN}``/``{\\aN}`` on ``cue.align``, other tags verbatim.
 
-Times have centisecond precision: the writer rounds to the nearest 10 ms (Aegisub's rule), so only
-times that are multiples of 10 ms survive a write and read unchanged. Times past 9:59:59.99 cannot
-be written.
+Times have centisecond precision. The writer does not round each time on its own (Aegisub's nearest
+10 ms turns a 24 fps two-frame gap of 83 ms into 80 ms half of the time, a ``gap-too-short`` the source
+did not have): it puts each boundary on the centisecond at or below it or at or above it (< 10 ms away),
+choosing them together so that what the track met still holds (`subpipe.formats._grid`, whose docstring
+has the rule): times in order stay in order, touching cues keep touching, a gap of at least the delivery
+profile's minimum stays at least that, durations keep within its minimum and maximum and no cue is shown
+for less time than in the source; then each time goes to its nearest centisecond. The limits are the
+ones given (`compose_substation(limits=...)`; `subpipe deliver` and `localize` give their profile's), else
+the default ``netflix`` profile's for the track's language and frame rate. A limit centiseconds cannot
+keep is a ``timing-resolution`` finding of ``ASS.timing(track)``. Only times that are multiples of 10 ms
+survive a write and read unchanged. Times past 9:59:59.99 cannot be written.
 
 >>> text = '''[Script Info]
 ... ScriptType: v4.00+
@@ -42,6 +50,7 @@ from pysubs2.common import Alignment
 
 from subpipe.cues import Cue, Track
 from subpipe.errors import ErrorCode, Finding, SubpipeError
+from subpipe.formats._grid import CENTISECONDS, TimingLimits, centiseconds, snap_track
 from subpipe.formats._pysubs2 import (
     Cursor,
     ass_to_markup,
@@ -482,15 +491,18 @@ def with_play_res(track: Track) -> Track:
     return track.copy(meta={**track.meta, "info": info}, styles=styles)
 
 
-def compose_substation(track: Track, *, flavour_: str = "ass") -> str:
+def compose_substation(track: Track, *, flavour_: str = "ass", limits: TimingLimits | None = None,
+                       fps: float | None = None) -> str:
     """Write the track as an ASS (or SSA) script through pysubs2.
 
     The track's styles and script info are written back (pysubs2's Default style and info when it has
     none, e.g. read from SRT), always with a resolution (`with_play_res`); commas and newlines cannot
-    live in the Style, Name and Effect fields and become ``;`` and spaces; times are rounded to centiseconds.
+    live in the Style, Name and Effect fields and become ``;`` and spaces; times go to centiseconds
+    keeping `limits` (module docstring; ``ASS.timing(track)`` says what they could not keep).
     """
     try:
-        return to_ssafile(with_play_res(track), flavour=flavour_).to_string(flavour_)
+        snapped = snap_track(track, CENTISECONDS, limits, fps).cues
+        return to_ssafile(with_play_res(track.copy(cues=snapped)), flavour=flavour_).to_string(flavour_)
     except SubpipeError:
         raise
     except (ValueError, TypeError, KeyError) as exc:
@@ -505,15 +517,16 @@ def sniff_ssa(text: str) -> bool:
     return looks_like_substation(text) and flavour(text) == "ssa"
 
 
-def compose_ass(track: Track) -> str:
-    return compose_substation(track, flavour_="ass")
+def compose_ass(track: Track, *, limits: TimingLimits | None = None, fps: float | None = None) -> str:
+    return compose_substation(track, flavour_="ass", limits=limits, fps=fps)
 
 
-def compose_ssa(track: Track) -> str:
-    return compose_substation(track, flavour_="ssa")
+def compose_ssa(track: Track, *, limits: TimingLimits | None = None, fps: float | None = None) -> str:
+    return compose_substation(track, flavour_="ssa", limits=limits, fps=fps)
 
 
 # Both read with one parser: the flavour read from the content decides, not the format id.
 ASS = Format("ass", "Advanced SubStation Alpha", (".ass",), sniff=sniff_ass, parse=parse_substation,
-             compose=compose_ass)
-SSA = Format("ssa", "SubStation Alpha", (".ssa",), sniff=sniff_ssa, parse=parse_substation, compose=compose_ssa)
+             compose=compose_ass, clock=centiseconds)
+SSA = Format("ssa", "SubStation Alpha", (".ssa",), sniff=sniff_ssa, parse=parse_substation, compose=compose_ssa,
+             clock=centiseconds)

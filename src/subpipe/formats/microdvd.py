@@ -10,7 +10,9 @@ Text: ``|`` separates lines; ``{Y:i}`` (whole cue) and ``{y:i}`` (its line only)
 ``u`` likewise; ``{C:$BBGGRR}``/``{c:...}`` set the colour (``<font color>``); a code applies to its
 whole line or cue wherever it stands. Other control codes (font, size, position, charset) are dropped
 and reported. An empty end frame (``{100}{}``) means
-"until the next cue".
+"until the next cue". The writer puts each time on the frame at or before it or at or after it, chosen
+together so that what the track met still holds (order, touching cues, the profile's minimum gap,
+duration limits, display time: `subpipe.formats._grid`), not on the nearest frame of each alone.
 
 >>> track = FORMAT.parse("{1}{1}25\\n{25}{50}{y:i}Hello|world", path="x.sub")
 >>> track.fps, [(c.start, c.end, c.text, c.line) for c in track]
@@ -23,10 +25,11 @@ and reported. An empty end frame (``{100}{}``) means
 import math
 import re
 
-from pysubs2.time import frames_to_ms, ms_to_frames
+from pysubs2.time import frames_to_ms
 
 from subpipe.cues import Cue, Track, escape_loose
 from subpipe.errors import ErrorCode, Finding, SubpipeError
+from subpipe.formats._grid import Grid, TimingLimits, frames, snap_track
 from subpipe.formats._pysubs2 import (
     Cursor,
     close_open_ends,
@@ -157,23 +160,30 @@ def _rate_text(rate: float) -> str:
     return text.removesuffix(".0")
 
 
-def compose_microdvd(track: Track, *, fps: float | None = None) -> str:
+def clock(fps: float | None) -> Grid:
+    """Frames at `fps` (a `Format.clock`); `SubpipeError` without a frame rate."""
+    if fps is None:
+        raise SubpipeError(NEED_FPS, code=ErrorCode.FPS)
+    return frames(_check_fps(fps, None))
+
+
+def compose_microdvd(track: Track, *, fps: float | None = None, limits: TimingLimits | None = None) -> str:
     """MicroDVD text opening with the ``{1}{1}fps`` declaration; lines entirely italic get ``{y:i}``.
 
     Written by us rather than pysubs2, whose declaration line comes out as ``{0}{0}`` (VLC and
     pysubs2's own reader look for ``{1}{1}``) and which can only mark whole cues italic.
     Comment cues are left out; other styling is not written; a ``|`` in the text becomes ``¦``.
+    Frames keep `limits` (the default profile's at this frame rate when None: module docstring).
     """
     rate = fps if fps is not None else track.fps
     if rate is None:
         raise SubpipeError(NEED_FPS, path=track.path, code=ErrorCode.FPS)
     rate = _check_fps(rate, track.path)
     out = [f"{{1}}{{1}}{_rate_text(rate)}"]
-    for cue in track.cues:
+    for cue, (start, end) in zip(track.cues, snap_track(track, frames(rate), limits, rate).steps):
         if cue.comment:
             continue
         lines = [("{y:i}" if italic else "") + plain.replace("|", "¦") for plain, italic in italic_lines(cue.text)]
-        start, end = (max(0, ms_to_frames(ms, rate)) for ms in (cue.start, cue.end))
         out.append(f"{{{start}}}{{{end}}}" + "|".join(lines))
     return "\n".join(out) + "\n"
 
@@ -187,4 +197,4 @@ def sniff(text: str) -> bool:
 
 
 FORMAT = Format("microdvd", "MicroDVD", (".sub",), sniff=sniff, parse=parse_microdvd, compose=compose_microdvd,
-                counts_frames=True)
+                counts_frames=True, clock=clock)

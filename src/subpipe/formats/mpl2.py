@@ -5,7 +5,10 @@ its writer drops italics; the format is one regular expression, so the reader an
 
 Every non-blank line is a cue block; one that is not ``[n][n]text`` is dropped with a finding.
 ``|`` separates lines and a line starting with ``/`` is italic. An empty end (``[100][]``) lasts
-until the next cue. Times are tenths of a second: the writer rounds to the nearest 100 ms.
+until the next cue. Times are tenths of a second: the writer puts each on the decisecond at or below
+or at or above it (< 100 ms away), chosen together so that what the track met still holds: order, touching
+cues, the profile's minimum gap (83 ms at 24 fps becomes at least 100 ms, not 0), duration limits, display
+time (`subpipe.formats._grid`, which has the rule).
 
 >>> track = FORMAT.parse("[10][25]/Hello|world & co", path="x.txt")
 >>> [(c.start, c.end, c.text, c.line) for c in track]
@@ -18,6 +21,7 @@ import re
 
 from subpipe.cues import Cue, Track, escape_loose
 from subpipe.errors import Finding
+from subpipe.formats._grid import DECISECONDS, TimingLimits, deciseconds, snap_track
 from subpipe.formats._pysubs2 import (
     Cursor,
     close_open_ends,
@@ -90,21 +94,18 @@ def parse_mpl2(text: str, *, path: str = "<input>") -> Track:
         return Track(cues=cues, path=path, format="mpl2", findings=findings)
 
 
-def _ds(ms: int) -> int:
-    return max(0, (ms + 50) // 100)
-
-
-def compose_mpl2(track: Track) -> str:
-    """MPL2 text; a line whose text is all italic gets ``/``, other styling is not written.
+def compose_mpl2(track: Track, *, limits: TimingLimits | None = None, fps: float | None = None) -> str:
+    """MPL2 text; a line whose text is all italic gets ``/``, other styling is not written; times in
+    deciseconds keeping `limits` (the default profile's at `fps` when None: module docstring).
 
     Comment cues are left out; a ``|`` in the text (MPL2's line separator) becomes ``¦``.
     """
     out = []
-    for cue in track.cues:
+    for cue, (start, end) in zip(track.cues, snap_track(track, DECISECONDS, limits, fps).steps):
         if cue.comment:
             continue
         lines = [("/" if italic else "") + plain.replace("|", "¦") for plain, italic in italic_lines(cue.text)]
-        out.append(f"[{_ds(cue.start)}][{_ds(cue.end)}]" + "|".join(lines))
+        out.append(f"[{start}][{end}]" + "|".join(lines))
     return "\n".join(out) + "\n" if out else ""
 
 
@@ -116,4 +117,5 @@ def sniff(text: str) -> bool:
     return False
 
 
-FORMAT = Format("mpl2", "MPL2", (".txt", ".mpl"), sniff=sniff, parse=parse_mpl2, compose=compose_mpl2)
+FORMAT = Format("mpl2", "MPL2", (".txt", ".mpl"), sniff=sniff, parse=parse_mpl2, compose=compose_mpl2,
+                clock=deciseconds)

@@ -1,0 +1,277 @@
+"""Times on a coarse clock: each boundary of a track written in the format's step (ASS/SSA centiseconds,
+MPL2 deciseconds, MicroDVD frames) so that the timing limits the track met still hold.
+
+Rounding every time to the nearest step on its own breaks limits a millisecond track met: at 24 fps the
+two-frame minimum gap is 83 ms, and a gap from 1:00.003 to 1:00.086 becomes 1:00.00 to 1:00.09 (90 ms,
+fine) but one from 1:00.005 to 1:00.088 becomes 1:00.01 to 1:00.09: 80 ms, a ``gap-too-short`` the
+source did not have. So the writer chooses, for each distinct time of the track, the step at or below
+it or the step at or above it (never moving it by a whole step: < 10 ms in centiseconds), all choices of
+a track at once, to keep, in this order of importance:
+
+1. **order and contact**: times in order stay in order (no new overlap, no cue ending before it starts);
+   equal times stay equal (touching cues, gap 0, stay touching; a zero-length cue stays one) and
+   different times of a cue's start and end, of a gap, of an overlap stay different where they can (a
+   1 ms cue does not vanish, a 3 ms gap does not close, overlapping cues keep overlapping);
+2. **the minimum gap the source met**: a gap of at least `TimingLimits.min_gap_ms` stays at least that
+   (a gap under two frames is seen: the subtitle flickers off and on);
+3. **the duration limits the source met**: a duration within `min_duration_ms`..`max_duration_ms`
+   stays within (833 ms shown as 820 is not seen);
+4. **reading time**: a cue shown long enough to be read at the profile's reading speed
+   (`TimingLimits.reading_ms`) still is (a reading speed over by 0.1 cps is a warning, not a rule);
+5. **display time**: no cue is shown for less time than in the source (so a reading speed the source
+   met is still met whatever the limit, when no other rule needs the time);
+6. **the nearest step**: the least total shift, then each time on its nearest step (half up, Aegisub's
+   rule); a tie left takes the lower step. The same track always gets the same times.
+
+The choice is exact (a Viterbi pass over the track's distinct times, each with its two candidate steps)
+for the limits between neighbouring times, which is every gap and duration of a track without overlaps.
+A duration or gap spanning other cues' times (cues shown over each other) is checked after the choice
+and reported if it broke. When a limit cannot hold on the format's clock (three different times within
+one centisecond, a gap the step cannot keep), `Snapped.findings` says so, ``timing-resolution``, one
+finding per broken limit, on the cue it concerns; nothing is hidden.
+
+>>> cues = [Cue(1000, 60005, "a"), Cue(60088, 62000, "b", position=1)]
+>>> [(c.start, c.end) for c in snap_times(cues, CENTISECONDS, TimingLimits(min_gap_ms=83)).cues]
+[(1000, 60000), (60090, 62000)]
+"""
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from subpipe.cues import Cue, Track, format_timecode
+from subpipe.errors import Finding
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The times a format can store, as integer steps: `to_ms(step)` is the time a reader gets back.
+
+    `step_ms` is the (approximate) length of a step; `name` says it in messages.
+    """
+
+    name: str
+    step_ms: float
+    to_ms: Callable[[int], int]
+
+    def around(self, ms: int) -> tuple[int, ...]:
+        """The steps whose time is the last at or before `ms` and the first at or after it (one step when
+        `ms` is stored exactly).
+
+        >>> CENTISECONDS.around(1234), CENTISECONDS.around(1230), frames(24).around(83)
+        ((123, 124), (123,), (2,))
+        """
+        low = math.floor(ms / self.step_ms)
+        while self.to_ms(low) > ms:
+            low -= 1
+        while self.to_ms(low + 1) <= ms:
+            low += 1
+        return (low,) if self.to_ms(low) == ms else (low, low + 1)
+
+    def nearest(self, ms: int) -> int:
+        """The step nearest to `ms`, the later one on a tie."""
+        steps = self.around(ms)
+        return min(steps, key=lambda s: (abs(self.to_ms(s) - ms), -s))
+
+
+def _fixed(step: int) -> Grid:
+    return Grid({10: "centiseconds", 100: "deciseconds"}.get(step, f"{step} ms steps"), step, lambda n: n * step)
+
+
+def frames(fps: float) -> Grid:
+    """Frames at `fps`, read back as pysubs2's `frames_to_ms` does (rounded to the millisecond)."""
+    from pysubs2.time import frames_to_ms
+
+    return Grid(f"frames at {fps:g} fps", 1000 / fps, lambda n: frames_to_ms(n, fps))
+
+
+CENTISECONDS = _fixed(10)
+DECISECONDS = _fixed(100)
+
+
+def centiseconds(fps: float | None = None) -> Grid:
+    """ASS/SSA's clock, whatever the frame rate (a `Format.clock`)."""
+    return CENTISECONDS
+
+
+def deciseconds(fps: float | None = None) -> Grid:
+    """MPL2's clock, whatever the frame rate (a `Format.clock`)."""
+    return DECISECONDS
+
+
+@dataclass(frozen=True)
+class TimingLimits:
+    """What the writer keeps when the source met it (module docstring): the delivery profile's minimum
+    gap and duration range. Zero / None: no such limit."""
+
+    min_gap_ms: int = 0
+    min_duration_ms: int = 0
+    max_duration_ms: int | None = None
+    reading_ms: Callable[[Cue], int] | None = None  # the time a cue needs to be read (QC's reading speed)
+
+    @classmethod
+    def from_profile(cls, profile) -> "TimingLimits":
+        """The limits of a `subpipe.qc.Profile` or `LanguageProfiles` (each cue read at its language's
+        speed, as QC reads it)."""
+        from subpipe.qc.profiles import LanguageProfiles
+
+        profiles = profile if isinstance(profile, LanguageProfiles) else LanguageProfiles(profile)
+        own = profiles.profile
+        return cls(own.min_gap_ms, own.min_duration_ms, own.max_duration_ms,
+                   lambda cue: profiles.for_cue(cue).reading_ms(cue.plain))
+
+    @classmethod
+    def for_track(cls, track: Track, fps: float | None = None, profile: str = "netflix") -> "TimingLimits":
+        """`profile`'s limits (subpipe's default QC profile) for the track's language, at `fps` or the
+        track's frame rate (the profile's own when neither is known)."""
+        from subpipe.qc.profiles import load_profile
+
+        return cls.from_profile(load_profile(profile, lang=track.lang, fps=fps or track.fps))
+
+
+@dataclass
+class Snapped:
+    """The cues re-timed on the grid (`steps` holds each cue's (start, end) in steps), and what broke."""
+
+    cues: list[Cue]
+    steps: list[tuple[int, int]]
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """Two times of the source that a rule relates: `low` < `high` (node indices)."""
+
+    low: int
+    high: int
+    kind: str  # "duration", "gap", "overlap"
+    cue: Cue
+    need: int = 0  # a duration's reading time
+
+
+_BIG = 1 << 40
+
+
+def _pairs(cues: Sequence[Cue], node: dict[int, int], limits: "TimingLimits") -> list[_Pair]:
+    """The durations of shown cues, and the gaps and overlaps QC measures (in time order, each cue
+    against the latest end so far: `subpipe.qc.rules.check_timing`)."""
+    shown = [c for c in cues if not c.comment and c.plain.strip() and c.end >= c.start]
+    pairs = [_Pair(node[c.start], node[c.end], "duration", c, limits.reading_ms(c) if limits.reading_ms else 0)
+             for c in shown if c.end > c.start]
+    latest: Cue | None = None
+    for cue in sorted(shown, key=lambda c: (c.start, c.end, c.position)):
+        if latest is not None and cue.start != latest.end:
+            if cue.start > latest.end:
+                pairs.append(_Pair(node[latest.end], node[cue.start], "gap", cue))
+            else:
+                pairs.append(_Pair(node[cue.start], node[latest.end], "overlap", cue))
+        if latest is None or cue.end > latest.end:
+            latest = cue
+    return pairs
+
+
+def _cost(pair: _Pair, before: int, after: int, limits: TimingLimits) -> tuple[int, int, int, int, int]:
+    """(contact lost, minimum gap broken, duration limit broken, reading time lost, display shortened)
+    for a pair measuring `before` ms in the source and `after` ms on the grid."""
+    lost = int(after == 0)
+    if pair.kind == "gap":
+        return lost, int(before >= limits.min_gap_ms > after), 0, 0, 0
+    if pair.kind == "overlap":
+        return lost, 0, 0, 0, 0
+    broken = int(before >= limits.min_duration_ms > after)
+    if limits.max_duration_ms is not None:
+        broken |= int(before <= limits.max_duration_ms < after)
+    return lost, 0, broken, int(before >= pair.need > after), int(after < before)
+
+
+def snap_times(cues: Sequence[Cue], grid: Grid, limits: TimingLimits = TimingLimits(),
+               path: str | None = None) -> Snapped:
+    """`cues` with every time on `grid`, chosen by the rule of the module docstring; negative times
+    are 0 first. Comment cues take the same step as a shown time they share, else their nearest."""
+    clamped = [c.copy(start=max(0, c.start), end=max(0, c.end)) for c in cues]
+    shown_times = sorted({t for c in clamped if not c.comment for t in (c.start, c.end)})
+    node = {t: i for i, t in enumerate(shown_times)}
+    pairs = _pairs(clamped, node, limits)
+    adjacent: dict[int, list[_Pair]] = {}
+    for p in pairs:
+        if p.high == p.low + 1:
+            adjacent.setdefault(p.high, []).append(p)
+    chosen = _viterbi(shown_times, grid, adjacent, limits)
+    step = {t: chosen[i] for i, t in enumerate(shown_times)}
+    out, steps = [], []
+    for cue in clamped:
+        s, e = (step[t] if t in step else grid.nearest(t) for t in (cue.start, cue.end))
+        steps.append((s, e))
+        out.append(cue.copy(start=grid.to_ms(s), end=grid.to_ms(e)))
+    findings = []
+    for p in pairs:
+        before = shown_times[p.high] - shown_times[p.low]
+        after = grid.to_ms(chosen[p.high]) - grid.to_ms(chosen[p.low])
+        lost, gap, duration, unreadable, _ = _cost(p, before, after, limits)
+        if lost or gap or duration or unreadable:
+            findings.append(_finding(p, before, after, grid, limits, path))
+    return Snapped(out, steps, findings)
+
+
+def _viterbi(times: list[int], grid: Grid, adjacent: dict[int, list[_Pair]], limits: TimingLimits) -> list[int]:
+    """The step of each time: the cheapest path through every time's candidates (module docstring)."""
+    if not times:
+        return []
+    # cost: the five of `_cost`, then the total shift and the times not on their nearest step
+    Cost = tuple[int, int, int, int, int, int, int]
+
+    def own(t: int, s: int) -> Cost:
+        return 0, 0, 0, 0, 0, abs(grid.to_ms(s) - t), int(s != grid.nearest(t))
+
+    layers: list[dict[int, tuple[Cost, int | None]]] = [{s: (own(times[0], s), None) for s in grid.around(times[0])}]
+    for i in range(1, len(times)):
+        t, prev_t = times[i], times[i - 1]
+        layer = {}
+        for s in grid.around(t):
+            best: tuple[Cost, int] | None = None
+            for ps, (pcost, _) in layers[-1].items():
+                gap_after = grid.to_ms(s) - grid.to_ms(ps)
+                if gap_after < 0:  # order is never broken: rounding both to nearest always keeps it
+                    continue
+                cost = [a + b for a, b in zip(pcost, own(t, s))]
+                for p in adjacent.get(i, ()):
+                    for k, v in enumerate(_cost(p, t - prev_t, gap_after, limits)):
+                        cost[k] += v
+                candidate = (tuple(cost), ps)
+                if best is None or candidate[0] < best[0]:  # earlier candidate (the lower step) wins ties
+                    best = candidate
+            if best is not None:
+                layer[s] = best
+        layers.append(layer)
+    s = min(layers[-1], key=lambda k: (layers[-1][k][0], k))
+    chosen = [s]
+    for layer in reversed(layers[1:]):
+        s = layer[s][1]
+        chosen.append(s)
+    return chosen[::-1]
+
+
+def _tc(ms: int) -> str:
+    return format_timecode(ms, ".")
+
+
+def _finding(p: _Pair, before: int, after: int, grid: Grid, limits: TimingLimits, path: str | None) -> Finding:
+    if p.kind == "gap":
+        what = (f"the gap of {before} ms before it is {after} ms in {grid.name}"
+                + ("" if after else ": the cues now touch") + (f" (minimum {limits.min_gap_ms} ms)"
+                                                                 if before >= limits.min_gap_ms > after else ""))
+    elif p.kind == "overlap":
+        what = f"its overlap of {before} ms with an earlier cue is lost in {grid.name}: the cues now touch"
+    else:
+        limit = (f" (minimum {limits.min_duration_ms} ms)" if before >= limits.min_duration_ms > after
+                 else f" (maximum {limits.max_duration_ms} ms)" if after > before
+                 else f" ({p.need} ms needed to read it)" if before >= p.need > after else "")
+        what = f"its duration of {before} ms is {after} ms in {grid.name}{limit}"
+    return Finding("timing-resolution", f"{what}; the times around {_tc(p.cue.start)} cannot keep it on this clock",
+                   path=path, line=None, position=p.cue.position, severity="warning",
+                   start_ms=p.cue.start, end_ms=p.cue.end)
+
+
+def snap_track(track: Track, grid: Grid, limits: TimingLimits | None = None, fps: float | None = None) -> Snapped:
+    """`snap_times` of `track`'s cues, with `limits` or the default profile's (`TimingLimits.for_track`)."""
+    return snap_times(track.cues, grid, limits or TimingLimits.for_track(track, fps), track.path)
