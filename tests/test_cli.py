@@ -152,6 +152,29 @@ def test_qc_fix_writes_the_locale_typography(tmp_path):
     assert "Capitaine! On doit arrêter!" in texts and "Capitaine! On doit arrêter !" in {c.plain for c in read_track(canada).cues}
 
 
+def test_convert_to_ass_keeps_the_gaps_qc_measures_and_says_what_it_cannot_keep(tmp_path):
+    """`subpipe qc` of Elephants Dream converted to ASS finds the WebVTT's 19 short gaps, not 21 (each time
+    on its nearest centisecond turned two 83 ms gaps into 80 ms); a limit centiseconds cannot keep is
+    listed by convert."""
+    out = tmp_path / "ElephantsDream.en.ass"
+    assert runner.invoke(app, ["convert", str(ED_EN), str(out)]).exit_code == 0
+
+    def gaps(path) -> int:
+        res = runner.invoke(app, ["qc", str(path), "--json"])
+        return sum(f["kind"] == "gap-too-short" for f in json.loads(res.stdout)["findings"])
+
+    assert gaps(out) == gaps(ED_EN) == 19
+    # ends 88 ms before the next cue and needs 2412 ms to be read (17 cps): 36.92 leaves 80 ms, 36.91 2410 ms
+    src = tmp_path / "tight.fr.srt"
+    src.write_text("1\n00:00:34,500 --> 00:00:36,912\nJe ne peux pas deak sans yyy. Trouvons...\n\n"
+                   "2\n00:00:37,000 --> 00:00:38,000\n...un hui ! Trouve !\n", encoding="utf-8")
+    res = runner.invoke(app, ["convert", str(src), str(tmp_path / "tight.fr.ass"), "--json"])
+    written = json.loads(res.stdout)["writer_findings"]
+    assert [(f["kind"], f["position"], f["path"]) for f in written] == [("timing-resolution", 0, "tight.fr.ass")]
+    res = runner.invoke(app, ["convert", str(src), str(tmp_path / "tight.fr.ass")])
+    assert "[timing-resolution] its duration of 2412 ms is 2410 ms in centiseconds" in res.stdout
+
+
 def test_convert_to_ass_says_the_resolution_its_default_style_is_sized_for(tmp_path):
     # from WebVTT (no styles): full HD, as the dual-language track, with the Default style sized for it
     out = tmp_path / "ElephantsDream.en.ass"

@@ -270,3 +270,20 @@ def test_ass_comment_events_are_neither_checked_nor_written_as_subtitles():
     assert summarize(track, [])["cues"] == 1
     srt = compose_track(track, "srt")
     assert "Translator note" not in srt and "Hello." in srt
+
+
+def test_a_short_gap_in_an_ass_file_fails_as_in_srt_and_says_what_centiseconds_can_hold():
+    """No tolerance for the format's clock: 80 ms fails the 83 ms two-frame minimum (24 fps) in ASS as in
+    SRT; the ASS finding says which gap centiseconds can hold that meets it."""
+    events = ("[Script Info]\nScriptType: v4.00+\n\n[Events]\n"
+              "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+              "Dialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,Hello.\n"
+              "Dialogue: 0,0:00:02.08,0:00:04.00,Default,,0,0,0,,There.\n")
+    profile = load_profile("netflix", lang="en")
+    ass = parse_track(events.encode(), path="gap.ass")
+    srt = parse_track(b"1\n00:00:01,000 --> 00:00:02,000\nHello.\n\n2\n00:00:02,080 --> 00:00:04,000\nThere.\n",
+                      path="gap.srt")
+    (in_ass,), (in_srt,) = check_track(ass, profile), check_track(srt, profile)
+    assert (in_ass.kind, in_ass.position) == (in_srt.kind, in_srt.position) == ("gap-too-short", 1)
+    assert in_srt.message == "gap of 80 ms after cue 0, minimum 83 ms (2 frames at 24 fps)"
+    assert in_ass.message == in_srt.message + "; ASS times are centiseconds: 90 ms is its shortest gap of at least 83 ms"

@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from typing import TypedDict
 
 from subpipe.cues import Cue, Track, escape_text, format_timecode
-from subpipe.errors import Finding
+from subpipe.errors import Finding, SubpipeError
 from subpipe.limits import excerpt
 from subpipe.qc.locale_style import check_cue_style
 from subpipe.qc.profiles import LanguageProfiles, Profile, _num, language_profiles, lines_with_langs
@@ -154,10 +154,31 @@ def timed_order(cues: list[Cue]) -> list[int]:
     return sorted(indices, key=lambda i: (cues[i].start, cues[i].end, cues[i].position, i))
 
 
+def clock_step(track: Track) -> tuple[str, int] | None:
+    """(name, ms) of the fixed time step of the format `track` was read from, when it is coarser than a
+    millisecond and does not count frames (ASS/SSA: centiseconds, MPL2: deciseconds); else None."""
+    from subpipe.formats import get_format
+
+    try:
+        fmt = get_format(track.format) if track.format else None
+    except SubpipeError:
+        return None
+    if fmt is None or fmt.clock is None or fmt.counts_frames:
+        return None
+    grid = fmt.clock(None)
+    return grid.name, round(grid.step_ms)
+
+
 def check_timing(track: Track, profile: Profile) -> list[tuple[int, Finding]]:
-    """Overlaps and short gaps between cues, as (index in track.cues, finding)."""
+    """Overlaps and short gaps between cues, as (index in track.cues, finding).
+
+    The minimum gap is the profile's whatever the file's clock: a gap of 80 ms in an ASS file fails 83 ms
+    as it does in an SRT (80 ms of centiseconds may be a two-frame gap at 24 fps, or less: no tolerance is
+    given). A gap less than one step of the file's clock short says what the format can hold instead:
+    ``... ASS times are centiseconds: 90 ms is its shortest gap of at least 83 ms``."""
     found = []
     min_gap = profile.min_gap_ms
+    step = clock_step(track)
     latest: Cue | None = None
     for i in timed_order(track.cues):
         cue = track.cues[i]
@@ -167,9 +188,14 @@ def check_timing(track: Track, profile: Profile) -> list[tuple[int, Finding]]:
                     "overlap", f"starts {latest.end - cue.start} ms before cue {latest.position} ends "
                     f"({_tc(latest.start)} --> {_tc(latest.end)})", cue, track.path)))
             elif cue.start - latest.end < min_gap:
+                gap = cue.start - latest.end
+                held = ""
+                if step and min_gap - gap < step[1]:
+                    held = (f"; {track.format.upper()} times are {step[0]}: {-(-min_gap // step[1]) * step[1]} ms "
+                            f"is its shortest gap of at least {min_gap} ms")
                 found.append((i, _finding(
-                    "gap-too-short", f"gap of {cue.start - latest.end} ms after cue {latest.position}, "
-                    f"minimum {min_gap} ms ({profile.min_gap_frames} frames at {_num(profile.fps)} fps)",
+                    "gap-too-short", f"gap of {gap} ms after cue {latest.position}, "
+                    f"minimum {min_gap} ms ({profile.min_gap_frames} frames at {_num(profile.fps)} fps){held}",
                     cue, track.path)))
         if latest is None or cue.end > latest.end:
             latest = cue
