@@ -123,10 +123,15 @@ class TimingLimits:
     @classmethod
     def for_track(cls, track: Track, fps: float | None = None, profile: str = "netflix") -> "TimingLimits":
         """`profile`'s limits (subpipe's default QC profile) for the track's language, at `fps` or the
-        track's frame rate (the profile's own when neither is known)."""
+        track's frame rate (the profile's own when neither is known, or when QC refuses the rate: a
+        MicroDVD file may count 1000 frames a second, no profile does)."""
+        from subpipe.errors import SubpipeError
         from subpipe.qc.profiles import load_profile
 
-        return cls.from_profile(load_profile(profile, lang=track.lang, fps=fps or track.fps))
+        try:
+            return cls.from_profile(load_profile(profile, lang=track.lang, fps=fps or track.fps))
+        except SubpipeError:
+            return cls.from_profile(load_profile(profile, lang=track.lang))
 
 
 @dataclass
@@ -149,66 +154,70 @@ class _Pair:
     need: int = 0  # a duration's reading time
 
 
-_BIG = 1 << 40
+# The cost of a choice, one integer compared as the tuple (contact lost, minimum gaps broken, durations
+# out of limits, reading times lost, displays shortened, total shift, times off their nearest step): each
+# count stays below the next weight for any track of fewer than four million times.
+_LOST, _GAP, _DURATION, _READING, _SHORTER, _SHIFT = (1 << 140, 1 << 118, 1 << 96, 1 << 74, 1 << 52, 1 << 22)
 
 
-def _pairs(cues: Sequence[Cue], node: dict[int, int], limits: "TimingLimits") -> list[_Pair]:
+def _pairs(cues: Sequence[Cue], spans: list[tuple[int, int]], node: dict[int, int],
+           limits: "TimingLimits") -> list[_Pair]:
     """The durations of shown cues, and the gaps and overlaps QC measures (in time order, each cue
-    against the latest end so far: `subpipe.qc.rules.check_timing`)."""
-    shown = [c for c in cues if not c.comment and c.plain.strip() and c.end >= c.start]
-    pairs = [_Pair(node[c.start], node[c.end], "duration", c, limits.reading_ms(c) if limits.reading_ms else 0)
-             for c in shown if c.end > c.start]
-    latest: Cue | None = None
-    for cue in sorted(shown, key=lambda c: (c.start, c.end, c.position)):
-        if latest is not None and cue.start != latest.end:
-            if cue.start > latest.end:
-                pairs.append(_Pair(node[latest.end], node[cue.start], "gap", cue))
-            else:
-                pairs.append(_Pair(node[cue.start], node[latest.end], "overlap", cue))
-        if latest is None or cue.end > latest.end:
-            latest = cue
+    against the latest end so far: `subpipe.qc.rules.check_timing`); `spans` are the cues' times."""
+    shown = [i for i, c in enumerate(cues) if not c.comment and spans[i][1] >= spans[i][0] and c.plain.strip()]
+    pairs = [_Pair(node[spans[i][0]], node[spans[i][1]], "duration", cues[i],
+                   limits.reading_ms(cues[i]) if limits.reading_ms else 0)
+             for i in shown if spans[i][1] > spans[i][0]]
+    latest: int | None = None  # the end so far
+    for i in sorted(shown, key=lambda i: (*spans[i], cues[i].position)):
+        start, end = spans[i]
+        if latest is not None and start != latest:
+            low, high, kind = (latest, start, "gap") if start > latest else (start, latest, "overlap")
+            pairs.append(_Pair(node[low], node[high], kind, cues[i]))
+        if latest is None or end > latest:
+            latest = end
     return pairs
 
 
-def _cost(pair: _Pair, before: int, after: int, limits: TimingLimits) -> tuple[int, int, int, int, int]:
-    """(contact lost, minimum gap broken, duration limit broken, reading time lost, display shortened)
-    for a pair measuring `before` ms in the source and `after` ms on the grid."""
-    lost = int(after == 0)
+def _broken(pair: _Pair, before: int, after: int, limits: TimingLimits) -> int:
+    """What a pair measuring `before` ms in the source and `after` ms on the grid costs (`_LOST`...)."""
+    cost = _LOST if after == 0 else 0
     if pair.kind == "gap":
-        return lost, int(before >= limits.min_gap_ms > after), 0, 0, 0
+        return cost + (_GAP if before >= limits.min_gap_ms > after else 0)
     if pair.kind == "overlap":
-        return lost, 0, 0, 0, 0
-    broken = int(before >= limits.min_duration_ms > after)
-    if limits.max_duration_ms is not None:
-        broken |= int(before <= limits.max_duration_ms < after)
-    return lost, 0, broken, int(before >= pair.need > after), int(after < before)
+        return cost
+    if before >= limits.min_duration_ms > after or (limits.max_duration_ms is not None
+                                                    and before <= limits.max_duration_ms < after):
+        cost += _DURATION
+    if before >= pair.need > after:
+        cost += _READING
+    return cost + (_SHORTER if after < before else 0)
 
 
 def snap_times(cues: Sequence[Cue], grid: Grid, limits: TimingLimits = TimingLimits(),
                path: str | None = None) -> Snapped:
     """`cues` with every time on `grid`, chosen by the rule of the module docstring; negative times
     are 0 first. Comment cues take the same step as a shown time they share, else their nearest."""
-    clamped = [c.copy(start=max(0, c.start), end=max(0, c.end)) for c in cues]
-    shown_times = sorted({t for c in clamped if not c.comment for t in (c.start, c.end)})
-    node = {t: i for i, t in enumerate(shown_times)}
-    pairs = _pairs(clamped, node, limits)
+    spans = [(max(0, c.start), max(0, c.end)) for c in cues]
+    times = sorted({t for c, span in zip(cues, spans) if not c.comment for t in span})
+    node = {t: i for i, t in enumerate(times)}
+    pairs = _pairs(cues, spans, node, limits)
     adjacent: dict[int, list[_Pair]] = {}
     for p in pairs:
         if p.high == p.low + 1:
             adjacent.setdefault(p.high, []).append(p)
-    chosen = _viterbi(shown_times, grid, adjacent, limits)
-    step = {t: chosen[i] for i, t in enumerate(shown_times)}
+    chosen = _viterbi(times, grid, adjacent, limits)
+    step = dict(zip(times, chosen))
     out, steps = [], []
-    for cue in clamped:
-        s, e = (step[t] if t in step else grid.nearest(t) for t in (cue.start, cue.end))
+    for cue, span in zip(cues, spans):
+        s, e = (step[t] if t in step else grid.nearest(t) for t in span)
         steps.append((s, e))
         out.append(cue.copy(start=grid.to_ms(s), end=grid.to_ms(e)))
     findings = []
     for p in pairs:
-        before = shown_times[p.high] - shown_times[p.low]
+        before = times[p.high] - times[p.low]
         after = grid.to_ms(chosen[p.high]) - grid.to_ms(chosen[p.low])
-        lost, gap, duration, unreadable, _ = _cost(p, before, after, limits)
-        if lost or gap or duration or unreadable:
+        if _broken(p, before, after, limits) >= _READING:  # a display shortened is no finding
             findings.append(_finding(p, before, after, grid, limits, path))
     return Snapped(out, steps, findings)
 
@@ -217,36 +226,34 @@ def _viterbi(times: list[int], grid: Grid, adjacent: dict[int, list[_Pair]], lim
     """The step of each time: the cheapest path through every time's candidates (module docstring)."""
     if not times:
         return []
-    # cost: the five of `_cost`, then the total shift and the times not on their nearest step
-    Cost = tuple[int, int, int, int, int, int, int]
-
-    def own(t: int, s: int) -> Cost:
-        return 0, 0, 0, 0, 0, abs(grid.to_ms(s) - t), int(s != grid.nearest(t))
-
-    layers: list[dict[int, tuple[Cost, int | None]]] = [{s: (own(times[0], s), None) for s in grid.around(times[0])}]
+    candidates = []  # per time: (step, its time in ms, own cost: shift and off the nearest step)
+    for t in times:
+        steps = grid.around(t)
+        nearest = grid.nearest(t)
+        candidates.append([(s, grid.to_ms(s), abs(grid.to_ms(s) - t) * _SHIFT + (s != nearest)) for s in steps])
+    layer = {s: (own, ms) for s, ms, own in candidates[0]}  # step -> (cost so far, its ms)
+    back: list[dict[int, int]] = []
     for i in range(1, len(times)):
-        t, prev_t = times[i], times[i - 1]
-        layer = {}
-        for s in grid.around(t):
-            best: tuple[Cost, int] | None = None
-            for ps, (pcost, _) in layers[-1].items():
-                gap_after = grid.to_ms(s) - grid.to_ms(ps)
-                if gap_after < 0:  # order is never broken: rounding both to nearest always keeps it
+        before = times[i] - times[i - 1]
+        here = adjacent.get(i, ())
+        new, links = {}, {}
+        for s, ms, own in candidates[i]:
+            best = None
+            for ps, (cost, pms) in layer.items():  # the lower step first: it wins ties
+                after = ms - pms
+                if after < 0:  # order is never broken: rounding both to nearest always keeps it
                     continue
-                cost = [a + b for a, b in zip(pcost, own(t, s))]
-                for p in adjacent.get(i, ()):
-                    for k, v in enumerate(_cost(p, t - prev_t, gap_after, limits)):
-                        cost[k] += v
-                candidate = (tuple(cost), ps)
-                if best is None or candidate[0] < best[0]:  # earlier candidate (the lower step) wins ties
-                    best = candidate
+                total = cost + own + sum(_broken(p, before, after, limits) for p in here)
+                if best is None or total < best[0]:
+                    best = (total, ps)
             if best is not None:
-                layer[s] = best
-        layers.append(layer)
-    s = min(layers[-1], key=lambda k: (layers[-1][k][0], k))
+                new[s], links[s] = (best[0], ms), best[1]
+        layer = new
+        back.append(links)
+    s = min(layer, key=lambda k: (layer[k][0], k))
     chosen = [s]
-    for layer in reversed(layers[1:]):
-        s = layer[s][1]
+    for links in reversed(back):
+        s = links[s]
         chosen.append(s)
     return chosen[::-1]
 

@@ -43,7 +43,7 @@ survive a write and read unchanged. Times past 9:59:59.99 cannot be written.
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pysubs2
 from pysubs2.common import Alignment
@@ -501,8 +501,8 @@ def compose_substation(track: Track, *, flavour_: str = "ass", limits: TimingLim
     keeping `limits` (module docstring; ``ASS.timing(track)`` says what they could not keep).
     """
     try:
-        snapped = snap_track(track, CENTISECONDS, limits, fps).cues
-        return to_ssafile(with_play_res(track.copy(cues=snapped)), flavour=flavour_).to_string(flavour_)
+        snapped = replace(track, cues=snap_track(track, CENTISECONDS, limits, fps).cues)  # its cues are new
+        return to_ssafile(with_play_res(snapped), flavour=flavour_).to_string(flavour_)
     except SubpipeError:
         raise
     except (ValueError, TypeError, KeyError) as exc:
