@@ -175,6 +175,20 @@ def test_convert_to_ass_keeps_the_gaps_qc_measures_and_says_what_it_cannot_keep(
     assert "[timing-resolution] its duration of 2412 ms is 2410 ms in centiseconds" in res.stdout
 
 
+def test_qc_fix_to_ass_writes_the_gaps_it_fixed_and_lists_what_centiseconds_cannot_keep(tmp_path):
+    """`qc --fix -o X.ass` of Elephants Dream (German): the gap fix sets short gaps to 83 ms; the ASS copy
+    had 11 gaps of 80 ms that the fixed track, as reported, did not have. Now none; the two cues that
+    centiseconds cannot keep at 833 ms between two such gaps are in the report as `timing-resolution`."""
+    out = tmp_path / "ElephantsDream.de.ass"
+    res = runner.invoke(app, ["qc", str(SAMPLES / "elephants-dream" / "ElephantsDream.de.vtt"), "--fix", "-o", str(out),
+                              "--json"])
+    said = [f for f in json.loads(res.stdout)["findings"] if f["kind"] == "timing-resolution"]
+    back = json.loads(runner.invoke(app, ["qc", str(out), "--json"]).stdout)["findings"]
+    assert [f for f in back if f["kind"] == "gap-too-short"] == []
+    assert [f["position"] for f in back if f["kind"] == "duration-too-short"] == [f["position"] for f in said]
+    assert len(said) == 2 and {f["path"] for f in said} == {out.name}
+
+
 def test_convert_to_ass_says_the_resolution_its_default_style_is_sized_for(tmp_path):
     # from WebVTT (no styles): full HD, as the dual-language track, with the Default style sized for it
     out = tmp_path / "ElephantsDream.en.ass"

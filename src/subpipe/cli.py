@@ -242,7 +242,8 @@ def qc(file: Path, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adu
        output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Where --fix writes.")] = None,
        as_json: JsonOpt = False, strict: StrictOpt = False) -> None:
     """Check FILE against a delivery profile; with --fix, write a fixed copy (the input is never changed)."""
-    from subpipe.formats import write_track
+    from subpipe.formats import format_for_path, write_track
+    from subpipe.formats._grid import TimingLimits
     from subpipe.ingest import ingest_file
     from subpipe.qc import check_track, fix_track, summarize
 
@@ -254,8 +255,11 @@ def qc(file: Path, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adu
     findings, done = result.qc, []
     if fix:
         fixed, done = fix_track(result.track, result.profile)
-        write_track(fixed, output, fps=fps)
-        findings = check_track(fixed, result.profile)
+        limits = TimingLimits.from_profile(result.profile)  # what an ASS copy's centiseconds keep
+        out = write_track(fixed, output, fps=fps, limits=limits)
+        timing = format_for_path(out).timing(fixed, fps=fps, limits=limits)
+        findings = check_track(fixed, result.profile) + [replace(f, path=out.name) for f in
+                                                         (timing.findings if timing else [])]
         track = fixed
     else:
         track = result.track

@@ -4,9 +4,10 @@ MPL2 deciseconds, MicroDVD frames) so that the timing limits the track met still
 Rounding every time to the nearest step on its own breaks limits a millisecond track met: at 24 fps the
 two-frame minimum gap is 83 ms, and a gap from 1:00.003 to 1:00.086 becomes 1:00.00 to 1:00.09 (90 ms,
 fine) but one from 1:00.005 to 1:00.088 becomes 1:00.01 to 1:00.09: 80 ms, a ``gap-too-short`` the
-source did not have. So the writer chooses, for each distinct time of the track, the step at or below
-it or the step at or above it (never moving it by a whole step: < 10 ms in centiseconds), all choices of
-a track at once, to keep, in this order of importance:
+source did not have (seven of the ten milliseconds a gap of 83 ms can start at give 80). So the writer
+chooses, for each distinct time of the track, the step at or below it or the step at or above it (never
+moving it by a whole step: < 10 ms in centiseconds), all choices of a track at once, to keep, in this
+order of importance:
 
 1. **order and contact**: times in order stay in order (no new overlap, no cue ending before it starts);
    equal times stay equal (touching cues, gap 0, stay touching; a zero-length cue stays one) and
@@ -28,7 +29,7 @@ for the limits between neighbouring times, which is every gap and duration of a 
 A duration or gap spanning other cues' times (cues shown over each other) is checked after the choice
 and reported if it broke. When a limit cannot hold on the format's clock (three different times within
 one centisecond, a gap the step cannot keep), `Snapped.findings` says so, ``timing-resolution``, one
-finding per broken limit, on the cue it concerns; nothing is hidden.
+finding per gap, duration or overlap that broke, on the cue it concerns; nothing is hidden.
 
 >>> cues = [Cue(1000, 60005, "a"), Cue(60088, 62000, "b", position=1)]
 >>> [(c.start, c.end) for c in snap_times(cues, CENTISECONDS, TimingLimits(min_gap_ms=83)).cues]

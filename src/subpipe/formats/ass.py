@@ -19,7 +19,7 @@ repairs. What lands where:
   ``{\\i1}``... as ``<i>``..., ``{\\anN}``/``{\\aN}`` on ``cue.align``, other tags verbatim.
 
 Times have centisecond precision. The writer does not round each time on its own (Aegisub's nearest
-10 ms turns a 24 fps two-frame gap of 83 ms into 80 ms half of the time, a ``gap-too-short`` the source
+10 ms turns a 24 fps two-frame gap of 83 ms into 80 ms seven times in ten, a ``gap-too-short`` the source
 did not have): it puts each boundary on the centisecond at or below it or at or above it (< 10 ms away),
 choosing them together so that what the track met still holds (`subpipe.formats._grid`, whose docstring
 has the rule): times in order stay in order, touching cues keep touching, a gap of at least the delivery
