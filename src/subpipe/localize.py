@@ -494,7 +494,7 @@ def flag_terms(source: Track, glossary, out_dir: Path, title: str,
                references: Sequence[tuple[AlignmentResult, str]] = ()) -> TermsResult:
     """Glossary hits and discovered candidates in the source; term QA of each aligned reference track
     (given with its file stem)."""
-    from subpipe.terms.flag import flag_track
+    from subpipe.terms.flag import flag_track, reference_qa
     from subpipe.terms.glossary import Glossary
     from subpipe.terms.report import write_reports
 
@@ -504,13 +504,11 @@ def flag_terms(source: Track, glossary, out_dir: Path, title: str,
     paths = write_reports(report, confined(folder, f"{title}.{source.lang}"))
     result = TermsResult(report, {k: str(v) for k, v in paths.items()})
     for ref, stem in references:
-        alignment = ref.alignment
-        if not alignment.target.lang:
+        qa_report = reference_qa(source, glossary, ref.alignment)
+        if qa_report is None:
             continue
-        qa_report = flag_track(source, glossary, target=alignment.target, links=alignment.to_dict(),
-                               discover_candidates=False)
         qa_paths = write_reports(qa_report, confined(folder, f"{stem}.qa"))
-        result.qa.append(TermQAResult(ref.reference, alignment.target.lang,
+        result.qa.append(TermQAResult(ref.reference, qa_report.target_lang,
                                       qa_report.qa.summary() if qa_report.qa else None,
                                       {k: str(v) for k, v in qa_paths.items()}, qa_report))
     return result
