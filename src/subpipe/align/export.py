@@ -275,3 +275,53 @@ def dual_line_langs(track: Track, source_lang: str, target_lang: str) -> Track:
         langs = (source_lang,) * split + (target_lang,) * (len(lines) - split) if split else None
         cues.append(cue.copy(line_langs=langs))
     return track.copy(cues=cues)
+
+
+DUAL_TITLE = "subpipe dual track"
+
+
+def dual_script(track: Track) -> tuple[str, ...] | None:
+    """Whether `track` is a dual track as `write_dual` writes it to ASS, and its languages: the script
+    title's (``Title: subpipe dual track (en+es)``: ``("en", "es")``), ``()`` for a script that says
+    none but has the ``Source`` and ``Target`` styles and a cue switching to ``Target``; None for any
+    other track.
+
+    >>> dual_script(Track([], meta={"info": {"Title": "subpipe dual track (en+es)"}}))
+    ('en', 'es')
+    >>> dual_script(Track([Cue(0, 1, "Hi\\n{\\\\rTarget}Hola")], styles={"Source": {}, "Target": {}}))
+    ()
+    >>> dual_script(Track([Cue(0, 1, "Hi")], meta={"info": {"Title": "Sintel"}})) is None
+    True
+    """
+    title = str(track.meta.get("info", {}).get("Title", "")).strip()
+    if title.startswith(DUAL_TITLE):
+        langs = title[len(DUAL_TITLE):].strip().removeprefix("(").removesuffix(")").split("+")
+        return tuple(lang for lang in langs if lang and lang != "und") if len(langs) > 1 else ()
+    styled = SOURCE_STYLE in track.styles and TARGET_STYLE in track.styles
+    if styled and any(TARGET_SWITCH in cue.text for cue in track.cues):
+        return ()
+    return None
+
+
+def dual_line_langs_by_text(track: Track, source_lang: str, target_lang: str) -> Track:
+    """A dual track without a ``{\\rTarget}`` switch (SRT or WebVTT, as `write_dual` writes them: the
+    source's lines above the translation's), each cue of two lines or more with the language of each line:
+    the split between the halves that `subpipe.langid`'s detector finds likeliest, source above. A cue
+    whose lines all read as one language is left without (`dual_halves` then sees one language)."""
+    import math
+
+    from subpipe.langid import detect_texts, get_detector, primary
+
+    codes = [primary(source_lang), primary(target_lang)]
+    many = [cue for cue in track.cues if len(cue.plain.strip("\n").split("\n")) > 1]
+    lines = [line for cue in many for line in cue.plain.split("\n")]
+    probs = iter(detect_texts(get_detector(), lines, codes) if lines else [])
+    langs: dict[int, tuple[str, ...]] = {}
+    for cue in many:
+        n = len(cue.plain.split("\n"))
+        src, tgt = zip(*[(math.log(max(p.get(codes[0], 0.0), 1e-6)), math.log(max(p.get(codes[1], 0.0), 1e-6)))
+                         for p in (next(probs) for _ in range(n))])
+        score, split = max((sum(src[:k]) + sum(tgt[k:]), k) for k in range(n + 1))
+        if 0 < split < n:
+            langs[id(cue)] = (source_lang,) * split + (target_lang,) * (n - split)
+    return track.copy(cues=[cue.copy(line_langs=langs.get(id(cue))) for cue in track.cues])
