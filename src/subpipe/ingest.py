@@ -132,7 +132,8 @@ class QCMode:
       cues first, `shares` their cues. A track declared bilingual whose worded cues all speak one
       language is checked as ``single`` in it, and `note` says so.
     - ``dual``: a dual-language review track (`subpipe.align.export`: the source's lines above the
-      translation's); `languages` are (source, target), each half held to its own language's rules.
+      translation's); `languages` are the source's (two or more for a bilingual source) then the
+      target's, each half held to its own language's rules.
 
     `origin` says where the languages came from: ``file name``, ``declared``, ``script info`` (the
     title of a dual ASS script), ``found`` (from the cues), or ``none``.
@@ -159,7 +160,8 @@ class QCMode:
         """
         where = ORIGINS.get(self.origin, f", {self.origin}")
         if self.name == "dual":
-            text = f"dual ({' above '.join(self.languages)}{where}): each half by its language's rules"
+            *sources, target = self.languages
+            text = f"dual ({'+'.join(dict.fromkeys(sources))} above {target}{where}): each half by its language's rules"
         elif self.name == "bilingual":
             counts = ", ".join(f"{lang} {n} cues" for lang, n in self.shares)
             text = f"bilingual ({'+'.join(self.languages)}{where}): each cue by its language's rules; {counts}"
@@ -321,34 +323,41 @@ def dual_mode(track: Track, declared: Sequence[str] | None, named: Sequence[str]
     from subpipe.qc.rules import dual_halves, is_empty
 
     script = dual_script(track)
-    found = next(((langs[-2], langs[-1], origin) for langs, origin in
-                  ((declared, "declared"), (script, "script info"), (named, "file name")) if langs and len(langs) >= 2),
-                 None)
+    candidates = [(declared, "declared"), (script, "script info"), (named, "file name")]
+    if script and len(named) > 2 and named[-1] == script[-1] and script[0] in named[:-1]:
+        candidates.insert(1, (named, "file name"))  # localize's name lists a bilingual source's languages
+    found = next(((tuple(langs), origin) for langs, origin in candidates if langs and len(langs) >= 2), None)
     if found is None:
         if script is None and not forced:
             return None
         raise SubpipeError("a dual-language track needs its two languages: name it Title.src+tgt.ext or declare "
                            "them (source, target)", path=track.path, code=ErrorCode.NO_LANGUAGE)
-    source, target, origin = found
-    labelled = dual_lines(track, source, target)
-    mode = QCMode("dual", (source, target), origin, tuple(declared or ()))
+    languages, origin = found
+    labelled = dual_lines(track, languages)
+    mode = QCMode("dual", languages, origin, tuple(declared or ()))
     if script is None and not forced:
         worded = [i for i, c in enumerate(track.cues) if not c.comment and not is_empty(c)]
         halves = sum(1 for i in worded if dual_halves(labelled.cues[i]))
         if not worded or halves < DUAL_SHARE * len(worded):
             return None
-        mode.note = f"{halves} of {len(worded)} cues read as {source} lines above {target} lines"
+        mode.note = f"{halves} of {len(worded)} cues read as {languages[0]} lines above {languages[-1]} lines"
     return labelled, mode
 
 
-def dual_lines(track: Track, source_lang: str, target_lang: str) -> Track:
-    """A dual track with the language of each line of its cues (`Cue.line_langs`), and the target's as
-    the track's: from the ``{\\rTarget}`` switch of subpipe's ASS, else from the text of the lines."""
+def dual_lines(track: Track, languages: Sequence[str]) -> Track:
+    """A dual track with the language of each line of its cues (`Cue.line_langs`), and the target's (the
+    last of `languages`, the source's before it) as the track's: from the ``{\\rTarget}`` switch of
+    subpipe's ASS (a line above it of a bilingual source by its text), else from the text of the lines
+    (then the source is taken to speak its first language)."""
     from subpipe.align.export import TARGET_SWITCH, dual_line_langs, dual_line_langs_by_text
 
-    switched = any(TARGET_SWITCH in cue.text for cue in track.cues)
-    labelled = (dual_line_langs if switched else dual_line_langs_by_text)(track, source_lang, target_lang)
-    labelled.lang = target_lang
+    *sources, target = languages
+    sources = list(dict.fromkeys(sources))
+    if any(TARGET_SWITCH in cue.text for cue in track.cues):
+        labelled = dual_line_langs(track, sources[0], target, source_langs=sources)
+    else:
+        labelled = dual_line_langs_by_text(track, sources[0], target)
+    labelled.lang = target
     return labelled
 
 

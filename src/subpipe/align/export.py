@@ -21,6 +21,7 @@
 import dataclasses
 import os
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from pathlib import Path
 
 import pysubs2
@@ -258,23 +259,42 @@ def write_dual(
     return write_track(track, path, format=fmt.id, fps=fps), track
 
 
-def dual_line_langs(track: Track, source_lang: str, target_lang: str) -> Track:
+def dual_line_langs(track: Track, source_lang: str, target_lang: str, *, source_langs: Sequence[str] = ()
+                    ) -> Track:
     """A dual track read back from an ASS file, each cue with the language of each line (`Cue.line_langs`):
     `source_lang` above the cue's ``{\\rTarget}`` switch, `target_lang` from it on. A cue without the
     switch, or with nothing above it, shows one language (a cue already in the target language): it gets
-    none, and is checked as a cue of the track.
+    none, and is checked as a cue of the track. `source_langs`: the languages of a bilingual source
+    (``Title.en+es+de.ass``); each line above the switch gets the one of them `subpipe.langid`'s detector
+    reads in it.
 
     >>> back = dual_line_langs(Track([Cue(0, 1, "Hello,\\nThom.\\n{\\\\rTarget}Hola, Thom."), Cue(2, 3, "Hola.")]), "en", "es")
     >>> [c.line_langs for c in back.cues]
     [('en', 'en', 'es'), None]
     """
-    cues = []
+    splits = []
     for cue in track.cues:
         lines = cue.text.split("\n")
-        split = next((n for n, line in enumerate(lines) if line.lstrip().startswith(TARGET_SWITCH)), 0)
-        langs = (source_lang,) * split + (target_lang,) * (len(lines) - split) if split else None
-        cues.append(cue.copy(line_langs=langs))
+        splits.append(next((n for n, line in enumerate(lines) if line.lstrip().startswith(TARGET_SWITCH)), 0))
+    above = {}
+    if len(source_langs) > 1:
+        texts = [line for cue, split in zip(track.cues, splits) for line in cue.plain.split("\n")[:split]]
+        above = dict(zip(texts, _likeliest(texts, source_langs)))
+    cues = []
+    for cue, split in zip(track.cues, splits):
+        lines = cue.plain.split("\n")
+        source = tuple(above.get(line, source_lang) for line in lines[:split]) if above else (source_lang,) * split
+        cues.append(cue.copy(line_langs=source + (target_lang,) * (len(lines) - split) if split else None))
     return track.copy(cues=cues)
+
+
+def _likeliest(texts: Sequence[str], langs: Sequence[str]) -> list[str]:
+    """The language of `langs` `subpipe.langid`'s detector reads in each of `texts` (the first for none)."""
+    from subpipe.langid import detect_texts, get_detector, primary
+
+    codes = [primary(lang) for lang in langs]
+    probs = detect_texts(get_detector(), texts, codes) if texts else []
+    return [max(langs, key=lambda lang: p.get(primary(lang), 0.0)) if p else langs[0] for p in probs]
 
 
 DUAL_TITLE = "subpipe dual track"
