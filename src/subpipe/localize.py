@@ -46,7 +46,7 @@ from subpipe.cues import Track, format_timecode
 from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.fileio import check_input_file, input_file_problem, write_text_atomic
 from subpipe.formats import write_track
-from subpipe.ingest import IngestResult, guess_lang, guess_languages, ingest_file
+from subpipe.ingest import IngestResult, guess_lang, guess_languages, ingest_file, spoken_from
 from subpipe.locales import locale_engine, normalize_locale
 from subpipe.paths import confined, safe_lang, safe_name
 from subpipe.reports import markdown_table, write_findings_csv, write_json
@@ -251,34 +251,6 @@ class FilmPlan:
         return bool(self.spoken) or self.detect or bool(self.overrides)
 
 
-AUTO = "auto"
-
-
-def spoken_from(source: str | Path, spoken_languages: Sequence[str] | str | None) -> tuple[list[str], bool]:
-    """(declared spoken languages of a bilingual film, whether to find them from the track).
-
-    None: the file name decides (``Title.en+zh.ext`` is bilingual; ``Title.en.ext`` is today's
-    single-language path); ``[]`` or ``"auto"``: found from the track; one language: the source
-    language (single-language path); two or more: declared.
-
-    >>> spoken_from("Dumplings.en+zh.srt", None), spoken_from("Sintel.en.vtt", None)
-    ((['en', 'zh'], False), ([], False))
-    >>> spoken_from("Sintel.en.vtt", "auto"), spoken_from("x.srt", "en,es"), spoken_from("x.srt", ["de"])
-    (([], True), (['en', 'es'], False), ([], False))
-    """
-    from subpipe.langid import declared_languages
-
-    if spoken_languages is None:
-        named = guess_languages(source)
-        return (named, False) if len(named) > 1 else ([], False)
-    if isinstance(spoken_languages, str) and spoken_languages.strip().lower() == AUTO:
-        return [], True
-    declared = list(declared_languages(spoken_languages))
-    if not declared:
-        return [], True
-    return (declared, False) if len(declared) > 1 else ([], False)
-
-
 def load_glossary_for(path: str | Path | None, lang: str | None, also: Sequence[str] = ()):
     """The film's glossary; for a bilingual film (`also`: its other languages) a TBX file gives the
     entries of every spoken language (CSV/JSON entries carry their own language, `lang` the default)."""
@@ -462,7 +434,8 @@ def refuse_problems(plan: FilmPlan, *, partial_targets: bool = False) -> None:
 def ingest_source(source: str | Path, profile: str = "netflix", audience: str = "adult",
                   fps: float | None = None) -> IngestResult:
     """Read and QC the source; refuse a track with nothing to translate (no cue, or no cue with words)."""
-    ingested = ingest_file(source, profile=profile, fps=fps, audience=audience)
+    # the cues' languages are the film plan's to call (`identify_source_languages`), not the name's alone
+    ingested = ingest_file(source, profile=profile, fps=fps, audience=audience, identify=False)
     shown = [c for c in ingested.track.cues if not c.comment]
     if not any(any(ch.isalnum() for ch in c.plain) for c in shown):
         what = "the track has no cue" if not shown else f"none of its {len(shown)} cues has a word"
