@@ -372,3 +372,99 @@ def test_the_cli_json_says_where_the_earlier_delivery_went(package):
     moved = json.loads(run.stdout)["set_aside"]
     assert moved["no_longer_delivered"] == [] and "TearsOfSteel_es.srt" in moved["files"]
     assert moved["folder"].startswith(str(out / "TearsOfSteel" / "superseded" / "broadcast-srt"))
+
+
+# --- reusing an earlier run: its summary.json is input like any other ---------------------------------------
+
+def earlier_run(package, tmp_path):
+    """A copy of the package fixture's film folder (its localize run: summary.json and the tracks) in
+    tmp_path/out, with an earlier delivery in it; returns (out, summary.json, its JSON)."""
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(package.package_dir.parents[1], out / "TearsOfSteel", symlinks=True)
+    path = out / "TearsOfSteel" / "summary.json"
+    return out, path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def damaged(summary: dict, change) -> str:
+    change(summary)
+    return json.dumps(summary, indent=2)
+
+
+OUTSIDE = "/etc/passwd"
+HOSTILE_SUMMARIES = {  # what summary.json holds -> words of the error, the line it names
+    "cut short": (lambda text, s: text[:len(text) // 2], "is not valid JSON", "half"),
+    "not UTF-8": (lambda text, s: text.replace('"title"', '"t\udcffitle"').encode("utf-8", "surrogateescape"),
+                  "not UTF-8", 2),
+    "a list": (lambda text, s: "[1, 2]\n", "the file: must be an object, not a list", None),
+    "nested without end": (lambda text, s: "[" * 200_000, "nested too deep", None),
+    "a 5,000-digit number": (lambda text, s: '{"title": ' + "9" * 5000 + "}", "not readable JSON", None),
+    "title of another film": (lambda text, s: damaged(s, lambda d: d.update(title="../Sintel")),
+                              "title: '../Sintel' is not the film", None),
+    "outputs of the wrong type": (lambda text, s: damaged(s, lambda d: d["languages"]["es"].update(outputs=[])),
+                                  "languages.es.outputs: must be an object, not a list", None),
+    "a track path of the wrong type": (lambda text, s: damaged(
+        s, lambda d: d["languages"]["es"]["outputs"].update(vtt=42)),
+        "languages.es.outputs.vtt: must be a string, not the number 42", None),
+    "a track outside the folder": (lambda text, s: damaged(
+        s, lambda d: d["languages"]["es"]["outputs"].update(vtt=OUTSIDE)),
+        "languages.es.outputs.vtt: '/etc/passwd' is not a file of the film's folder", None),
+    "a track up the tree": (lambda text, s: damaged(
+        s, lambda d: d["languages"]["fr"]["outputs"].update(srt="../../../../etc/passwd")),
+        "languages.fr.outputs.srt: '../../../../etc/passwd' is not a file of the film's folder", None),
+    "a failure of the wrong shape": (lambda text, s: damaged(
+        s, lambda d: d.update(failed_languages={"ja": {"message": ["x"], "code": "x"}})),
+        "failed_languages.ja.message: must be a string, not a list", None),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_SUMMARIES))
+def test_reuse_refuses_a_damaged_or_hostile_summary_naming_it_before_anything_moves(package, tmp_path, case):
+    make, words, line = HOSTILE_SUMMARIES[case]
+    out, path, summary = earlier_run(package, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    content = make(text, summary)
+    (path.write_bytes if isinstance(content, bytes) else lambda c: path.write_text(c, encoding="utf-8"))(content)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    with pytest.raises(SubpipeError) as err:
+        deliver_film(TOS, SPEC, ["es", "fr"], output_dir=out, reuse=True)
+    assert (err.value.code, err.value.path) == ("bad-summary", str(path)), err.value
+    assert words in err.value.message, err.value.message
+    if line == "half":  # where the text stops: the line the JSON parser names
+        line = len(text[:len(text) // 2].splitlines()) or 1
+        assert line > 10
+    assert err.value.line == line
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before  # the earlier delivery stays put
+
+
+def test_reuse_refuses_a_track_that_is_a_symlink_out_of_the_films_folder(package, tmp_path):
+    out, path, summary = earlier_run(package, tmp_path)
+    secret = tmp_path / "elsewhere.vtt"
+    secret.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nnot the film's\n", encoding="utf-8")
+    track = out / "TearsOfSteel" / "TearsOfSteel.es.vtt"
+    track.unlink()
+    track.symlink_to(secret)
+    with pytest.raises(SubpipeError) as err:
+        deliver_film(TOS, SPEC, ["es"], output_dir=out, reuse=True)
+    assert err.value.code == "outside-root" and "leads outside" in err.value.message
+    assert not (out / "TearsOfSteel" / "superseded").exists()
+
+
+def test_reuse_refuses_a_summary_beyond_the_file_size_limit(package, tmp_path, monkeypatch):
+    out, path, summary = earlier_run(package, tmp_path)
+    monkeypatch.setenv("SUBPIPE_MAX_FILE_BYTES", "1000")
+    with pytest.raises(SubpipeError) as err:
+        deliver_film(TOS, SPEC, ["es"], output_dir=out, reuse=True)
+    assert (err.value.code, err.value.path) == ("limit", str(path)) and "SUBPIPE_MAX_FILE_BYTES" in err.value.message
+
+
+def test_the_cli_reports_a_damaged_summary_in_its_error_frame(package, tmp_path):
+    out, path, summary = earlier_run(package, tmp_path)
+    path.write_text(json.dumps(summary)[:-40], encoding="utf-8")
+    run = CliRunner().invoke(app, ["deliver", str(TOS), "--spec", "broadcast-srt", "--to", "es", "-o", str(out),
+                                   "--reuse", "--json"])
+    assert run.exit_code == 1, run.output
+    error = json.loads(run.stdout)
+    assert (error["error"], error["path"], error["line"]) == ("bad-summary", str(path), 1)
+    assert "Traceback" not in run.output and "internal" not in run.output

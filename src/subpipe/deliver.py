@@ -35,7 +35,6 @@ With ``reuse``, nothing is translated: the tracks come from the film's earlier l
 """
 
 import hashlib
-import json
 import re
 import shutil
 import time
@@ -48,9 +47,10 @@ from pathlib import Path
 from typing import Literal
 
 from subpipe.cues import Track, format_timecode
-from subpipe.errors import ErrorCode, SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError, catalogued
 from subpipe.fileio import read_input, read_text_input, write_text_atomic
-from subpipe.paths import confined, display_path, display_paths_in, safe_lang, safe_name
+from subpipe.limits import excerpt
+from subpipe.paths import confined, display_path, display_paths_in, printable, safe_lang, safe_name
 from subpipe.runners import InTurn, Runner
 
 Status = Literal["completed", "partially failed", "failed"]
@@ -556,18 +556,97 @@ def localized_from_outputs(title: str, locale: str, track: Track | None, outputs
                      dual_source_tag(str(dual or ""), title, source_lang))
 
 
+TRACK_OUTPUTS = ("srt", "vtt", "forced_vtt", "dual")  # the files of a summary's language `from_summary` reads
+
+
+def load_summary(folder: Path) -> dict:
+    """The summary.json of an earlier localize run of the film in `folder`, every part `from_summary`
+    uses checked: a file that is not UTF-8 JSON (its line named), larger than the file size limit
+    (`subpipe.limits`), nested beyond reason, of another shape, or naming a track outside the film's
+    folder (a path elsewhere, ``..``, a file there that is a symlink leading out) is a `SubpipeError`
+    naming the file (``bad-summary``; ``outside-root`` for a symlink), and nothing outside `folder` is
+    read."""
+    from subpipe.fileio import read_json_input
+    from subpipe.limits import current_limits
+
+    file = confined(folder, "summary.json")
+    data = read_json_input(file, what="summary of an earlier localize run", code=ErrorCode.BAD_SUMMARY,
+                           max_bytes=current_limits().max_file_bytes)
+
+    def bad(where: str, message: str) -> SubpipeError:
+        return SubpipeError(f"{where}: {message} (not a summary.json subpipe localize wrote: run it again, or "
+                            "deliver without --reuse)", path=str(file), code=ErrorCode.BAD_SUMMARY)
+
+    def of(value, kinds: tuple[type, ...], where: str):
+        if not isinstance(value, kinds) or isinstance(value, bool) and bool not in kinds:
+            names = " or ".join("null" if k is type(None) else {"dict": "an object", "str": "a string",
+                                                                 "int": "a whole number"}[k.__name__]
+                                for k in kinds)
+            raise bad(where, f"must be {names}, not {describe(value)}")
+        return value
+
+    of(data, (dict,), "the file")
+    title = of(data.get("title"), (str,), "title")
+    if title != folder.name:
+        raise bad("title", f"{excerpt(title)} is not the film of the folder it is in ({excerpt(folder.name)})")
+    source = of(data.get("source", {}), (dict,), "source")
+    lang = of(source.get("lang"), (str, type(None)), "source.lang")
+    for tag in (lang or "und").split("+"):
+        try:
+            safe_lang(tag)
+        except SubpipeError:
+            raise bad("source.lang", f"{excerpt(lang)} is not a language tag") from None
+    for locale, entry in of(data.get("failed_languages", {}), (dict,), "failed_languages").items():
+        where = f"failed_languages.{printable(locale)}"
+        of(entry, (dict,), where)
+        of(entry.get("message"), (str,), f"{where}.message")
+        of(entry.get("code"), (str,), f"{where}.code")
+        of(entry.get("path"), (str, type(None)), f"{where}.path")
+        of(entry.get("line"), (int, type(None)), f"{where}.line")
+    for locale, entry in of(data.get("languages", {}), (dict,), "languages").items():
+        where = f"languages.{printable(locale)}"
+        outputs = of(of(entry, (dict,), where).get("outputs"), (dict,), f"{where}.outputs")
+        for kind in TRACK_OUTPUTS:
+            if kind in outputs:
+                track_in_folder(of(outputs[kind], (str,), f"{where}.outputs.{kind}"), folder,
+                                lambda message, key=f"{where}.outputs.{kind}": bad(key, message))
+    return data
+
+
+def track_in_folder(recorded: str, folder: Path, bad) -> Path:
+    """The file of the film's `folder` a summary names by `recorded` (its path when written, in a folder
+    of the film's name: the folder may have moved since): ``bad(message)`` for a path that leads elsewhere;
+    a name there that is a symlink leading out of `folder` is refused by `confined`."""
+    path = Path(recorded)
+    if "\x00" in recorded or not path.name or ".." in path.parts or (
+            len(path.parts) > 1 and path.parent.name != folder.name) or path.name != safe_name(path.name):
+        raise bad(f"{excerpt(recorded)} is not a file of the film's folder {excerpt(folder.name)}: refused")
+    return confined(folder, path.name)
+
+
+def describe(value) -> str:
+    """A JSON value as a message names it: its type, and a short excerpt of a string."""
+    if isinstance(value, str):
+        return f"the string {excerpt(value, 40)}"
+    number = str(value) if len(str(value)) <= 40 else f"{str(value)[:40]}… ({len(str(value)):,} digits)"
+    return {dict: "an object", list: "a list", bool: "true/false", type(None): "null"}.get(
+        type(value), f"the number {number}")
+
+
 def from_summary(folder: Path, locale: str) -> Localized:
-    """`locale` from an earlier localize run of the film in `folder` (its summary.json)."""
-    summary = json.loads(read_input(confined(folder, "summary.json"), what="localize summary").decode("utf-8"))
+    """`locale` from an earlier localize run of the film in `folder` (its summary.json, `load_summary`)."""
+    summary = load_summary(folder)
     failed = summary.get("failed_languages", {})
     if locale in failed:
         e = failed[locale]
-        raise SubpipeError(e["message"], path=e.get("path"), line=e.get("line"), code=e["code"])
+        code = catalogued(e["code"])  # a code subpipe does not know is not passed on
+        code = code if isinstance(code, ErrorCode) else ErrorCode.NOT_LOCALIZED
+        raise SubpipeError(e["message"], path=e.get("path"), line=e.get("line"), code=code)
     if locale not in summary.get("languages", {}):
         raise SubpipeError(f"the earlier localize run did not translate into {locale}: deliver without reusing it",
                            path=str(folder / "summary.json"), code=ErrorCode.NOT_LOCALIZED)
     return localized_from_outputs(summary["title"], locale, None, summary["languages"][locale]["outputs"],
-                                  summary["source"].get("lang") or "und", folder=folder)
+                                  summary.get("source", {}).get("lang") or "und", folder=folder)
 
 
 def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: Sequence[str] | None = None, *,
@@ -597,7 +676,7 @@ def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: S
     plan_package(per_locale.values(), title, spec.path)  # a naming clash is the spec's fault: said before any work
     if reuse:
         film_dir = confined(output_dir, title)
-        read_input(confined(film_dir, "summary.json"), what="summary of an earlier localize run to reuse")
+        load_summary(film_dir)  # a missing or damaged summary is said before anything is moved or written
         result = DeliveryResult(title, spec, confined(film_dir, "delivery", spec.name), wanted)
         set_aside(result)
         deliver_locales(result, runner, film_dir, per_locale, fps)

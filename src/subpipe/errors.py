@@ -94,6 +94,7 @@ class ErrorCode(_Catalogued):
     BAD_SPEC = "bad-spec", "Correct the delivery spec at the key and line the message names."
     MISSING_TRACK = "missing-track", "Localize again with the option the spec needs (forced narrative, dual track)."
     VERIFY = "verify", "A delivered file did not read back as written: report it with the file."
+    BAD_SUMMARY = "bad-summary", "The earlier run's summary.json the message names is damaged or not subpipe's: localize the film again (or deliver without --reuse)."
     NOT_LOCALIZED = "not-localized", "Run subpipe localize (or deliver without --reuse) first: there is no earlier run to package."
     SET_ASIDE = "set-aside", "Move the earlier delivery's files out of the package folder yourself (the message names the one that could not be moved), then deliver again."
     # requests and runs

@@ -15,6 +15,7 @@ import errno
 import json
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -128,13 +129,21 @@ def read_text_input(path: str | os.PathLike, *, what: str = "file", code: str = 
 def read_json_input(path: str | os.PathLike, *, what: str = "file", code: str = "io",
                     max_bytes: int | None = None):
     """The JSON value in input file `path` (`read_text_input`); invalid JSON is a `SubpipeError`
-    with `code` naming the file and line."""
+    with `code` naming the file and line, and so is JSON nested too deep for the parser (``[[[[...``)
+    or with a number of more digits than Python converts."""
     text = read_text_input(path, what=what, code=code, max_bytes=max_bytes)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise SubpipeError(f"{what} is not valid JSON: {exc.msg}", path=_check_name(path, what),
                            line=exc.lineno, code=code) from None
+    except RecursionError:
+        raise SubpipeError(f"{what} is nested too deep to read (arrays or objects inside each other "
+                           f"{sys.getrecursionlimit():,} levels and more)", path=_check_name(path, what),
+                           code=code) from None
+    except ValueError as exc:  # an integer beyond sys.get_int_max_str_digits()
+        raise SubpipeError(f"{what} is not readable JSON: {exc}", path=_check_name(path, what),
+                           code=code) from None
 
 
 def _read_up_to(fh, max_bytes: int | None) -> bytes:
