@@ -29,7 +29,10 @@ removed; the others are delivered. The manifest (``manifest.json``, ``manifest.c
 so a package with a manifest is complete. Packages land in ``OUT/<Title>/delivery/<spec name>/``, which
 after a delivery holds exactly the files its manifest lists: whatever an earlier delivery (or anyone)
 left there is moved, before the first file is written, to ``OUT/<Title>/superseded/<spec name>/<UTC time>/``,
-and the summary names it, with the files the new package no longer has (`set_aside`).
+and the summary names it, with the files the new package no longer has (`set_aside`). Once the new package is
+written, only the newest set-asides of the spec are kept (`prune_set_asides`): ``SUBPIPE_KEEP_SUPERSEDED``
+of them (default 7, a week of nightly deliveries; 0 keeps none, not even the one just made), or
+``keep_superseded`` per call (``subpipe deliver --keep-superseded N``); the summary names those removed.
 With ``reuse``, nothing is translated: the tracks come from the film's earlier localize run
 (``OUT/<Title>/summary.json``).
 """
@@ -382,6 +385,9 @@ class DeliveryResult:
     seconds: float = 0.0
     superseded_dir: Path | None = None  # where the folder's earlier contents were moved (`set_aside`)
     superseded: list[str] = field(default_factory=list)  # their names
+    removed_set_asides: list[Path] = field(default_factory=list)  # older set-asides removed (`prune_set_asides`)
+    not_removed: dict[str, str] = field(default_factory=dict)  # set-aside -> why it could not be removed
+    keep_superseded: int | None = None  # the set-asides kept (`prune_set_asides`)
 
     @property
     def delivered(self) -> list[str]:
@@ -400,10 +406,12 @@ class DeliveryResult:
         return [name for name in self.superseded if name not in now]
 
     def set_aside_summary(self) -> dict | None:
-        if self.superseded_dir is None:
+        if self.superseded_dir is None and not self.removed_set_asides and not self.not_removed:
             return None
-        return {"folder": str(self.superseded_dir), "files": list(self.superseded),
-                "no_longer_delivered": self.no_longer_delivered}
+        return {"folder": str(self.superseded_dir) if self.superseded_dir is not None else None,
+                "files": list(self.superseded), "no_longer_delivered": self.no_longer_delivered,
+                "kept": self.keep_superseded, "removed": [str(p) for p in self.removed_set_asides],
+                "not_removed": dict(self.not_removed)}
 
     def rows(self) -> list[dict]:
         """The manifest's rows: every delivered file, then a row per failed locale."""
@@ -652,7 +660,8 @@ def from_summary(folder: Path, locale: str) -> Localized:
 def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: Sequence[str] | None = None, *,
                  output_dir: str | Path = "out", reference_tracks: Sequence = (), glossary: str | Path | None = None,
                  audience: str = "adult", fps: float | None = None, engine=None, runner: Runner | None = None,
-                 review=None, progress=None, spoken_languages=None, reuse: bool = False) -> DeliveryResult:
+                 review=None, progress=None, spoken_languages=None, reuse: bool = False,
+                 keep_superseded: int | None = None) -> DeliveryResult:
     """Localize `source` into `locales` (the spec's own when None) and write the delivery package.
 
     With `reuse`, nothing is translated again: the tracks come from the film's earlier localize run
@@ -660,12 +669,15 @@ def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: S
     deliver failing with its reason. Bad input (the source, the spec, a locale tag, no earlier run to
     reuse) raises `SubpipeError` before any work; after that a locale that fails is listed in the
     manifest with its reason and the others are delivered. Every step (localize's, then
-    `deliver_locale` per locale) goes through `runner` (in turn by default).
+    `deliver_locale` per locale) goes through `runner` (in turn by default). Once the package is written,
+    the spec's set-asides beyond the newest `keep_superseded` (None: ``$SUBPIPE_KEEP_SUPERSEDED``, default
+    7) are removed (`prune_set_asides`).
     """
     from subpipe.localize import film_title, localize_film
 
     t0 = time.perf_counter()
     runner = runner or InTurn()
+    keep = keep_superseded_setting(keep_superseded)  # a bad setting is said before any work
     spec = spec if isinstance(spec, DeliverySpec) else load_spec(spec)
     wanted = list(dict.fromkeys(safe_lang(loc, path=spec.path) for loc in (locales or spec.locales)))
     if not wanted:
@@ -680,7 +692,7 @@ def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: S
         result = DeliveryResult(title, spec, confined(film_dir, "delivery", spec.name), wanted)
         set_aside(result)
         deliver_locales(result, runner, film_dir, per_locale, fps)
-        return finish(result, t0)
+        return finish(result, t0, keep)
     profiles = {loc: ls.profile for loc, ls in per_locale.items()}
     film = localize_film(source, wanted, reference_tracks=reference_tracks, glossary=glossary,
                          profile=spec.default_profile, profiles=profiles, audience=audience, output_dir=output_dir,
@@ -690,7 +702,7 @@ def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: S
     result = DeliveryResult(film.title, spec, confined(film.output_dir, "delivery", spec.name), wanted, films=[film])
     set_aside(result)
     deliver_locales(result, runner, film, per_locale, fps)
-    return finish(result, t0)
+    return finish(result, t0, keep)
 
 
 def set_aside(result: DeliveryResult) -> None:
@@ -703,16 +715,20 @@ def set_aside(result: DeliveryResult) -> None:
     entries = sorted(package.iterdir()) if package.is_dir() else []
     if not entries:
         return
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    for n in range(1, 1000):
-        target = confined(package.parent.parent, "superseded", result.spec.name, stamp if n == 1 else f"{stamp}-{n}")
+    stamp = datetime.now(UTC).strftime(SET_ASIDE_STAMP)
+    folder = confined(package.parent.parent, "superseded", result.spec.name)
+    # after the newest of this second, even where older ones were pruned: names keep the order they were made
+    made = [SET_ASIDE_NAME.fullmatch(p.name) for p in set_asides(folder)]
+    first = max((int(m.group(2) or 1) for m in made if m.group(1) == stamp), default=0) + 1
+    for n in range(first, 1000):
+        target = confined(folder, stamp if n == 1 else f"{stamp}-{n}")
         try:
             target.mkdir(parents=True)
             break
         except FileExistsError:
             continue
     else:
-        raise SubpipeError("too many earlier deliveries set aside this second", path=str(target.parent),
+        raise SubpipeError("too many earlier deliveries set aside this second", path=str(folder),
                            code=ErrorCode.SET_ASIDE)
     for entry in entries:
         try:
@@ -723,6 +739,83 @@ def set_aside(result: DeliveryResult) -> None:
         result.superseded.append(entry.name)
     result.superseded_dir = target
     result.outputs["superseded"] = str(target)
+
+
+SET_ASIDE_STAMP = "%Y%m%dT%H%M%SZ"  # a set-aside folder's name: its UTC time, then -2, -3, ... within a second
+SET_ASIDE_NAME = re.compile(r"([0-9]{8}T[0-9]{6}Z)(?:-([0-9]{1,3}))?")
+KEEP_SUPERSEDED_ENV = "SUBPIPE_KEEP_SUPERSEDED"
+DEFAULT_KEEP_SUPERSEDED = 7  # a week of nightly deliveries
+
+
+def keep_superseded_setting(keep: int | None = None, environ=None) -> int:
+    """How many set-asides of a spec to keep: `keep` when given, else ``$SUBPIPE_KEEP_SUPERSEDED``, else 7.
+    0 keeps none. A value that is not a whole number of 0 or more is a `SubpipeError` naming it.
+
+    >>> keep_superseded_setting(environ={}), keep_superseded_setting(environ={"SUBPIPE_KEEP_SUPERSEDED": "0"})
+    (7, 0)
+    """
+    import os
+
+    name = "keep_superseded"
+    if keep is None:
+        raw = (os.environ if environ is None else environ).get(KEEP_SUPERSEDED_ENV, "").strip()
+        if not raw:
+            return DEFAULT_KEEP_SUPERSEDED
+        name = KEEP_SUPERSEDED_ENV
+        try:
+            keep = int(raw.replace("_", ""))
+        except ValueError:
+            raise SubpipeError(f"{name}={excerpt(raw)} is not a whole number (the set-asides to keep; 0 keeps "
+                               "none)", code=ErrorCode.SETTINGS) from None
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
+        raise SubpipeError(f"{name}={keep!r}: the set-asides to keep are a whole number, 0 or more (0 keeps none)",
+                           code=ErrorCode.SETTINGS)
+    return keep
+
+
+def set_asides(folder: Path) -> list[Path]:
+    """The set-aside folders subpipe made in `folder` (``OUT/<Title>/superseded/<spec>/``), oldest first:
+    real directories (a symlink is never one, nor is what it points to) named as `set_aside` names them.
+    Anything else there is not subpipe's and is left alone."""
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    found = []
+    for entry in folder.iterdir():
+        name = SET_ASIDE_NAME.fullmatch(entry.name)
+        if name and not entry.is_symlink() and entry.is_dir():
+            found.append(((name.group(1), int(name.group(2) or 1)), entry))
+    return [entry for _, entry in sorted(found)]
+
+
+def prune_set_asides(result: DeliveryResult, keep: int) -> None:
+    """Remove the set-asides of the package's spec beyond the newest `keep` (`set_asides`), each checked
+    to lie inside the film's folder (`confined`) and removed without following a symlink inside it
+    (`shutil.rmtree` where it avoids symlink attacks; elsewhere nothing is removed). The result names
+    what was removed, and what could not be, with why."""
+    result.keep_superseded = keep
+    film_dir = result.package_dir.parent.parent
+    try:
+        folder = confined(film_dir, "superseded", result.spec.name)
+    except SubpipeError as exc:  # the delivery is written: what is not removed is said, not raised
+        result.not_removed[str(film_dir / "superseded")] = exc.message
+        return
+    if (film_dir / "superseded").is_symlink():
+        result.not_removed[str(film_dir / "superseded")] = "a symlink: not followed"
+        return
+    found = set_asides(folder)
+    for entry in found[:max(len(found) - keep, 0)]:
+        if not shutil.rmtree.avoids_symlink_attacks:
+            result.not_removed[str(entry)] = "this system's removal could follow symlinks: left in place"
+            continue
+        try:
+            shutil.rmtree(confined(folder, entry.name))
+        except SubpipeError as exc:
+            result.not_removed[str(entry)] = exc.message
+            continue
+        except OSError as exc:
+            result.not_removed[str(entry)] = f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
+            continue
+        result.removed_set_asides.append(entry)
 
 
 def deliver_locales(result: DeliveryResult, runner: Runner, film, specs: dict[str, LocaleSpec],
@@ -737,13 +830,15 @@ def deliver_locales(result: DeliveryResult, runner: Runner, film, specs: dict[st
             result.failed[loc] = failure_reason(exc, result.package_dir)
 
 
-def finish(result: DeliveryResult, t0: float) -> DeliveryResult:
-    """Locales and files in the order asked, then the manifest: the package's last files."""
+def finish(result: DeliveryResult, t0: float, keep: int | None = None) -> DeliveryResult:
+    """Locales and files in the order asked, then the manifest: the package's last files; then the
+    spec's set-asides beyond the newest `keep` (`keep_superseded_setting`) are removed."""
     wanted = result.locales
     result.failed = {loc: result.failed[loc] for loc in wanted if loc in result.failed}
     result.files.sort(key=lambda f: wanted.index(f.locale))
-    result.seconds = time.perf_counter() - t0
     write_manifest(result)
+    prune_set_asides(result, keep_superseded_setting(keep))
+    result.seconds = time.perf_counter() - t0
     return result
 
 
@@ -807,4 +902,11 @@ def delivery_markdown(result: DeliveryResult) -> str:
                   f"{len(result.superseded)} file(s) the folder held before this delivery were moved to "
                   f"`{result.superseded_dir}`" + (f"; no longer delivered: {', '.join(gone)}." if gone else
                                                   "; this delivery replaces each of them."), ""]
+    if result.removed_set_asides or result.not_removed:
+        lines += ["## Older set-asides", ""]
+        if result.removed_set_asides:
+            lines += [f"{len(result.removed_set_asides)} older set-aside folder(s) removed, the newest "
+                      f"{result.keep_superseded} kept ({KEEP_SUPERSEDED_ENV}): "
+                      + ", ".join(f"`{p.name}`" for p in result.removed_set_asides) + ".", ""]
+        lines += [f"Not removed: `{Path(p).name}` ({why}).\n" for p, why in result.not_removed.items()]
     return "\n".join(lines) + "\n"

@@ -57,7 +57,7 @@ class ErrorCode(_Catalogued):
     MOVE = "move", "Clear out the folder: too many files of this name are already there."
     NO_INBOX = "no-inbox", "Create the drop folder, or point the settings' inbox at an existing one."
     NO_FLOWS = "no-flows", "Run from a checkout of subpipe, or set SUBPIPE_FLOWS_DIR to its flows/ folder."
-    SETTINGS = "settings", "Fix the settings file (TOML) at the line the message names."
+    SETTINGS = "settings", "Fix the settings file (TOML) at the line the message names, or the SUBPIPE_* variable or option it names."
     # reading and writing subtitle files
     UNKNOWN_FORMAT = "unknown-format", "Use a format the message lists (by extension, or name it with --to)."
     NOT_SRT = "not-srt", "Check the file is SubRip: no cue block had a readable timing line."
