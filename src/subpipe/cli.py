@@ -450,6 +450,9 @@ def deliver(file: Path,
             reuse: Annotated[bool, typer.Option(
                 "--reuse", help="Translate nothing: package the film's earlier `subpipe localize` outputs in -o "
                 "(OUT/<Title>/summary.json).")] = False,
+            keep_superseded: Annotated[Optional[int], typer.Option(
+                "--keep-superseded", min=0, help="Earlier deliveries set aside to keep, newest first; older ones "
+                "are removed (default: $SUBPIPE_KEEP_SUPERSEDED, else 7; 0 keeps none).")] = None,
             as_json: JsonOpt = False) -> None:
     """Localize FILE and write the delivery package a spec names: per locale, the files in the spec's
     formats and names, each read back and QC-checked, and manifest.json/.csv (cues, duration, QC, SHA-256).
@@ -457,14 +460,17 @@ def deliver(file: Path,
     The package is OUT/<Title>/delivery/<spec>/. A locale that cannot be delivered (no model, say) is
     listed in the manifest as failed with its reason, the others are delivered, and the exit status is 1.
     What the folder held before (an earlier delivery) is moved to OUT/<Title>/superseded/<spec>/<time>/
-    first, so the folder holds exactly what the manifest lists; the summary names what was moved.
+    first, so the folder holds exactly what the manifest lists; the summary names what was moved. Only the
+    newest --keep-superseded set-asides are kept (7 unless SUBPIPE_KEEP_SUPERSEDED says otherwise); the
+    summary names those removed.
     """
     from subpipe.deliver import deliver_film, delivery_markdown
     from subpipe.translate import get_engine
 
     result = deliver_film(file, spec, to or None, output_dir=output, reference_tracks=reference or [],
                           glossary=glossary, audience=audience, fps=fps,
-                          engine=None if reuse else get_engine(engine), reuse=reuse)
+                          engine=None if reuse else get_engine(engine), reuse=reuse,
+                          keep_superseded=keep_superseded)
     if as_json:
         print(json.dumps(result.manifest() | {"outputs": result.outputs, "set_aside": result.set_aside_summary()},
                          ensure_ascii=False, indent=2))

@@ -662,13 +662,16 @@ def forced_track(source: Track, track: Track, target_lang: str, skip: Sequence[s
 def write_language(source: Track, track: Track, qc: list[Finding], profile, out_dir: Path, title: str, *,
                    glossary=None, slots: Sequence[dict] = (), forced: bool = False,
                    kept: Sequence[int] = (), source_tag: str | None = None, skip: Sequence[str] = (),
-                   formats: Sequence[str] = ()) -> tuple[dict[str, str], dict | None, list[Finding]]:
+                   formats: Sequence[str] = (), fixes: Sequence[Finding] = ()
+                   ) -> tuple[dict[str, str], dict | None, list[Finding], list[Finding]]:
     """SRT and WebVTT (ASS when the source was ASS), dual track, QC report, term QA report for one language;
     with `forced`, the forced-narrative SRT and WebVTT; each of `formats` too (``imsc``: IMSC 1.1 Text
     ``.ttml``, checked by `subpipe.formats.imsc.validate`, its findings in ``reports/...imsc-check.json``).
     Cues at the `kept` positions were already in the target language: the dual track shows them once.
-    Returns the outputs, the term QA summary and `qc` as reported: named in the delivered SRT, with its
-    lines (`in_delivered_file`)."""
+    The QC report (``reports/<Title>.<lang>.qc.json`` / ``.qc.csv``) lists the findings, then each of
+    `fixes` (what the QC fixes and MT tidying changed, before -> after, and what they could not change), as
+    ``subpipe qc --fix`` reports them. Returns the outputs, the term QA summary, `qc` and `fixes` as
+    reported: named in the delivered SRT, with its lines (`in_delivered_file`)."""
     from subpipe.align import Alignment, Link, Transform
     from subpipe.align.export import write_dual
     from subpipe.qc import summarize
@@ -701,9 +704,11 @@ def write_language(source: Track, track: Track, qc: list[Finding], profile, out_
                                      # by its file: a profile given as a file has no built-in name
                                      profile=getattr(profile, "source", None) or "netflix")[0])
     qc = in_delivered_file(qc, track, outputs["srt"])
-    qc_rows = {"summary": summarize(track, qc), "findings": [f.to_dict() for f in qc]}
+    fixes = in_delivered_file(fixes, track, outputs["srt"])
+    qc_rows = {"summary": summarize(track, qc), "findings": [f.to_dict() for f in qc],
+               "fixes": [f.to_dict() for f in fixes]}  # as `subpipe qc --fix --json` lists them
     outputs["qc_json"] = str(write_json(confined(reports, f"{title}.{lang}.qc.json"), qc_rows))
-    outputs["qc_csv"] = str(write_findings_csv(confined(reports, f"{title}.{lang}.qc.csv"), qc))
+    outputs["qc_csv"] = str(write_findings_csv(confined(reports, f"{title}.{lang}.qc.csv"), [*qc, *fixes]))
     if slots:
         outputs["protection"] = str(write_json(confined(reports, f"{title}.{lang}.protected-terms.json"),
                                                list(slots)))
@@ -717,7 +722,7 @@ def write_language(source: Track, track: Track, qc: list[Finding], profile, out_
         paths = write_reports(qa_report, confined(reports, f"{title}.{lang}.terms"))
         outputs.update({f"terms_{k}": str(v) for k, v in paths.items()})
         term_qa = qa_report.qa.summary() if qa_report.qa else None
-    return outputs, term_qa, qc
+    return outputs, term_qa, qc, fixes
 
 
 def on_delivered_clock(source: Track, delivered: Track) -> Track:
@@ -881,10 +886,10 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
     fixes = [f for f in fixes if not (f.kind == "segment-empty-cue" and f.position in left_out)]
     kept = [c.position for c in source.cues if bilingual and not c.comment
             and all(lang == "und" or speaks(lang, target_lang) for lang in spoken_languages_of(source, c))]
-    outputs, term_qa, qc = write_language(source, track, qc, prof, out_dir, title,
-                                          glossary=glossary if term_check else None, slots=slots,
-                                          forced=forced_narrative, kept=kept, source_tag=source_tag, skip=skip,
-                                          formats=formats)
+    outputs, term_qa, qc, fixes = write_language(source, track, qc, prof, out_dir, title,
+                                                 glossary=glossary if term_check else None, slots=slots,
+                                                 forced=forced_narrative, kept=kept, source_tag=source_tag,
+                                                 skip=skip, formats=formats, fixes=fixes)
     if rows:
         outputs["untranslated"] = write_untranslated(source, rows, out_dir, title, target_lang)
     return LanguageResult(lang=target_lang, track=track, qc=qc, qc_summary=summarize(track, qc), fixes=fixes,

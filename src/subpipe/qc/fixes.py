@@ -516,7 +516,8 @@ def _fix_text(cue: Cue, profiles: LanguageProfiles, split: bool,
         if wrapped is not None and not too_long:
             new = relabel(cue, [cue.copy(text=wrapped)])[0]
             return [new], [note("fix-rewrap", f"re-broke {_line_summary(cue, profile)} into "
-                                f"{_line_summary(new, profile)}; {limit}", new)]
+                                f"{_line_summary(new, profile)}; {limit}: {excerpt(cue.plain)} -> "
+                                f"{excerpt(new.plain)}", new)]
         if not split:
             return [cue], [note("fix-rewrap-unresolved", f"{_line_summary(cue, profile)} cannot be re-broken "
                                 f"within the {limit} (the split fix can split it)", cue, fixed=False)]
