@@ -89,3 +89,13 @@ def test_a_single_language_film_reports_one_language():
     out = json.loads(res.stdout)
     assert [row["code"] for row in out["languages"]] == ["ru"]
     assert all(c["lang"] == "ru" and "lines" not in c for c in out["cues"])
+
+
+def test_an_overrides_file_not_in_utf8_exits_1_naming_its_line_and_column(tmp_path):
+    fix = tmp_path / "fix.csv"
+    fix.write_bytes("position,lang\n3,zh\n5,en # café\n".encode("cp1252"))
+    res = runner.invoke(app, ["langid", str(SCENE), "--overrides", str(fix), "--json"])
+    assert res.exit_code == 1
+    err = json.loads(res.stdout)
+    assert (err["error"], err["path"], err["line"]) == ("input", str(fix), 3)
+    assert "column 11 of its line" in err["message"]

@@ -395,3 +395,169 @@ def test_the_cli_json_says_where_the_earlier_delivery_went(package):
     moved = json.loads(run.stdout)["set_aside"]
     assert moved["no_longer_delivered"] == [] and "TearsOfSteel_es.srt" in moved["files"]
     assert moved["folder"].startswith(str(out / "TearsOfSteel" / "superseded" / "broadcast-srt"))
+
+
+# --- reusing an earlier run: its summary.json is input like any other ---------------------------------------
+
+def earlier_run(package, tmp_path):
+    """A copy of the package fixture's localize run (summary.json, the tracks, reports/; not the
+    deliveries other tests made) in tmp_path/out; returns (out, summary.json, its JSON)."""
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(package.package_dir.parents[1], out / "TearsOfSteel", symlinks=True,
+                    ignore=lambda folder, names: {"delivery", "superseded"} & set(names))
+    path = out / "TearsOfSteel" / "summary.json"
+    return out, path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def damaged(summary: dict, change) -> str:
+    change(summary)
+    return json.dumps(summary, indent=2)
+
+
+OUTSIDE = "/etc/passwd"
+HOSTILE_SUMMARIES = {  # what summary.json holds -> words of the error, the line it names
+    "cut short": (lambda text, s: text[:len(text) // 2], "is not valid JSON", "half"),
+    "not UTF-8": (lambda text, s: text.replace('"title"', '"t\udcffitle"').encode("utf-8", "surrogateescape"),
+                  "not UTF-8", 2),
+    "a list": (lambda text, s: "[1, 2]\n", "the file: must be an object, not a list", None),
+    "nested without end": (lambda text, s: "[" * 200_000, "nested too deep", 1),
+    "a 5,000-digit number": (lambda text, s: '{\n"title": ' + "9" * 5000 + "}", "not readable JSON", 2),
+    "title of another film": (lambda text, s: damaged(s, lambda d: d.update(title="../Sintel")),
+                              "title: '../Sintel' is not the film", None),
+    "outputs of the wrong type": (lambda text, s: damaged(s, lambda d: d["languages"]["es"].update(outputs=[])),
+                                  "languages.es.outputs: must be an object, not a list", None),
+    "a track path of the wrong type": (lambda text, s: damaged(
+        s, lambda d: d["languages"]["es"]["outputs"].update(vtt=42)),
+        "languages.es.outputs.vtt: must be a string, not the number 42", None),
+    "a track outside the folder": (lambda text, s: damaged(
+        s, lambda d: d["languages"]["es"]["outputs"].update(vtt=OUTSIDE)),
+        "languages.es.outputs.vtt: '/etc/passwd' is not a file of the film's folder", None),
+    "a track up the tree": (lambda text, s: damaged(
+        s, lambda d: d["languages"]["fr"]["outputs"].update(srt="../../../../etc/passwd")),
+        "languages.fr.outputs.srt: '../../../../etc/passwd' is not a file of the film's folder", None),
+    "a failure of the wrong shape": (lambda text, s: damaged(
+        s, lambda d: d.update(failed_languages={"ja": {"message": ["x"], "code": "x"}})),
+        "failed_languages.ja.message: must be a string, not a list", None),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_SUMMARIES))
+def test_reuse_refuses_a_damaged_or_hostile_summary_naming_it_before_anything_moves(package, tmp_path, case):
+    make, words, line = HOSTILE_SUMMARIES[case]
+    out, path, summary = earlier_run(package, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    content = make(text, summary)
+    (path.write_bytes if isinstance(content, bytes) else lambda c: path.write_text(c, encoding="utf-8"))(content)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    with pytest.raises(SubpipeError) as err:
+        deliver_film(TOS, SPEC, ["es", "fr"], output_dir=out, reuse=True)
+    assert (err.value.code, err.value.path) == ("bad-summary", str(path)), err.value
+    assert words in err.value.message, err.value.message
+    if line == "half":  # where the text stops: the line the JSON parser names
+        line = len(text[:len(text) // 2].splitlines()) or 1
+        assert line > 10
+    assert err.value.line == line
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before  # the earlier delivery stays put
+
+
+def test_reuse_refuses_a_track_that_is_a_symlink_out_of_the_films_folder(package, tmp_path):
+    out, path, summary = earlier_run(package, tmp_path)
+    secret = tmp_path / "elsewhere.vtt"
+    secret.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\nnot the film's\n", encoding="utf-8")
+    track = out / "TearsOfSteel" / "TearsOfSteel.es.vtt"
+    track.unlink()
+    track.symlink_to(secret)
+    with pytest.raises(SubpipeError) as err:
+        deliver_film(TOS, SPEC, ["es"], output_dir=out, reuse=True)
+    assert err.value.code == "outside-root" and "leads outside" in err.value.message
+    assert not (out / "TearsOfSteel" / "delivery").exists()  # refused before any work
+
+
+def test_reuse_refuses_a_summary_beyond_the_file_size_limit(package, tmp_path, monkeypatch):
+    out, path, summary = earlier_run(package, tmp_path)
+    monkeypatch.setenv("SUBPIPE_MAX_FILE_BYTES", "1000")
+    with pytest.raises(SubpipeError) as err:
+        deliver_film(TOS, SPEC, ["es"], output_dir=out, reuse=True)
+    assert (err.value.code, err.value.path) == ("limit", str(path)) and "SUBPIPE_MAX_FILE_BYTES" in err.value.message
+
+
+def test_the_cli_reports_a_damaged_summary_in_its_error_frame(package, tmp_path):
+    out, path, summary = earlier_run(package, tmp_path)
+    path.write_text(json.dumps(summary)[:-40], encoding="utf-8")
+    run = CliRunner().invoke(app, ["deliver", str(TOS), "--spec", "broadcast-srt", "--to", "es", "-o", str(out),
+                                   "--reuse", "--json"])
+    assert run.exit_code == 1, run.output
+    error = json.loads(run.stdout)
+    assert (error["error"], error["path"], error["line"]) == ("bad-summary", str(path), 1)
+    assert "Traceback" not in run.output and "internal" not in run.output
+
+
+# --- set-asides: only the newest are kept ---------------------------------------------------------------------
+
+def test_only_the_newest_set_asides_are_kept_and_the_summary_names_those_removed(package, tmp_path):
+    out, _, _ = earlier_run(package, tmp_path)
+    other_spec = out / "TearsOfSteel" / "superseded" / "tears-of-steel" / "20200101T000000Z"
+    other_spec.mkdir(parents=True)
+    runs = [deliver_film(TOS, "broadcast-srt", ["es"], output_dir=out, reuse=True, keep_superseded=2)
+            for _ in range(5)]
+    made = [r.superseded_dir for r in runs[1:]]  # the first delivery of this spec had nothing to set aside
+    assert runs[0].superseded_dir is None and len(set(made)) == 4
+    folder = out / "TearsOfSteel" / "superseded" / "broadcast-srt"
+    assert sorted(folder.iterdir()) == made[-2:]  # the two newest, each a whole package
+    for aside in made[-2:]:
+        intake_check(aside)
+    removed = [p for r in runs for p in r.removed_set_asides]
+    assert removed == made[:2] and not any(p.exists() for p in removed)
+    assert runs[3].set_aside_summary()["removed"] == [str(made[0])] and runs[3].set_aside_summary()["kept"] == 2
+    assert f"1 older set-aside folder(s) removed, the newest 2 kept (SUBPIPE_KEEP_SUPERSEDED): `{made[1].name}`" \
+        in delivery_markdown(runs[4])
+    assert other_spec.is_dir()  # another spec's set-asides are not this spec's to prune
+
+
+def test_pruning_removes_only_folders_subpipe_set_aside_and_follows_no_symlink(package, tmp_path):
+    out, _, _ = earlier_run(package, tmp_path)
+    outside = tmp_path / "archive"
+    (outside / "keep").mkdir(parents=True)
+    (outside / "keep" / "TearsOfSteel_es.srt").write_text("someone else's", encoding="utf-8")
+    folder = out / "TearsOfSteel" / "superseded" / "broadcast-srt"
+    (folder / "notes").mkdir(parents=True)  # a colleague's folder: not subpipe's
+    (folder / "20200101T000000Z").write_text("a file, not a set-aside", encoding="utf-8")
+    (folder / "20200101T000001Z").symlink_to(outside / "keep", target_is_directory=True)
+    old = folder / "20200101T000002Z"
+    old.mkdir()
+    (old / "TearsOfSteel_es.srt").write_text("an old delivery", encoding="utf-8")
+    (old / "elsewhere").symlink_to(outside, target_is_directory=True)  # removed as a link, never entered
+    first = deliver_film(TOS, "broadcast-srt", ["es"], output_dir=out, reuse=True, keep_superseded=0)
+    second = deliver_film(TOS, "broadcast-srt", ["es"], output_dir=out, reuse=True, keep_superseded=0)
+    assert first.removed_set_asides == [old] and first.superseded_dir is None
+    assert second.removed_set_asides == [second.superseded_dir]  # 0 keeps none, not even this one
+    assert sorted(p.name for p in folder.iterdir()) == ["20200101T000000Z", "20200101T000001Z", "notes"]
+    assert (outside / "keep" / "TearsOfSteel_es.srt").read_text(encoding="utf-8") == "someone else's"
+    assert (folder / "20200101T000001Z").is_symlink() and not second.not_removed
+    intake_check(second.package_dir)
+
+
+def test_the_number_of_set_asides_kept_comes_from_the_environment(package, tmp_path, monkeypatch):
+    out, _, _ = earlier_run(package, tmp_path)
+    monkeypatch.setenv("SUBPIPE_KEEP_SUPERSEDED", "1")
+    runs = [deliver_film(TOS, "broadcast-srt", ["es"], output_dir=out, reuse=True) for _ in range(3)]
+    assert list((out / "TearsOfSteel" / "superseded" / "broadcast-srt").iterdir()) == [runs[2].superseded_dir]
+    monkeypatch.setenv("SUBPIPE_KEEP_SUPERSEDED", "a week")
+    before = sorted(out.rglob("*"))
+    with pytest.raises(SubpipeError, match="SUBPIPE_KEEP_SUPERSEDED='a week' is not a whole number") as err:
+        deliver_film(TOS, "broadcast-srt", ["es"], output_dir=out, reuse=True)
+    assert err.value.code == "settings" and sorted(out.rglob("*")) == before  # said before any work
+
+
+def test_the_cli_keeps_the_set_asides_it_is_told_and_says_which_it_removed(package, tmp_path):
+    out, _, _ = earlier_run(package, tmp_path)
+    args = ["deliver", str(TOS), "--spec", "broadcast-srt", "--to", "es", "-o", str(out), "--reuse", "--json",
+            "--keep-superseded", "1"]
+    runs = [CliRunner().invoke(app, args) for _ in range(3)]
+    assert all(r.exit_code == 0 for r in runs), runs[-1].output
+    first, last = (json.loads(r.stdout)["set_aside"] for r in (runs[1], runs[2]))
+    assert last["removed"] == [first["folder"]] and last["kept"] == 1
+    refused = CliRunner().invoke(app, args[:-1] + ["-1"])
+    assert refused.exit_code == 2  # a negative count is a usage error of the command line

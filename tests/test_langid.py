@@ -166,6 +166,35 @@ def test_override_files_json_forms_and_errors_naming_file_and_line(tmp_path):
         load_overrides(no_header)
 
 
+# A malformed overrides file for the bilingual scene: (file name, bytes) -> (line, words of the message).
+SCENE_POSITIONS = [c.position for c in read_track(SCENE).cues]
+MALFORMED_OVERRIDES = {
+    "latin-1.csv": ("position,lang\n3,zh\n5,en # caf\xe9\n".encode("latin-1"), 3, "column 11 of its line"),
+    "latin-1.json": ('{\n  "3": "zh",\n  "5": "\xe9n"\n}\n'.encode("latin-1"), 3, "column 9 of its line"),
+    "syntax.json": (b'{\n  "3": "zh",\n  "5" "en"\n}\n', 3, "Expecting ':' delimiter (column 7)"),
+    "item.json": (b'[\n  {"position": 3, "lang": "zh"},\n  ["5", "en"]\n]\n', 3,
+                  "needs 'position' and 'lang', not '[\"5\", \"en\"]' (column 3)"),
+    "lang.json": (b'[\n  {"position": 3,\n   "lang": "zh"},\n  {"position": 5,\n   "lang": ["en"]}\n]\n', 5,
+                  "not a language tag: \"['en']\" (column 12)"),
+    "position.json": (b'{\n  "3": "zh",\n  "five": "en"\n}\n', 3, "position 'five' is not a cue position (column 3)"),
+    "deep.json": (b'{"3": "zh",\n "5": ' + b"[" * 100_000 + b"\n}", 2, "nested too deep"),
+    "string.json": (b'\n\n  "zh"\n', 3, "must be an object or a list, not str (column 3)"),
+    "cell.csv": (b"position,lang\n3,zh\n5," + b"e" * 200_000 + b"\n", 3, "field larger than field limit"),
+    "quoted.csv": (b'position,lang,note\n3,zh,"two\nlines"\n5,english!,x\n', 4, "(field 2, lang)"),
+}
+
+
+@pytest.mark.parametrize("name", list(MALFORMED_OVERRIDES))
+def test_a_malformed_overrides_file_is_refused_naming_the_line_and_column_of_the_fault(tmp_path, name):
+    content, line, words = MALFORMED_OVERRIDES[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(SubpipeError) as err:
+        load_overrides(path, SCENE_POSITIONS)
+    assert (err.value.code, err.value.path, err.value.line) == ("input", str(path), line), err.value
+    assert words in err.value.message, err.value.message
+
+
 def test_low_confidence_cues_become_findings_with_position_and_line():
     mixed = mix_tracks(versions("tears-of-steel", "es", "it"), ["es"] * 4 + ["it"] * 4)
     track = without_truth(mixed)

@@ -99,12 +99,44 @@ def test_the_qc_csv_names_the_delivered_srt_and_its_own_lines(tos_es):
     with open(es.outputs["qc_csv"], encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     report = json.loads(open(es.outputs["qc_json"], encoding="utf-8").read())
-    assert rows and len(rows) == len(report["findings"])
-    for row, finding in zip(rows, report["findings"]):
+    listed = report["findings"] + report["fixes"]  # the findings, then what the fixes changed
+    assert rows and len(rows) == len(listed) and report["fixes"]
+    for row, finding in zip(rows, listed):
         assert row["path"] == finding["path"] == "TearsOfSteel.es.srt"  # beside reports/, where it travels
         # the cue's block starts at its line: the timing line is that line or the next (after the index)
         assert row["start"] in " ".join(delivered[int(row["line"]) - 1:int(row["line"]) + 1]), row
         assert (row["fixed"], row["dropped"]) == (str(finding["fixed"]).lower(), str(finding["dropped"]).lower())
+
+
+def test_the_qc_report_lists_each_fix_localize_applied_to_the_delivered_track(tos_es):
+    """Each fix is listed as `subpipe qc --fix` lists its own (kind, cue position and line in the delivered
+    SRT, timecodes, before -> after), and summary.json's count is the number listed."""
+    import csv
+
+    es = tos_es.languages["es"]
+    report = json.loads(open(es.outputs["qc_json"], encoding="utf-8").read())
+    fixes = report["fixes"]
+    summary = json.loads((tos_es.output_dir / "summary.json").read_text(encoding="utf-8"))
+    assert len(fixes) == summary["languages"]["es"]["fixes"] == len(es.fixes) > 20
+    assert fixes == [f.to_dict() for f in es.fixes]
+    kinds = {f["kind"] for f in fixes}
+    assert {"fix-extend", "fix-gap", "fix-mt-spacing"} <= kinds, kinds
+    delivered = read_track(es.outputs["srt"], lang="es")
+    by_line = {c.line: c for c in delivered.cues}
+    for f in fixes:
+        assert f["path"] == "TearsOfSteel.es.srt" and f["position"] is not None and f["start_ms"] is not None, f
+        if f["fixed"]:
+            assert " -> " in f["message"], f
+            cue = by_line[f["line"]]  # the line names the delivered cue the fix changed
+            assert cue.position == f["position"], f
+    moved_later = {f["position"] for f in fixes if f["kind"] == "fix-gap"}
+    for f in (f for f in fixes if f["kind"] == "fix-extend" and f["position"] not in moved_later):
+        assert by_line[f["line"]].end == f["end_ms"], f  # the delivered cue ends where the fix put it
+    with open(es.outputs["qc_csv"], encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    fix_rows = rows[len(report["findings"]):]
+    assert [(r["kind"], r["position"], r["fixed"]) for r in fix_rows] == [
+        (f["kind"], str(f["position"]), str(f["fixed"]).lower()) for f in fixes]
 
 
 def test_the_dual_track_follows_the_delivered_tracks_timing(tos_es):

@@ -163,6 +163,26 @@ def test_the_dual_track_shows_the_original_above_only_for_foreign_cues(tos_mix):
                and len(" ".join(lines[s]).split()) > len(source[s].plain.split()) for s in english)
 
 
+def test_qc_of_the_dual_track_of_a_bilingual_film_holds_each_source_line_to_its_own_language(tos_mix):
+    """`subpipe qc` on the English dual track (Spanish cues above their translation): the lines above
+    are Spanish by the Spanish rules, as langid called their cues, not the track's first language."""
+    from subpipe.ingest import ingest_file
+    from subpipe.qc.rules import dual_halves
+
+    _, result = tos_mix
+    path = result.languages["en"].outputs["dual"]
+    assert path.endswith("TosMix.en+es+en.ass")
+    checked = ingest_file(path)
+    assert (checked.mode.name, checked.mode.languages) == ("dual", ("en", "es", "en"))
+    calls = {c.start_ms: c.lang for c in result.langid.cues}
+    halves = {c.start: dual_halves(c) for c in checked.track.cues}
+    spanish = [s for s, lang in calls.items() if lang == "es" and halves.get(s)]
+    assert len(spanish) > 10
+    said = [[lang for lang, _ in halves[s]] for s in spanish]
+    assert sum(langs == ["es", "en"] for langs in said) >= 0.9 * len(said), said
+    assert not [f for f in checked.qc if "source (en)" in f.message]
+
+
 def test_the_summary_has_the_shares_and_where_each_languages_cues_came_from(tos_mix):
     _, result = tos_mix
     summary = json.loads((result.output_dir / "summary.json").read_text(encoding="utf-8"))

@@ -117,6 +117,14 @@ StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat reader repairs 
                                                         "errors (exit 1).")]
 ProfileOpt = Annotated[str, typer.Option("--profile", help="QC profile: a built-in name or a TOML file.")]
 AudienceOpt = Annotated[str, typer.Option("--audience", help="adult or children (reading speed).")]
+SpokenOpt = Annotated[Optional[str], typer.Option(
+    "--languages", help="The track's spoken languages (en,es): each cue is labelled by langid and checked by "
+    "its own language's rules; 'auto' finds them; one language checks the track in it. Default: the "
+    "name's (Title.en+es.srt is bilingual). With --dual: SOURCE,TARGET.")]
+DualOpt = Annotated[Optional[bool], typer.Option(
+    "--dual/--no-dual", help="FILE is (or is not) a dual-language review track, source lines above the "
+    "translation's: each half checked by its own language. Default: found from the file (subpipe's dual "
+    "ASS says so in its script title).", show_default=False)]
 
 
 _CONTROL_CHARS = {cp: f"\\x{cp:02x}" for cp in [*range(0x20), 0x7f, *range(0x80, 0xa0)]}
@@ -184,12 +192,12 @@ def _qc_line(profile: str, qc: dict) -> str:
 @app.command()
 def inspect(file: Path, as_json: JsonOpt = False, fps: FpsOpt = None, lang: LangOpt = None,
             encoding: EncOpt = None, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adult",
-            strict: StrictOpt = False) -> None:
+            strict: StrictOpt = False, languages: SpokenOpt = None, dual: DualOpt = None) -> None:
     """Format, encoding, cue count, duration, reader findings and a QC summary of FILE."""
     from subpipe.ingest import ingest_file
 
     result = ingest_file(file, profile=profile, lang=lang, fps=fps, encoding=encoding,
-                         audience=audience, strict=strict)
+                         audience=audience, strict=strict, languages=languages, dual=dual)
     summary = result.summary()
     if as_json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -199,6 +207,7 @@ def inspect(file: Path, as_json: JsonOpt = False, fps: FpsOpt = None, lang: Lang
             f"{summary['encoding']}, "
             f"lang {summary['lang'] or '?'}, {summary['cues']} cues "
             f"({summary['dropped']} dropped), {summary['duration_ms'] / 1000:.1f} s")
+        say(f"QC mode: {shown(result.mode.describe())}")
         say(_qc_line(summary['profile'], qc))
         if result.track.findings:
             console.print(_findings_table(result.track.findings, "Reader findings"))
@@ -238,34 +247,41 @@ def convert(src: Path, dst: Path, fps: FpsOpt = None, encoding: EncOpt = None,
 def qc(file: Path, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adult", lang: LangOpt = None,
        fps: FpsOpt = None, encoding: EncOpt = None,
        fix: Annotated[bool, typer.Option("--fix", help="Apply the fixes (locale typography, extend, gap, "
-                                                       "split) and write the result to -o.")] = False,
+                                                       "split; a dual track's gaps only) and write the "
+                                                       "result to -o.")] = False,
        output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Where --fix writes.")] = None,
+       languages: SpokenOpt = None, dual: DualOpt = None,
        as_json: JsonOpt = False, strict: StrictOpt = False) -> None:
-    """Check FILE against a delivery profile; with --fix, write a fixed copy (the input is never changed)."""
+    """Check FILE against a delivery profile; with --fix, write a fixed copy (the input is never changed).
+
+    A bilingual track (Title.en+es.srt, or --languages) is checked cue by cue in each cue's spoken
+    language; a dual-language review track (subpipe's dual ASS, or --dual) half by half. The output says
+    which (`qc_mode` in --json)."""
     from subpipe.formats import format_for_path, write_track
     from subpipe.formats._grid import TimingLimits
     from subpipe.ingest import ingest_file
-    from subpipe.qc import check_track, fix_track, summarize
+    from subpipe.qc import summarize
 
     if fix and output is None:
         raise typer.BadParameter("--fix writes a new file: give it with -o OUT", param_hint="--fix")
     if fix:
         _refuse_same_file(file, output, "-o")
-    result = ingest_file(file, profile=profile, lang=lang, fps=fps, encoding=encoding, audience=audience)
+    result = ingest_file(file, profile=profile, lang=lang, fps=fps, encoding=encoding, audience=audience,
+                         languages=languages, dual=dual)
     findings, done = result.qc, []
     if fix:
-        fixed, done = fix_track(result.track, result.profile)
+        fixed, done = result.fix()
         limits = TimingLimits.from_profile(result.profile)  # what an ASS copy's centiseconds keep
         out = write_track(fixed, output, fps=fps, limits=limits)
         timing = format_for_path(out).timing(fixed, fps=fps, limits=limits)
-        findings = check_track(fixed, result.profile) + [replace(f, path=out.name) for f in
-                                                         (timing.findings if timing else [])]
+        findings = result.check(fixed) + [replace(f, path=out.name) for f in (timing.findings if timing else [])]
         track = fixed
     else:
         track = result.track
     summary = summarize(track, findings)
     if as_json:
         print(json.dumps({"path": str(file), "profile": result.profile.name, "lang": result.profile.lang,
+                          "qc_mode": result.mode.to_dict(),
                           "summary": summary,
                           "findings": [f.to_dict() for f in findings],
                           "fixes": [f.to_dict() for f in done],
@@ -275,6 +291,7 @@ def qc(file: Path, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adu
             console.print(_findings_table(done, f"Fixes applied ({len(done)})"))
         if findings:
             console.print(_findings_table(findings, f"QC findings ({len(findings)})"))
+        say(f"QC mode: {shown(result.mode.describe())}")
         rules = result.profile.name + (f", {result.profile.lang}" if result.profile.lang else "")
         say(_qc_line(rules, summary) + (f"; fixed copy written to {shown(output)}" if fix else ""))
     if strict and findings:
@@ -284,7 +301,7 @@ def qc(file: Path, profile: ProfileOpt = "netflix", audience: AudienceOpt = "adu
 @app.command()
 def ingest(files: list[Path], output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.")]
            = Path("out"), profile: ProfileOpt = "netflix", fps: FpsOpt = None,
-           as_json: JsonOpt = False) -> None:
+           languages: SpokenOpt = None, dual: DualOpt = None, as_json: JsonOpt = False) -> None:
     """Read and QC many files; write clean UTF-8 SRT and WebVTT copies and reports to OUTPUT.
 
     A file that cannot be read is reported and skipped; the exit status is 1 if any was.
@@ -295,7 +312,7 @@ def ingest(files: list[Path], output: Annotated[Path, typer.Option("-o", "--outp
     results, errors = [], []
     for f in files:
         try:
-            result = ingest_file(f, profile=profile, fps=fps)
+            result = ingest_file(f, profile=profile, fps=fps, languages=languages, dual=dual)
             write_normalised(result, output)
         except SubpipeError as exc:
             errors.append(ingest_error(f, exc))
@@ -444,6 +461,9 @@ def deliver(file: Path,
             reuse: Annotated[bool, typer.Option(
                 "--reuse", help="Translate nothing: package the film's earlier `subpipe localize` outputs in -o "
                 "(OUT/<Title>/summary.json).")] = False,
+            keep_superseded: Annotated[Optional[int], typer.Option(
+                "--keep-superseded", min=0, help="Earlier deliveries set aside to keep, newest first; older ones "
+                "are removed (default: $SUBPIPE_KEEP_SUPERSEDED, else 7; 0 keeps none).")] = None,
             as_json: JsonOpt = False) -> None:
     """Localize FILE and write the delivery package a spec names: per locale, the files in the spec's
     formats and names, each read back and QC-checked, and manifest.json/.csv (cues, duration, QC, SHA-256).
@@ -451,14 +471,17 @@ def deliver(file: Path,
     The package is OUT/<Title>/delivery/<spec>/. A locale that cannot be delivered (no model, say) is
     listed in the manifest as failed with its reason, the others are delivered, and the exit status is 1.
     What the folder held before (an earlier delivery) is moved to OUT/<Title>/superseded/<spec>/<time>/
-    first, so the folder holds exactly what the manifest lists; the summary names what was moved.
+    first, so the folder holds exactly what the manifest lists; the summary names what was moved. Only the
+    newest --keep-superseded set-asides are kept (7 unless SUBPIPE_KEEP_SUPERSEDED says otherwise); the
+    summary names those removed.
     """
     from subpipe.deliver import deliver_film, delivery_markdown
     from subpipe.translate import get_engine
 
     result = deliver_film(file, spec, to or None, output_dir=output, reference_tracks=reference or [],
                           glossary=glossary, audience=audience, fps=fps,
-                          engine=None if reuse else get_engine(engine), reuse=reuse)
+                          engine=None if reuse else get_engine(engine), reuse=reuse,
+                          keep_superseded=keep_superseded)
     if as_json:
         print(json.dumps(result.manifest() | {"outputs": result.outputs, "set_aside": result.set_aside_summary()},
                          ensure_ascii=False, indent=2))

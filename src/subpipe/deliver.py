@@ -29,13 +29,15 @@ removed; the others are delivered. The manifest (``manifest.json``, ``manifest.c
 so a package with a manifest is complete. Packages land in ``OUT/<Title>/delivery/<spec name>/``, which
 after a delivery holds exactly the files its manifest lists: whatever an earlier delivery (or anyone)
 left there is moved, before the first file is written, to ``OUT/<Title>/superseded/<spec name>/<UTC time>/``,
-and the summary names it, with the files the new package no longer has (`set_aside`).
+and the summary names it, with the files the new package no longer has (`set_aside`). Once the new package is
+written, only the newest set-asides of the spec are kept (`prune_set_asides`): ``SUBPIPE_KEEP_SUPERSEDED``
+of them (default 7, a week of nightly deliveries; 0 keeps none, not even the one just made), or
+``keep_superseded`` per call (``subpipe deliver --keep-superseded N``); the summary names those removed.
 With ``reuse``, nothing is translated: the tracks come from the film's earlier localize run
 (``OUT/<Title>/summary.json``).
 """
 
 import hashlib
-import json
 import re
 import shutil
 import time
@@ -48,9 +50,10 @@ from pathlib import Path
 from typing import Literal
 
 from subpipe.cues import Track, format_timecode
-from subpipe.errors import ErrorCode, SubpipeError
+from subpipe.errors import ErrorCode, SubpipeError, catalogued
 from subpipe.fileio import read_input, read_text_input, write_text_atomic
-from subpipe.paths import confined, display_path, display_paths_in, safe_lang, safe_name
+from subpipe.limits import excerpt
+from subpipe.paths import confined, display_path, display_paths_in, printable, safe_lang, safe_name
 from subpipe.runners import InTurn, Runner
 
 Status = Literal["completed", "partially failed", "failed"]
@@ -382,6 +385,9 @@ class DeliveryResult:
     seconds: float = 0.0
     superseded_dir: Path | None = None  # where the folder's earlier contents were moved (`set_aside`)
     superseded: list[str] = field(default_factory=list)  # their names
+    removed_set_asides: list[Path] = field(default_factory=list)  # older set-asides removed (`prune_set_asides`)
+    not_removed: dict[str, str] = field(default_factory=dict)  # set-aside -> why it could not be removed
+    keep_superseded: int | None = None  # the set-asides kept (`prune_set_asides`)
 
     @property
     def delivered(self) -> list[str]:
@@ -400,10 +406,12 @@ class DeliveryResult:
         return [name for name in self.superseded if name not in now]
 
     def set_aside_summary(self) -> dict | None:
-        if self.superseded_dir is None:
+        if self.superseded_dir is None and not self.removed_set_asides and not self.not_removed:
             return None
-        return {"folder": str(self.superseded_dir), "files": list(self.superseded),
-                "no_longer_delivered": self.no_longer_delivered}
+        return {"folder": str(self.superseded_dir) if self.superseded_dir is not None else None,
+                "files": list(self.superseded), "no_longer_delivered": self.no_longer_delivered,
+                "kept": self.keep_superseded, "removed": [str(p) for p in self.removed_set_asides],
+                "not_removed": dict(self.not_removed)}
 
     def rows(self) -> list[dict]:
         """The manifest's rows: every delivered file, then a row per failed locale."""
@@ -562,24 +570,104 @@ def localized_from_outputs(title: str, locale: str, track: Track | None, outputs
                      dual_source_tag(str(dual or ""), title, source_lang))
 
 
+TRACK_OUTPUTS = ("srt", "vtt", "forced_vtt", "dual")  # the files of a summary's language `from_summary` reads
+
+
+def load_summary(folder: Path) -> dict:
+    """The summary.json of an earlier localize run of the film in `folder`, every part `from_summary`
+    uses checked: a file that is not UTF-8 JSON (its line named), larger than the file size limit
+    (`subpipe.limits`), nested beyond reason, of another shape, or naming a track outside the film's
+    folder (a path elsewhere, ``..``, a file there that is a symlink leading out) is a `SubpipeError`
+    naming the file (``bad-summary``; ``outside-root`` for a symlink), and nothing outside `folder` is
+    read."""
+    from subpipe.fileio import read_json_input
+    from subpipe.limits import current_limits
+
+    file = confined(folder, "summary.json")
+    data = read_json_input(file, what="summary of an earlier localize run", code=ErrorCode.BAD_SUMMARY,
+                           max_bytes=current_limits().max_file_bytes)
+
+    def bad(where: str, message: str) -> SubpipeError:
+        return SubpipeError(f"{where}: {message} (not a summary.json subpipe localize wrote: run it again, or "
+                            "deliver without --reuse)", path=str(file), code=ErrorCode.BAD_SUMMARY)
+
+    def of(value, kinds: tuple[type, ...], where: str):
+        if not isinstance(value, kinds) or isinstance(value, bool) and bool not in kinds:
+            names = " or ".join("null" if k is type(None) else {"dict": "an object", "str": "a string",
+                                                                 "int": "a whole number"}[k.__name__]
+                                for k in kinds)
+            raise bad(where, f"must be {names}, not {describe(value)}")
+        return value
+
+    of(data, (dict,), "the file")
+    title = of(data.get("title"), (str,), "title")
+    if title != folder.name:
+        raise bad("title", f"{excerpt(title)} is not the film of the folder it is in ({excerpt(folder.name)})")
+    source = of(data.get("source", {}), (dict,), "source")
+    lang = of(source.get("lang"), (str, type(None)), "source.lang")
+    for tag in (lang or "und").split("+"):
+        try:
+            safe_lang(tag)
+        except SubpipeError:
+            raise bad("source.lang", f"{excerpt(lang)} is not a language tag") from None
+    for locale, entry in of(data.get("failed_languages", {}), (dict,), "failed_languages").items():
+        where = f"failed_languages.{printable(locale)}"
+        of(entry, (dict,), where)
+        of(entry.get("message"), (str,), f"{where}.message")
+        of(entry.get("code"), (str,), f"{where}.code")
+        of(entry.get("path"), (str, type(None)), f"{where}.path")
+        of(entry.get("line"), (int, type(None)), f"{where}.line")
+    for locale, entry in of(data.get("languages", {}), (dict,), "languages").items():
+        where = f"languages.{printable(locale)}"
+        outputs = of(of(entry, (dict,), where).get("outputs"), (dict,), f"{where}.outputs")
+        for kind in TRACK_OUTPUTS:
+            if kind in outputs:
+                track_in_folder(of(outputs[kind], (str,), f"{where}.outputs.{kind}"), folder,
+                                lambda message, key=f"{where}.outputs.{kind}": bad(key, message))
+    return data
+
+
+def track_in_folder(recorded: str, folder: Path, bad) -> Path:
+    """The file of the film's `folder` a summary names by `recorded` (its path when written, in a folder
+    of the film's name: the folder may have moved since): ``bad(message)`` for a path that leads elsewhere;
+    a name there that is a symlink leading out of `folder` is refused by `confined`."""
+    path = Path(recorded)
+    if "\x00" in recorded or not path.name or ".." in path.parts or (
+            len(path.parts) > 1 and path.parent.name != folder.name) or path.name != safe_name(path.name):
+        raise bad(f"{excerpt(recorded)} is not a file of the film's folder {excerpt(folder.name)}: refused")
+    return confined(folder, path.name)
+
+
+def describe(value) -> str:
+    """A JSON value as a message names it: its type, and a short excerpt of a string."""
+    if isinstance(value, str):
+        return f"the string {excerpt(value, 40)}"
+    number = str(value) if len(str(value)) <= 40 else f"{str(value)[:40]}… ({len(str(value)):,} digits)"
+    return {dict: "an object", list: "a list", bool: "true/false", type(None): "null"}.get(
+        type(value), f"the number {number}")
+
+
 def from_summary(folder: Path, locale: str) -> Localized:
-    """`locale` from an earlier localize run of the film in `folder` (its summary.json)."""
-    summary = json.loads(read_input(confined(folder, "summary.json"), what="localize summary").decode("utf-8"))
+    """`locale` from an earlier localize run of the film in `folder` (its summary.json, `load_summary`)."""
+    summary = load_summary(folder)
     failed = summary.get("failed_languages", {})
     if locale in failed:
         e = failed[locale]
-        raise SubpipeError(e["message"], path=e.get("path"), line=e.get("line"), code=e["code"])
+        code = catalogued(e["code"])  # a code subpipe does not know is not passed on
+        code = code if isinstance(code, ErrorCode) else ErrorCode.NOT_LOCALIZED
+        raise SubpipeError(e["message"], path=e.get("path"), line=e.get("line"), code=code)
     if locale not in summary.get("languages", {}):
         raise SubpipeError(f"the earlier localize run did not translate into {locale}: deliver without reusing it",
                            path=str(folder / "summary.json"), code=ErrorCode.NOT_LOCALIZED)
     return localized_from_outputs(summary["title"], locale, None, summary["languages"][locale]["outputs"],
-                                  summary["source"].get("lang") or "und", folder=folder)
+                                  summary.get("source", {}).get("lang") or "und", folder=folder)
 
 
 def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: Sequence[str] | None = None, *,
                  output_dir: str | Path = "out", reference_tracks: Sequence = (), glossary: str | Path | None = None,
                  audience: str = "adult", fps: float | None = None, engine=None, runner: Runner | None = None,
-                 review=None, progress=None, spoken_languages=None, reuse: bool = False) -> DeliveryResult:
+                 review=None, progress=None, spoken_languages=None, reuse: bool = False,
+                 keep_superseded: int | None = None) -> DeliveryResult:
     """Localize `source` into `locales` (the spec's own when None) and write the delivery package.
 
     With `reuse`, nothing is translated again: the tracks come from the film's earlier localize run
@@ -587,12 +675,15 @@ def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: S
     deliver failing with its reason. Bad input (the source, the spec, a locale tag, no earlier run to
     reuse) raises `SubpipeError` before any work; after that a locale that fails is listed in the
     manifest with its reason and the others are delivered. Every step (localize's, then
-    `deliver_locale` per locale) goes through `runner` (in turn by default).
+    `deliver_locale` per locale) goes through `runner` (in turn by default). Once the package is written,
+    the spec's set-asides beyond the newest `keep_superseded` (None: ``$SUBPIPE_KEEP_SUPERSEDED``, default
+    7) are removed (`prune_set_asides`).
     """
     from subpipe.localize import film_title, localize_film
 
     t0 = time.perf_counter()
     runner = runner or InTurn()
+    keep = keep_superseded_setting(keep_superseded)  # a bad setting is said before any work
     spec = spec if isinstance(spec, DeliverySpec) else load_spec(spec)
     wanted = list(dict.fromkeys(safe_lang(loc, path=spec.path) for loc in (locales or spec.locales)))
     if not wanted:
@@ -603,11 +694,11 @@ def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: S
     plan_package(per_locale.values(), title, spec.path)  # a naming clash is the spec's fault: said before any work
     if reuse:
         film_dir = confined(output_dir, title)
-        read_input(confined(film_dir, "summary.json"), what="summary of an earlier localize run to reuse")
+        load_summary(film_dir)  # a missing or damaged summary is said before anything is moved or written
         result = DeliveryResult(title, spec, confined(film_dir, "delivery", spec.name), wanted)
         set_aside(result)
         deliver_locales(result, runner, film_dir, per_locale, fps)
-        return finish(result, t0)
+        return finish(result, t0, keep)
     profiles = {loc: ls.profile for loc, ls in per_locale.items()}
     film = localize_film(source, wanted, reference_tracks=reference_tracks, glossary=glossary,
                          profile=spec.default_profile, profiles=profiles, audience=audience, output_dir=output_dir,
@@ -617,7 +708,7 @@ def deliver_film(source: str | Path, spec: str | Path | DeliverySpec, locales: S
     result = DeliveryResult(film.title, spec, confined(film.output_dir, "delivery", spec.name), wanted, films=[film])
     set_aside(result)
     deliver_locales(result, runner, film, per_locale, fps)
-    return finish(result, t0)
+    return finish(result, t0, keep)
 
 
 def set_aside(result: DeliveryResult) -> None:
@@ -630,16 +721,20 @@ def set_aside(result: DeliveryResult) -> None:
     entries = sorted(package.iterdir()) if package.is_dir() else []
     if not entries:
         return
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    for n in range(1, 1000):
-        target = confined(package.parent.parent, "superseded", result.spec.name, stamp if n == 1 else f"{stamp}-{n}")
+    stamp = datetime.now(UTC).strftime(SET_ASIDE_STAMP)
+    folder = confined(package.parent.parent, "superseded", result.spec.name)
+    # after the newest of this second, even where older ones were pruned: names keep the order they were made
+    made = [SET_ASIDE_NAME.fullmatch(p.name) for p in set_asides(folder)]
+    first = max((int(m.group(2) or 1) for m in made if m.group(1) == stamp), default=0) + 1
+    for n in range(first, 1000):
+        target = confined(folder, stamp if n == 1 else f"{stamp}-{n}")
         try:
             target.mkdir(parents=True)
             break
         except FileExistsError:
             continue
     else:
-        raise SubpipeError("too many earlier deliveries set aside this second", path=str(target.parent),
+        raise SubpipeError("too many earlier deliveries set aside this second", path=str(folder),
                            code=ErrorCode.SET_ASIDE)
     for entry in entries:
         try:
@@ -650,6 +745,83 @@ def set_aside(result: DeliveryResult) -> None:
         result.superseded.append(entry.name)
     result.superseded_dir = target
     result.outputs["superseded"] = str(target)
+
+
+SET_ASIDE_STAMP = "%Y%m%dT%H%M%SZ"  # a set-aside folder's name: its UTC time, then -2, -3, ... within a second
+SET_ASIDE_NAME = re.compile(r"([0-9]{8}T[0-9]{6}Z)(?:-([0-9]{1,3}))?")
+KEEP_SUPERSEDED_ENV = "SUBPIPE_KEEP_SUPERSEDED"
+DEFAULT_KEEP_SUPERSEDED = 7  # a week of nightly deliveries
+
+
+def keep_superseded_setting(keep: int | None = None, environ=None) -> int:
+    """How many set-asides of a spec to keep: `keep` when given, else ``$SUBPIPE_KEEP_SUPERSEDED``, else 7.
+    0 keeps none. A value that is not a whole number of 0 or more is a `SubpipeError` naming it.
+
+    >>> keep_superseded_setting(environ={}), keep_superseded_setting(environ={"SUBPIPE_KEEP_SUPERSEDED": "0"})
+    (7, 0)
+    """
+    import os
+
+    name = "keep_superseded"
+    if keep is None:
+        raw = (os.environ if environ is None else environ).get(KEEP_SUPERSEDED_ENV, "").strip()
+        if not raw:
+            return DEFAULT_KEEP_SUPERSEDED
+        name = KEEP_SUPERSEDED_ENV
+        try:
+            keep = int(raw.replace("_", ""))
+        except ValueError:
+            raise SubpipeError(f"{name}={excerpt(raw)} is not a whole number (the set-asides to keep; 0 keeps "
+                               "none)", code=ErrorCode.SETTINGS) from None
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
+        raise SubpipeError(f"{name}={keep!r}: the set-asides to keep are a whole number, 0 or more (0 keeps none)",
+                           code=ErrorCode.SETTINGS)
+    return keep
+
+
+def set_asides(folder: Path) -> list[Path]:
+    """The set-aside folders subpipe made in `folder` (``OUT/<Title>/superseded/<spec>/``), oldest first:
+    real directories (a symlink is never one, nor is what it points to) named as `set_aside` names them.
+    Anything else there is not subpipe's and is left alone."""
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    found = []
+    for entry in folder.iterdir():
+        name = SET_ASIDE_NAME.fullmatch(entry.name)
+        if name and not entry.is_symlink() and entry.is_dir():
+            found.append(((name.group(1), int(name.group(2) or 1)), entry))
+    return [entry for _, entry in sorted(found)]
+
+
+def prune_set_asides(result: DeliveryResult, keep: int) -> None:
+    """Remove the set-asides of the package's spec beyond the newest `keep` (`set_asides`), each checked
+    to lie inside the film's folder (`confined`) and removed without following a symlink inside it
+    (`shutil.rmtree` where it avoids symlink attacks; elsewhere nothing is removed). The result names
+    what was removed, and what could not be, with why."""
+    result.keep_superseded = keep
+    film_dir = result.package_dir.parent.parent
+    try:
+        folder = confined(film_dir, "superseded", result.spec.name)
+    except SubpipeError as exc:  # the delivery is written: what is not removed is said, not raised
+        result.not_removed[str(film_dir / "superseded")] = exc.message
+        return
+    if (film_dir / "superseded").is_symlink():
+        result.not_removed[str(film_dir / "superseded")] = "a symlink: not followed"
+        return
+    found = set_asides(folder)
+    for entry in found[:max(len(found) - keep, 0)]:
+        if not shutil.rmtree.avoids_symlink_attacks:
+            result.not_removed[str(entry)] = "this system's removal could follow symlinks: left in place"
+            continue
+        try:
+            shutil.rmtree(confined(folder, entry.name))
+        except SubpipeError as exc:
+            result.not_removed[str(entry)] = exc.message
+            continue
+        except OSError as exc:
+            result.not_removed[str(entry)] = f"{exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
+            continue
+        result.removed_set_asides.append(entry)
 
 
 def deliver_locales(result: DeliveryResult, runner: Runner, film, specs: dict[str, LocaleSpec],
@@ -664,13 +836,15 @@ def deliver_locales(result: DeliveryResult, runner: Runner, film, specs: dict[st
             result.failed[loc] = failure_reason(exc, result.package_dir)
 
 
-def finish(result: DeliveryResult, t0: float) -> DeliveryResult:
-    """Locales and files in the order asked, then the manifest: the package's last files."""
+def finish(result: DeliveryResult, t0: float, keep: int | None = None) -> DeliveryResult:
+    """Locales and files in the order asked, then the manifest: the package's last files; then the
+    spec's set-asides beyond the newest `keep` (`keep_superseded_setting`) are removed."""
     wanted = result.locales
     result.failed = {loc: result.failed[loc] for loc in wanted if loc in result.failed}
     result.files.sort(key=lambda f: wanted.index(f.locale))
-    result.seconds = time.perf_counter() - t0
     write_manifest(result)
+    prune_set_asides(result, keep_superseded_setting(keep))
+    result.seconds = time.perf_counter() - t0
     return result
 
 
@@ -734,4 +908,11 @@ def delivery_markdown(result: DeliveryResult) -> str:
                   f"{len(result.superseded)} file(s) the folder held before this delivery were moved to "
                   f"`{result.superseded_dir}`" + (f"; no longer delivered: {', '.join(gone)}." if gone else
                                                   "; this delivery replaces each of them."), ""]
+    if result.removed_set_asides or result.not_removed:
+        lines += ["## Older set-asides", ""]
+        if result.removed_set_asides:
+            lines += [f"{len(result.removed_set_asides)} older set-aside folder(s) removed, the newest "
+                      f"{result.keep_superseded} kept ({KEEP_SUPERSEDED_ENV}): "
+                      + ", ".join(f"`{p.name}`" for p in result.removed_set_asides) + ".", ""]
+        lines += [f"Not removed: `{Path(p).name}` ({why}).\n" for p, why in result.not_removed.items()]
     return "\n".join(lines) + "\n"

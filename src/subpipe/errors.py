@@ -57,7 +57,7 @@ class ErrorCode(_Catalogued):
     MOVE = "move", "Clear out the folder: too many files of this name are already there."
     NO_INBOX = "no-inbox", "Create the drop folder, or point the settings' inbox at an existing one."
     NO_FLOWS = "no-flows", "Run from a checkout of subpipe, or set SUBPIPE_FLOWS_DIR to its flows/ folder."
-    SETTINGS = "settings", "Fix the settings file (TOML) at the line the message names."
+    SETTINGS = "settings", "Fix the settings file (TOML) at the line the message names, or the SUBPIPE_* variable or option it names."
     # reading and writing subtitle files
     UNKNOWN_FORMAT = "unknown-format", "Use a format the message lists (by extension, or name it with --to)."
     NOT_SRT = "not-srt", "Check the file is SubRip: no cue block had a readable timing line."
@@ -94,6 +94,7 @@ class ErrorCode(_Catalogued):
     BAD_SPEC = "bad-spec", "Correct the delivery spec at the key and line the message names."
     MISSING_TRACK = "missing-track", "Localize again with the option the spec needs (forced narrative, dual track)."
     VERIFY = "verify", "A delivered file did not read back as written: report it with the file."
+    BAD_SUMMARY = "bad-summary", "The earlier run's summary.json the message names is damaged or not subpipe's: localize the film again (or deliver without --reuse)."
     NOT_LOCALIZED = "not-localized", "Run subpipe localize (or deliver without --reuse) first: there is no earlier run to package."
     SET_ASIDE = "set-aside", "Move the earlier delivery's files out of the package folder yourself (the message names the one that could not be moved), then deliver again."
     # requests and runs

@@ -14,7 +14,9 @@ target's mode when it exists, else 0666 less the umask (mkstemp alone would leav
 import errno
 import json
 import os
+import re
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -115,26 +117,76 @@ def read_input(path: str | os.PathLike, *, what: str = "file", max_bytes: int | 
 def read_text_input(path: str | os.PathLike, *, what: str = "file", code: str = "io",
                     max_bytes: int | None = None) -> str:
     """The UTF-8 text of input file `path` (`read_input`); bytes that are not UTF-8 are a
-    `SubpipeError` with `code` naming the file and the line they are on."""
+    `SubpipeError` with `code` naming the file, the line they are on and their column."""
     data = read_input(path, what=what, max_bytes=max_bytes)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SubpipeError(f"{what} is not UTF-8 text (byte {exc.start:,} cannot be decoded)",
-                           path=_check_name(path, what), line=data.count(b"\n", 0, exc.start) + 1,
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8")) + 1  # the bytes before it decode
+        raise SubpipeError(f"{what} is not UTF-8 text (byte {exc.start:,}, column {column} of its line, cannot "
+                           "be decoded)", path=_check_name(path, what), line=data.count(b"\n", 0, exc.start) + 1,
                            code=code) from None
 
 
 def read_json_input(path: str | os.PathLike, *, what: str = "file", code: str = "io",
                     max_bytes: int | None = None):
     """The JSON value in input file `path` (`read_text_input`); invalid JSON is a `SubpipeError`
-    with `code` naming the file and line."""
+    with `code` naming the file, line and column (`parse_json`)."""
     text = read_text_input(path, what=what, code=code, max_bytes=max_bytes)
+    return parse_json(text, what=what, path=_check_name(path, what), code=code)
+
+
+def parse_json(text: str, *, what: str, path: str | None, code: str = "io"):
+    """The JSON value of `text`; invalid JSON is a `SubpipeError` with `code` naming `path`, the line and
+    the column, and so is JSON nested too deep for the parser (``[[[[...``) or a number of more digits
+    than Python converts (where it starts).
+
+    >>> parse_json('{"a": 1,\\n "b": }', what="overrides file", path="o.json")
+    Traceback (most recent call last):
+    subpipe.errors.SubpipeError: o.json:2: overrides file is not valid JSON: Expecting value (column 7)
+    """
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SubpipeError(f"{what} is not valid JSON: {exc.msg}", path=_check_name(path, what),
+        raise SubpipeError(f"{what} is not valid JSON: {exc.msg} (column {exc.colno})", path=path,
                            line=exc.lineno, code=code) from None
+    except RecursionError:
+        line, column = line_column(text, _nesting_beyond(text, _DEEP))
+        raise SubpipeError(f"{what} is nested too deep to read (more than {_DEEP} arrays or objects inside each "
+                           f"other from column {column})", path=path, line=line, code=code) from None
+    except ValueError as exc:  # an integer beyond sys.get_int_max_str_digits()
+        digits = re.search(rf"[0-9]{{{sys.get_int_max_str_digits() + 1},}}", text)
+        line, column = line_column(text, digits.start()) if digits else (None, None)
+        raise SubpipeError(f"{what} is not readable JSON: {exc}" + (f" (column {column})" if column else ""),
+                           path=path, line=line, code=code) from None
+
+
+_DEEP = 500  # a nesting the message names: the parser gives up somewhat below the recursion limit
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _nesting_beyond(text: str, depth: int) -> int:
+    """Where (an index of `text`) the JSON nesting first goes `depth` levels deep; 0 if it never does."""
+    level = 0
+    for token in _JSON_TOKENS.finditer(text):
+        mark = token.group()
+        if mark in "[{":
+            level += 1
+            if level > depth:
+                return token.start()
+        elif mark in "]}":
+            level -= 1
+    return 0
+
+
+def line_column(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of `text[index]`.
+
+    >>> line_column("ab\\ncd", 4)
+    (2, 2)
+    """
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def _read_up_to(fh, max_bytes: int | None) -> bytes:

@@ -4,6 +4,7 @@ This is what `subpipe inspect`, `subpipe ingest` and the `ingest_tracks` flow al
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -87,17 +88,119 @@ def guess_languages(path: str | Path) -> list[str]:
     return [single] if single else []
 
 
+AUTO = "auto"
+
+
+def spoken_from(source: str | Path, spoken_languages: Sequence[str] | str | None) -> tuple[list[str], bool]:
+    """(declared spoken languages of a bilingual film, whether to find them from the track).
+
+    None: the file name decides (``Title.en+zh.ext`` is bilingual; ``Title.en.ext`` is today's
+    single-language path); ``[]`` or ``"auto"``: found from the track; one language: the source
+    language (single-language path); two or more: declared.
+
+    >>> spoken_from("Dumplings.en+zh.srt", None), spoken_from("Sintel.en.vtt", None)
+    ((['en', 'zh'], False), ([], False))
+    >>> spoken_from("Sintel.en.vtt", "auto"), spoken_from("x.srt", "en,es"), spoken_from("x.srt", ["de"])
+    (([], True), (['en', 'es'], False), ([], False))
+    """
+    from subpipe.langid import declared_languages
+
+    if spoken_languages is None:
+        named = guess_languages(source)
+        return (named, False) if len(named) > 1 else ([], False)
+    if isinstance(spoken_languages, str) and spoken_languages.strip().lower() == AUTO:
+        return [], True
+    declared = list(declared_languages(spoken_languages))
+    if not declared:
+        return [], True
+    return (declared, False) if len(declared) > 1 else ([], False)
+
+
+MODES = ("single", "bilingual", "dual")
+ORIGINS = {"file name": ", from the file name", "script info": ", from the ASS script info",
+           "declared": ", as declared", "found": ", found in the cues", "file": ", from the file", "none": ""}
+DUAL_FIXES = ("gap",)  # a dual track's text holds two languages: only its times are fixed
+
+
+@dataclass
+class QCMode:
+    """How QC held a track's cues to languages (`ingest_file` decides it; reports print it).
+
+    - ``single``: every cue by the rules of the track's language (`languages`: it, or none).
+    - ``bilingual``: each cue spoken in its own language (``Title.en+es.vtt``, or declared), labelled by
+      `subpipe.langid` and held to its language's rules; `languages` are those found with words, most
+      cues first, `shares` their cues. A track declared bilingual whose worded cues all speak one
+      language is checked as ``single`` in it, and `note` says so.
+    - ``dual``: a dual-language review track (`subpipe.align.export`: the source's lines above the
+      translation's); `languages` are the source's (two or more for a bilingual source) then the
+      target's, each half held to its own language's rules.
+
+    `origin` says where the languages came from: ``file name``, ``declared``, ``script info`` (the
+    title of a dual ASS script), ``found`` (from the cues), or ``none``.
+    """
+
+    name: str = "single"
+    languages: tuple[str, ...] = ()
+    origin: str = "none"
+    declared: tuple[str, ...] = ()
+    shares: tuple[tuple[str, int], ...] = ()
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return {"mode": self.name, "languages": list(self.languages), "origin": self.origin,
+                "declared": list(self.declared), "cues_by_language": dict(self.shares), "note": self.note}
+
+    def describe(self) -> str:
+        """One line for people.
+
+        >>> print(QCMode("bilingual", ("en", "es"), "file name", ("en", "es"), (("en", 40), ("es", 32))).describe())
+        bilingual (en+es, from the file name): each cue by its language's rules; en 40 cues, es 32 cues
+        >>> print(QCMode("dual", ("en", "es"), "script info").describe())
+        dual (en above es, from the ASS script info): each half by its language's rules
+        """
+        where = ORIGINS.get(self.origin, f", {self.origin}")
+        if self.name == "dual":
+            *sources, target = self.languages
+            text = f"dual ({'+'.join(dict.fromkeys(sources))} above {target}{where}): each half by its language's rules"
+        elif self.name == "bilingual":
+            counts = ", ".join(f"{lang} {n} cues" for lang, n in self.shares)
+            text = f"bilingual ({'+'.join(self.languages)}{where}): each cue by its language's rules; {counts}"
+        else:
+            text = f"single language ({'+'.join(self.languages) or 'none given'}{where})"
+        return text + (f"; {self.note}" if self.note else "")
+
+
 @dataclass
 class IngestResult:
-    """A track as read, with the reader's findings and the QC findings against `profile`."""
+    """A track as read, with the reader's findings and the QC findings against `profile`.
+
+    `mode` says how the cues were held to languages; in a bilingual track each cue of `track` carries
+    the language `subpipe.langid` called (`Cue.lang`), in a dual track each line (`Cue.line_langs`).
+    """
 
     track: Track
     profile: object
     qc: list[Finding] = field(default_factory=list)
+    mode: QCMode = field(default_factory=QCMode)
 
     @property
     def findings(self) -> list[Finding]:
         return self.track.findings + self.qc
+
+    def fix(self) -> tuple[Track, list[Finding]]:
+        """A fixed copy of the track and what was done: `subpipe.qc.fix_track`'s default fixes, each cue by
+        its language's rules; on a dual track its times only, for its translation (`fix_dual_track`)."""
+        from subpipe.qc.fixes import fix_dual_track, fix_track
+
+        return (fix_dual_track if self.mode.name == "dual" else fix_track)(self.track, self.profile)
+
+    def check(self, track: Track | None = None) -> list[Finding]:
+        """QC findings for `track` (default: the result's own), checked the way this result's mode says."""
+        from subpipe.qc import check_track
+
+        dual = self.mode.name == "dual"
+        # a dual track's cues hold the source's lines above the translation: no one locale's typography
+        return check_track(self.track if track is None else track, self.profile, typography=not dual, dual=dual)
 
     def summary(self) -> dict:
         from subpipe.qc import summarize
@@ -117,6 +220,7 @@ class IngestResult:
             "reader_findings": kinds,
             "qc": summarize(t, self.qc),
             "profile": getattr(self.profile, "name", str(self.profile)),
+            "qc_mode": self.mode.to_dict(),
         }
 
     def to_dict(self) -> dict:
@@ -125,19 +229,136 @@ class IngestResult:
 
 def ingest_file(path: str | Path, *, profile: str = "netflix", lang: str | None = None,
                 fps: float | None = None, encoding: str | None = None, audience: str = "adult",
-                strict: bool = False) -> IngestResult:
+                strict: bool = False, languages: Sequence[str] | str | None = None,
+                dual: bool | None = None, identify: bool = True) -> IngestResult:
     """Read `path` (any supported format and encoding) and QC it.
 
     The language comes from `lang`, else from the file name (`Title.lang.ext`); it picks the
     profile's per-language limits. Raises `SubpipeError` for unreadable input; with `strict`, for
     any reader finding that is not informational.
-    """
-    from subpipe.qc import check_track, load_profile
 
-    lang = lang or guess_lang(path)
-    track = read_track(path, fps=fps, encoding=encoding, lang=lang, strict=strict)
+    A track may speak several languages (`QCMode`, in `IngestResult.mode`). `languages` (``"en,es"``,
+    ``"auto"``, one language: as `spoken_from` reads them), else a ``Title.en+es.ext`` name, make it
+    bilingual: its cues are labelled by `subpipe.langid` and each is checked by its language's rules
+    (a `lang` given without `languages` says the track is in that one language). `dual` says whether
+    it is a dual-language review track (None: found from the file, `subpipe.align.export.dual_script`:
+    subpipe's dual ASS, with its languages in the script title); its (source, target) languages come
+    from `languages`, else the script, else the file name; each half of a cue is checked by its own.
+    """
+    declared = spoken_languages_given(languages) if languages is not None else []
+    told = lang or (declared[0] if len(declared) == 1 else None)  # the caller says: one language
+    track = read_track(path, fps=fps, encoding=encoding, lang=told or guess_lang(path), strict=strict)
+    if dual is not False and identify:
+        found = dual_mode(track, declared, guess_languages(path), forced=bool(dual))
+        if found is not None:
+            return _checked(*found, profile, audience, fps)
+    one_language = not identify or (lang and languages is None)  # `lang` alone: the caller says which
+    spoken, detect = ([], False) if one_language else spoken_from(path, languages)
+    if spoken or detect:
+        track, mode = label_cues(track, spoken, origin="declared" if languages is not None else "file name")
+    else:
+        origin = ("declared" if told else "file name" if track.lang and track.lang == guess_lang(path)
+                  else "file" if track.lang else "none")
+        mode = QCMode("single", (track.lang,) if track.lang else (), origin)
+    return _checked(track, mode, profile, audience, fps)
+
+
+def spoken_languages_given(languages: Sequence[str] | str) -> list[str]:
+    """Languages given by a caller, normalised (``"auto"`` and none: none, the track says)."""
+    from subpipe.langid import declared_languages
+
+    if isinstance(languages, str) and languages.strip().lower() == AUTO:
+        return []
+    return list(declared_languages(languages))
+
+
+def _checked(track: Track, mode: QCMode, profile: str, audience: str, fps: float | None) -> IngestResult:
+    from subpipe.qc import load_profile
+
     prof = load_profile(profile, lang=track.lang, audience=audience, fps=track.fps or fps)
-    return IngestResult(track=track, profile=prof, qc=check_track(track, prof))
+    result = IngestResult(track=track, profile=prof, mode=mode)
+    result.qc = result.check()
+    return result
+
+
+def label_cues(track: Track, spoken: Sequence[str], *, origin: str) -> tuple[Track, QCMode]:
+    """`track` with the spoken language of every cue (`subpipe.langid.identify_languages` among `spoken`,
+    or found when none is given) and its `QCMode`: bilingual when two languages or more have words, else
+    single in the one found (the track's language is the first declared one found, else the commonest)."""
+    from subpipe.langid import identify_languages
+
+    found = identify_languages(track, languages=list(spoken) or None)
+    labelled = found.track
+    langs = found.spoken
+    counts = tuple((share.code, share.cues) for share in found.languages)
+    if spoken and spoken[0] in langs:
+        labelled.lang = spoken[0]
+    elif langs:
+        labelled.lang = langs[0]
+    langs = sorted(langs, key=lambda lang: lang != labelled.lang)  # the track's first, then by cues
+    origin = origin if spoken else "found"
+    if len(langs) > 1:
+        return labelled, QCMode("bilingual", tuple(langs), origin, tuple(spoken), counts)
+    said = f"declared {'+'.join(spoken)}, but" if spoken else "languages to be found:"
+    note = (f"{said} every cue with words is {langs[0]}: checked as one language" if langs
+            else f"{said} no cue has words to tell a language by")
+    return labelled, QCMode("single", tuple(langs[:1]), origin, tuple(spoken), counts, note)
+
+
+DUAL_SHARE = 0.5  # of the cues with words: an unmarked track this much of whose cues hold two halves is dual
+
+
+def dual_mode(track: Track, declared: Sequence[str] | None, named: Sequence[str], *, forced: bool = False
+              ) -> tuple[Track, QCMode] | None:
+    """A dual-language review track with the language of each line of its cues (`dual_lines`), and its
+    `QCMode`; None for a track that is not one.
+
+    A track is dual when the caller says so (`forced`), when its script says so (`dual_script`: subpipe's
+    dual ASS), or, unmarked (SRT, WebVTT), when `DUAL_SHARE` of its cues with words read as lines of the
+    source's language above lines of the target's. Its (source, target) languages: the `declared` ones,
+    else the script title's, else the file name's (``Title.en+es.srt``: the last language is the
+    target's, the one before it the source's)."""
+    from subpipe.align.export import dual_script
+    from subpipe.errors import ErrorCode
+    from subpipe.qc.rules import dual_halves, is_empty
+
+    script = dual_script(track)
+    candidates = [(declared, "declared"), (script, "script info"), (named, "file name")]
+    if script and len(named) > 2 and named[-1] == script[-1] and script[0] in named[:-1]:
+        candidates.insert(1, (named, "file name"))  # localize's name lists a bilingual source's languages
+    found = next(((tuple(langs), origin) for langs, origin in candidates if langs and len(langs) >= 2), None)
+    if found is None:
+        if script is None and not forced:
+            return None
+        raise SubpipeError("a dual-language track needs its two languages: name it Title.src+tgt.ext or declare "
+                           "them (source, target)", path=track.path, code=ErrorCode.NO_LANGUAGE)
+    languages, origin = found
+    labelled = dual_lines(track, languages)
+    mode = QCMode("dual", languages, origin, tuple(declared or ()))
+    if script is None and not forced:
+        worded = [i for i, c in enumerate(track.cues) if not c.comment and not is_empty(c)]
+        halves = sum(1 for i in worded if dual_halves(labelled.cues[i]))
+        if not worded or halves < DUAL_SHARE * len(worded):
+            return None
+        mode.note = f"{halves} of {len(worded)} cues read as {languages[0]} lines above {languages[-1]} lines"
+    return labelled, mode
+
+
+def dual_lines(track: Track, languages: Sequence[str]) -> Track:
+    """A dual track with the language of each line of its cues (`Cue.line_langs`), and the target's (the
+    last of `languages`, the source's before it) as the track's: from the ``{\\rTarget}`` switch of
+    subpipe's ASS (a line above it of a bilingual source by its text), else from the text of the lines
+    (then the source is taken to speak its first language)."""
+    from subpipe.align.export import TARGET_SWITCH, dual_line_langs, dual_line_langs_by_text
+
+    *sources, target = languages
+    sources = list(dict.fromkeys(sources))
+    if any(TARGET_SWITCH in cue.text for cue in track.cues):
+        labelled = dual_line_langs(track, sources[0], target, source_langs=sources)
+    else:
+        labelled = dual_line_langs_by_text(track, sources[0], target)
+    labelled.lang = target
+    return labelled
 
 
 def write_normalised(result: IngestResult, out_dir: str | Path, formats: tuple[str, ...] = ("srt", "vtt"),

@@ -53,7 +53,8 @@ import numpy as np
 
 from subpipe.cues import Cue, Track
 from subpipe.errors import ErrorCode, Finding, SubpipeError
-from subpipe.fileio import read_input
+from subpipe.fileio import line_column
+from subpipe.limits import excerpt
 from subpipe.terms.glossary import normalize_tag
 
 UND = "und"
@@ -976,77 +977,116 @@ def _low_confidence_finding(track: Track, record: CueLanguage, cue: Cue) -> Find
 def load_overrides(path: str | Path, positions: Iterable[int] | None = None) -> dict[int, str]:
     """Position -> language from a CSV (``position,lang`` with a header) or JSON file.
 
-    JSON is ``{"12": "zh"}`` or ``[{"position": 12, "lang": "zh"}, ...]``. A bad row (position not an
-    integer, not in `positions` when given, language not a tag) raises `SubpipeError` naming the file
-    and line.
+    JSON is ``{"12": "zh"}`` or ``[{"position": 12, "lang": "zh"}, ...]``. A file that cannot be read
+    (not UTF-8, not CSV or JSON, beyond the file size limit of `subpipe.limits`) or a bad row (position
+    not an integer, not in `positions` when given, language not a tag) raises `SubpipeError` naming the
+    file and the line of the fault, its column where there is one (bytes that are not UTF-8, JSON: in
+    the message).
     """
+    from subpipe.fileio import read_text_input
+    from subpipe.limits import current_limits
+
     path = Path(path)
-    try:
-        text = read_input(path, what="overrides file").decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SubpipeError(f"cannot read overrides: {exc}", path=str(path)) from None
+    text = read_text_input(path, what="overrides file", code=ErrorCode.INPUT,
+                           max_bytes=current_limits().max_file_bytes).removeprefix("\ufeff")
     rows = _json_rows(text, path) if path.suffix.lower() == ".json" or text.lstrip()[:1] in "{[" else \
         _csv_rows(text, path)
     known = set(positions) if positions is not None else None
     out: dict[int, str] = {}
-    for line, position, lang in rows:
+    for (pos_line, pos_where), (lang_line, lang_where), position, lang in rows:
         try:
             pos = int(str(position).strip())
         except ValueError:
-            raise SubpipeError(f"position {position!r} is not a cue position", path=str(path), line=line) from None
+            raise SubpipeError(f"position {excerpt(str(position))} is not a cue position{pos_where}",
+                               path=str(path), line=pos_line, code=ErrorCode.INPUT) from None
         if known is not None and pos not in known:
-            raise SubpipeError(f"no cue at position {pos}", path=str(path), line=line)
-        lang = str(lang).strip()
-        if lang != UND and not _TAG_RE.match(lang):
-            raise SubpipeError(f"not a language tag: {lang!r}", path=str(path), line=line)
+            raise SubpipeError(f"no cue at position {pos}{pos_where}", path=str(path), line=pos_line,
+                               code=ErrorCode.INPUT)
+        lang = str(lang).strip() if isinstance(lang, str) else lang
+        if lang != UND and not (isinstance(lang, str) and _TAG_RE.match(lang)):
+            raise SubpipeError(f"not a language tag: {excerpt(str(lang))}{lang_where}", path=str(path),
+                               line=lang_line, code=ErrorCode.INPUT)
         out[pos] = normalize_tag(lang) if lang != UND else UND
     return out
 
 
-def _csv_rows(text: str, path: Path) -> list[tuple[int, str, str]]:
+_Where = tuple[int | None, str]  # a line, and what the message adds to say where in it (a column, a field)
+
+
+def _csv_rows(text: str, path: Path) -> list[tuple[_Where, _Where, str, str]]:
     reader = csv.reader(io.StringIO(text))
-    header = [h.strip().lower() for h in next(reader, [])]
-    if "position" not in header or not ({"lang", "language"} & set(header)):
-        raise SubpipeError("overrides CSV needs a header with 'position' and 'lang'", path=str(path), line=1)
-    i_pos = header.index("position")
-    i_lang = header.index("lang") if "lang" in header else header.index("language")
-    rows = []
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        line = reader.line_num
-        if len(row) <= max(i_pos, i_lang):
-            raise SubpipeError("row has no position or no language", path=str(path), line=line)
-        rows.append((line, row[i_pos], row[i_lang]))
+    rows, line = [], 1
+    try:
+        header = [h.strip().lower() for h in next(reader, [])]
+        if "position" not in header or not ({"lang", "language"} & set(header)):
+            raise SubpipeError("overrides CSV needs a header with 'position' and 'lang'", path=str(path), line=1,
+                               code=ErrorCode.INPUT)
+        i_pos = header.index("position")
+        i_lang = header.index("lang") if "lang" in header else header.index("language")
+        line = reader.line_num + 1
+        for row in reader:
+            start, line = line, reader.line_num + 1  # a quoted cell may run over lines: the row's first
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) <= max(i_pos, i_lang):
+                raise SubpipeError(f"row has no position or no language ({len(row)} field(s), the header has "
+                                   f"{len(header)})", path=str(path), line=start, code=ErrorCode.INPUT)
+            rows.append(((start, f" (field {i_pos + 1}, position)"), (start, f" (field {i_lang + 1}, lang)"),
+                         row[i_pos], row[i_lang]))
+    except csv.Error as exc:  # a cell beyond the csv module's field limit, say
+        raise SubpipeError(f"not a CSV the overrides can be read from: {exc}", path=str(path),
+                           line=reader.line_num or line, code=ErrorCode.INPUT) from None
     return rows
 
 
-def _json_rows(text: str, path: Path) -> list[tuple[int | None, str, str]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SubpipeError(f"not JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
-    lines = text.split("\n")
+def _json_rows(text: str, path: Path) -> list[tuple[_Where, _Where, object, object]]:
+    from subpipe.fileio import parse_json
 
-    def line_of(key: str) -> int | None:
-        # JSON parsers keep no line numbers: the first line naming the key is where staff will look
-        for n, line in enumerate(lines, 1):
-            if key in line:
-                return n
-        return None
+    data = parse_json(text, what="overrides file", path=str(path), code=ErrorCode.INPUT)
 
+    def at(index: int) -> _Where:
+        line, column = line_column(text, index)
+        return line, f" (column {column})"
+
+    start = len(text) - len(text.lstrip(" \t\r\n"))
     if isinstance(data, dict):
-        return [(line_of(f'"{k}"'), k, v) for k, v in data.items()]
+        return [(at(key_at), at(value_at), key, value) for key_at, key, value_at, value in _json_members(text, start)]
     if isinstance(data, list):
         rows = []
-        for item in data:
+        for _, _, item_at, item in _json_members(text, start):
             if not isinstance(item, dict) or "position" not in item or not ({"lang", "language"} & item.keys()):
-                raise SubpipeError(f"each override needs 'position' and 'lang': {item!r}", path=str(path),
-                                   line=line_of(json.dumps(item)[:20]))
-            rows.append((line_of(f'"position": {item["position"]}') or line_of(str(item["position"])),
-                         item["position"], item.get("lang", item.get("language"))))
+                raise SubpipeError(f"each override needs 'position' and 'lang', not {excerpt(json.dumps(item))}"
+                                   f"{at(item_at)[1]}", path=str(path), line=at(item_at)[0], code=ErrorCode.INPUT)
+            where = {key: value_at for _, key, value_at, _ in _json_members(text, item_at)}
+            lang_key = "lang" if "lang" in item else "language"
+            rows.append((at(where["position"]), at(where[lang_key]), item["position"], item[lang_key]))
         return rows
-    raise SubpipeError("overrides JSON must be an object or a list", path=str(path), line=1)
+    raise SubpipeError(f"overrides JSON must be an object or a list, not {type(data).__name__}{at(start)[1]}",
+                       path=str(path), line=at(start)[0], code=ErrorCode.INPUT)
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_members(text: str, start: int) -> list[tuple[int, str | None, int, object]]:
+    """(where the key is, key, where the value is, value) of each member of the JSON object or array
+    that starts at `text[start]` (valid JSON: `parse_json` read it), by `json`'s own decoder: JSON
+    parsers keep no positions, and a message must name the line of the member at fault."""
+    decoder, space = json.JSONDecoder(), _JSON_SPACE
+    closer = "}" if text[start] == "{" else "]"
+    members, i = [], space.match(text, start + 1).end()
+    while text[i] != closer:
+        key_at, key = i, None
+        if closer == "}":
+            key, i = decoder.raw_decode(text, i)
+            i = space.match(text, space.match(text, i).end() + 1).end()  # past the ':'
+        value_at = i
+        value, i = decoder.raw_decode(text, i)
+        members.append((key_at, key, value_at, value))
+        i = space.match(text, i).end()
+        if text[i] == ",":
+            i = space.match(text, i + 1).end()
+    return members
 
 
 # ------------------------------------------------------------------------------ mixed evaluation tracks

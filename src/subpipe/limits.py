@@ -11,6 +11,8 @@ default, an environment variable that overrides it for the process, and can be g
   markup included. A real cue holds two lines of about 42; 10,000 leaves room for karaoke markup.
 - ``max_cues`` (``SUBPIPE_MAX_CUES``, default 100,000): the cues of one track. A three-hour film
   has about 3,000.
+- ``max_glossary_entries`` (``SUBPIPE_MAX_GLOSSARY_ENTRIES``, default 200,000): the entries of one
+  glossary (CSV, TSV, JSON or TBX). Real termbases reach 100,000.
 
 A value of 0 in an environment variable means "no limit". A value that is not a whole number is a
 `SubpipeError` naming the variable. Beyond a limit, readers raise `SubpipeError` with
@@ -32,6 +34,7 @@ _ENV = {
     "max_file_bytes": "SUBPIPE_MAX_FILE_BYTES",
     "max_cue_chars": "SUBPIPE_MAX_CUE_CHARS",
     "max_cues": "SUBPIPE_MAX_CUES",
+    "max_glossary_entries": "SUBPIPE_MAX_GLOSSARY_ENTRIES",
 }
 _UNLIMITED = 2**63 - 1
 
@@ -41,6 +44,7 @@ class Limits:
     max_file_bytes: int = 50_000_000
     max_cue_chars: int = 10_000
     max_cues: int = 100_000
+    max_glossary_entries: int = 200_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Limits":

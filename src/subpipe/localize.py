@@ -46,7 +46,7 @@ from subpipe.cues import Track, format_timecode
 from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.fileio import check_input_file, input_file_problem, write_text_atomic
 from subpipe.formats import write_track
-from subpipe.ingest import IngestResult, guess_lang, guess_languages, ingest_file
+from subpipe.ingest import IngestResult, guess_lang, guess_languages, ingest_file, spoken_from
 from subpipe.locales import locale_engine, normalize_locale
 from subpipe.paths import confined, safe_lang, safe_name
 from subpipe.reports import markdown_table, write_findings_csv, write_json
@@ -251,34 +251,6 @@ class FilmPlan:
         return bool(self.spoken) or self.detect or bool(self.overrides)
 
 
-AUTO = "auto"
-
-
-def spoken_from(source: str | Path, spoken_languages: Sequence[str] | str | None) -> tuple[list[str], bool]:
-    """(declared spoken languages of a bilingual film, whether to find them from the track).
-
-    None: the file name decides (``Title.en+zh.ext`` is bilingual; ``Title.en.ext`` is today's
-    single-language path); ``[]`` or ``"auto"``: found from the track; one language: the source
-    language (single-language path); two or more: declared.
-
-    >>> spoken_from("Dumplings.en+zh.srt", None), spoken_from("Sintel.en.vtt", None)
-    ((['en', 'zh'], False), ([], False))
-    >>> spoken_from("Sintel.en.vtt", "auto"), spoken_from("x.srt", "en,es"), spoken_from("x.srt", ["de"])
-    (([], True), (['en', 'es'], False), ([], False))
-    """
-    from subpipe.langid import declared_languages
-
-    if spoken_languages is None:
-        named = guess_languages(source)
-        return (named, False) if len(named) > 1 else ([], False)
-    if isinstance(spoken_languages, str) and spoken_languages.strip().lower() == AUTO:
-        return [], True
-    declared = list(declared_languages(spoken_languages))
-    if not declared:
-        return [], True
-    return (declared, False) if len(declared) > 1 else ([], False)
-
-
 def load_glossary_for(path: str | Path | None, lang: str | None, also: Sequence[str] = ()):
     """The film's glossary; for a bilingual film (`also`: its other languages) a TBX file gives the
     entries of every spoken language (CSV/JSON entries carry their own language, `lang` the default)."""
@@ -462,7 +434,8 @@ def refuse_problems(plan: FilmPlan, *, partial_targets: bool = False) -> None:
 def ingest_source(source: str | Path, profile: str = "netflix", audience: str = "adult",
                   fps: float | None = None) -> IngestResult:
     """Read and QC the source; refuse a track with nothing to translate (no cue, or no cue with words)."""
-    ingested = ingest_file(source, profile=profile, fps=fps, audience=audience)
+    # the cues' languages are the film plan's to call (`identify_source_languages`), not the name's alone
+    ingested = ingest_file(source, profile=profile, fps=fps, audience=audience, identify=False)
     shown = [c for c in ingested.track.cues if not c.comment]
     if not any(any(ch.isalnum() for ch in c.plain) for c in shown):
         what = "the track has no cue" if not shown else f"none of its {len(shown)} cues has a word"
@@ -494,7 +467,7 @@ def flag_terms(source: Track, glossary, out_dir: Path, title: str,
                references: Sequence[tuple[AlignmentResult, str]] = ()) -> TermsResult:
     """Glossary hits and discovered candidates in the source; term QA of each aligned reference track
     (given with its file stem)."""
-    from subpipe.terms.flag import flag_track
+    from subpipe.terms.flag import flag_track, reference_qa
     from subpipe.terms.glossary import Glossary
     from subpipe.terms.report import write_reports
 
@@ -504,13 +477,11 @@ def flag_terms(source: Track, glossary, out_dir: Path, title: str,
     paths = write_reports(report, confined(folder, f"{title}.{source.lang}"))
     result = TermsResult(report, {k: str(v) for k, v in paths.items()})
     for ref, stem in references:
-        alignment = ref.alignment
-        if not alignment.target.lang:
+        qa_report = reference_qa(source, glossary, ref.alignment)
+        if qa_report is None:
             continue
-        qa_report = flag_track(source, glossary, target=alignment.target, links=alignment.to_dict(),
-                               discover_candidates=False)
         qa_paths = write_reports(qa_report, confined(folder, f"{stem}.qa"))
-        result.qa.append(TermQAResult(ref.reference, alignment.target.lang,
+        result.qa.append(TermQAResult(ref.reference, qa_report.target_lang,
                                       qa_report.qa.summary() if qa_report.qa else None,
                                       {k: str(v) for k, v in qa_paths.items()}, qa_report))
     return result
@@ -691,13 +662,16 @@ def forced_track(source: Track, track: Track, target_lang: str, skip: Sequence[s
 def write_language(source: Track, track: Track, qc: list[Finding], profile, out_dir: Path, title: str, *,
                    glossary=None, slots: Sequence[dict] = (), forced: bool = False,
                    kept: Sequence[int] = (), source_tag: str | None = None, skip: Sequence[str] = (),
-                   formats: Sequence[str] = ()) -> tuple[dict[str, str], dict | None, list[Finding]]:
+                   formats: Sequence[str] = (), fixes: Sequence[Finding] = ()
+                   ) -> tuple[dict[str, str], dict | None, list[Finding], list[Finding]]:
     """SRT and WebVTT (ASS when the source was ASS), dual track, QC report, term QA report for one language;
     with `forced`, the forced-narrative SRT and WebVTT; each of `formats` too (``imsc``: IMSC 1.1 Text
     ``.ttml``, checked by `subpipe.formats.imsc.validate`, its findings in ``reports/...imsc-check.json``).
     Cues at the `kept` positions were already in the target language: the dual track shows them once.
-    Returns the outputs, the term QA summary and `qc` as reported: named in the delivered SRT, with its
-    lines (`in_delivered_file`)."""
+    The QC report (``reports/<Title>.<lang>.qc.json`` / ``.qc.csv``) lists the findings, then each of
+    `fixes` (what the QC fixes and MT tidying changed, before -> after, and what they could not change), as
+    ``subpipe qc --fix`` reports them. Returns the outputs, the term QA summary, `qc` and `fixes` as
+    reported: named in the delivered SRT, with its lines (`in_delivered_file`)."""
     from subpipe.align import Alignment, Link, Transform
     from subpipe.align.export import write_dual
     from subpipe.formats import get_format
@@ -733,13 +707,15 @@ def write_language(source: Track, track: Track, qc: list[Finding], profile, out_
                                      # by its file: a profile given as a file has no built-in name
                                      profile=getattr(profile, "source", None) or "netflix", limits=limits)[0])
     qc = in_delivered_file(qc, track, outputs["srt"])
+    fixes = in_delivered_file(fixes, track, outputs["srt"])
     # what a file whose clock is coarser than milliseconds (ASS centiseconds) could not keep, named in it
     coarse = [fmt for fmt in [*formats, *extra_formats] if fmt in outputs and get_format(fmt).coarse_clock]
     qc = qc + [replace(f, path=Path(outputs[fmt]).name) for fmt in coarse
                for f in get_format(fmt).timing(track, limits=limits).findings]
-    qc_rows = {"summary": summarize(track, qc), "findings": [f.to_dict() for f in qc]}
+    qc_rows = {"summary": summarize(track, qc), "findings": [f.to_dict() for f in qc],
+               "fixes": [f.to_dict() for f in fixes]}  # as `subpipe qc --fix --json` lists them
     outputs["qc_json"] = str(write_json(confined(reports, f"{title}.{lang}.qc.json"), qc_rows))
-    outputs["qc_csv"] = str(write_findings_csv(confined(reports, f"{title}.{lang}.qc.csv"), qc))
+    outputs["qc_csv"] = str(write_findings_csv(confined(reports, f"{title}.{lang}.qc.csv"), [*qc, *fixes]))
     if slots:
         outputs["protection"] = str(write_json(confined(reports, f"{title}.{lang}.protected-terms.json"),
                                                list(slots)))
@@ -753,7 +729,7 @@ def write_language(source: Track, track: Track, qc: list[Finding], profile, out_
         paths = write_reports(qa_report, confined(reports, f"{title}.{lang}.terms"))
         outputs.update({f"terms_{k}": str(v) for k, v in paths.items()})
         term_qa = qa_report.qa.summary() if qa_report.qa else None
-    return outputs, term_qa, qc
+    return outputs, term_qa, qc, fixes
 
 
 def on_delivered_clock(source: Track, delivered: Track) -> Track:
@@ -918,10 +894,10 @@ def localize_language(source: Track, sentences, target_lang: str, out_dir: Path,
     fixes = [f for f in fixes if not (f.kind == "segment-empty-cue" and f.position in left_out)]
     kept = [c.position for c in source.cues if bilingual and not c.comment
             and all(lang == "und" or speaks(lang, target_lang) for lang in spoken_languages_of(source, c))]
-    outputs, term_qa, qc = write_language(source, track, qc, prof, out_dir, title,
-                                          glossary=glossary if term_check else None, slots=slots,
-                                          forced=forced_narrative, kept=kept, source_tag=source_tag, skip=skip,
-                                          formats=formats)
+    outputs, term_qa, qc, fixes = write_language(source, track, qc, prof, out_dir, title,
+                                                 glossary=glossary if term_check else None, slots=slots,
+                                                 forced=forced_narrative, kept=kept, source_tag=source_tag,
+                                                 skip=skip, formats=formats, fixes=fixes)
     if rows:
         outputs["untranslated"] = write_untranslated(source, rows, out_dir, title, target_lang)
     return LanguageResult(lang=target_lang, track=track, qc=qc, qc_summary=summarize(track, qc), fixes=fixes,

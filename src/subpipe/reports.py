@@ -143,6 +143,14 @@ def markdown_table(rows: Sequence[dict], columns: Sequence[str] | None = None, l
     return "\n".join(lines) + "\n"
 
 
+def qc_mode_cell(mode: dict | None) -> str:
+    """A track's `subpipe.ingest.QCMode` in a table cell: ``bilingual en+es``, ``dual en/es``, ``single en``."""
+    if not mode:
+        return "single"
+    sep = "/" if mode["mode"] == "dual" else "+"
+    return " ".join([mode["mode"], sep.join(mode["languages"])]).strip()
+
+
 def ingest_markdown(summaries: Sequence[dict], errors: Sequence[dict] = ()) -> str:
     """The summary of an ingest run: one row per track, then the files that could not be read."""
     rows = []
@@ -153,7 +161,7 @@ def ingest_markdown(summaries: Sequence[dict], errors: Sequence[dict] = ()) -> s
             "file": Path(s["path"]).name, "format": s["format"], "encoding": s["encoding"],
             "lang": s["lang"] or "?", "cues": s["cues"], "duration": format_timecode(s["duration_ms"]),
             "reader findings": repaired, "QC pass": f"{qc['pass_rate']:.0%}",
-            "QC findings": qc["findings"],
+            "QC findings": qc["findings"], "QC mode": qc_mode_cell(s.get("qc_mode")),
         })
     text = f"# Ingest: {len(summaries)} track(s) read, {len(errors)} rejected\n\n" + markdown_table(rows)
     if errors:

@@ -208,3 +208,16 @@ def test_tracks_whose_positions_do_not_name_their_cues_are_refused():
     twins = Track([Cue(0, 1000, "One."), Cue(2000, 3000, "Two.")])  # both at the default position 0
     with pytest.raises(SubpipeError, match="positions are not unique"):
         link_cues(twins, twins)
+
+
+def test_the_glossary_does_not_merge_two_one_to_one_links():
+    # "No!" / "Nein!" (cues 83 / 72) then "...just for you Proog." / "..., Proog." (84 / 73): the German
+    # "Nein!" straddles both English cues, and the glossary's Proog anchors the second pair. One score of the
+    # merged texts made the 2:2 link richer in anchors than the two 1:1 links together (it once won).
+    en, de = load_track(ED / "ElephantsDream.en.vtt"), load_track(ED / "ElephantsDream.de.vtt")
+    glossary = read_glossary_pairs(SAMPLES / "glossary" / "films.csv", "en", "de")
+    assert ("Proog", "Proog") in glossary
+    links = {tuple(lk.source): lk for lk in align_tracks(en, de, glossary=glossary).links}
+    assert (links[(83,)].target, links[(84,)].target) == ([72], [73])
+    assert all(len(lk.source) == len(lk.target) == 1 for lk in links.values())
+    assert links[(84,)].lexical > links[(83,)].lexical > 0

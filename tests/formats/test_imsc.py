@@ -93,6 +93,15 @@ def test_styling_becomes_spans_and_breaks_and_unsupported_markup_keeps_its_text(
     assert validate(text, expected=track) == []
 
 
+def test_underline_and_line_through_come_back_through_both_readers():
+    track = Track([Cue(0, 1000, "<u>under</u> and <s>struck</s>"), Cue(1000, 2000, "<s>all</s>")], lang="en")
+    text = compose_imsc(track)
+    assert 'tts:textDecoration="lineThrough"' in text and validate(text, expected=track) == []
+    ours = parse_track(text.encode(), path="x.ttml")
+    theirs = track_from_document(read_document(text, "x.ttml")[0], path="x.ttml", format="imsc")
+    assert [c.text for c in ours.cues] == [c.text for c in theirs.cues] == [c.text for c in track.cues]
+
+
 def test_frame_rate_gives_frame_times_exact_to_the_frame():
     track = Track([Cue(1000, 2480, "one"), Cue(3001, 4019, "two")], lang="de")
     text = compose_imsc(track, fps=25)

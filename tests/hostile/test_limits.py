@@ -41,7 +41,8 @@ def _refused(**kw) -> SubpipeError:
 # --- the settings -----------------------------------------------------------------------------------------
 
 def test_defaults_and_environment():
-    assert Limits() == Limits(max_file_bytes=50_000_000, max_cue_chars=10_000, max_cues=100_000)
+    assert Limits() == Limits(max_file_bytes=50_000_000, max_cue_chars=10_000, max_cues=100_000,
+                           max_glossary_entries=200_000)
     env = Limits.from_env({"SUBPIPE_MAX_FILE_BYTES": "1_000", "SUBPIPE_MAX_CUES": "0"})
     assert env.max_file_bytes == 1000 and env.max_cues > 10**18 and env.max_cue_chars == 10_000
     for bad in ("lots", "-1"):

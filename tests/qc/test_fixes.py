@@ -47,9 +47,11 @@ def test_tears_of_steel_opening_fixed_with_the_default_fixes():
     fixed, notes = fix_track(track, EN)
     assert report(notes) == [
         (1, "fix-rewrap", ("re-broke 1 line, longest 43 into 2 lines, longest 22; limit 42 characters x 2 "
-                          "lines")),
+                          "lines: 'Look Celia, we have to follow our passions;' -> 'Look Celia, we have to\\n"
+                          "follow our passions;'")),
         (7, "fix-rewrap", ("re-broke 1 line, longest 43 into 2 lines, longest 25; limit 42 characters x 2 "
-                          "lines")),
+                          "lines: '...by these giant robotic claws of death...' -> '...by these giant\\n"
+                          "robotic claws of death...'")),
         (1, "fix-extend-unresolved", ("needs 2100 ms at 20 cps (minimum 833 ms) but cue 2 at 00:00:27.000 "
                                      "minus the 83 ms minimum gap allows 2000 ms")),
         (3, "fix-extend", ("end 00:00:34.000 -> 00:00:34.050 (+50 ms): duration 3200 -> 3250 ms, "

@@ -21,6 +21,7 @@
 import dataclasses
 import os
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from pathlib import Path
 
 import pysubs2
@@ -264,20 +265,89 @@ def write_dual(
     return write_track(track, path, format=fmt.id, fps=fps, limits=limits), track
 
 
-def dual_line_langs(track: Track, source_lang: str, target_lang: str) -> Track:
+def dual_line_langs(track: Track, source_lang: str, target_lang: str, *, source_langs: Sequence[str] = ()
+                    ) -> Track:
     """A dual track read back from an ASS file, each cue with the language of each line (`Cue.line_langs`):
     `source_lang` above the cue's ``{\\rTarget}`` switch, `target_lang` from it on. A cue without the
     switch, or with nothing above it, shows one language (a cue already in the target language): it gets
-    none, and is checked as a cue of the track.
+    none, and is checked as a cue of the track. `source_langs`: the languages of a bilingual source
+    (``Title.en+es+de.ass``); each line above the switch gets the one of them `subpipe.langid`'s detector
+    reads in it.
 
     >>> back = dual_line_langs(Track([Cue(0, 1, "Hello,\\nThom.\\n{\\\\rTarget}Hola, Thom."), Cue(2, 3, "Hola.")]), "en", "es")
     >>> [c.line_langs for c in back.cues]
     [('en', 'en', 'es'), None]
     """
-    cues = []
+    splits = []
     for cue in track.cues:
         lines = cue.text.split("\n")
-        split = next((n for n, line in enumerate(lines) if line.lstrip().startswith(TARGET_SWITCH)), 0)
-        langs = (source_lang,) * split + (target_lang,) * (len(lines) - split) if split else None
-        cues.append(cue.copy(line_langs=langs))
+        splits.append(next((n for n, line in enumerate(lines) if line.lstrip().startswith(TARGET_SWITCH)), 0))
+    above = {}
+    if len(source_langs) > 1:
+        texts = [line for cue, split in zip(track.cues, splits) for line in cue.plain.split("\n")[:split]]
+        above = dict(zip(texts, _likeliest(texts, source_langs)))
+    cues = []
+    for cue, split in zip(track.cues, splits):
+        lines = cue.plain.split("\n")
+        source = tuple(above.get(line, source_lang) for line in lines[:split]) if above else (source_lang,) * split
+        cues.append(cue.copy(line_langs=source + (target_lang,) * (len(lines) - split) if split else None))
     return track.copy(cues=cues)
+
+
+def _likeliest(texts: Sequence[str], langs: Sequence[str]) -> list[str]:
+    """The language of `langs` `subpipe.langid`'s detector reads in each of `texts` (the first for none)."""
+    from subpipe.langid import detect_texts, get_detector, primary
+
+    codes = [primary(lang) for lang in langs]
+    probs = detect_texts(get_detector(), texts, codes) if texts else []
+    return [max(langs, key=lambda lang: p.get(primary(lang), 0.0)) if p else langs[0] for p in probs]
+
+
+DUAL_TITLE = "subpipe dual track"
+
+
+def dual_script(track: Track) -> tuple[str, ...] | None:
+    """Whether `track` is a dual track as `write_dual` writes it to ASS, and its languages: the script
+    title's (``Title: subpipe dual track (en+es)``: ``("en", "es")``), ``()`` for a script that says
+    none but has the ``Source`` and ``Target`` styles and a cue switching to ``Target``; None for any
+    other track.
+
+    >>> dual_script(Track([], meta={"info": {"Title": "subpipe dual track (en+es)"}}))
+    ('en', 'es')
+    >>> dual_script(Track([Cue(0, 1, "Hi\\n{\\\\rTarget}Hola")], styles={"Source": {}, "Target": {}}))
+    ()
+    >>> dual_script(Track([Cue(0, 1, "Hi")], meta={"info": {"Title": "Sintel"}})) is None
+    True
+    """
+    title = str(track.meta.get("info", {}).get("Title", "")).strip()
+    if title.startswith(DUAL_TITLE):
+        langs = title[len(DUAL_TITLE):].strip().removeprefix("(").removesuffix(")").split("+")
+        return tuple(lang for lang in langs if lang and lang != "und") if len(langs) > 1 else ()
+    styled = SOURCE_STYLE in track.styles and TARGET_STYLE in track.styles
+    if styled and any(TARGET_SWITCH in cue.text for cue in track.cues):
+        return ()
+    return None
+
+
+def dual_line_langs_by_text(track: Track, source_lang: str, target_lang: str) -> Track:
+    """A dual track without a ``{\\rTarget}`` switch (SRT or WebVTT, as `write_dual` writes them: the
+    source's lines above the translation's), each cue of two lines or more with the language of each line:
+    the split between the halves that `subpipe.langid`'s detector finds likeliest, source above. A cue
+    whose lines all read as one language is left without (`dual_halves` then sees one language)."""
+    import math
+
+    from subpipe.langid import detect_texts, get_detector, primary
+
+    codes = [primary(source_lang), primary(target_lang)]
+    many = [cue for cue in track.cues if len(cue.plain.strip("\n").split("\n")) > 1]
+    lines = [line for cue in many for line in cue.plain.split("\n")]
+    probs = iter(detect_texts(get_detector(), lines, codes) if lines else [])
+    langs: dict[int, tuple[str, ...]] = {}
+    for cue in many:
+        n = len(cue.plain.split("\n"))
+        src, tgt = zip(*[(math.log(max(p.get(codes[0], 0.0), 1e-6)), math.log(max(p.get(codes[1], 0.0), 1e-6)))
+                         for p in (next(probs) for _ in range(n))])
+        score, split = max((sum(src[:k]) + sum(tgt[k:]), k) for k in range(n + 1))
+        if 0 < split < n:
+            langs[id(cue)] = (source_lang,) * split + (target_lang,) * (n - split)
+    return track.copy(cues=[cue.copy(line_langs=langs.get(id(cue))) for cue in track.cues])

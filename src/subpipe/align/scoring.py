@@ -252,7 +252,9 @@ def _move_features(
         j0 = np.clip(cols - dj, 0, m)
         i1 = np.clip(rows, 0, n)
         j1 = np.clip(cols, 0, m)
-        lexical = np.zeros(rows.shape)
+        # the anchors each cue of the link shares with the other side (pairwise sums first)
+        lex_s = [np.zeros(rows.shape) for _ in range(di)]
+        lex_t = [np.zeros(rows.shape) for _ in range(dj)]
         cover_s = [np.zeros(rows.shape) for _ in range(di)]
         cover_t = [np.zeros(rows.shape) for _ in range(dj)]
         best_s = [np.zeros(rows.shape) for _ in range(di)]
@@ -268,7 +270,9 @@ def _move_features(
                 )
                 cover_s[x] += ov
                 cover_t[y] += ov
-                lexical += pair(lex, a, b)
+                shared = pair(lex, a, b)
+                lex_s[x] += shared
+                lex_t[y] += shared
                 if sim is not None:
                     sv = pair(sim, a, b)
                     best_s[x] = np.maximum(best_s[x], sv)
@@ -280,18 +284,27 @@ def _move_features(
         covered = covered + sum(np.minimum(cover_t[y] / _span(t_iv, cols - 1 - y), 1.0) for y in range(dj))
         overlap = np.clip(covered / (di + dj), 0.0, 1.0)
         if di + dj > 2 and group_lexical is not None:
-            # pairwise sums count an anchor twice when it recurs in two cues of one side ("Emo ... Emo");
-            # for the links that could win, score the merged texts instead
-            ii, kk = np.nonzero(possible & (overlap >= 0.3))
-            if len(ii):
-                lexical[ii, kk] = [group_lexical(i - di, i, j - dj, j)
-                                   for i, j in zip(ii.tolist(), cols[ii, kk].tolist())]
+            # a cue's pairwise sum counts an anchor twice when it recurs in two cues of the other side ("Emo
+            # ... Emo"): for the links that could win, match such a cue against those cues read as one text
+            # (never more than the sum, so a cue sharing nothing pairwise is skipped)
+            candidates = possible & (overlap >= 0.3)
+            for x in range(di if dj > 1 else 0):
+                ii, kk = np.nonzero(candidates & (lex_s[x] > 0))
+                lex_s[x][ii, kk] = [group_lexical(i - 1 - x, i - x, j - dj, j)
+                                    for i, j in zip(ii.tolist(), cols[ii, kk].tolist())]
+            for y in range(dj if di > 1 else 0):
+                ii, kk = np.nonzero(candidates & (lex_t[y] > 0))
+                lex_t[y][ii, kk] = [group_lexical(i - di, i, j - 1 - y, j - y)
+                                    for i, j in zip(ii.tolist(), cols[ii, kk].tolist())]
         feats = {
             "possible": possible,
             "overlap": overlap,
             "length": length_probability(s_len[i1] - s_len[i0], t_len[j1] - t_len[j0], model),
-            # per unit of link size: merging two links must not add up their anchors for free
-            "lexical": 1.0 - np.exp(-lexical / ((di + dj) / 2)),
+            # the mean over the link's cues of each one's saturating anchor score, like the overlap: one
+            # score of the merged texts would be concave in their sum, so merging a 1:1 link rich in
+            # anchors with a poor neighbour would gain for free (Elephants Dream: "No!"/"Nein!" swallowed
+            # by the next pair, which shares the name Proog)
+            "lexical": (sum(1.0 - np.exp(-v) for v in lex_s) + sum(1.0 - np.exp(-v) for v in lex_t)) / (di + dj),
         }
         if sim is not None:
             num = sum(best_s[x] * _chars_at(s_chars, rows - 1 - x) for x in range(di))

@@ -148,6 +148,8 @@ def _flags(elem: model.ContentElement) -> tuple[str, ...]:
     decoration = _inherited(elem, styles.StyleProperties.TextDecoration)
     if decoration is not None and decoration.underline:
         on.append("u")
+    if decoration is not None and decoration.line_through:
+        on.append("s")
     return tuple(on)
 
 
@@ -191,7 +193,7 @@ def paragraph_markup(p: model.P, shown_from: int) -> str:
 
 def _merge_adjacent(markup: str) -> str:
     """``<i>a</i><i>b</i>`` -> ``<i>ab</i>``: runs split by the source format, not by the styling."""
-    for tag in ("i", "b", "u"):
+    for tag in ("i", "b", "u", "s"):
         markup = markup.replace(f"</{tag}><{tag}>", "")
     return markup
 

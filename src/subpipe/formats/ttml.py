@@ -15,7 +15,8 @@ What is read:
   except in Apple iTunes files (``itunes:timing`` on the root), whose times are absolute; a ``<p>``
   without times takes them from its timed ``<span>`` children;
 - styling (referential ``style=``, chained styles, region styles, inline ``tts:`` attributes):
-  ``fontStyle`` italic -> ``<i>``, ``fontWeight`` bold -> ``<b>``, ``textDecoration`` underline -> ``<u>``,
+  ``fontStyle`` italic -> ``<i>``, ``fontWeight`` bold -> ``<b>``, ``textDecoration`` underline -> ``<u>``
+  and lineThrough -> ``<s>`` (what subpipe's IMSC writer makes of them),
   a ``color`` other than white -> ``<font color>``; ``<br/>`` -> ``"\\n"``; a ``<span>`` that starts
   later than its paragraph gets a WebVTT inline timestamp (word timing of iTunes lyrics);
 - position: the region's ``displayAlign`` (before/center/after) and ``textAlign`` give ``cue.align``
@@ -143,7 +144,7 @@ class TimeBase:
 # --- styles ------------------------------------------------------------------------------------------
 
 _FLAGS = (("i", "fontStyle", ("italic", "oblique")), ("b", "fontWeight", ("bold",)),
-          ("u", "textDecoration", ("underline",)))
+          ("u", "textDecoration", ("underline",)), ("s", "textDecoration", ("lineThrough",)))
 
 
 def _flags(props: dict[str, str]) -> set[str]:

@@ -59,7 +59,14 @@ from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.limits import excerpt
 from subpipe.qc.locale_style import fix_style
 from subpipe.qc.profiles import LanguageProfiles, Profile, _num, is_breaking_space, language_profiles
-from subpipe.qc.rules import is_empty, line_problems, mixed_reading_ms, text_lines, timed_order
+from subpipe.qc.rules import (
+    is_empty,
+    line_problems,
+    mixed_reading_ms,
+    text_lines,
+    timed_order,
+    translation_half,
+)
 from subpipe.typography import CLAUSE_END, CLOSERS, DASHES, NO_BREAK_AFTER, NO_BREAK_BEFORE, SENTENCE_END
 
 FIXES = ("locale", "rewrap", "split", "extend", "gap")
@@ -509,7 +516,8 @@ def _fix_text(cue: Cue, profiles: LanguageProfiles, split: bool,
         if wrapped is not None and not too_long:
             new = relabel(cue, [cue.copy(text=wrapped)])[0]
             return [new], [note("fix-rewrap", f"re-broke {_line_summary(cue, profile)} into "
-                                f"{_line_summary(new, profile)}; {limit}", new)]
+                                f"{_line_summary(new, profile)}; {limit}: {excerpt(cue.plain)} -> "
+                                f"{excerpt(new.plain)}", new)]
         if not split:
             return [cue], [note("fix-rewrap-unresolved", f"{_line_summary(cue, profile)} cannot be re-broken "
                                 f"within the {limit} (the split fix can split it)", cue, fixed=False)]
@@ -760,4 +768,21 @@ def fix_track(track: Track, profile: "Profile | LanguageProfiles",
     return new, found
 
 
-__all__ = ["FIXES", "fix_track", "relabel", "rewrap_text", "split_cue"]
+TIMING_FIXES = ("extend", "gap")
+
+
+def fix_dual_track(track: Track, profile: "Profile | LanguageProfiles",
+                   fixes: tuple[str, ...] | list[str] = TIMING_FIXES) -> tuple[Track, list[Finding]]:
+    """`fix_track`'s timing fixes (extend, gap) on a dual-language review track (`Cue.line_langs`, as
+    `subpipe.qc.check_track` with ``dual=True`` reads it): each cue timed for its translation, the half
+    its viewer reads in the cue's time (`translation_half`, by that language's reading speed). Its text,
+    both halves, is never changed: re-breaking or splitting it would mix them."""
+    text_fixes = [f for f in fixes if f not in TIMING_FIXES]
+    if text_fixes:
+        raise SubpipeError(f"a dual-language track's text is not fixed ({', '.join(text_fixes)}): only its "
+                           f"times ({', '.join(TIMING_FIXES)})", code=ErrorCode.USAGE)
+    timed, found = fix_track(track.copy(cues=[translation_half(c) for c in track.cues]), profile, fixes)
+    return track.copy(cues=[c.copy(start=t.start, end=t.end) for c, t in zip(track.cues, timed.cues)]), found
+
+
+__all__ = ["FIXES", "TIMING_FIXES", "fix_dual_track", "fix_track", "relabel", "rewrap_text", "split_cue"]

@@ -259,6 +259,21 @@ def dual_halves(cue: Cue) -> list[tuple[str, list[str]]]:
     return halves if len(halves) > 1 else []
 
 
+def _half(cue: Cue, lang: str, lines: list[str]) -> Cue:
+    return cue.copy(text="\n".join(escape_text(line) for line in lines), lang=lang, line_langs=None)
+
+
+def translation_half(cue: Cue) -> Cue:
+    """What a viewer of a dual-language review cue reads in its time: its last half (`dual_halves`), as a
+    cue of that language on the cue's times; a cue in one language as it is.
+
+    >>> translation_half(Cue(0, 1, "You're a jerk,\\nThom.\\nEres un idiota, Thom.", line_langs=("en", "en", "es"))).text
+    'Eres un idiota, Thom.'
+    """
+    halves = dual_halves(cue)
+    return _half(cue, *halves[-1]) if halves else cue
+
+
 HALF_KINDS = frozenset({"reading-speed", "too-many-lines", "line-too-long"})
 
 
@@ -280,7 +295,7 @@ def check_dual_cue(cue: Cue, profiles: LanguageProfiles, path: str | None = None
         return _check_in_language(cue, profiles, path)
 
     def half(lang: str, lines: list[str]) -> Cue:
-        return cue.copy(text="\n".join(escape_text(line) for line in lines), lang=lang, line_langs=None)
+        return _half(cue, lang, lines)
 
     def named(findings: list[Finding], which: str, lang: str) -> list[Finding]:
         return [dataclasses.replace(f, message=f"{which} ({lang}): {f.message}") if f.kind in HALF_KINDS else f

@@ -137,6 +137,15 @@ def flag_track(track: Track, glossary: Glossary, *, lang: str | None = None, tar
                       qa=qa, target_lang=tlang, unread=unread)
 
 
+def reference_qa(track: Track, glossary: Glossary, alignment, *, lang: str | None = None) -> FlagReport | None:
+    """Term QA of an aligned reference track (a `subpipe.align.Alignment` of `track` to it): whether it
+    renders `track`'s glossary terms as approved; None when the reference's language is unknown."""
+    if not alignment.target.lang:
+        return None
+    return flag_track(track, glossary, lang=lang, target=alignment.target, links=alignment.to_dict(),
+                      discover_candidates=False)
+
+
 def flag_file(path: str | Path, glossary: str | Path | Glossary, *, lang: str | None = None,
               target: str | Path | None = None, links=None, target_lang: str | None = None,
               discover_candidates: bool = True) -> FlagReport:

@@ -15,21 +15,20 @@ filling memory.
 [('Sir', 'señor'), ('Sir', 'don'), ('Proog', 'Proog')]
 """
 
-import os
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from subpipe.errors import ErrorCode, Finding, SubpipeError
+from subpipe.limits import Limits, env_name
 
 CATEGORIES = ("honorific", "idiom", "food", "holiday", "religion", "currency", "unit", "institution", "place",
               "person", "other")
 
 _CATEGORY = {c: c for c in CATEGORIES}
 
-MAX_ENTRIES_ENV = "SUBPIPE_MAX_GLOSSARY_ENTRIES"
-DEFAULT_MAX_ENTRIES = 200_000
-_UNLIMITED = 2**63 - 1
+MAX_ENTRIES_ENV = env_name("max_glossary_entries")
+DEFAULT_MAX_ENTRIES = Limits.max_glossary_entries
 
 TAG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 
@@ -45,18 +44,9 @@ def _is_tag_text(value: str) -> bool:
 
 
 def max_entries() -> int:
-    """The largest glossary subpipe reads: ``$SUBPIPE_MAX_GLOSSARY_ENTRIES``, default 200,000; 0 means no
-    limit (the convention of `subpipe.limits`)."""
-    raw = os.environ.get(MAX_ENTRIES_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_ENTRIES
-    try:
-        value = int(raw.replace("_", ""))
-    except ValueError:
-        raise SubpipeError(f"{MAX_ENTRIES_ENV}={raw!r} is not a whole number", code=ErrorCode.LIMIT) from None
-    if value < 0:
-        raise SubpipeError(f"{MAX_ENTRIES_ENV}={raw!r} is negative (0 means no limit)", code=ErrorCode.LIMIT)
-    return value or _UNLIMITED
+    """The largest glossary subpipe reads: `subpipe.limits.Limits.max_glossary_entries` as the environment
+    sets it now (``$SUBPIPE_MAX_GLOSSARY_ENTRIES``, default 200,000; 0 means no limit)."""
+    return Limits.from_env().max_glossary_entries
 
 
 def too_many_entries(limit: int, *, path: str | None, line: int | None) -> SubpipeError:

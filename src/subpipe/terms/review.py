@@ -139,14 +139,10 @@ def term_key(term: str) -> str:
 def with_reference_qa(report, alignments: Sequence) -> list:
     """The film's flag report plus term QA against each reference track whose language is known: the
     reports `review_items` finds conflicts in. `alignments` are `subpipe.align.Alignment` objects."""
-    from subpipe.terms.flag import flag_track
+    from subpipe.terms.flag import reference_qa
 
-    reports = [report]
-    for alignment in alignments:
-        if alignment.target.lang:
-            reports.append(flag_track(report.source, report.glossary, lang=report.lang, target=alignment.target,
-                                      links=alignment.to_dict(), discover_candidates=False))
-    return reports
+    qa = (reference_qa(report.source, report.glossary, a, lang=report.lang) for a in alignments)
+    return [report, *(r for r in qa if r is not None)]
 
 
 def _reports(terms_report) -> list:
