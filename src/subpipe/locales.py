@@ -194,6 +194,69 @@ def engine_language(tag: str, languages: Iterable[str]) -> str | None:
     return next((c for c in engine_candidates(tag) if c in known), None)
 
 
+def chinese_script(tag: str | None) -> str | None:
+    """``Hans`` or ``Hant`` for a Chinese tag (Mandarin, Cantonese: written or likely script, see
+    `spoken_language`), None for any other language or a tag that does not parse.
+
+    >>> [chinese_script(t) for t in ("zh", "zh-CN", "zh-TW", "zh-Hant", "zh-HK", "cmn", "yue", "zt", "es")]
+    ['Hans', 'Hans', 'Hant', 'Hant', 'Hant', 'Hans', 'Hant', 'Hant', None]
+    """
+    if not tag or not isinstance(tag, str):
+        return None
+    if tag.strip().lower() == "zt":  # argos's Traditional Chinese
+        return "Hant"
+    if not is_locale(tag):
+        return None
+    locale = parse_locale(tag)
+    language = "zh" if locale.language == "cmn" else locale.language
+    if language not in ("zh", "yue"):
+        return None
+    return locale.script or langcodes.Language.make(language=language, territory=locale.region).maximize().script
+
+
+def to_script(target: str) -> str | None:
+    """The OpenCC configuration that writes any Chinese text in `target`'s script and regional
+    standard, whatever script it was in: ``s2twp`` for zh-TW (Taiwan's characters and phrases: 软件 ->
+    軟體), ``s2hk`` for zh-HK and zh-MO, ``s2t`` for zh-Hant (OpenCC's standard characters), ``t2s``
+    for zh, zh-Hans, zh-CN, zh-SG; None for a tag that is not Chinese. (Each of these leaves text
+    already in its script as it is, but for the regional variants.)
+
+    >>> [to_script(t) for t in ("zh-TW", "zh-Hant-TW", "zh-HK", "zh-MO", "zh-Hant", "zh", "zh-CN", "es")]
+    ['s2twp', 's2twp', 's2hk', 's2hk', 's2t', 't2s', 't2s', None]
+    """
+    script = chinese_script(target)
+    if script is None:
+        return None
+    if script == "Hans":
+        return "t2s"
+    return _TO_TRADITIONAL.get(parse_locale(target).region or "", "s2t")
+
+
+# OpenCC configurations that change only the characters of the other script (no phrases of a region,
+# no variants): what tells a Simplified character in a Traditional text, and the reverse.
+_DETECT = {"Hant": "s2t", "Hans": "t2s"}
+
+
+def other_script_chars(text: str, script: str) -> list[str]:
+    """The characters of `text` written in the other Chinese script than `script` (``Hans`` or
+    ``Hant``), in order, without repeats: those OpenCC changes when it writes `text` in `script`
+    (read in context, so 皇后 and 公里 stay Traditional, 后来 and 里面 are Simplified).
+
+    >>> other_script_chars("你又长高了, 皇后。", "Hant"), other_script_chars("以後再說", "Hans")
+    (['长'], ['後', '說'])
+    >>> other_script_chars("以後再說", "Hant"), other_script_chars("Hi!", "Hant")
+    ([], [])
+    """
+    if text.isascii():
+        return []
+    converted = convert_script([text], _DETECT[script])[0]
+    if len(converted) == len(text):
+        found = [a for a, b in zip(text, converted) if a != b]
+    else:  # a phrase of another length: character by character
+        found = [c for c in text if convert_script([c], _DETECT[script])[0] != c]
+    return list(dict.fromkeys(found))
+
+
 def script_conversion(target: str, engine_lang: str) -> str | None:
     """The OpenCC configuration turning text in `engine_lang` into `target`'s script, or None when the
     scripts already agree (or the language has one script).
@@ -212,6 +275,17 @@ def script_conversion(target: str, engine_lang: str) -> str | None:
     if want == "Hant":
         return _TO_TRADITIONAL.get(parse_locale(target).region or "", "s2t")
     return "t2s"
+
+
+def _script_change(have: str, want: str) -> str | None:
+    """The OpenCC configuration writing Chinese text of tag `have` in the script of tag `want` (characters
+    only), None when both are written alike or either is not Chinese.
+
+    >>> _script_change("zh-TW", "zh"), _script_change("zh", "zt"), _script_change("zh-HK", "zh-Hant")
+    ('t2s', 's2t', None)
+    """
+    a, b = chinese_script(have), chinese_script(want)
+    return None if not a or not b or a == b else _DETECT[b]
 
 
 @lru_cache(maxsize=8)
@@ -289,7 +363,9 @@ class LocaleEngine:
 
     def translate_batch(self, sentences, source: str, target: str, **kwargs) -> list[str]:
         src, tgt = self.resolve(source, target)
-        out = list(sentences) if src == tgt else self.engine.translate_batch(sentences, src, tgt, **kwargs)
+        before = _script_change(source, src)  # zh-Hant text for a model (or a route) of Simplified zh
+        sentences = convert_script(sentences, before) if before else list(sentences)
+        out = sentences if src == tgt else self.engine.translate_batch(sentences, src, tgt, **kwargs)
         config = script_conversion(target, tgt)
         return convert_script(out, config) if config else out
 
