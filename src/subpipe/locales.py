@@ -232,29 +232,33 @@ def to_script(target: str) -> str | None:
     return _TO_TRADITIONAL.get(parse_locale(target).region or "", "s2t")
 
 
-# OpenCC configurations that change only the characters of the other script (no phrases of a region,
-# no variants): what tells a Simplified character in a Traditional text, and the reverse.
-_DETECT = {"Hant": "s2t", "Hans": "t2s"}
+# OpenCC configurations that write characters only (no phrases of a region) in each script: a character
+# is of the other script when every standard of the script changes it (s2t writes 吃 as 喫, Taiwan's and
+# Hong Kong's standards keep it: it is Traditional; 长 all three write 長).
+_CHARACTERS = {"Hant": ("s2t", "s2tw", "s2hk"), "Hans": ("t2s",)}
+
+
+def _changed_at(text: str, config: str) -> set[int]:
+    converted = convert_script([text], config)[0]
+    if len(converted) == len(text):
+        return {i for i, (a, b) in enumerate(zip(text, converted)) if a != b}
+    return {i for i, c in enumerate(text) if convert_script([c], config)[0] != c}  # a phrase of another length
 
 
 def other_script_chars(text: str, script: str) -> list[str]:
     """The characters of `text` written in the other Chinese script than `script` (``Hans`` or
-    ``Hant``), in order, without repeats: those OpenCC changes when it writes `text` in `script`
-    (read in context, so 皇后 and 公里 stay Traditional, 后来 and 里面 are Simplified).
+    ``Hant``), in order, without repeats: those every OpenCC standard of `script` changes, read in
+    context (皇后 and 公里 are Traditional too, 后来 and 里面 Simplified; 吃 is Taiwan's and Hong Kong's).
 
     >>> other_script_chars("你又长高了, 皇后。", "Hant"), other_script_chars("以後再說", "Hans")
     (['长'], ['後', '說'])
-    >>> other_script_chars("以後再說", "Hant"), other_script_chars("Hi!", "Hant")
-    ([], [])
+    >>> other_script_chars("以後再說", "Hant"), other_script_chars("你在學校吃得好嗎?", "Hant"), other_script_chars("Hi!", "Hant")
+    ([], [], [])
     """
     if text.isascii():
         return []
-    converted = convert_script([text], _DETECT[script])[0]
-    if len(converted) == len(text):
-        found = [a for a, b in zip(text, converted) if a != b]
-    else:  # a phrase of another length: character by character
-        found = [c for c in text if convert_script([c], _DETECT[script])[0] != c]
-    return list(dict.fromkeys(found))
+    changed = set.intersection(*(_changed_at(text, config) for config in _CHARACTERS[script]))
+    return list(dict.fromkeys(text[i] for i in sorted(changed)))
 
 
 def script_conversion(target: str, engine_lang: str) -> str | None:
@@ -285,7 +289,7 @@ def _script_change(have: str, want: str) -> str | None:
     ('t2s', 's2t', None)
     """
     a, b = chinese_script(have), chinese_script(want)
-    return None if not a or not b or a == b else _DETECT[b]
+    return None if not a or not b or a == b else _CHARACTERS[b][0]
 
 
 @lru_cache(maxsize=8)

@@ -90,6 +90,18 @@ def test_traditional_text_and_shared_characters_pass_in_a_traditional_track():
     assert check_script(track, load_profile("netflix", lang="zh-TW")) == []
 
 
+def test_a_variant_one_traditional_standard_writes_otherwise_is_no_simplified_character(tmp_path):
+    # OpenCC's s2t writes 吃 as 喫; Taiwan and Hong Kong write 吃: the scene delivered as zh-TW (s2twp) is clean
+    scene = read_track(SCENE)
+    taiwan = scene.copy(cues=[c.copy(text=convert_script([c.text], "s2twp")[0]) for c in scene.cues], lang="zh-TW")
+    assert any("吃" in c.plain for c in taiwan.cues)
+    assert check_script(taiwan, load_profile("netflix", lang="zh-TW")) == []
+    found = check_script(scene.copy(lang="zh-TW"), load_profile("netflix", lang="zh-TW"))
+    eat = next(f for f in found if f.position == 12)
+    assert "Simplified: 学 吗;" in eat.message and "'你在學校吃得好嗎?'" in eat.message
+    assert len(found) == 16  # of its 20 Mandarin cues; 你好。 你爸爸呢? 瘦了,太瘦了。 奶奶教你。 read alike in both
+
+
 def test_a_chinese_cue_in_another_languages_track_is_held_to_its_own_script():
     scene = read_track(SCENE)
     cues = [c.copy(lang="zh-Hant") if "你又长高了" in c.plain else c for c in scene.cues]
