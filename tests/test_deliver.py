@@ -372,3 +372,15 @@ def test_the_cli_json_says_where_the_earlier_delivery_went(package):
     moved = json.loads(run.stdout)["set_aside"]
     assert moved["no_longer_delivered"] == [] and "TearsOfSteel_es.srt" in moved["files"]
     assert moved["folder"].startswith(str(out / "TearsOfSteel" / "superseded" / "broadcast-srt"))
+
+
+def test_a_traditional_locale_never_takes_the_simplified_table_of_a_spec(tmp_path):
+    # a zh table names Simplified files (.chs); zh-TW fell back on it as on "its language's" and was named .chs
+    spec = tmp_path / "chinese.toml"
+    spec.write_text('locales = ["zh-CN", "zh-TW", "zh-HK"]\n'
+                    '[locale.zh]\nnaming = "{title}.chs.{ext}"\n'
+                    '[locale.zh-Hant]\nnaming = "{title}.cht.{ext}"\n', encoding="utf-8")
+    loaded = load_spec(spec)
+    assert [loaded.for_locale(tag).naming for tag in loaded.locales] == \
+        ["{title}.chs.{ext}", "{title}.cht.{ext}", "{title}.cht.{ext}"]
+    assert loaded.for_locale("zh").naming == "{title}.chs.{ext}"

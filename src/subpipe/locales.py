@@ -138,6 +138,18 @@ def fallback_chain(tag: str) -> list[str]:
     return list(dict.fromkeys(chain))
 
 
+def script_chain(tag: str) -> list[str]:
+    """`fallback_chain` without the links written in another script: what a table of settings, terms or
+    names per locale may fall back on (a Simplified ``zh`` rendering or file name is no zh-TW one, though
+    a zh model serves zh-TW through OpenCC).
+
+    >>> script_chain("zh-TW"), script_chain("zh-CN"), script_chain("es-MX")
+    (['zh-TW', 'zh-Hant'], ['zh-CN', 'zh-Hans', 'zh'], ['es-MX', 'es-419', 'es'])
+    """
+    script = chinese_script(tag)
+    return [link for link in fallback_chain(tag) if chinese_script(link) == script]
+
+
 def best_match(tag: str, available: Iterable[str]) -> str | None:
     """The first link of `tag`'s fallback chain among `available` tags (compared normalised), as spelled
     in `available`; None when none is.

@@ -172,12 +172,9 @@ class GlossaryEntry:
 def _chain(lang: str) -> list[str]:
     """`lang`'s fallback chain, without the links written in another script (zh-TW: zh-TW, zh-Hant; not
     the Simplified bare zh)."""
-    from subpipe.locales import chinese_script, fallback_chain, is_locale
+    from subpipe.locales import is_locale, script_chain
 
-    if not is_locale(lang):
-        return [normalize_tag(lang)]
-    script = chinese_script(lang)
-    return [link for link in fallback_chain(lang) if chinese_script(link) == script]
+    return script_chain(lang) if is_locale(lang) else [normalize_tag(lang)]
 
 
 def _for_locale(table: dict[str, list[str]], lang: str) -> list[str]:
