@@ -322,3 +322,16 @@ def test_a_chinese_glossary_loads_for_a_film_of_the_other_script():
     # "zh,en" terms for a zh-TW film: the first column is the terms' language, as for a zh film
     glossary = parse_csv("zh,en\n饺子,dumplings\n", lang="zh-TW")
     assert [(e.term, e.language, e.approved("en")) for e in glossary] == [("饺子", "zh", ["dumplings"])]
+
+
+def test_a_simplified_termbase_serves_a_traditional_film(tmp_path):
+    # the sample films' TBX with a zh (Simplified) langSet added: loaded for a zh-TW film, its zh terms are
+    # the sources (there is no zh-TW one) and are found in the film's script
+    text = (SAMPLES / "glossary" / "films.tbx").read_text(encoding="utf-8")
+    text = text.replace('<langSet xml:lang="en">', '<langSet xml:lang="zh"><tig><term>普鲁格</term></tig></langSet>'
+                        '<langSet xml:lang="en">', 1)
+    path = tmp_path / "films.zh.tbx"
+    path.write_text(text, encoding="utf-8")
+    glossary = load_glossary(path, lang="zh-TW")
+    assert [(e.term, e.language) for e in glossary] == [("普鲁格", "zh")]
+    assert [(e.term, e.approved("en")) for e in glossary.for_language("zh-TW")] == [("普魯格", ["Proog"])]

@@ -17,7 +17,7 @@ filling memory.
 
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 from subpipe.errors import ErrorCode, Finding, SubpipeError
@@ -233,8 +233,8 @@ class Glossary:
         return iter(self.entries)
 
     def for_language(self, lang: str) -> list[GlossaryEntry]:
-        """The entries whose source language is `lang`."""
-        return [e for e in self.entries if same_language(e.language, lang)]
+        """The entries whose source language is `lang` (`entries_in`: Chinese of the other script too)."""
+        return entries_in(self.entries, lang)
 
     def anchor_pairs(self, source_lang: str, target_lang: str) -> list[tuple[str, str]]:
         """(source term, target rendering) for the entries in `source_lang`: each approved translation
@@ -263,6 +263,27 @@ class Glossary:
     def to_dict(self) -> dict:
         return {"summary": self.summary(), "entries": [e.to_dict() for e in self.entries],
                 "findings": [f.to_dict() for f in self.findings]}
+
+
+def entries_in(entries, lang: str) -> list[GlossaryEntry]:
+    """The entries of `entries` whose source language is `lang`; for Chinese, then those of the other
+    script, their term written in `lang`'s by OpenCC (`subpipe.locales.to_script`) unless an entry of
+    `lang`'s script has it: a zh glossary's 饺子 is found as 餃子 in a zh-Hant film.
+
+    >>> [(e.term, e.language) for e in entries_in([make_entry("饺子", "zh"), make_entry("软件", "zh")], "zh-TW")]
+    [('餃子', 'zh-TW'), ('軟體', 'zh-TW')]
+    """
+    own = [e for e in entries if same_language(e.language, lang)]
+    others = [e for e in entries if not same_language(e.language, lang) and same_spoken_language(e.language, lang)]
+    if not others:
+        return own
+    from subpipe.locales import convert_script, to_script
+
+    have = {e.term for e in own}
+    tag = normalize_tag(lang)
+    converted = [replace(e, term=term, language=tag)
+                 for e, term in zip(others, convert_script([e.term for e in others], to_script(lang)))]
+    return own + [e for e in converted if e.term not in have]
 
 
 def split_values(cell: str) -> list[str]:
