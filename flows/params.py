@@ -23,7 +23,10 @@ from subpipe.qc.profiles import list_profiles
 class Language(StrEnum):
     """Languages and locales subpipe delivers and reads (BCP 47 tags, as in ``Title.lang.ext``). A locale
     (es-419, fr-CA) is translated through its language's model unless one for the locale is installed, and
-    gets its own typography (`subpipe.locales`); ca, gl and eu are Apertium's."""
+    gets its own typography (`subpipe.locales`); ca, gl and eu are Apertium's. Chinese: zh, zh-Hans and
+    zh-CN are Simplified, zh-Hant, zh-TW, zh-HK and zh-MO Traditional (OpenCC: s2t, s2twp, s2hk); a
+    delivered file is named with the tag as chosen (``Title.zh-TW.srt``), a spoken language is known
+    by its script (`spoken_value`: zh-TW is zh-Hant). Any spelling of a tag is taken (``zh_tw``)."""
 
     EN = "en"
     EN_GB = "en-GB"
@@ -60,11 +63,23 @@ class Language(StrEnum):
     HI = "hi"
     JA = "ja"
     KO = "ko"
+    ZH = "zh"
     ZH_HANS = "zh-Hans"
+    ZH_CN = "zh-CN"
     ZH_HANT = "zh-Hant"
     ZH_TW = "zh-TW"
     ZH_HK = "zh-HK"
+    ZH_MO = "zh-MO"
     YUE = "yue"
+
+    @classmethod
+    def _missing_(cls, value):
+        """Any spelling of a listed tag (``zh_tw``, ``ZH-hant``, ``pt_br``), as the command line takes it."""
+        from subpipe.locales import is_locale, normalize_locale
+
+        if isinstance(value, str) and is_locale(value):
+            return cls._value2member_map_.get(normalize_locale(value))
+        return None
 
 
 # The built-in QC profiles (src/subpipe/qc/profiles/*.toml), so a new profile file appears in the form.

@@ -299,3 +299,12 @@ def test_batch_settings_can_ask_for_forced_narratives_of_a_bilingual_film(demo_m
               batch="20260101T030000Z", move_files=False)
     assert (tmp_path / "plain" / "TosMix" / "TosMix.es.srt").exists()
     assert not (tmp_path / "plain" / "TosMix" / "TosMix.es.forced.srt").exists()
+
+
+def test_a_traditional_track_is_no_second_source_of_a_simplified_film(tmp_path):
+    # zh-TW is written in Traditional characters: a reference of a film translated from zh, not its source
+    films, rejected = group_films([tmp_path / "Hero.zh.srt", tmp_path / "Hero.zh-TW.srt"], source_lang="zh")
+    assert rejected == [] and [(f.source.name, [r.name for r in f.references]) for f in films] == \
+        [("Hero.zh.srt", ["Hero.zh-TW.srt"])]
+    films, _ = group_films([tmp_path / "Hero.zh-CN.srt", tmp_path / "Hero.zh-Hant.srt"], source_lang="zh")
+    assert [f.source.name for f in films] == ["Hero.zh-CN.srt"]

@@ -561,3 +561,15 @@ def test_the_cli_keeps_the_set_asides_it_is_told_and_says_which_it_removed(packa
     assert last["removed"] == [first["folder"]] and last["kept"] == 1
     refused = CliRunner().invoke(app, args[:-1] + ["-1"])
     assert refused.exit_code == 2  # a negative count is a usage error of the command line
+
+
+def test_a_traditional_locale_never_takes_the_simplified_table_of_a_spec(tmp_path):
+    # a zh table names Simplified files (.chs); zh-TW fell back on it as on "its language's" and was named .chs
+    spec = tmp_path / "chinese.toml"
+    spec.write_text('locales = ["zh-CN", "zh-TW", "zh-HK"]\n'
+                    '[locale.zh]\nnaming = "{title}.chs.{ext}"\n'
+                    '[locale.zh-Hant]\nnaming = "{title}.cht.{ext}"\n', encoding="utf-8")
+    loaded = load_spec(spec)
+    assert [loaded.for_locale(tag).naming for tag in loaded.locales] == \
+        ["{title}.chs.{ext}", "{title}.cht.{ext}", "{title}.cht.{ext}"]
+    assert loaded.for_locale("zh").naming == "{title}.chs.{ext}"

@@ -118,6 +118,16 @@ def test_the_hand_written_mandarin_scene_with_dash_lines():
     assert first.plain == "- 你好。\n- Hi, Grandma." and first.line_langs == ("zh", "en")
 
 
+def test_declared_chinese_is_known_by_its_script_on_the_command_line_as_in_the_flows(tmp_path):
+    # `--languages en,zh-TW` and the flows' zh-TW (spoken_value: zh-Hant) name the cues alike
+    assert declared_languages("en,zh-TW") == ("en", "zh-Hant") and declared_languages(["zh_cn", "en"]) == ("zh", "en")
+    result = identify_languages(read_track(SCENE), languages="en,zh-TW")
+    assert {c.lang for c in result.track.cues} == {"en", "zh-Hant", "und"}
+    overrides = tmp_path / "overrides.csv"
+    overrides.write_text("position,lang\n2,zh-TW\n4,zh-CN\n", encoding="utf-8")
+    assert load_overrides(overrides) == {2: "zh-Hant", 4: "zh"}
+
+
 def test_und_for_sounds_music_interjections_and_empty_cues():
     track = read_track(SCENE)
     extra = [Cue(200_000, 201_000, "", position=100), Cue(202_000, 203_000, "Woaaa!", position=101),
@@ -234,7 +244,8 @@ def test_the_glossary_names_a_words_language():
 def test_dash_lines_and_declared_language_rules():
     assert dash_lines("- Lo so.\n- Sorry!") == ["Lo so.", "Sorry!"]
     assert dash_lines("Just one line") is None
-    assert declared_languages("en, zh-hans") == ("en", "zh-Hans")
+    assert declared_languages("en, pt_br") == ("en", "pt-BR")
+    assert declared_languages("en, zh-hans") == ("en", "zh")  # Mandarin in Simplified, as the flows' form says
     with pytest.raises(SubpipeError, match="cannot be told apart"):
         declared_languages(["pt-BR", "pt-PT"])
     with pytest.raises(SubpipeError, match="not a language tag"):

@@ -92,3 +92,15 @@ def test_a_simplified_track_delivered_as_traditional_goes_through_the_engine_and
     taiwan = engine.translate_batch(lines, "zh-Hans", "zh-TW")
     assert taiwan[2] == "輕輕一跳就能飛躍高樓"
     assert engine.translate_batch(lines, "zh-Hans", "zh-CN") == lines
+
+
+def test_a_traditional_track_delivered_as_simplified_is_converted_not_passed_through(demo_models):
+    # zh-Hant -> zh goes through no model: the text was passed as it was, still in Traditional characters
+    from subpipe.translate.argos import ArgosEngine
+
+    engine = LocaleEngine(ArgosEngine())
+    lines = [c.text for c in read_track(GB2312).cues]
+    traditional = convert_script(lines, "s2twp")
+    assert engine.translate_batch(traditional, "zh-TW", "zh") == lines
+    assert engine.translate_batch(traditional, "zh-Hant", "zh-CN") == lines
+    assert engine.translate_batch(traditional, "zh-TW", "zh-Hant") == traditional

@@ -347,3 +347,35 @@ def test_the_dual_cues_of_a_bilingual_source_say_each_lines_own_language_for_qc(
                           links=links, unaligned_source=[], unaligned_target=[])
     dash, chinese = dual_track(alignment).cues
     assert dash.line_langs == ("zh", "en", "es") and chinese.line_langs == ("zh", "zh", "es")
+
+
+# --- the Mandarin/English scene into Traditional Chinese -------------------------------------------------
+
+def _simplified(track: Track) -> list[int]:
+    """Positions of the cues OpenCC would still change into Traditional characters."""
+    from subpipe.locales import convert_script
+
+    return [c.position for c in track.cues if convert_script([c.plain], "s2t")[0] != c.plain]
+
+
+@pytest.mark.parametrize("declared", [None, "en,zh-Hant"])
+def test_simplified_mandarin_cues_are_converted_into_a_traditional_delivery_never_kept_as_they_are(
+        demo_models, tmp_path, declared):
+    # the scene's Mandarin is written in Simplified characters: zh-Hant gets it through OpenCC (s2t); even
+    # when the film is declared as speaking zh-Hant, the cues kept verbatim are converted by the locale fix
+    result = localize_film(SCENE, ["zh-Hant"], output_dir=tmp_path, forced_narrative=True,
+                           spoken_languages=declared)
+    lr = result.languages["zh-Hant"]
+    mandarin = {p for p, row in TRUTH.items() if row["lang"] == "zh"}
+    delivered = read_track(lr.outputs["srt"])
+    assert _simplified(lr.track) == [] and _simplified(delivered) == []
+    by_position = lr.track.by_position()
+    assert by_position[8].plain.endswith("又長高了。") and mandarin <= set(by_position)
+    if declared is None:  # zh is not zh-Hant: translated zh -> zh-Hant, which is OpenCC alone
+        assert lr.origins["translated"] == {"zh": 20} and lr.origins["kept"] == 0
+    else:
+        converted = {f.position for f in lr.fixes if f.kind == "fix-locale-script"}
+        assert len(converted) == 16 and converted <= mandarin
+    # Mandarin dialogue is no foreign narrative for a zh-Hant audience (the English had no model)
+    assert read_track(lr.outputs["forced_srt"]).cues == []
+    assert not any(f.kind == "locale-script" for f in lr.qc)

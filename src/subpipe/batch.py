@@ -256,9 +256,13 @@ class Rejected:
 
 
 def _same_language(tag: str, wanted: str) -> bool:
-    """`en-GB` is an `en` track; `en` is not an `en-GB` track."""
+    """`en-GB` is an `en` track; `en` is not an `en-GB` track; `zh-TW` (Traditional) is not a `zh` one
+    (Simplified), `zh-CN` is."""
+    from subpipe.locales import chinese_script
+
     tag, wanted = tag.lower().replace("_", "-"), wanted.lower().replace("_", "-")
-    return tag == wanted or ("-" not in wanted and tag.split("-")[0] == wanted)
+    return tag == wanted or ("-" not in wanted and tag.split("-")[0] == wanted
+                             and chinese_script(tag) == chinese_script(wanted))
 
 
 def drop_folder_files(inbox: str | Path) -> list[Path]:

@@ -109,12 +109,26 @@ class DeliverySpec:
         >>> spec.for_locale("es-419").dual, spec.for_locale("es-419").formats, spec.for_locale("fr").dual
         (True, ('srt',), False)
         """
-        language = locale.split("-")[0]
-        values = {**DEFAULTS, **self.default, **(self.overrides.get(language, {}) if language != locale else {}),
-                  **self.overrides.get(locale, {})}
+        values = {**DEFAULTS, **self.default}
+        for link in reversed(_spec_links(locale)):
+            values.update(self.overrides.get(link, {}))
         return LocaleSpec(locale=locale, formats=tuple(values["formats"]), naming=values["naming"],
                           forced_naming=values["forced_naming"], dual_naming=values["dual_naming"],
                           profile=values["profile"], dual=values["dual"], forced=values["forced"])
+
+
+def _spec_links(locale: str) -> list[str]:
+    """The tables a locale's settings come from, most specific first: its own, then its language's; for
+    Chinese, its script's (zh-TW: zh-TW, zh-Hant; never the Simplified zh, whose file names are not its).
+
+    >>> _spec_links("es-419"), _spec_links("zh-TW"), _spec_links("zh-CN"), _spec_links("zh")
+    (['es-419', 'es'], ['zh-TW', 'zh-Hant'], ['zh-CN', 'zh-Hans', 'zh'], ['zh'])
+    """
+    from subpipe.locales import chinese_script, is_locale, script_chain
+
+    if is_locale(locale) and chinese_script(locale):
+        return script_chain(locale)
+    return list(dict.fromkeys([locale, locale.split("-")[0]]))
 
 
 def builtin_dir():

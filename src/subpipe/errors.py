@@ -230,6 +230,8 @@ class FindingKind(_Catalogued):
     FIX_LOCALE_DIALOGUE_DASH = "fix-locale-dialogue-dash", "Speaker dashes were written the locale's way; nothing to do."
     FIX_MT_SPACING = "fix-mt-spacing", "Spaces the engine misplaced (\"¡ Cut!\", \"Vale,los\", a space before \"!\") were put the locale's way; nothing to do."
     FIX_MT_INVERTED_MARKS = "fix-mt-inverted-marks", "The opening ¿ / ¡ MT left out (Apertium writes none) was put at the start of the question or exclamation; check where it begins."
+    LOCALE_SCRIPT = "locale-script", "Chinese characters of the other script than the locale's (Simplified in zh-Hant / zh-TW / zh-HK, Traditional in zh / zh-Hans / zh-CN): write the cue as the message's OpenCC rendering (qc --fix does)."
+    FIX_LOCALE_SCRIPT = "fix-locale-script", "A Chinese cue was written in its locale's script by OpenCC (s2twp for zh-TW, s2hk for zh-HK / zh-MO, s2t for zh-Hant, t2s for Simplified); check names and terms read right."
     LOCALE_UNITS = "locale-units", "The source gives an imperial quantity: render it the way the locale reads (metric) if the scene allows."
     # QC rules and fixes
     LINE_TOO_LONG = "line-too-long", "Shorten or re-break the line (qc --fix rewraps it)."

@@ -106,7 +106,7 @@ def spoken_from(source: str | Path, spoken_languages: Sequence[str] | str | None
     from subpipe.langid import declared_languages
 
     if spoken_languages is None:
-        named = guess_languages(source)
+        named = list(declared_languages(guess_languages(source)))
         return (named, False) if len(named) > 1 else ([], False)
     if isinstance(spoken_languages, str) and spoken_languages.strip().lower() == AUTO:
         return [], True

@@ -621,8 +621,22 @@ def _glossary_votes(text: str, terms, codes: Sequence[str]) -> np.ndarray | None
 # ----------------------------------------------------------------------------------- the languages
 
 
+def spoken_tag(raw: str) -> str:
+    """A declared spoken language as a normalised tag; Chinese by its script, as the flows' forms and the
+    translation models know it (`subpipe.locales.spoken_language`: ``zh-TW`` and ``zh-Hant`` are
+    ``zh-Hant``, ``zh-CN`` and ``zh-Hans`` are ``zh``).
+
+    >>> [spoken_tag(t) for t in ("zh-TW", "zh_hant", "zh-CN", "zh", "pt_br", "yue")]
+    ['zh-Hant', 'zh-Hant', 'zh', 'zh', 'pt-BR', 'yue']
+    """
+    from subpipe.locales import chinese_script, spoken_language
+
+    return spoken_language(raw) if chinese_script(raw) else normalize_tag(raw)
+
+
 def declared_languages(languages: Iterable[str] | str | None) -> tuple[str, ...]:
-    """Declared languages as normalised tags, in order, without repeats (``"en,zh"`` works too)."""
+    """Declared languages as normalised tags (`spoken_tag`), in order, without repeats (``"en,zh"`` works
+    too): ``--languages en,zh-TW`` on the command line is ``en,zh-Hant`` in a flow's form."""
     if languages is None:
         return ()
     if isinstance(languages, str):
@@ -634,7 +648,7 @@ def declared_languages(languages: Iterable[str] | str | None) -> tuple[str, ...]
             continue
         if not _TAG_RE.match(raw):
             raise SubpipeError(f"not a language tag: {raw!r} (use BCP 47: en, zh, pt-BR)", code=ErrorCode.USAGE)
-        tag = normalize_tag(raw)
+        tag = spoken_tag(raw)
         if tag not in out:
             out.append(tag)
     primaries = [primary(tag) for tag in out]
@@ -1006,7 +1020,7 @@ def load_overrides(path: str | Path, positions: Iterable[int] | None = None) -> 
         if lang != UND and not (isinstance(lang, str) and _TAG_RE.match(lang)):
             raise SubpipeError(f"not a language tag: {excerpt(str(lang))}{lang_where}", path=str(path),
                                line=lang_line, code=ErrorCode.INPUT)
-        out[pos] = normalize_tag(lang) if lang != UND else UND
+        out[pos] = spoken_tag(lang) if lang != UND else UND
     return out
 
 

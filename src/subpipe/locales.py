@@ -138,6 +138,18 @@ def fallback_chain(tag: str) -> list[str]:
     return list(dict.fromkeys(chain))
 
 
+def script_chain(tag: str) -> list[str]:
+    """`fallback_chain` without the links written in another script: what a table of settings, terms or
+    names per locale may fall back on (a Simplified ``zh`` rendering or file name is no zh-TW one, though
+    a zh model serves zh-TW through OpenCC).
+
+    >>> script_chain("zh-TW"), script_chain("zh-CN"), script_chain("es-MX")
+    (['zh-TW', 'zh-Hant'], ['zh-CN', 'zh-Hans', 'zh'], ['es-MX', 'es-419', 'es'])
+    """
+    script = chinese_script(tag)
+    return [link for link in fallback_chain(tag) if chinese_script(link) == script]
+
+
 def best_match(tag: str, available: Iterable[str]) -> str | None:
     """The first link of `tag`'s fallback chain among `available` tags (compared normalised), as spelled
     in `available`; None when none is.
@@ -194,6 +206,73 @@ def engine_language(tag: str, languages: Iterable[str]) -> str | None:
     return next((c for c in engine_candidates(tag) if c in known), None)
 
 
+def chinese_script(tag: str | None) -> str | None:
+    """``Hans`` or ``Hant`` for a Chinese tag (Mandarin, Cantonese: written or likely script, see
+    `spoken_language`), None for any other language or a tag that does not parse.
+
+    >>> [chinese_script(t) for t in ("zh", "zh-CN", "zh-TW", "zh-Hant", "zh-HK", "cmn", "yue", "zt", "es")]
+    ['Hans', 'Hans', 'Hant', 'Hant', 'Hant', 'Hans', 'Hant', 'Hant', None]
+    """
+    if not tag or not isinstance(tag, str):
+        return None
+    if tag.strip().lower() == "zt":  # argos's Traditional Chinese
+        return "Hant"
+    if not is_locale(tag):
+        return None
+    locale = parse_locale(tag)
+    language = "zh" if locale.language == "cmn" else locale.language
+    if language not in ("zh", "yue"):
+        return None
+    return locale.script or langcodes.Language.make(language=language, territory=locale.region).maximize().script
+
+
+def to_script(target: str) -> str | None:
+    """The OpenCC configuration that writes any Chinese text in `target`'s script and regional
+    standard, whatever script it was in: ``s2twp`` for zh-TW (Taiwan's characters and phrases: 软件 ->
+    軟體), ``s2hk`` for zh-HK and zh-MO, ``s2t`` for zh-Hant (OpenCC's standard characters), ``t2s``
+    for zh, zh-Hans, zh-CN, zh-SG; None for a tag that is not Chinese. (Each of these leaves text
+    already in its script as it is, but for the regional variants.)
+
+    >>> [to_script(t) for t in ("zh-TW", "zh-Hant-TW", "zh-HK", "zh-MO", "zh-Hant", "zh", "zh-CN", "es")]
+    ['s2twp', 's2twp', 's2hk', 's2hk', 's2t', 't2s', 't2s', None]
+    """
+    script = chinese_script(target)
+    if script is None:
+        return None
+    if script == "Hans":
+        return "t2s"
+    return _TO_TRADITIONAL.get(parse_locale(target).region or "", "s2t")
+
+
+# OpenCC configurations that write characters only (no phrases of a region) in each script: a character
+# is of the other script when every standard of the script changes it (s2t writes 吃 as 喫, Taiwan's and
+# Hong Kong's standards keep it: it is Traditional; 长 all three write 長).
+_CHARACTERS = {"Hant": ("s2t", "s2tw", "s2hk"), "Hans": ("t2s",)}
+
+
+def _changed_at(text: str, config: str) -> set[int]:
+    converted = convert_script([text], config)[0]
+    if len(converted) == len(text):
+        return {i for i, (a, b) in enumerate(zip(text, converted)) if a != b}
+    return {i for i, c in enumerate(text) if convert_script([c], config)[0] != c}  # a phrase of another length
+
+
+def other_script_chars(text: str, script: str) -> list[str]:
+    """The characters of `text` written in the other Chinese script than `script` (``Hans`` or
+    ``Hant``), in order, without repeats: those every OpenCC standard of `script` changes, read in
+    context (皇后 and 公里 are Traditional too, 后来 and 里面 Simplified; 吃 is Taiwan's and Hong Kong's).
+
+    >>> other_script_chars("你又长高了, 皇后。", "Hant"), other_script_chars("以後再說", "Hans")
+    (['长'], ['後', '說'])
+    >>> other_script_chars("以後再說", "Hant"), other_script_chars("你在學校吃得好嗎?", "Hant"), other_script_chars("Hi!", "Hant")
+    ([], [], [])
+    """
+    if text.isascii():
+        return []
+    changed = set.intersection(*(_changed_at(text, config) for config in _CHARACTERS[script]))
+    return list(dict.fromkeys(text[i] for i in sorted(changed)))
+
+
 def script_conversion(target: str, engine_lang: str) -> str | None:
     """The OpenCC configuration turning text in `engine_lang` into `target`'s script, or None when the
     scripts already agree (or the language has one script).
@@ -212,6 +291,17 @@ def script_conversion(target: str, engine_lang: str) -> str | None:
     if want == "Hant":
         return _TO_TRADITIONAL.get(parse_locale(target).region or "", "s2t")
     return "t2s"
+
+
+def _script_change(have: str, want: str) -> str | None:
+    """The OpenCC configuration writing Chinese text of tag `have` in the script of tag `want` (characters
+    only), None when both are written alike or either is not Chinese.
+
+    >>> _script_change("zh-TW", "zh"), _script_change("zh", "zt"), _script_change("zh-HK", "zh-Hant")
+    ('t2s', 's2t', None)
+    """
+    a, b = chinese_script(have), chinese_script(want)
+    return None if not a or not b or a == b else _CHARACTERS[b][0]
 
 
 @lru_cache(maxsize=8)
@@ -289,7 +379,9 @@ class LocaleEngine:
 
     def translate_batch(self, sentences, source: str, target: str, **kwargs) -> list[str]:
         src, tgt = self.resolve(source, target)
-        out = list(sentences) if src == tgt else self.engine.translate_batch(sentences, src, tgt, **kwargs)
+        before = _script_change(source, src)  # zh-Hant text for a model (or a route) of Simplified zh
+        sentences = convert_script(sentences, before) if before else list(sentences)
+        out = sentences if src == tgt else self.engine.translate_batch(sentences, src, tgt, **kwargs)
         config = script_conversion(target, tgt)
         return convert_script(out, config) if config else out
 

@@ -509,10 +509,20 @@ def spoken_summary(langid) -> dict:
 
 
 def speaks(cue_lang: str, target_lang: str) -> bool:
-    """Whether a cue spoken in `cue_lang` is already in `target_lang` (``zh`` is spoken in ``zh-Hans``)."""
+    """Whether a cue spoken in `cue_lang` is already in `target_lang`, so that its text can be kept (``zh``
+    is written as ``zh-Hans`` is, not as ``zh-Hant`` or ``zh-TW``: those cues go through OpenCC)."""
     from subpipe.terms.glossary import same_language
 
     return same_language(cue_lang, target_lang)
+
+
+def understood(cue_lang: str, target_lang: str) -> bool:
+    """Whether the audience of `target_lang` understands what is spoken in `cue_lang`: `speaks`, or
+    the same Chinese language in the other script (Mandarin dialogue is no foreign narrative in zh-Hant,
+    though its Simplified subtitles are converted). What a forced narrative leaves out."""
+    from subpipe.terms.model import same_spoken_language
+
+    return same_spoken_language(cue_lang, target_lang)
 
 
 def source_sentences(source: Track, lang: str):
@@ -634,7 +644,8 @@ def foreign_positions(source: Track, target_lang: str, skip: Sequence[str] = ())
     by default (its forced narrative)."""
     out = set()
     for c in source.cues:
-        foreign = {lang for lang in spoken_languages_of(source, c) if lang != "und" and not speaks(lang, target_lang)}
+        foreign = {lang for lang in spoken_languages_of(source, c) if lang != "und"
+                   and not understood(lang, target_lang)}
         if not c.comment and foreign - set(skip):
             out.add(c.position)
     return out
@@ -652,7 +663,7 @@ def forced_track(source: Track, track: Track, target_lang: str, skip: Sequence[s
         langs = by_position[cue.position].line_langs
         lines = cue.text.split("\n")
         if langs and len(lines) == len(langs):
-            kept = [line for line, lang in zip(lines, langs) if lang != "und" and not speaks(lang, target_lang)]
+            kept = [line for line, lang in zip(lines, langs) if lang != "und" and not understood(lang, target_lang)]
             text = "\n".join(kept) if len(kept) > 1 else re.sub(r"^(\s*(?:<[^>]+>)*)-\s*", r"\1", kept[0])
             cue = cue.copy(text=text)
         cues.append(cue)

@@ -87,6 +87,15 @@ def test_the_form_offers_the_chinese_locales_and_cantonese():
     assert BatchOptions(target_languages=["zh-TW"]).target_languages == [Language.ZH_TW]
 
 
+def test_the_forms_take_every_spelling_of_chinese_the_command_line_takes():
+    # --to zh / zh-CN / zh-MO and --languages zh_tw work on the command line: the forms take them too
+    assert BatchOptions(target_languages=["zh", "zh-CN", "zh-MO", "zh_tw", "ZH-hant"]).target_languages == \
+        [Language.ZH, Language.ZH_CN, Language.ZH_MO, Language.ZH_TW, Language.ZH_HANT]
+    assert Language("pt_br") is Language.PT_BR
+    with pytest.raises(ValueError):
+        Language("zh-XX")
+
+
 def test_the_batch_form_can_ask_for_forced_narratives(tmp_path, monkeypatch):
     from flows.batch import batch_settings
 

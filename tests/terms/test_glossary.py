@@ -107,6 +107,23 @@ def test_languages_compare_by_subtag_when_one_side_has_no_region():
     assert entry.approved("es-MX") == ["don"] and entry.approved("es-ES") == ["señor"]
 
 
+def test_chinese_in_the_other_script_is_not_the_same_language():
+    # a bare zh is Simplified (CLDR likely subtags), zh-TW / zh-HK / zh-MO Traditional
+    assert not same_language("zh", "zh-TW") and not same_language("zh-Hant", "zh") and not same_language("zh-HK", "zh-CN")
+    assert same_language("zh", "zh-CN") and same_language("zh-Hans", "zh-SG") and same_language("zh-Hant", "zh-TW")
+    assert same_language("zh-HK", "zh-Hant") and not same_language("zh-HK", "zh-TW")  # two regions, as pt-BR / pt-PT
+
+
+def test_a_traditional_locale_never_takes_the_simplified_column_as_it_is():
+    software = make_entry("software", "en", translations={"zh": ["软件"]})
+    assert software.approved("zh") == ["软件"] and software.approved("zh-CN") == ["软件"]
+    # no Traditional column: the Simplified one written in the locale's script and phrases by OpenCC
+    assert software.approved("zh-TW") == ["軟體"] and software.approved("zh-HK") == ["軟件"]
+    both = make_entry("software", "en", translations={"zh": ["软件"], "zh-Hant": ["軟體"], "zh-HK": ["軟件"]})
+    assert both.approved("zh-TW") == ["軟體"] and both.approved("zh-MO") == ["軟體"] and both.approved("zh-HK") == ["軟件"]
+    assert make_entry("video", "en", translations={"zh-TW": ["視頻"]}).approved("zh") == ["视频"]  # and back
+
+
 # --- TBX: the corpus --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, entries", [
@@ -299,3 +316,22 @@ def test_tbx_lang_sets_per_locale_fall_back_and_forbid_along_the_chain(tmp_path)
     assert entry.approved("es-MX") == ["los jardines de Babilonia"]
     assert entry.approved("es-CL") == entry.approved("es-ES") == ["jardines colgantes de Babilonia"]
     assert entry.forbidden_in("es-MX") == entry.forbidden_in("es") == ["los pensiles de Babilonia"]
+
+
+def test_a_chinese_glossary_loads_for_a_film_of_the_other_script():
+    # "zh,en" terms for a zh-TW film: the first column is the terms' language, as for a zh film
+    glossary = parse_csv("zh,en\n饺子,dumplings\n", lang="zh-TW")
+    assert [(e.term, e.language, e.approved("en")) for e in glossary] == [("饺子", "zh", ["dumplings"])]
+
+
+def test_a_simplified_termbase_serves_a_traditional_film(tmp_path):
+    # the sample films' TBX with a zh (Simplified) langSet added: loaded for a zh-TW film, its zh terms are
+    # the sources (there is no zh-TW one) and are found in the film's script
+    text = (SAMPLES / "glossary" / "films.tbx").read_text(encoding="utf-8")
+    text = text.replace('<langSet xml:lang="en">', '<langSet xml:lang="zh"><tig><term>普鲁格</term></tig></langSet>'
+                        '<langSet xml:lang="en">', 1)
+    path = tmp_path / "films.zh.tbx"
+    path.write_text(text, encoding="utf-8")
+    glossary = load_glossary(path, lang="zh-TW")
+    assert [(e.term, e.language) for e in glossary] == [("普鲁格", "zh")]
+    assert [(e.term, e.approved("en")) for e in glossary.for_language("zh-TW")] == [("普魯格", ["Proog"])]

@@ -382,3 +382,18 @@ def test_a_recogniser_that_listens_to_a_shared_embedding_reads_the_analysed_docs
     assert any(full) and full != [tuple((e.start_char, e.end_char, e.label_) for e in nlp.get_pipe("ner")(
         nlp.make_doc(t)).ents) for t in texts]  # what fresh docs would have given
     match.clear_analysis_cache()
+
+
+def test_a_simplified_glossary_finds_its_terms_in_a_traditional_film():
+    # the Mandarin scene written in Traditional characters (zh-Hant) and a zh glossary: 饺子 is 餃子 there
+    from subpipe.locales import convert_script
+    from subpipe.terms.glossary import parse_csv
+
+    scene = read_track(SAMPLES / "bilingual" / "dumplings.en+zh.srt")
+    traditional = scene.copy(cues=[c.copy(text=convert_script([c.text], "s2t")[0]) for c in scene.cues],
+                             lang="zh-Hant")
+    glossary = parse_csv("zh,en\n饺子,dumplings\n", lang="zh")
+    hits = match_track(traditional, glossary)
+    assert [(h.text, h.positions) for h in hits] == [("餃子", (16,)), ("餃子", (26,))]
+    assert all(h.entry.term == "餃子" and h.entry.approved("en") == ["dumplings"] for h in hits)
+    assert [h.text for h in match_track(scene.copy(lang="zh"), glossary)] == ["饺子", "饺子"]

@@ -158,3 +158,24 @@ def test_term_qa_of_a_bilingual_film_localized_into_one_of_its_languages():
         ("新年", (7,), "missing"),  # "happy New Year!": not the approved "Lunar New Year"
     ]
     assert "kept as is" in qa.results[0].message
+
+
+def test_a_simplified_term_of_a_film_delivered_in_traditional_must_read_in_traditional():
+    # the Mandarin cues of the dumplings scene delivered as zh-Hant: 饺子 must stand as 餃子 (OpenCC), and a
+    # cue left in Simplified characters is an altered term, not a term kept as it is
+    from subpipe.locales import convert_script
+
+    scene = read_track(SAMPLES / "bilingual" / "dumplings.en+zh.srt")
+    source = scene.copy(cues=[c for c in scene.cues if "饺子" in c.plain], lang="zh")
+    glossary = [make_entry("饺子", "zh", category="food", translations={"en": ["dumplings"]})]
+    hits = match_track(source, glossary)
+    links = {"links": [{"source": [c.position], "target": [c.position]} for c in source.cues]}
+    delivered = source.copy(cues=[c.copy(text=convert_script([c.text], "s2t")[0]) for c in source.cues],
+                            lang="zh-Hant")
+    qa = check_terms(hits, delivered, links, target_lang="zh-Hant")
+    assert qa.results and {r.status for r in qa.results} == {"ok"}
+    assert all(r.expected == ["餃子"] for r in qa.results)
+    left = check_terms(hits, source.copy(lang="zh-Hant"), links, target_lang="zh-Hant")
+    assert {r.status for r in left.results} == {"dnt-altered"}
+    # into Simplified zh-CN the term stands as it is
+    assert {r.status for r in check_terms(hits, source.copy(lang="zh-CN"), links, target_lang="zh-CN").results} == {"ok"}

@@ -13,7 +13,8 @@ Fixes run in a fixed order whatever the order of `fixes`: locale, then rewrap/sp
   marks, spaces before ``; ! ? :`` and inside « », decimal separators, ellipses, speaker dashes), by its
   own language's rules; findings ``fix-locale-<rule>``. It runs first: a no-break space it adds counts
   in the line lengths the other fixes measure. Profiles without ``style`` keys (bare ``es``, ``en``)
-  change nothing.
+  change nothing. Before the typography, a Chinese cue in the other script than its locale's is written
+  in it by OpenCC (`subpipe.qc.script.fix_script`, ``fix-locale-script``).
 
 - **rewrap**: a cue with too many lines or a line too long is re-broken into the fewest balanced
   lines that fit (`rewrap_text`); words are never split, a line starting with a dialogue dash stays
@@ -67,6 +68,7 @@ from subpipe.qc.rules import (
     timed_order,
     translation_half,
 )
+from subpipe.qc.script import fix_script
 from subpipe.typography import CLAUSE_END, CLOSERS, DASHES, NO_BREAK_AFTER, NO_BREAK_BEFORE, SENTENCE_END
 
 FIXES = ("locale", "rewrap", "split", "extend", "gap")
@@ -744,7 +746,10 @@ def fix_track(track: Track, profile: "Profile | LanguageProfiles",
     if unknown:
         raise SubpipeError(f"unknown fix {', '.join(map(repr, unknown))}; fixes are {', '.join(FIXES)}",
                            code=ErrorCode.USAGE)
-    new, found = fix_style(track, profiles) if "locale" in fixes else (track.copy(), [])
+    new, found = fix_script(track, profiles) if "locale" in fixes else (track.copy(), [])
+    if "locale" in fixes:  # in the script first: a cue it converts takes the track's typography
+        new, styled = fix_style(new, profiles)
+        found += styled
     kept: list[tuple[int, int]] = []  # (finding, cue) of a cue the text fixes could not fix and kept whole
     if "rewrap" in fixes or "split" in fixes:
         rooms = _rooms(new.cues, profiles) if "extend" in fixes else {}

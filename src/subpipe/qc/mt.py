@@ -763,9 +763,10 @@ def mt_findings(sentences, translations: Sequence[str], track: Track, source_lan
 
 
 def _same_language(a: str, b: str) -> bool:
-    from subpipe.terms.glossary import same_language
+    """One language, or one Chinese language in two scripts (OpenCC converted it: no MT to review)."""
+    from subpipe.terms.model import same_spoken_language
 
-    return same_language(a, b)
+    return same_spoken_language(a, b)
 
 
 def worst_first(findings: Sequence[Finding]) -> list[Finding]:

@@ -23,6 +23,8 @@ What is checked, on `Cue.plain` (markup removed):
 - per cue, the typography of its locale: ``locale-quotes``, ``locale-quote-space``, ``locale-punct-space``,
   ``locale-decimal``, ``locale-ellipsis``, ``locale-dialogue-dash`` (`subpipe.qc.locale_style`; the
   profile's ``style`` keys, set for locales such as ``es-ES`` or ``fr-CA``, not for bare ``es``).
+  ``locale-script`` (`subpipe.qc.script`): a Chinese cue in the other script than its locale's (Simplified
+  characters in a zh-Hant / zh-TW / zh-HK track, Traditional ones in a zh / zh-Hans / zh-CN track).
   ``locale-units`` compares a translation with its source: localize runs it, `check_track` cannot.
 
 A dual-language review track (``dual=True``: each cue the source's lines above the translation, the
@@ -43,6 +45,7 @@ from subpipe.errors import Finding, SubpipeError
 from subpipe.limits import excerpt
 from subpipe.qc.locale_style import check_cue_style
 from subpipe.qc.profiles import LanguageProfiles, Profile, _num, language_profiles, lines_with_langs
+from subpipe.qc.script import check_cue_script
 
 KINDS = (
     "end-before-start", "empty-cue", "duration-too-short", "duration-too-long", "reading-speed",
@@ -227,6 +230,7 @@ def check_track(track: Track, profile: "Profile | LanguageProfiles", *, typograp
     indexed = [(i, f) for i, cue in enumerate(track.cues) for f in check(cue, profiles, track.path)]
     if typography:
         indexed.extend((i, f) for i, cue in enumerate(track.cues) for f in check_cue_style(cue, profiles, track.path))
+        indexed.extend((i, f) for i, cue in enumerate(track.cues) for f in check_cue_script(cue, profiles, track.path))
     indexed.extend(check_timing(track, profiles.profile))
     indexed.sort(key=lambda pair: pair[0])  # stable: a cue's own findings keep their order
     return [f for _, f in indexed]

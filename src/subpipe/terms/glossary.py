@@ -64,6 +64,7 @@ from subpipe.terms.model import (
     make_entry,
     max_entries,
     normalize_tag,
+    same_base_language,
     same_language,
     split_values,
     too_many_entries,
@@ -99,7 +100,7 @@ def _header_columns(header: list[str], lang: str | None, path: str | None) -> tu
     if "term" in columns:
         return columns, None
     first = columns[0] if columns else ""
-    if lang and is_tag(first) and same_language(first, lang):
+    if lang and is_tag(first) and same_base_language(first, lang):  # "zh,en" for a zh-TW film: the terms are zh
         return ["term"] + columns[1:], normalize_tag(first)
     raise SubpipeError(f"glossary header has no 'term' column (found: {', '.join(header)}); a glossary CSV starts "
                        "with a header row such as 'term,de' (or 'en,de' for terms in en)", path=path, line=1,

@@ -38,7 +38,7 @@ from typing import NamedTuple
 from subpipe.cues import Cue, Track, format_timecode
 from subpipe.nlp import load_pipeline, lookup_lemmas, pipe_texts
 from subpipe.terms.keys import WordKeys, lookup_key
-from subpipe.terms.model import Glossary, GlossaryEntry, same_language
+from subpipe.terms.model import Glossary, GlossaryEntry, entries_in
 
 MAX_GAP_MS = 3000
 # What trained components term work needs: lemmas (tagger, attribute_ruler, lemmatizer) and entities
@@ -529,7 +529,7 @@ def find_terms(analysis: Analysis, entries: Sequence[GlossaryEntry] | Glossary, 
     if isinstance(entries, Glossary):
         entries = entries.for_language(analysis.lang)
     else:
-        entries = [e for e in entries if same_language(e.language, analysis.lang)]
+        entries = entries_in(entries, analysis.lang)
     if not entries:
         return []
     matcher = TermMatcher(entries, analysis.lang)

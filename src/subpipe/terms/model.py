@@ -16,7 +16,7 @@ filling memory.
 """
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
 from subpipe.errors import ErrorCode, Finding, SubpipeError
@@ -72,7 +72,14 @@ def normalize_tag(tag: str) -> str:
 def same_language(a: str | None, b: str | None) -> bool:
     """True when `a` and `b` name the same language; a bare ``es`` matches any ``es-XX``.
 
+    Chinese in Simplified characters and Chinese in Traditional ones are not the same: each tag is
+    written in its script subtag's, else its region's likely one (CLDR: zh-TW, zh-HK, zh-MO Traditional;
+    zh-CN, zh-SG and a bare zh Simplified, `subpipe.locales.chinese_script`), and a bare script matches
+    any region written in it.
+
     >>> same_language("es", "es-MX"), same_language("pt-BR", "pt-PT"), same_language("en-US", "en")
+    (True, False, True)
+    >>> same_language("zh", "zh-CN"), same_language("zh", "zh-TW"), same_language("zh-Hant", "zh-HK")
     (True, False, True)
     """
     if not a or not b:
@@ -81,7 +88,38 @@ def same_language(a: str | None, b: str | None) -> bool:
     if a == b:
         return True
     pa, pb = a.split("-")[0], b.split("-")[0]
-    return pa == pb and ("-" not in a or "-" not in b)
+    if pa != pb:
+        return False
+    from subpipe.locales import chinese_script, parse_locale
+
+    script = chinese_script(a)
+    if script is not None:  # same script, and one region or none
+        if script != chinese_script(b):
+            return False
+        ra, rb = parse_locale(a).region, (parse_locale(b).region if chinese_script(b) else None)
+        return not ra or not rb or ra == rb
+    return "-" not in a or "-" not in b
+
+
+def same_spoken_language(a: str | None, b: str | None) -> bool:
+    """`same_language`, or one Chinese language written in the other script: what is spoken is the same
+    (Mandarin dialogue is not foreign to a zh-Hant audience; its Simplified text is OpenCC's to convert).
+
+    >>> same_spoken_language("zh", "zh-TW"), same_spoken_language("yue", "zh-Hant"), same_language("zh", "zh-TW")
+    (True, False, False)
+    """
+    from subpipe.locales import chinese_script
+
+    return same_language(a, b) or (same_base_language(a, b) and bool(chinese_script(a) and chinese_script(b)))
+
+
+def same_base_language(a: str | None, b: str | None) -> bool:
+    """True when `a` and `b` are variants of one language, in any script or region (``zh``, ``zh-TW``).
+
+    >>> same_base_language("zh", "zh-TW"), same_base_language("zh-Hant", "en")
+    (True, False)
+    """
+    return bool(a and b) and normalize_tag(a).split("-")[0] == normalize_tag(b).split("-")[0]
 
 
 # slots: a 100,000-entry termbase is 100,000 of these, and a per-instance __dict__ is most of their cost
@@ -122,20 +160,34 @@ class GlossaryEntry:
 
 
 def _chain(lang: str) -> list[str]:
-    from subpipe.locales import fallback_chain, is_locale
+    """`lang`'s fallback chain, without the links written in another script (zh-TW: zh-TW, zh-Hant; not
+    the Simplified bare zh)."""
+    from subpipe.locales import is_locale, script_chain
 
-    return fallback_chain(lang) if is_locale(lang) else [normalize_tag(lang)]
+    return script_chain(lang) if is_locale(lang) else [normalize_tag(lang)]
 
 
 def _for_locale(table: dict[str, list[str]], lang: str) -> list[str]:
-    """The values of the first link of `lang`'s fallback chain `table` has; else of any variant."""
+    """The values of the first link of `lang`'s fallback chain `table` has; else of any variant; else,
+    for Chinese, the other script's written in `lang`'s with OpenCC (a ``zh`` 软件 is 軟體 in zh-TW)."""
     if not table:
         return []
     by_tag = {normalize_tag(tag): values for tag, values in table.items()}
     for link in _chain(lang):
         if by_tag.get(link):
             return list(dict.fromkeys(by_tag[link]))
-    return _for_lang(table, lang)
+    return _for_lang(table, lang) or _in_script(table, lang)
+
+
+def _in_script(table: dict[str, list[str]], lang: str) -> list[str]:
+    """The values of `lang`'s language in the other Chinese script, converted to `lang`'s (OpenCC)."""
+    from subpipe.locales import convert_script, to_script
+
+    config = to_script(lang)
+    if config is None:
+        return []
+    values = [v for tag, vs in table.items() if same_base_language(tag, lang) for v in vs]
+    return list(dict.fromkeys(convert_script(values, config)))
 
 
 def _along_chain(table: dict[str, list[str]], lang: str) -> list[str]:
@@ -171,8 +223,8 @@ class Glossary:
         return iter(self.entries)
 
     def for_language(self, lang: str) -> list[GlossaryEntry]:
-        """The entries whose source language is `lang`."""
-        return [e for e in self.entries if same_language(e.language, lang)]
+        """The entries whose source language is `lang` (`entries_in`: Chinese of the other script too)."""
+        return entries_in(self.entries, lang)
 
     def anchor_pairs(self, source_lang: str, target_lang: str) -> list[tuple[str, str]]:
         """(source term, target rendering) for the entries in `source_lang`: each approved translation
@@ -201,6 +253,27 @@ class Glossary:
     def to_dict(self) -> dict:
         return {"summary": self.summary(), "entries": [e.to_dict() for e in self.entries],
                 "findings": [f.to_dict() for f in self.findings]}
+
+
+def entries_in(entries, lang: str) -> list[GlossaryEntry]:
+    """The entries of `entries` whose source language is `lang`; for Chinese, then those of the other
+    script, their term written in `lang`'s by OpenCC (`subpipe.locales.to_script`) unless an entry of
+    `lang`'s script has it: a zh glossary's 饺子 is found as 餃子 in a zh-Hant film.
+
+    >>> [(e.term, e.language) for e in entries_in([make_entry("饺子", "zh"), make_entry("软件", "zh")], "zh-TW")]
+    [('餃子', 'zh-TW'), ('軟體', 'zh-TW')]
+    """
+    own = [e for e in entries if same_language(e.language, lang)]
+    others = [e for e in entries if not same_language(e.language, lang) and same_spoken_language(e.language, lang)]
+    if not others:
+        return own
+    from subpipe.locales import convert_script, to_script
+
+    have = {e.term for e in own}
+    tag = normalize_tag(lang)
+    converted = [replace(e, term=term, language=tag)
+                 for e, term in zip(others, convert_script([e.term for e in others], to_script(lang)))]
+    return own + [e for e in converted if e.term not in have]
 
 
 def split_values(cell: str) -> list[str]:

@@ -27,8 +27,9 @@ from pathlib import Path
 from subpipe.cues import Cue, Track, format_timecode
 from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.fileio import read_json_input
-from subpipe.terms.glossary import GlossaryEntry, make_entry, same_language
+from subpipe.terms.glossary import GlossaryEntry, make_entry
 from subpipe.terms.match import TermHit, analyze_track, find_terms
+from subpipe.terms.model import same_base_language
 
 STATUSES = ("ok", "missing", "forbidden", "dnt-altered", "unaligned", "unchecked")
 _SEVERITY = {"ok": "info", "unchecked": "info", "unaligned": "warning", "missing": "error", "forbidden": "error",
@@ -129,8 +130,13 @@ class TermQA:
 
 
 def _verbatim(term: str, text: str, case_sensitive: bool) -> bool:
-    """`term` as a whole word in `text`, allowing a possessive or plural ending (Proog's, Proogs)."""
-    pattern = rf"(?<!\w){re.escape(term)}(?:['’]s|s|['’])?(?!\w)"
+    """`term` as a whole word in `text`, allowing a possessive or plural ending (Proog's, Proogs); a term
+    starting or ending in a script written without spaces (饺子, 東京) has no word edge there to find."""
+    from subpipe.segment.linebreak import is_cjk
+
+    before = "" if is_cjk(term[:1] or " ") else r"(?<!\w)"
+    after = "" if is_cjk(term[-1:] or " ") else r"(?:['’]s|s|['’])?(?!\w)"
+    pattern = rf"{before}{re.escape(term)}{after}"
     return re.search(pattern, text, 0 if case_sensitive else re.IGNORECASE) is not None
 
 
@@ -155,7 +161,7 @@ def check_terms(hits: Sequence[TermHit], target: Track, links, *, target_lang: s
     seen: set[int] = set()
     for hit in hits:
         entry = hit.entry
-        if id(entry) in seen or entry.do_not_translate or same_language(entry.language, lang):
+        if id(entry) in seen or entry.do_not_translate or same_base_language(entry.language, lang):
             continue
         seen.add(id(entry))
         for kind, values in (("approved", entry.approved(lang)), ("forbidden", entry.forbidden_in(lang))):
@@ -188,8 +194,9 @@ def _judge(hit: TermHit, cues: list[Cue], lang: str, found_at: dict, base: dict)
     entry = hit.entry
     where = f"source cue(s) {_cues(hit.positions)} -> target cue(s) {_cues(base['target_positions'])}"
     text = " ".join(" ".join(c.plain.split()) for c in cues)
-    if entry.do_not_translate or same_language(entry.language, lang):
-        forms = list(dict.fromkeys([entry.term, hit.text]))
+    if entry.do_not_translate or same_base_language(entry.language, lang):
+        # as the target's script writes them: a Simplified term in a zh-Hant track is an error
+        forms = list(dict.fromkeys(in_script(lang, [entry.term, hit.text])))
         if any(_verbatim(f, text, entry.case_sensitive) for f in forms):
             return QAResult(hit, "ok", f"{entry.term!r} kept as is ({where})", expected=forms,
                             found=[entry.term], **base)
@@ -213,6 +220,14 @@ def _judge(hit: TermHit, cues: list[Cue], lang: str, found_at: dict, base: dict)
         return QAResult(hit, "ok", f"{entry.term!r}: no forbidden rendering ({where})", **base)
     return QAResult(hit, "unchecked", f"{entry.term!r} has no approved {lang} translation in the glossary ({where})",
                     **base)
+
+
+def in_script(lang: str, texts: Sequence[str]) -> list[str]:
+    """`texts` as `lang` writes them: Chinese in its script (`subpipe.locales.to_script`), else as they are."""
+    from subpipe.locales import convert_script, to_script
+
+    config = to_script(lang)
+    return convert_script(texts, config) if config else list(texts)
 
 
 def _cues(positions: Sequence[int]) -> str:

@@ -46,6 +46,7 @@ from subpipe.terms.model import (
     make_entry,
     max_entries,
     same_language,
+    same_spoken_language,
     too_many_entries,
 )
 
@@ -523,7 +524,9 @@ def parse_tbx(data: bytes | str, *, path: str | None = None, lang: str | None = 
                 term = _read_term(holder, term_lang, is_v3)
                 if term:
                     terms.append(term)
-        sources = [t for t in terms if same_language(t.lang, source)]
+        # else the other script's (a zh-TW film, a zh termbase): `Glossary.for_language` writes them in its
+        sources = [t for t in terms if same_language(t.lang, source)] or \
+            [t for t in terms if same_spoken_language(t.lang, source)]
         if not sources:
             without_source += 1
             continue

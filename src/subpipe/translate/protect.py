@@ -25,7 +25,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from subpipe.terms.glossary import Glossary, GlossaryEntry, same_language
+from subpipe.terms.glossary import Glossary, GlossaryEntry
+from subpipe.terms.model import entries_in
 
 PLACEHOLDER = "ZQ{}"
 NAME_ID = "name:"  # entries of names found in the film (`subpipe.translate.names`), not of the glossary
@@ -62,8 +63,7 @@ def protectable(entries: Sequence[GlossaryEntry] | Glossary, source: str, target
     """Entries whose rendering in `target` is fixed: do-not-translate, or with an approved translation."""
     if isinstance(entries, Glossary):
         entries = entries.entries
-    return [e for e in entries if same_language(e.language, source)
-            and (e.do_not_translate or e.approved(target))]
+    return [e for e in entries_in(entries, source) if e.do_not_translate or e.approved(target)]
 
 
 def rendering_for(entry: GlossaryEntry, source_text: str, target: str) -> str:
