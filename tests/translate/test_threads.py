@@ -99,3 +99,35 @@ def test_a_bad_thread_setting_is_an_error_naming_the_variable(raw):
     with pytest.raises(SubpipeError, match="SUBPIPE_MT_THREADS") as err:
         choose_threads(None, environ={"SUBPIPE_MT_THREADS": raw})
     assert err.value.code == "settings"
+
+
+OPENMP_PROBE = """
+import sys
+from subpipe.translate.argos import _argos
+_argos()
+assert "ctranslate2" in sys.modules
+"""
+
+
+def _openmp_spin_counts(code: str, env: dict) -> list[str]:
+    """GOMP_SPINCOUNT as each OpenMP runtime loaded by `code` read it at its start (libgomp prints its
+    settings when OMP_DISPLAY_ENV=VERBOSE; ctranslate2 bundles its own libgomp, read when it is imported)."""
+    import re
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return re.findall(r"GOMP_SPINCOUNT = '(\w+)'", out.stderr)
+
+
+def test_openmp_waits_passively_once_subpipe_imports_ctranslate2(demo_models):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OMP_", "GOMP_"))}
+    env["OMP_DISPLAY_ENV"] = "VERBOSE"
+    # Without subpipe's setting the runtime spins 300,000 times before it sleeps ...
+    assert _openmp_spin_counts("import ctranslate2", env) == ["300000"]
+    # ... through subpipe every OpenMP runtime (CTranslate2's, and torch's that spaCy imports) sleeps at once.
+    counts = _openmp_spin_counts(OPENMP_PROBE, env)
+    assert counts and set(counts) == {"0"}
+    # A wait policy the user set is kept.
+    assert set(_openmp_spin_counts(OPENMP_PROBE, {**env, "OMP_WAIT_POLICY": "ACTIVE"})) != {"0"}

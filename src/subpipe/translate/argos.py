@@ -19,10 +19,11 @@ CTranslate2). Settings subpipe chooses:
   ``xx_sent_ud_sm`` there when the cache is empty; offline that fails, so subpipe seeds the cache with a
   rule-based multilingual sentencizer (``spacy.blank("xx")``) when it is missing;
 - the XDG homes, only when unset, under subpipe's home, so argos writes nowhere else;
-- CTranslate2's ``intra_threads`` per package, when the user did not set ``ARGOS_INTRA_THREADS``: one
-  thread for a tiny model such as the demo packages, the usable cores for a real one
-  (`subpipe.translate.threads`, ``SUBPIPE_MT_THREADS``). subpipe makes each package's translator and
-  hands it to argos, so argos's own ``translate`` runs on the same threads.
+- ``OMP_WAIT_POLICY=PASSIVE`` unless set (read once, when ctranslate2 is imported), and CTranslate2's
+  ``intra_threads`` per package, when the user did not set ``ARGOS_INTRA_THREADS``: one thread for a tiny
+  model such as the demo packages, the usable cores for a real one (`subpipe.translate.threads`,
+  ``SUBPIPE_MT_THREADS``). subpipe makes each package's translator and hands it to argos, so argos's own
+  ``translate`` runs on the same threads.
 
 The batched path reproduces what ``argostranslate.translate.translate`` does for one text — the package's
 sentencizer, its SentencePiece tokenizer, CTranslate2 with argos's own decoding options, the same
@@ -43,7 +44,7 @@ from pathlib import Path
 
 from subpipe.errors import ErrorCode, SubpipeError
 from subpipe.fileio import check_input_file
-from subpipe.translate.threads import ARGOS_THREADS, ThreadChoice, choose_threads
+from subpipe.translate.threads import ARGOS_THREADS, ThreadChoice, choose_threads, set_openmp_env
 
 PIVOT = "en"
 ENV_HOME = "SUBPIPE_ARGOS_HOME"
@@ -108,6 +109,7 @@ def configure_argos(home: str | Path | None = None) -> ArgosSettings:
             os.environ["ARGOS_PACKAGES_DIR"] = str(user_dir if use_user else own)
         os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
         os.environ.setdefault("ARGOS_CHUNK_TYPE", "SPACY")
+        set_openmp_env()  # before argostranslate imports ctranslate2, whose OpenMP runtime reads it once
         for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"), ("XDG_CONFIG_HOME", "config")):
             os.environ.setdefault(var, str(home / sub))
         packages = Path(os.environ["ARGOS_PACKAGES_DIR"])

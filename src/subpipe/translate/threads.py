@@ -1,18 +1,20 @@
-"""How many CPU threads CTranslate2 gets for one translation model, and why.
+"""How many CPU threads CTranslate2 gets for one translation model, and how idle threads wait.
 
 CTranslate2 runs each batch on ``intra_threads`` OpenMP threads that meet at a barrier after every
 matrix product, layer norm and softmax. argos passes ``ARGOS_INTRA_THREADS`` (default 0: CTranslate2's
-own default, ``min(4, hardware threads)``, which counts every CPU of the machine, not the ones this
-process may run on). That is right for argos's real packages (Transformer-base, 60-100 MB of int8
-weights), where one product is enough work to share; it is ruinous for a tiny model such as the demo
-packages (0.4 MB, 64 wide): there every step is a few microseconds of work, and the threads spend the
-batch waiting for each other, worst when another process holds a core (a shared machine, or subpipe's
-own second film), as a waiting thread must then wait for the scheduler to give its partner a turn.
-Measured on 2 cores (BENCHMARKS.md, "CTranslate2's threads"): the demo model runs 2x faster batched and
-6-40x faster in a per-cue loop on one thread than on two; a Transformer-base-sized model runs up to 1.4x
-faster on two threads when the second core is free.
+own default, ``min(4, CPUs)``, which counts every CPU of the machine, not the ones this process may run
+on). Shared work pays for the barriers on argos's real packages (Transformer-base, 60-100 MB of int8
+weights); on a tiny model such as the demo packages (0.4 MB, 64 wide) a step is a few microseconds of
+work and the threads spend the batch waiting for each other. And OpenMP's default wait is a spin (libgomp:
+300,000 turns before it sleeps): when another process holds a core (a shared machine, or subpipe's own
+second film), the spinning thread burns the time slice its partner needs, and every barrier waits for
+the scheduler. Measured on 2 shared cores (BENCHMARKS.md, "CTranslate2's threads", and the report of
+the change that brought this module): the demo model runs about 2x faster batched and 6x faster in a
+per-cue loop on one thread than on two; a Transformer-base-sized model gains from a second thread only
+when the core is free, and waiting passively takes most of the loss away when it is not.
 
-So subpipe chooses per model (`choose_threads`), first match wins:
+So subpipe, before CTranslate2 is imported, sets ``OMP_WAIT_POLICY=PASSIVE`` unless the user set it
+(`set_openmp_env`), and chooses ``intra_threads`` per model (`choose_threads`), first match wins:
 
 1. ``ARGOS_INTRA_THREADS``, when the user set it (environment or argos's ``settings.json``): argos's own
    setting, honoured as argos honours it (0 = CTranslate2's default);
@@ -28,12 +30,15 @@ ThreadChoice(intra_threads=3, origin='SUBPIPE_MT_THREADS')
 """
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from subpipe.errors import ErrorCode, SubpipeError
+from subpipe.errors import ErrorCode
+from subpipe.limits import whole_number_setting
 
+# Read by the OpenMP runtime CTranslate2 bundles (GNU libgomp) once, when ctranslate2 is first imported.
+OPENMP_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
 ENV_THREADS = "SUBPIPE_MT_THREADS"
 ARGOS_THREADS = "ARGOS_INTRA_THREADS"
 # The demo packages' weights are 0.4 MB, argos's real packages 60-100 MB: the line sits far from both.
@@ -51,6 +56,17 @@ class ThreadChoice:
     def describe(self) -> str:
         threads = "CTranslate2's default" if self.intra_threads == 0 else f"{self.intra_threads}"
         return f"{threads} ({self.origin})"
+
+
+def set_openmp_env(environ: MutableMapping[str, str] | None = None) -> None:
+    """Put `OPENMP_ENV` in the environment, each variable only when unset (the user's value wins).
+
+    Effective only before ctranslate2 is first imported: subpipe calls it in ``configure_argos``, which runs
+    before anything of subpipe imports argostranslate or CTranslate2.
+    """
+    environ = os.environ if environ is None else environ
+    for var, value in OPENMP_ENV.items():
+        environ.setdefault(var, value)
 
 
 def usable_cores() -> int:
@@ -71,16 +87,6 @@ def model_weight_bytes(model_dir: str | Path | None) -> int | None:
         return None
 
 
-def _whole_number(name: str, raw: str) -> int:
-    try:
-        value = int(raw.strip().replace("_", ""))
-    except ValueError:
-        raise SubpipeError(f"{name}={raw!r} is not a whole number of threads", code=ErrorCode.SETTINGS) from None
-    if value < 0:
-        raise SubpipeError(f"{name}={raw!r} is negative (0 lets subpipe choose)", code=ErrorCode.SETTINGS)
-    return value
-
-
 def choose_threads(model_dir: str | Path | None, *, argos_setting: str | int | None = None,
                    environ: Mapping[str, str] | None = None) -> ThreadChoice:
     """``intra_threads`` for the model in `model_dir` (see the module docstring for the order).
@@ -90,10 +96,12 @@ def choose_threads(model_dir: str | Path | None, *, argos_setting: str | int | N
     """
     environ = os.environ if environ is None else environ
     if argos_setting is not None and str(argos_setting).strip():
-        return ThreadChoice(_whole_number(ARGOS_THREADS, str(argos_setting)), ARGOS_THREADS)
+        value = whole_number_setting(ARGOS_THREADS, str(argos_setting), zero="is CTranslate2's default",
+                                     code=ErrorCode.SETTINGS)
+        return ThreadChoice(value, ARGOS_THREADS)
     raw = environ.get(ENV_THREADS)
     if raw is not None and raw.strip():
-        value = _whole_number(ENV_THREADS, raw)
+        value = whole_number_setting(ENV_THREADS, raw, zero="lets subpipe choose", code=ErrorCode.SETTINGS)
         if value:
             return ThreadChoice(value, ENV_THREADS)
     size = model_weight_bytes(model_dir)
