@@ -8,10 +8,13 @@ weights); on a tiny model such as the demo packages (0.4 MB, 64 wide) a step is 
 work and the threads spend the batch waiting for each other. And OpenMP's default wait is a spin (libgomp:
 300,000 turns before it sleeps): when another process holds a core (a shared machine, or subpipe's own
 second film), the spinning thread burns the time slice its partner needs, and every barrier waits for
-the scheduler. Measured on 2 shared cores (BENCHMARKS.md, "CTranslate2's threads", and the report of
-the change that brought this module): the demo model runs about 2x faster batched and 6x faster in a
-per-cue loop on one thread than on two; a Transformer-base-sized model gains from a second thread only
-when the core is free, and waiting passively takes most of the loss away when it is not.
+the scheduler. Measured on 2 cores shared with other work (load 2-8; medians of separate processes
+taken in turns, and BENCHMARKS.md, "CTranslate2's threads"): on the demo model argos's per-cue loop runs
+3x faster on one thread than on two (44x faster than on four), and the batched engine 1.4x faster than
+on two spinning threads (against two passive ones, which is faster changes with the load); a
+Transformer-base-sized model gains up to 1.4x from a second thread when that core is free and nothing
+when it is not, and there two spinning threads made argos's loop 5x slower than two passive ones
+(678 against 128 ms per cue), while the batched engine was the same either way.
 
 So subpipe, before CTranslate2 is imported, sets ``OMP_WAIT_POLICY=PASSIVE`` unless the user set it
 (`set_openmp_env`), and chooses ``intra_threads`` per model (`choose_threads`), first match wins:
