@@ -8,13 +8,14 @@ weights); on a tiny model such as the demo packages (0.4 MB, 64 wide) a step is 
 work and the threads spend the batch waiting for each other. And OpenMP's default wait is a spin (libgomp:
 300,000 turns before it sleeps): when another process holds a core (a shared machine, or subpipe's own
 second film), the spinning thread burns the time slice its partner needs, and every barrier waits for
-the scheduler. Measured on 2 cores shared with other work (load 2-8; medians of separate processes
-taken in turns, and BENCHMARKS.md, "CTranslate2's threads"): on the demo model argos's per-cue loop runs
-3x faster on one thread than on two (44x faster than on four), and the batched engine 1.4x faster than
-on two spinning threads (against two passive ones, which is faster changes with the load); a
-Transformer-base-sized model gains up to 1.4x from a second thread when that core is free and nothing
-when it is not, and there two spinning threads made argos's loop 5x slower than two passive ones
-(678 against 128 ms per cue), while the batched engine was the same either way.
+the scheduler. Measured on 2 cores shared with other work (medians of 7-12 separate processes taken in
+turns, load 2-8; times at one setting varied up to 9x between processes): on the demo model argos's
+per-cue loop took 2.2 ms per cue on one thread, 7.9 on two spinning threads (argos's default) and 5.7
+on two passive ones, the batched engine 1.3, 1.9 and 1.8 (BENCHMARKS.md's threads table, taken inside
+one process, has seen two passive threads ahead batched; one thread wins the loop everywhere, and four
+threads are 5-40x slower). On a Transformer-base-sized model a second thread gains up to 1.4x when its
+core is free (BENCHMARKS.md at load 1) and nothing when it is not; there argos's loop took 475 ms per
+cue on two spinning threads, 273 on two passive ones and 315 on one, the engine about 100 on each.
 
 So subpipe, before CTranslate2 is imported, sets ``OMP_WAIT_POLICY=PASSIVE`` unless the user set it
 (`set_openmp_env`), and chooses ``intra_threads`` per model (`choose_threads`), first match wins:
