@@ -36,7 +36,10 @@ FLOOR_BATCH = 1_000_000  # tokens: every sentence in one batch
 RANDOM_CODE = "zz"  # target "language" of the random-weights package
 RANDOM_VOCAB = 32_000
 RANDOM_CUES = 200  # cues of the film translated on the random-weights model
-THREAD_CUES = 300  # cues of the film for the threads table
+THREAD_CUES = 300  # cues of the film the engine translates for the threads table
+THREAD_LOOP_CUES = 100  # cues of the film argos's loop translates for the threads table
+RANDOM_THREAD_CUES = 100  # the same two on the random-weights model
+RANDOM_THREAD_LOOP_CUES = 20
 
 
 def _isolate_argos(home: Path) -> dict[str, str | None]:
@@ -253,30 +256,72 @@ def race(translator, tokens, engine_batch: int, engine_fn, runs: int,
     return measures["engine"], one, at_engine, faster, results["engine"]
 
 
-def thread_rows(argos, engine, hop, texts: Sequence[str], source: str, target: str) -> list[dict]:
-    """Loop and engine on `texts` with the package's translator made at several ``intra_threads``
-    (argos's 0 = CTranslate2's default of 4, 1, and the core count); the shared translator is put back."""
+def ct2_default_threads() -> int:
+    """What CTranslate2 makes of ``intra_threads=0`` (argos's default): min(4, the machine's CPUs)."""
+    return min(4, os.cpu_count() or 1)
+
+
+def thread_rows(argos, engine, hop, loop_texts: Sequence[str], engine_texts: Sequence[str], source: str,
+                target: str, *, wrap: Callable | None = None, oversubscribed: bool = False,
+                runs: int = 3) -> list[dict]:
+    """argos's loop and the engine with the package's translator made at subpipe's default
+    ``intra_threads`` and at the alternatives (1, the usable cores, CTranslate2's own default, and twice
+    the cores when `oversubscribed`), one translator per thread count, all timed in turns (one call of
+    each per round); the shared translator is put back. `wrap` wraps each translator (the decoding cap)."""
     import ctranslate2
 
-    s, original = hop.settings, hop.translation.translator
-    rows = []
+    from subpipe.translate.threads import usable_cores
+
+    s, original, chosen = hop.settings, hop.translation.translator, hop.threads()
+    cores = usable_cores()
+    labels: dict[int, list[str]] = {}
+    candidates = [(chosen.intra_threads or ct2_default_threads(), f"**subpipe's default** ({chosen.origin})"),
+                  (1, "one thread"), (cores, "the usable cores"),
+                  (ct2_default_threads(), "argos's default (0: CTranslate2's min(4, CPUs))")]
+    if oversubscribed:
+        candidates.append((2 * cores, "twice the cores"))
+    for intra, label in candidates:
+        labels.setdefault(intra, []).append(label)
+    translators = {}
+    for intra in labels:
+        made = ctranslate2.Translator(str(hop.pkg.package_path / "model"), device=s.device,
+                                      inter_threads=s.inter_threads, intra_threads=intra, compute_type=s.compute_type)
+        translators[intra] = wrap(made) if wrap else made
+    fns: dict[str, Callable[[], object]] = {}
+
+    def on(intra: int, fn: Callable[[], object]) -> Callable[[], object]:
+        def call():
+            hop.translation.translator = translators[intra]
+            return fn()
+        return call
+
     try:
-        for intra in dict.fromkeys((s.intra_threads, 1, os.cpu_count() or 1)):
-            hop.translation.translator = ctranslate2.Translator(
-                str(hop.pkg.package_path / "model"), device=s.device, inter_threads=s.inter_threads,
-                intra_threads=intra, compute_type=s.compute_type)
-            engine.translate_batch(texts[:20], source, target)  # warm-up
-            measures, _ = interleaved({
-                "loop": lambda: argos_loop(argos, texts, source, target),
-                "engine": lambda: engine.translate_batch(texts, source, target)}, runs=3)
-            loop, eng = measures["loop"], measures["engine"]
-            rows.append({"intra_threads": f"{intra}{' (argos default: 4)' if intra == 0 else ''}",
-                         "loop ms per cue": f"{loop.median_s * 1000 / len(texts):.2f}",
-                         "engine ms per cue": f"{eng.median_s * 1000 / len(texts):.2f}",
-                         "loop / engine": f"{loop.ratio_to(eng):.1f}"})
+        for intra in translators:
+            on(intra, lambda: engine.translate_batch(engine_texts[:20], source, target))()  # warm-up
+            fns[f"loop {intra}"] = on(intra, lambda: argos_loop(argos, loop_texts, source, target))
+            fns[f"engine {intra}"] = on(intra, lambda: engine.translate_batch(engine_texts, source, target))
+        measures, _ = interleaved(fns, runs)
     finally:
         hop.translation.translator = original
+    base = chosen.intra_threads or ct2_default_threads()
+    rows = []
+    for intra, names in labels.items():
+        loop, eng = measures[f"loop {intra}"], measures[f"engine {intra}"]
+        rows.append({"intra_threads": intra, "what": "; ".join(names),
+                     "loop ms per cue": f"{loop.median_s * 1000 / len(loop_texts):.2f}",
+                     "engine ms per cue": f"{eng.median_s * 1000 / len(engine_texts):.2f}",
+                     "loop x default": f"{loop.ratio_to(measures[f'loop {base}']):.2f}",
+                     "engine x default": f"{eng.ratio_to(measures[f'engine {base}']):.2f}"})
     return rows
+
+
+def _threads_note(hop, loop_n: int, engine_n: int, runs: int = 3) -> str:
+    from subpipe.translate.threads import usable_cores
+
+    return (f"CTranslate2's threads (`intra_threads`; subpipe's default for this package: "
+            f"{hop.threads().describe()}; {usable_cores()} usable cores, {os.cpu_count()} CPUs): argos's loop on "
+            f"the film's first {loop_n} cues, the engine on its first {engine_n}; medians of {runs}, every "
+            "row's loop and engine in turns; a translator per row, shared by both:\n\n")
 
 
 def _demo_section(argos, engine, film, texts: list[str]) -> tuple[str, float]:
@@ -309,7 +354,8 @@ def _demo_section(argos, engine, film, texts: list[str]) -> tuple[str, float]:
     floor_agree = sum(by_text[t] == b for t, b in zip(texts, batched))
     out_lengths = [len(r.hypotheses[0]) for r in floor_results]
     profile = stage_profile(hop, unique, size)
-    threads = thread_rows(argos, engine, hop, texts[:THREAD_CUES], "en", "es")
+    threads = thread_rows(argos, engine, hop, texts[:THREAD_LOOP_CUES], texts[:THREAD_CUES], "en", "es",
+                          oversubscribed=True)
 
     rows = [
         _row("loop: `argostranslate.translate.translate` per cue", loop, floor, n,
@@ -345,8 +391,7 @@ def _demo_section(argos, engine, film, texts: list[str]) -> tuple[str, float]:
         f"- Output per chunk: mean {statistics.mean(out_lengths):.1f} tokens, max {max(out_lengths)} "
         f"({sum(x >= 100 for x in out_lengths)} chunks of 100 tokens or more: the toy model runs away on a "
         "few non-English cues, up to CTranslate2's 256-token default, on every path alike).\n\n"
-        f"CTranslate2's threads, on the film's first {THREAD_CUES} cues (medians of 3, loop and engine in "
-        "turns; a fresh translator per row, shared by both):\n\n" + table(threads) + "\n"
+        + _threads_note(hop, THREAD_LOOP_CUES, THREAD_CUES) + table(threads) + "\n"
     )
     return text, statistics.mean(map(len, tokens))
 
@@ -369,7 +414,7 @@ def _random_section(argos, engine, home: Path, texts: list[str], mean_source: fl
     s = hop.settings
     capped = CappedTranslator(ctranslate2.Translator(
         str(info.path / "model"), device=s.device, inter_threads=s.inter_threads,
-        intra_threads=s.intra_threads, compute_type=s.compute_type), cap)
+        intra_threads=hop.threads().intra_threads, compute_type=s.compute_type), cap)
     hop.translation.translator = capped  # argos's loop and the engine both take the package's translator
     _, tokens = pre_tokenise(hop, unique)
 
@@ -385,6 +430,9 @@ def _random_section(argos, engine, home: Path, texts: list[str], mean_source: fl
                                     compute_type=s.compute_type)
     one_thread, _ = timed("one thread", lambda: single.translate_batch(tokens, **argos_options(size, cap)),
                           runs=1)
+    threads = thread_rows(argos, engine, hop, texts[:RANDOM_THREAD_LOOP_CUES], texts[:RANDOM_THREAD_CUES], "en",
+                          RANDOM_CODE, wrap=lambda made: CappedTranslator(made, cap))
+    hop.translation.translator = capped
     rows = [
         _row("loop: `argostranslate.translate.translate` per cue", loop, floor, n,
              f"one run, {loop_calls} calls"),
@@ -410,7 +458,8 @@ def _random_section(argos, engine, home: Path, texts: list[str], mean_source: fl
         f"({eng.ratio_to(floor_engine):.2f}x the floor at its own batch size). Scaled to 1,500 cues "
         f"(x{1500 / n:.1f}): loop ~{loop.median_s * 1500 / n:,.0f} s, "
         f"engine ~{eng.median_s * 1500 / n:,.0f} s.\n"
-        f"- Engine stages (one run, the first: includes warm-up): {_stages(profile)}.\n"
+        f"- Engine stages (one run, the first: includes warm-up): {_stages(profile)}.\n\n"
+        + _threads_note(hop, RANDOM_THREAD_LOOP_CUES, RANDOM_THREAD_CUES) + table(threads) + "\n"
     )
 
 
@@ -431,8 +480,8 @@ def run() -> str:
         demo, mean_source = _demo_section(argos, engine, film, texts)
         random = _random_section(argos, engine, home, texts, mean_source)
         threads = (f"argos's translator settings: device {argos.settings.device}, inter_threads "
-                   f"{argos.settings.inter_threads}, intra_threads {argos.settings.intra_threads} "
-                   "(0: CTranslate2's default, 4)")
+                   f"{argos.settings.inter_threads}; intra_threads chosen by subpipe per package (see the "
+                   "threads tables)")
     finally:
         _restore(saved)
         shutil.rmtree(home, ignore_errors=True)

@@ -55,14 +55,24 @@ class Limits:
             raw = environ.get(_ENV[f.name])
             if raw is None or not raw.strip():
                 continue
-            try:
-                value = int(raw.strip().replace("_", ""))
-            except ValueError:
-                raise SubpipeError(f"{_ENV[f.name]}={raw!r} is not a whole number", code=ErrorCode.LIMIT) from None
-            if value < 0:
-                raise SubpipeError(f"{_ENV[f.name]}={raw!r} is negative (0 means no limit)", code=ErrorCode.LIMIT)
-            values[f.name] = value or _UNLIMITED
+            values[f.name] = whole_number_setting(_ENV[f.name], raw, zero="means no limit") or _UNLIMITED
         return cls(**values)
+
+
+def whole_number_setting(name: str, raw: str, *, zero: str, code: ErrorCode = ErrorCode.LIMIT) -> int:
+    """The whole number (``1_000`` allowed) an environment variable holds, refused naming the variable when
+    it holds something else or a negative number; `zero` says what 0 means, for that message.
+
+    >>> whole_number_setting("SUBPIPE_MAX_CUES", " 1_000 ", zero="means no limit")
+    1000
+    """
+    try:
+        value = int(raw.strip().replace("_", ""))
+    except ValueError:
+        raise SubpipeError(f"{name}={raw!r} is not a whole number", code=code) from None
+    if value < 0:
+        raise SubpipeError(f"{name}={raw!r} is negative (0 {zero})", code=code)
+    return value
 
 
 def current_limits(limits: Limits | None = None) -> Limits:

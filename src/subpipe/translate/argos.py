@@ -18,7 +18,12 @@ CTranslate2). Settings subpipe chooses:
   ``spacy/`` folder, or by a small multilingual spaCy pipeline in argos's cache. argos downloads
   ``xx_sent_ud_sm`` there when the cache is empty; offline that fails, so subpipe seeds the cache with a
   rule-based multilingual sentencizer (``spacy.blank("xx")``) when it is missing;
-- the XDG homes, only when unset, under subpipe's home, so argos writes nowhere else.
+- the XDG homes, only when unset, under subpipe's home, so argos writes nowhere else;
+- ``OMP_WAIT_POLICY=PASSIVE`` unless set (read once, when ctranslate2 is imported), and CTranslate2's
+  ``intra_threads`` per package, when the user did not set ``ARGOS_INTRA_THREADS``: one thread for a tiny
+  model such as the demo packages, the usable cores for a real one (`subpipe.translate.threads`,
+  ``SUBPIPE_MT_THREADS``). subpipe makes each package's translator and hands it to argos, so argos's own
+  ``translate`` runs on the same threads.
 
 The batched path reproduces what ``argostranslate.translate.translate`` does for one text — the package's
 sentencizer, its SentencePiece tokenizer, CTranslate2 with argos's own decoding options, the same
@@ -39,6 +44,7 @@ from pathlib import Path
 
 from subpipe.errors import ErrorCode, SubpipeError
 from subpipe.fileio import check_input_file
+from subpipe.translate.threads import ARGOS_THREADS, ThreadChoice, choose_threads, set_openmp_env
 
 PIVOT = "en"
 ENV_HOME = "SUBPIPE_ARGOS_HOME"
@@ -103,6 +109,7 @@ def configure_argos(home: str | Path | None = None) -> ArgosSettings:
             os.environ["ARGOS_PACKAGES_DIR"] = str(user_dir if use_user else own)
         os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
         os.environ.setdefault("ARGOS_CHUNK_TYPE", "SPACY")
+        set_openmp_env()  # before argostranslate imports ctranslate2, whose OpenMP runtime reads it once
         for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"), ("XDG_CONFIG_HOME", "config")):
             os.environ.setdefault(var, str(home / sub))
         packages = Path(os.environ["ARGOS_PACKAGES_DIR"])
@@ -319,15 +326,21 @@ class _Hop:
         self.pkg = underlying.pkg
         self.settings = argos.settings
 
+    def threads(self) -> ThreadChoice:
+        """The ``intra_threads`` this package's translator gets (`subpipe.translate.threads`)."""
+        return choose_threads(self.pkg.package_path / "model",
+                              argos_setting=self.settings.get_setting(ARGOS_THREADS))
+
     def translator(self):
-        """The package's CTranslate2 translator, created exactly as argos creates it (and shared with it)."""
+        """The package's CTranslate2 translator, created as argos creates it but for the number of threads
+        (`threads`), and shared with argos: its own ``translate`` then runs on it too."""
         if self.translation.translator is None:
             import ctranslate2
 
             s = self.settings
             self.translation.translator = ctranslate2.Translator(
                 str(self.pkg.package_path / "model"), device=s.device, inter_threads=s.inter_threads,
-                intra_threads=s.intra_threads, compute_type=s.compute_type)
+                intra_threads=self.threads().intra_threads, compute_type=s.compute_type)
         return self.translation.translator
 
     def split(self, texts: Sequence[str]) -> list[list[str]]:
@@ -437,6 +450,13 @@ class ArgosEngine:
 
 
 def reference_translate(text: str, source: str, target: str) -> str:
-    """argostranslate's public one-text API: the reference the batched path must agree with."""
+    """argostranslate's public one-text API: the reference the batched path must agree with.
+
+    It runs on the translators subpipe makes (the same threads as the batched path), created here when
+    no engine has made them yet.
+    """
     argos = _argos()
+    with _translate_lock:
+        for info in ArgosEngine(use_cache=False).route(source, target) if source != target else []:
+            _Hop(info).translator()
     return argos.translate.translate(text, source, target)
