@@ -4,6 +4,7 @@ narratives holding exactly the foreign cues, and a language without a model fail
 (the Mandarin/English scene: no zh package exists here)."""
 
 import json
+import re
 
 import pytest
 from bilingual_mix import mixed_file, tos_scenes, versions
@@ -371,6 +372,9 @@ def test_simplified_mandarin_cues_are_converted_into_a_traditional_delivery_neve
     assert _simplified(lr.track) == [] and _simplified(delivered) == []
     by_position = lr.track.by_position()
     assert by_position[8].plain.endswith("又長高了。") and mandarin <= set(by_position)
+    # the scene writes ASCII commas ("快进来,外面冷。"): MT tidying adds no space beside Han characters
+    assert by_position[2].plain == "快進來,外面冷。"
+    assert not [c.plain for c in delivered.cues if re.search(r"[\u4e00-\u9fff][,;] ", c.plain)]
     if declared is None:  # zh is not zh-Hant: translated zh -> zh-Hant, which is OpenCC alone
         assert lr.origins["translated"] == {"zh": 20} and lr.origins["kept"] == 0
     else:

@@ -24,6 +24,9 @@ NO_BREAK_AFTER = set(
 
 # Languages that open a question or an exclamation with an inverted mark ("¿Vienes?", "¡Corre!"): opening,
 # closing.
+# Scripts written without spaces between words (Han ideographs, kana): no space is ever added next to them.
+UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
 INVERTED_MARKS = {"es": (("¿", "?"), ("¡", "!"))}
 
 

@@ -29,7 +29,7 @@ from subpipe.cues import Cue, Track, format_timecode
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
 from subpipe.qc.profiles import SPACES, LanguageProfiles, Profile, language_profiles
-from subpipe.typography import inverted_marks
+from subpipe.typography import UNSPACED, inverted_marks
 
 # Every pair of quotation marks a subtitle may carry, opening -> closing (straight quotes apart).
 QUOTE_PAIRS = {"«": "»", "“": "”", "„": "“", "‘": "’", "‚": "‘", "「": "」", "『": "』", "‹": "›", "»": "«"}
@@ -171,6 +171,10 @@ def open_inverted_marks(text: str, lang: str) -> str:
     return _CLAUSE_RE.sub(insert, text)
 
 
+# a comma or semicolon glued between two letters, neither of a script written without spaces
+_NO_SPACE_AFTER = re.compile(rf"(?<=[^\W\d_])(?<![{UNSPACED}])([,;])(?=[^\W\d_])(?![{UNSPACED}])")
+
+
 def tidy_mt(text: str, style: dict, lang: str) -> str:
     """MT output's spacing artefacts (detokenisation: "¡ Cut!", "Vale,los", "pasión !", doubled spaces,
     '" hola "') put right in the typography of `style` (a `Profile.style`) for a sentence in `lang`.
@@ -181,6 +185,8 @@ def tidy_mt(text: str, style: dict, lang: str) -> str:
 
     >>> tidy_mt("¡ Cut!  Vale,los están viniendo . ¿Sí ?", {}, "es")
     '¡Cut! Vale, los están viniendo. ¿Sí?'
+    >>> tidy_mt("快进来,外面冷。", {}, "zh"), tidy_mt("OK,いいよ", {}, "ja")
+    ('快进来,外面冷。', 'OK,いいよ')
     >>> tidy_mt("Son 1,5 km a las 10:30 ... http://a.b/c?x", {}, "es")
     'Son 1,5 km a las 10:30 ... http://a.b/c?x'
     >>> tidy_mt("Pardon ! Tu es prêt ?", {}, "fr"), tidy_mt("Pardon ! Prêt?", {"punct_space": "narrow-nbsp"}, "fr")
@@ -195,7 +201,7 @@ def tidy_mt(text: str, style: dict, lang: str) -> str:
         part = re.sub(rf"(?<=\S){_SPACE}{{2,}}(?=\S)", " ", part)  # doubled spaces
         part = re.sub(rf"([¡¿(\[]){_SPACE}+", r"\1", part)  # "¡ Cut!", "( sic"
         part = re.sub(rf"(?<=[\w»”)\]]){_SPACE}+([,.)\]])(?![.\d])", r"\1", part)  # "viniendo ." but "Y ..."
-        part = re.sub(r"(?<=[^\W\d_])([,;])(?=[^\W\d_])", r"\1 ", part)  # "Vale,los" (not "1,5")
+        part = _NO_SPACE_AFTER.sub(r"\1 ", part)  # "Vale,los" (not "1,5", nor "快进来,外面")
         if rules:
             part = _fix_punct_space(part, rules)
         return _trim_quotes(part)
