@@ -195,6 +195,21 @@ def test_the_summary_has_the_shares_and_where_each_languages_cues_came_from(tos_
     assert "## Spoken languages" in md and "## Cues per language" in md
 
 
+def test_the_sources_qc_holds_each_cue_to_its_own_language_as_subpipe_qc_does(tos_mix):
+    # localize's source QC was one-language (the profile's defaults) for a bilingual film
+    from subpipe.ingest import ingest_file
+
+    _, result = tos_mix
+    source = result.source
+    alone = ingest_file(source.track.path)  # what `subpipe qc` says of the same file
+    assert source.mode.name == alone.mode.name == "bilingual" and set(source.mode.languages) == {"en", "es"}
+    assert [(f.kind, f.position) for f in source.qc] == [(f.kind, f.position) for f in alone.qc]
+    limits = {re.search(r"limit (\d+) cps", f.message).group(1) for f in source.qc if f.kind == "reading-speed"}
+    assert len(limits) == 2, limits  # English and Spanish cues by their own reading speeds
+    summary = json.loads((result.output_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["source"]["qc_mode"]["mode"] == "bilingual"
+
+
 def test_languages_found_automatically_localize_like_declared_ones(sintel_mix):
     mixed, result = sintel_mix
     assert result.langid.declared == () and set(result.langid.spoken) == {"en", "es"}

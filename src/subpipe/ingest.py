@@ -251,7 +251,7 @@ def ingest_file(path: str | Path, *, profile: str = "netflix", lang: str | None 
     if dual is not False and identify:
         found = dual_mode(track, declared, guess_languages(path), forced=bool(dual))
         if found is not None:
-            return _checked(*found, profile, audience, fps)
+            return checked(*found, profile, audience, fps)
     one_language = not identify or (lang and languages is None)  # `lang` alone: the caller says which
     spoken, detect = ([], False) if one_language else spoken_from(path, languages)
     if spoken or detect:
@@ -260,7 +260,7 @@ def ingest_file(path: str | Path, *, profile: str = "netflix", lang: str | None 
         origin = ("declared" if told else "file name" if track.lang and track.lang == guess_lang(path)
                   else "file" if track.lang else "none")
         mode = QCMode("single", (track.lang,) if track.lang else (), origin)
-    return _checked(track, mode, profile, audience, fps)
+    return checked(track, mode, profile, audience, fps)
 
 
 def spoken_languages_given(languages: Sequence[str] | str) -> list[str]:
@@ -272,7 +272,8 @@ def spoken_languages_given(languages: Sequence[str] | str) -> list[str]:
     return list(declared_languages(languages))
 
 
-def _checked(track: Track, mode: QCMode, profile: str, audience: str, fps: float | None) -> IngestResult:
+def checked(track: Track, mode: QCMode, profile: str, audience: str, fps: float | None) -> IngestResult:
+    """`track` QC'd against `profile` as `mode` says (each cue, or each half, by its language's rules)."""
     from subpipe.qc import load_profile
 
     prof = load_profile(profile, lang=track.lang, audience=audience, fps=track.fps or fps)
@@ -287,7 +288,11 @@ def label_cues(track: Track, spoken: Sequence[str], *, origin: str) -> tuple[Tra
     single in the one found (the track's language is the first declared one found, else the commonest)."""
     from subpipe.langid import identify_languages
 
-    found = identify_languages(track, languages=list(spoken) or None)
+    return labelled_mode(identify_languages(track, languages=list(spoken) or None), spoken, origin=origin)
+
+
+def labelled_mode(found, spoken: Sequence[str], *, origin: str) -> tuple[Track, QCMode]:
+    """`label_cues` from an identification already made (a `subpipe.langid` result of `spoken`)."""
     labelled = found.track
     langs = found.spoken
     counts = tuple((share.code, share.cues) for share in found.languages)

@@ -989,6 +989,12 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
             result.langid = runner.submit(identify_source_languages, src, plan.spoken, gloss,
                                           plan.overrides).result()
             src, skip = bilingual_source(plan, result, engine)
+            if any(c.lang for c in src.cues):  # the source's QC, each cue by its language's rules
+                from subpipe.ingest import checked, labelled_mode
+
+                labelled, mode = labelled_mode(result.langid, plan.spoken,
+                                               origin="declared" if plan.spoken else "found")
+                result.source = checked(labelled, mode, profile, audience, fps)
         except Exception as exc:  # nothing can be translated without the cues' languages
             result.errors.append(StepError.of("identify languages", plan.source, exc))
             result.errors += [StepError.of(f"localize {lang}", plan.source, exc) for lang in plan.targets]
