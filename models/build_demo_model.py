@@ -55,7 +55,7 @@ import demo_corpus  # noqa: E402  (a sibling module, found through the path set 
 import film_text  # noqa: E402
 
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French"}
-PACKAGE_VERSION = "0.2"
+PACKAGE_VERSION = "0.3"
 ARGOS_VERSION = "1.11"
 SPECIALS = ["<unk>", "<s>", "</s>", "<pad>"]  # sentencepiece ids 0..3, the tokens CTranslate2 expects
 PAD_ID = 3

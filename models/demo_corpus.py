@@ -12,7 +12,9 @@ Three things the translation engine relies on are taught on purpose:
 - names (common first names and made-up ones) are copied unchanged;
 - numbers written with digits are copied unchanged;
 - glossary placeholders ``ZQ0`` .. ``ZQ99`` stand alone as words and are copied verbatim, once,
-  to the same place in the sentence.
+  to the same place in the sentence, wherever subtitles put a name or a protected term: vocatives at
+  the start, the end or the middle of a line, after an interjection ("Look ZQ0, ..."), around commas,
+  dashes and ellipses, and in the noun, adjective and verb slots a glossary term or idiom fills.
 
 >>> pairs = generate_corpus("en", "es", 3, seed=1)
 >>> len(pairs), all(isinstance(src, str) and isinstance(tgt, str) for src, tgt in pairs)
@@ -23,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from dataclasses import dataclass, field
@@ -1006,7 +1009,7 @@ def noun_phrase(noun: Noun, det: str, plural: bool, adjective: Adjective | None 
     fr_det = fr_dets[2] if plural else fr_dets[1 if noun.fr_g == "f" else 0]
     vowel = fr_starts_with_vowel(fr_words)
     if not plural and vowel and fr_det in ("ma", "ta", "sa"):
-        fr_det = "m" + fr_det[1:] + "n" if fr_det == "ma" else fr_det[0] + "on"
+        fr_det = fr_det[0] + "on"  # "mon idée", "ton arme", "son épée"
     if not plural and vowel and fr_det == "ce":
         fr_det = "cet"
     if plural and det == "a" and adjective and adjective.fr_pre:
@@ -1548,6 +1551,50 @@ _PREPOSITIONS = [("in", "en", "dans"), ("on", "en", "sur"), ("near", "cerca de",
 _WITH = [("with", "con", "avec"), ("without", "sin", "sans"), ("for", "para", "pour")]
 
 
+# Words a vocative follows in subtitles ("Look Anna, ...", "Hurry ZQ0!", "Okay, ZQ3. ..."): en, es, fr.
+_LEADS = [("look", "mira", "regarde"), ("listen", "escucha", "écoute"), ("hey", "oye", "hé"),
+          ("come on", "vamos", "allez"), ("hurry", "date prisa", "dépêche-toi"), ("wait", "espera", "attends"),
+          ("oh", "oh", "oh"), ("well", "bueno", "eh bien"), ("hello", "hola", "bonjour"),
+          ("okay", "vale", "d'accord"), ("sorry", "lo siento", "désolé"), ("thanks", "gracias", "merci"),
+          ("please", "por favor", "s'il te plaît"), ("stop", "para", "arrête"), ("come here", "ven aquí", "viens ici"),
+          ("good", "bien", "bien"), ("no", "no", "non"), ("yes", "sí", "oui"), ("whatever", "lo que sea", "peu importe"),
+          ("anything", "cualquier cosa", "n'importe quoi"), ("goodbye", "adiós", "au revoir"),
+          ("careful", "cuidado", "attention"), ("run", "corre", "cours"), ("good night", "buenas noches", "bonne nuit"),
+          ("I'm sorry", "lo siento mucho", "je suis désolé"), ("you know", "sabes", "tu sais"),
+          ("trust me", "confía en mí", "fais-moi confiance"), ("come with me", "ven conmigo", "viens avec moi"),
+          ("go", "ve", "va"), ("help", "ayuda", "au secours"), ("congratulations", "felicidades", "félicitations"),
+          ("wake up", "despierta", "réveille-toi"), ("calm down", "tranquilo", "du calme"), ("see", "ves", "tu vois")]
+# A determiner before a placeholder standing for a noun term ("my ZQ0"): the term's gender is unknown,
+# so the masculine form stands for both.
+_TERM_DETERMINERS = [("the", "el", "le"), ("the", "el", "le"), ("a", "un", "un"), ("my", "mi", "mon"),
+                     ("your", "tu", "ton"), ("this", "este", "ce"), ("our", "nuestro", "notre"), ("his", "su", "son")]
+_IS_FRAMES = [("you're", "eres", "tu es"), ("he's", "es", "il est"), ("she's", "es", "elle est"),
+              ("it's", "es", "c'est"), ("this is", "este es", "c'est"), ("that's", "ese es", "c'est"),
+              ("I'm", "soy", "je suis"), ("you're not", "no eres", "tu n'es pas"), ("it was", "era", "c'était")]
+_SEE_FRAMES = [("look at", "mira", "regarde"), ("you can see", "puedes ver", "tu peux voir"),
+               ("I need", "necesito", "j'ai besoin de"), ("give me", "dame", "donne-moi"),
+               ("we found", "encontramos", "nous avons trouvé")]
+_EXPLICIT_SUBJECTS = [("I", "yo", "je", 0), ("you", "tú", "tu", 1), ("he", "él", "il", 2), ("she", "ella", "elle", 2),
+                      ("we", "nosotros", "nous", 3), ("they", "ellos", "ils", 4)]
+# ((en, en 3rd person), es verb, es particle, fr verb, fr particle)
+_MODALS = [(("want to", "wants to"), "querer", "", "vouloir", ""), (("can", "can"), "poder", "", "pouvoir", ""),
+           (("have to", "has to"), "tener", " que", "devoir", ""),
+           (("are going to", "is going to"), "ir", " a", "aller", ""),
+           (("need to", "needs to"), "necesitar", "", "avoir", "besoin de")]
+
+
+def _close(lang: str, text: str, mark: str) -> str:
+    """End a clause with its mark, opening it with ``¿``/``¡`` in Spanish."""
+    if lang == "es" and mark in "?!":
+        return ("¿" if mark == "?" else "¡") + text + mark
+    return text + mark
+
+
+def _tidy(texts: dict[str, str]) -> dict[str, str]:
+    fixes = {"en": fix_english, "es": fix_spanish, "fr": fix_french}
+    return {lang: fixes[lang](capitalize(text)) for lang, text in texts.items()}
+
+
 class Generator:
     """Draws sentence triples; one instance per seed, so the corpus is a pure function of the seed."""
 
@@ -1925,9 +1972,180 @@ class Generator:
             obj = self.noun_phrase(person=False)
         return clause(subject, verb, obj, self.rng.choice(TENSES[:5]), self.rng.random() < 0.2, False, self.rng)
 
+    # -- names and glossary terms where subtitles put them ---------------------------------------------
+    def _vocative_name(self, taken: set[int]) -> Phrase:
+        """Who is spoken to: a placeholder (a name the glossary protection replaced) or a name to copy,
+        mostly invented: a name left unprotected must come out as it went in, in the same places."""
+        roll = self.rng.random()
+        if roll < 0.4:
+            token = placeholder(self.rng, taken)
+            return Phrase(token, token, token, human=True)
+        if roll < 0.9:
+            return name_phrase(invented_name(self.rng), self.rng.choice("mf"))
+        return name_phrase(*self.rng.choice(NAMES))
+
+    def _short_clause(self) -> tuple[dict[str, str], str]:
+        """A sentence free of placeholders without its end mark (nor Spanish opening mark), and the mark:
+        an everyday phrase or a generated statement."""
+        if self.rng.random() < 0.45:
+            row = self.rng.choice(self._bare_phrases)
+            return dict(row[0]), row[1]
+        return self.statement_plain(), self.rng.choice("..!")
+
+    @functools.cached_property
+    def _bare_phrases(self) -> list[tuple[dict[str, str], str]]:
+        rows = []
+        for row in self.phrases:
+            mark = row["en"][-1:]
+            if mark not in ".!?" or row["en"].endswith("..") or any(row[lang][-1:] != mark for lang in LANGS):
+                continue
+            bare = {lang: row[lang].rstrip(".!? ").lstrip("¿¡") for lang in LANGS}
+            if all(bare[lang] and not re.search(r"[.!?,;:()\"]", bare[lang]) for lang in LANGS):
+                rows.append((bare, mark))
+        return rows
+
+    def vocative(self) -> dict[str, str]:
+        """A name or placeholder spoken to, placed as subtitles place it: "Look ZQ0, we have to go.",
+        "Listen, ZQ0, ...", "Hurry ZQ0!", "You're late, ZQ0!", "ZQ0, where are you?", "Okay, ZQ0. We're
+        done.", "ZQ0 - come here!", "- Hey, ZQ0. - Hello."."""
+        name = self._vocative_name(set()).texts()
+        body, kind = self._short_clause()
+        lower = {lang: _lower_first_word(text) for lang, text in body.items()}
+        lead = self.rng.choice(_LEADS)
+        roll = self.rng.random()
+        if roll < 0.2:
+            texts = {lang: f"{lead[i]} {name[lang]}, {_close(lang, lower[lang], kind)}" for i, lang in enumerate(LANGS)}
+        elif roll < 0.32:
+            texts = {lang: f"{lead[i]}, {name[lang]}, {_close(lang, lower[lang], kind)}"
+                     for i, lang in enumerate(LANGS)}
+        elif roll < 0.47:
+            mark, comma = self.rng.choice(["!", "!", ".", "...", "?"]), self.rng.choice([" ", ", "])
+            texts = {lang: _close(lang, f"{lead[i]}{comma}{name[lang]}", mark) for i, lang in enumerate(LANGS)}
+        elif roll < 0.67:
+            mark = "..." if kind == "." and self.rng.random() < 0.3 else kind
+            texts = {lang: _close(lang, f"{body[lang]}, {name[lang]}", mark) for lang in LANGS}
+        elif roll < 0.8:
+            texts = {lang: f"{name[lang]}, {_close(lang, lower[lang], kind)}" for lang in LANGS}
+        elif roll < 0.9:
+            mark = self.rng.choice(".!")
+            texts = {lang: f"{_close(lang, f'{lead[i]}, {name[lang]}', mark)} {capitalize(_close(lang, body[lang], kind))}"
+                     for i, lang in enumerate(LANGS)}
+        elif roll < 0.95:
+            texts = {lang: f"{name[lang]} - {_close(lang, lower[lang], kind)}" for lang in LANGS}
+        else:
+            texts = {lang: f"- {_close(lang, f'{lead[i]}, {name[lang]}', '.')} - "
+                           f"{capitalize(_close(lang, body[lang], kind))}" for i, lang in enumerate(LANGS)}
+        return _tidy(texts)
+
+    def term_slots(self) -> dict[str, str]:
+        """A placeholder standing for a glossary term in the slot of the words it replaced: a noun after
+        a determiner ("you're a ZQ0", "where is my ZQ0?"), an adjective or idiom after "be" ("you're
+        ZQ0", "the machine was ZQ1"), an adverbial at the end ("it works ZQ0"), a verb ("I ZQ0 when I
+        saw it", "we have to ZQ0", "don't ZQ0!")."""
+        taken: set[int] = set()
+        token = placeholder(self.rng, taken)
+        roll = self.rng.random()
+        if roll < 0.35:
+            texts, mark = self._noun_slot(token, taken)
+        elif roll < 0.55:
+            texts, mark = self._predicate_slot(token)
+        elif roll < 0.63:
+            texts, mark = {lang: f"{text} {token}" for lang, text in self.statement_plain().items()}, "."
+        else:
+            texts, mark = self._verb_slot(token)
+        if mark != "?" and self.rng.random() < 0.15:
+            name = self._vocative_name(taken).texts()
+            texts = {lang: f"{text}, {name[lang]}" for lang, text in texts.items()}
+        return _tidy({lang: _close(lang, text, mark) for lang, text in texts.items()})
+
+    def _noun_slot(self, token: str, taken: set[int]) -> tuple[dict[str, str], str]:
+        det = self.rng.choice(_TERM_DETERMINERS)
+        np = Phrase(f"{det[0]} {token}", f"{det[1]} {token}", f"{det[2]} {token}",
+                    fr_negative=f"de {token}" if det[0] == "a" else f"{det[2]} {token}")
+        roll = self.rng.random()
+        if roll < 0.3:
+            verb = self.rng.choice([v for v in VERBS if v.kind == "t"])
+            subject = self.subject(taken) if self.rng.random() < 0.5 else subject_pronoun(self.rng)
+            question = self.rng.random() < 0.2
+            return (clause(subject, verb, np, self.rng.choice(TENSES), self.rng.random() < 0.25, question, self.rng),
+                    "?" if question else self.rng.choice("..!"))
+        if roll < 0.6:
+            frame = self.rng.choice(_IS_FRAMES)
+            return {lang: f"{frame[i]} {np.texts()[lang]}" for i, lang in enumerate(LANGS)}, self.rng.choice("..!")
+        if roll < 0.75:
+            return ({"en": f"where is {np.en}", "es": f"dónde está {np.es}", "fr": f"où est {np.fr}"}, "?")
+        if roll < 0.88:
+            frame = self.rng.choice(_SEE_FRAMES)
+            return {lang: f"{frame[i]} {np.texts()[lang]}" for i, lang in enumerate(LANGS)}, self.rng.choice(".!")
+        adjective = self.rng.choice(ADJECTIVES)
+        es_be = _ES[adjective.es_copula].present[2]
+        return ({"en": f"{np.en} is {adjective.en}", "es": f"{np.es} {es_be} {adjective.es_form('m', False)}",
+                 "fr": f"{np.fr} est {adjective.fr_form('m', False)}"}, self.rng.choice(".!?"))
+
+    def _predicate_slot(self, token: str) -> tuple[dict[str, str], str]:
+        subject = subject_pronoun(self.rng) if self.rng.random() < 0.6 else self.noun_phrase()
+        p = subject.person
+        es_subject = "" if subject.extra.get("es_dropped") else subject.es
+        roll = self.rng.random()
+        if roll < 0.45:
+            texts = {"en": _join(subject.en, _EN_BE_PRESENT[p], token),
+                     "es": _join(es_subject, _ES["estar"].present[p], token),
+                     "fr": _join(subject.fr, _FR["être"].present[p], token)}
+        elif roll < 0.7:
+            texts = {"en": _join(subject.en, _EN_BE_PAST[p], token),
+                     "es": _join(es_subject, _ES["estar"].imperfect[p], token),
+                     "fr": _join(subject.fr, _FR["être"].imperfect[p], token)}
+        elif roll < 0.8:
+            return {"en": f"don't be {token}", "es": f"no estés {token}", "fr": f"ne sois pas {token}"}, "!"
+        elif roll < 0.9:
+            return ({"en": f"why {_EN_BE_PRESENT[p]} {subject.en} {token}",
+                     "es": _join("por qué", _ES["estar"].present[p], es_subject, token),
+                     "fr": _join("pourquoi", subject.fr, _FR["être"].present[p], token)}, "?")
+        else:
+            texts = {"en": _join("I know", subject.en, _EN_BE_PRESENT[p], token),
+                     "es": _join("sé que", es_subject, _ES["estar"].present[p], token),
+                     "fr": _join("je sais que", subject.fr, _FR["être"].present[p], token)}
+        for full, short in _EN_CONTRACTED_BE.items():
+            if texts["en"].startswith(full + " ") and self.rng.random() < 0.6:
+                texts["en"] = short + texts["en"][len(full):]
+        return texts, self.rng.choice("..!")
+
+    def _verb_slot(self, token: str) -> tuple[dict[str, str], str]:
+        en_subject, es_subject, fr_subject, p = self.rng.choice(_EXPLICIT_SUBJECTS)
+        roll = self.rng.random()
+        if roll < 0.4:
+            texts = {"en": f"{en_subject} {token}", "es": f"{es_subject} {token}", "fr": f"{fr_subject} {token}"}
+            tail = self.rng.random()
+            if tail < 0.35:
+                when = self.statement_plain()
+                joiner = self.rng.choice([("when", "cuando", "quand"), ("because", "porque", "parce que")])
+                texts = {lang: _join(texts[lang], joiner[i], when[lang]) for i, lang in enumerate(LANGS)}
+            elif tail < 0.6:
+                obj = self.noun_phrase(person=False)
+                texts = {lang: _join(texts[lang], obj.texts()[lang]) for lang in LANGS}
+            elif tail < 0.8:
+                adverb = self.rng.choice(_ADVERBS + [_TOMORROW, _YESTERDAY])
+                texts = {lang: _join(texts[lang], adverb[i]) for i, lang in enumerate(LANGS)}
+            return texts, self.rng.choice("..!")
+        if roll < 0.75:
+            modal = self.rng.choice(_MODALS)
+            en_modal = modal[0][0] if p != 2 else modal[0][1]
+            if p == 0 and modal[0][0] == "are going to":
+                en_modal = "am going to"
+            texts = {"en": f"{en_subject} {en_modal} {token}",
+                     "es": f"{es_subject} {_ES[modal[1]].present[p]}{modal[2]} {token}",
+                     "fr": _join(fr_subject, _FR[modal[3]].present[p], modal[4], token)}
+            return texts, self.rng.choice("..!")
+        please = self.rng.choice([("", "", ""), ("please", "por favor,", "s'il te plaît,")])
+        if self.rng.random() < 0.5:
+            return {"en": _join(please[0], token), "es": _join(please[1], token), "fr": _join(please[2], token)}, "!"
+        return ({"en": _join(please[0], "don't", token), "es": _join(please[1], "no", token),
+                 "fr": _join(please[2], "ne", token, "pas")}, self.rng.choice("!."))
+
     # -- mixing ---------------------------------------------------------------------------------------
     TEMPLATES = (("statement", 25), ("phrase", 24), ("imperative", 9), ("copula", 8), ("identity", 5),
-                 ("location", 7), ("numbers", 10), ("placeholders", 9), ("coordination", 3), ("fragment", 7))
+                 ("location", 7), ("numbers", 10), ("placeholders", 9), ("coordination", 3), ("fragment", 7),
+                 ("vocative", 9), ("term_slots", 7))
 
     def sentence(self) -> dict[str, str]:
         names, weights = zip(*self.TEMPLATES)

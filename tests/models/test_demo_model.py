@@ -50,9 +50,15 @@ CHECKS = {
         ("Tengo 3 perros.", ["3", "dogs"]),
     ],
 }
+# Placeholders where the glossary protection puts them in subtitles: names and terms as subjects and
+# objects, vocatives after an interjection, between commas or before a dash, a term standing for a noun
+# or a verb (the 0.2 models lost the placeholder of most of the last six, see models/README.md).
 PLACEHOLDER_SENTENCES = {
-    "en": ["ZQ0 is looking for ZQ1.", "Emo, this is ZQ0.", "ZQ1 and ZQ0 are here.", "I love ZQ12."],
-    "es": ["ZQ0 está buscando a ZQ1.", "Emo, este es ZQ0.", "ZQ1 y ZQ0 están aquí.", "Amo a ZQ12."],
+    "en": ["ZQ0 is looking for ZQ1.", "Emo, this is ZQ0.", "ZQ1 and ZQ0 are here.", "I love ZQ12.",
+           "Look ZQ0, we have to go.", "Hurry ZQ0!", "Listen, ZQ0, I'm sorry.", "ZQ0 - wait!",
+           "It's my ZQ0!", "I ZQ0 when I saw it."],
+    "es": ["ZQ0 está buscando a ZQ1.", "Emo, este es ZQ0.", "ZQ1 y ZQ0 están aquí.", "Amo a ZQ12.",
+           "Mira ZQ0, tenemos que irnos.", "¡Date prisa ZQ0!"],
 }
 
 # One "sentence" of about 800 sentencepiece pieces: subtitles without punctuation can make such runs.
@@ -233,6 +239,34 @@ def test_corpus_copies_placeholders_names_and_numbers():
             numbers = {lang: sorted(re.findall(r"\d+(?:\.\d+)?", text)) for lang, text in triple.items()}
             assert numbers["en"] == numbers["es"] == numbers["fr"], triple
     assert placeholders > 200
+
+
+def test_corpus_puts_placeholders_where_subtitles_put_names_and_terms():
+    """Placeholders the glossary protection makes stand as vocatives at either end of a line, after an
+    interjection with no comma ("Look ZQ0, ..."), before a dash or an ellipsis, and in the noun, adjective
+    and verb slots of the terms they replace, in every language of the triple."""
+    shapes = {
+        "after an interjection": r"^(Look|Listen|Hurry|Come on|Wait|Hey) ZQ\d+[,!]",
+        "vocative at the end": r"\w, ZQ\d+(\.\.\.|[.!?])$",
+        "vocative at the start": r"^ZQ\d+, [a-z]",
+        "vocative in the middle": r"^\w[\w' ]*, ZQ\d+, \w",
+        "before a dash": r"^ZQ\d+ - ",
+        "after a determiner": r"\b(a|the|my|your) ZQ\d+[.!?]$",
+        "after be": r"\b(I'm|you're|is|was|were) ZQ\d+[.!]$",
+        "a verb": r"^(I|You|We|They|He|She) ZQ\d+ (when|because|[a-z]+)",
+        "after a modal": r"\b(want to|can|have to|need to|going to) ZQ\d+[.!]$",
+    }
+    found = dict.fromkeys(shapes, 0)
+    for triple in demo_corpus.generate_triples(6000, 3):
+        for shape, pattern in shapes.items():
+            if re.search(pattern, triple["en"]):
+                found[shape] += 1
+                assert re.findall(r"ZQ\d+", triple["es"]) == re.findall(r"ZQ\d+", triple["en"]), triple
+    assert all(count >= 5 for count in found.values()), found
+    # Before a vowel the French possessive is "mon", "ton", "son" ("mon idée", never "man idée").
+    idea = next(noun for noun in demo_corpus.NOUNS if noun.fr == "idée")
+    assert [demo_corpus.noun_phrase(idea, det, False).fr for det in ("my", "your", "his")] == [
+        "mon idée", "ton idée", "son idée"]
 
 
 def test_phrase_table_holds_no_line_of_the_sample_films():

@@ -208,27 +208,28 @@ def test_the_demo_models_nonsense_on_tears_of_steel_is_flagged(demo_models, tos,
 @pytest.mark.parametrize("names_found, called", [(True, "name"), (False, "glossary term")])
 def test_a_lost_protected_name_is_called_a_name_and_a_glossary_entry_a_glossary_term(demo_models, names_found,
                                                                                        called):
-    """Tears of Steel through the demo model: "Look Celia, ..." loses Celia's placeholder. Found in the film
-    (the default, no glossary), Celia is a name; listed by the sample glossary (names found off), a glossary
-    term; the placeholder error says which. The lost name is that error alone: no ``mt-lost-name`` warning
-    repeats it on the same cue (one fault, one finding; before, each lost Celia was reported twice)."""
+    """Elephants Dream through the demo model: a line of it loses Emo's placeholder (the 0.2 models lost
+    Celia's in Tears of Steel's "Look Celia, ...", which the 0.3 models keep). Found in the film (the
+    default, no glossary), Emo is a name; listed by the sample glossary (names found off), a glossary term;
+    the placeholder error says which. The lost name is that error alone: no ``mt-lost-name`` warning
+    repeats it on the same cue (one fault, one finding; before, each lost name was reported twice)."""
     from subpipe.localize import film_names, source_sentences, translate_sentences
     from subpipe.qc.mt import mt_review
     from subpipe.terms.glossary import load_glossary
     from subpipe.translate.names import with_names
 
-    en = read_track(SAMPLES / "tears-of-steel" / "TearsOfSteel.en.vtt", lang="en")
+    en = read_track(SAMPLES / "elephants-dream" / "ElephantsDream.en.vtt", lang="en")
     glossary = None if names_found else load_glossary(SAMPLES / "glossary" / "films.csv")
     protection = with_names(glossary, film_names(en) if names_found else [])
-    assert "Celia" in [e.term for e in protection.entries]
+    assert "Emo" in [e.term for e in protection.entries]
     sentences = source_sentences(en, "en")
     translations, slots = translate_sentences(sentences, "en", "es", glossary=protection)
     target = dataclasses.replace(en, lang="es")  # the findings point at cues by position, as on the output
     found = mt_review(sentences, translations, target, "en", slots=slots, glossary=protection,
                       round_trip=False).findings
-    lost = [f for f in found if f.kind == "mt-placeholder" and "'Celia'" in f.message]
-    assert lost and all(f.message.startswith(f"{called} 'Celia' (Celia) lost by the engine") for f in lost)
-    missing = [f for f in found if f.kind == "mt-lost-name" and "'Celia'" in f.message]
+    lost = [f for f in found if f.kind == "mt-placeholder" and "'Emo'" in f.message]
+    assert lost and all(f.message.startswith(f"{called} 'Emo' (Emo) lost by the engine") for f in lost)
+    missing = [f for f in found if f.kind == "mt-lost-name" and "'Emo'" in f.message]
     assert not {f.position for f in missing} & {f.position for f in lost}, missing
     # the check itself still finds the name missing there: it is the placeholder error that reports it
     pairs = sentence_pairs(sentences, translations, target)
@@ -240,18 +241,19 @@ def test_a_lost_protected_name_is_called_a_name_and_a_glossary_entry_a_glossary_
 
 
 def test_a_question_the_translation_no_longer_asks_is_flagged_and_human_ones_almost_never(corpus, demo_models):
-    """The demo model's French turns "Why don't you just admit...?" into "Pourquoi pas toi." and its Spanish
-    opens "¡Hazlo." for "it's alright!" without closing it: ``mt-punctuation``. The human versions (744 cue
-    pairs): 2 flagged, the Italian of Tears of Steel rewriting that question as "Dillo che ...!" (a
-    translator's choice, twice); human subtitles drop a final "!" (12 times) and Spanish ones leave out "¿"
-    (11 cues of Sintel): neither is flagged."""
+    """The demo model's French turns Sintel's "Someone very dear?" into "Quelqu'un." (the 0.2 models turned
+    "Why don't you just admit...?" into "Pourquoi pas toi."), and the 0.2 models' Spanish opened "¡Hazlo."
+    for "it's alright!" without closing it (the 0.3 models close their "¡"): ``mt-punctuation``. The
+    human versions (744 cue pairs): 2 flagged, the Italian of Tears of Steel rewriting a question as
+    "Dillo che ...!" (a translator's choice, twice); human subtitles drop a final "!" (12 times) and
+    Spanish ones leave out "¿" (11 cues of Sintel): neither is flagged."""
     from subpipe.translate import get_engine
 
     engine = get_engine("argos")
-    question = "Why don't you just admit that you're freaked out by my robot hand?"
+    question = "Someone very dear?"
     pairs = [MTPair(question, engine.translate_batch([question], "en", "fr")[0], position=1)]
     assert "mt-punctuation" in [f.kind for f in check_pairs(pairs, "en", "fr", detect=False)], pairs
-    pairs = [MTPair("it's alright!", engine.translate_batch(["it's alright!"], "en", "es")[0], position=2)]
+    pairs = [MTPair("it's alright!", "¡Hazlo.", position=2)]
     found = [f for f in check_pairs(pairs, "en", "es", detect=False) if f.kind == "mt-punctuation"]
     assert found and "'¡' never closed by '!'" in found[0].message, pairs
     flagged = [(film, tgt, p.target) for film, src, tgt, pairs in human_pairs(corpus)

@@ -2,6 +2,7 @@
 with their source) mostly pass; the demo models' fluent nonsense on the same cues is flagged by Apertium
 translating it back; a pair no independent engine covers is reported unchecked, never passed."""
 
+import dataclasses
 import json
 
 import pytest
@@ -90,9 +91,10 @@ def test_a_line_of_real_words_that_says_something_else_is_flagged_with_its_back_
 
 def test_a_short_line_that_misses_the_fixed_expression_of_its_source_is_flagged(demo_lines, corpus):
     """chrF cannot tell "Thank you." -> "Muchas." (support 14) from a subtitler's "Come on!" -> "¡Vamos!"
-    (8); the judge's dictionary can: "Thank you" is one of its entries, "Come on" is two words."""
-    pair = _demo_pair(demo_lines, "en", "es", "Thank you.")
-    assert pair.target == "Muchas." and not check_pairs([pair], "en", "es")
+    (8); the judge's dictionary can: "Thank you" is one of its entries, "Come on" is two words. ("Muchas."
+    is what the 0.2 demo model wrote on Tears of Steel's cue; the 0.3 models write "Gracias.".)"""
+    pair = dataclasses.replace(_demo_pair(demo_lines, "en", "es", "Thank you."), target="Muchas.")
+    assert not check_pairs([pair], "en", "es")
     [finding] = check_round_trip([pair], "en", "es", engine=get_engine("argos")).findings
     assert finding.kind == KIND and finding.position == pair.position
     assert "fixed expression, rendered 'Gracias.'" in finding.message and "'Many.'" in finding.message
