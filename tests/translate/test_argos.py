@@ -78,3 +78,17 @@ def test_installing_something_that_is_not_a_package_is_refused(tmp_path):
         zf.writestr("../escape.txt", "x")
     with pytest.raises(SubpipeError):
         install_package_file(evil)
+
+
+def test_a_looping_output_is_decoded_again_bounded_by_its_source(engine):
+    # Tears of Steel's scream: the 0.3 demo model's beam search loops on it ("¡ALAAA UA PA PA PA ..."
+    # for 249 characters, a seven-line cue in the delivered track). argos's own decoding keeps the loop.
+    from subpipe.qc.mt import repetition, runaway
+
+    scream = "RAAAAAAAAH!"
+    raw = reference_translate(scream, "en", "es")
+    assert runaway(scream, raw) or repetition(scream, raw), raw
+    out = engine.translate_batch([scream, "Where is the house?"], "en", "es")
+    assert not runaway(scream, out[0]) and not repetition(scream, out[0]), out[0]
+    assert out[1] == "¿Dónde está la casa?"  # an output that does not loop is left as it was decoded
+    assert engine._hop(engine.route("en", "es")[0]).rescued == 1

@@ -325,6 +325,7 @@ class _Hop:
         self.translation = underlying
         self.pkg = underlying.pkg
         self.settings = argos.settings
+        self.rescued = 0  # chunks decoded again because their output looped (`rescue_loops`)
 
     def threads(self) -> ThreadChoice:
         """The ``intra_threads`` this package's translator gets (`subpipe.translate.threads`)."""
@@ -358,21 +359,50 @@ class _Hop:
         chunks = self.split(texts)
         flat = [tokenizer.encode(chunk) for per_text in chunks for chunk in per_text]
         prefix = [[self.pkg.target_prefix]] * len(flat) if self.pkg.target_prefix else None
+        options = dict(replace_unknowns=True, beam_size=max(1, self.settings.beam_size), num_hypotheses=1,
+                       length_penalty=0.2)
         results = self.translator().translate_batch(
-            flat, target_prefix=prefix, replace_unknowns=True, max_batch_size=max_batch_tokens,
-            batch_type="tokens", beam_size=max(1, self.settings.beam_size), num_hypotheses=1,
-            length_penalty=0.2, return_scores=True) if flat else []
+            flat, target_prefix=prefix, max_batch_size=max_batch_tokens, batch_type="tokens", return_scores=True,
+            **options) if flat else []
+        hypotheses = [r.hypotheses[0] for r in results]
+        self.rescue_loops(flat, hypotheses, prefix, options)
         out, i = [], 0
         for per_text in chunks:
             tokens: list[str] = []
             for _ in per_text:
-                tokens.extend(results[i].hypotheses[0])
+                tokens.extend(hypotheses[i])
                 i += 1
             value = tokenizer.decode(tokens)
             if self.pkg.target_prefix and value.startswith(self.pkg.target_prefix):
                 value = value[len(self.pkg.target_prefix):]
             out.append(value[1:] if value.startswith(" ") else value)
         return out
+
+
+    def rescue_loops(self, sources: list[list[str]], hypotheses: list[list[str]], prefix, options: dict) -> None:
+        """Decode again, alone, each chunk whose output ran away or looped (``¡ALAAA UA PA PA PA ...`` for
+        a scream: the decoder's degenerate repetition, `subpipe.qc.mt.runaway` / `repetition`), with its
+        length bounded by its source's (`RESCUE_RATIO`) and repeats penalised; the new output replaces the
+        old only when it no longer runs away or loops. `rescued` counts them (engine stats)."""
+        from subpipe.qc.mt import repetition, runaway
+
+        decode = self.pkg.tokenizer.decode
+        for i, (source, tokens) in enumerate(zip(sources, hypotheses)):
+            src, out = decode(source), decode(tokens)
+            if not (runaway(src, out) or repetition(src, out)):
+                continue
+            again = self.translator().translate_batch(
+                [source], target_prefix=prefix[i:i + 1] if prefix else None, repetition_penalty=RESCUE_PENALTY,
+                max_decoding_length=int(RESCUE_RATIO * len(source)) + RESCUE_EXTRA, **options)[0].hypotheses[0]
+            better = decode(again)
+            if not (runaway(src, better) or repetition(src, better)):
+                hypotheses[i] = again
+                self.rescued += 1
+
+
+# A chunk decoded again when its output loops: at most this many tokens per source token (+ RESCUE_EXTRA),
+# repeats penalised as CTranslate2's repetition_penalty does (1: none).
+RESCUE_RATIO, RESCUE_EXTRA, RESCUE_PENALTY = 2.0, 8, 1.3
 
 
 class ArgosEngine:
