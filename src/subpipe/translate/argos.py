@@ -380,24 +380,28 @@ class _Hop:
 
 
     def rescue_loops(self, sources: list[list[str]], hypotheses: list[list[str]], prefix, options: dict) -> None:
-        """Decode again, alone, each chunk whose output ran away or looped (``¡ALAAA UA PA PA PA ...`` for
-        a scream: the decoder's degenerate repetition, `subpipe.qc.mt.runaway` / `repetition`), with its
-        length bounded by its source's (`RESCUE_RATIO`) and repeats penalised; the new output replaces the
-        old only when it no longer runs away or loops. `rescued` counts them (engine stats)."""
+        """Decode again each chunk whose output ran away or looped (``¡ALAAA UA PA PA PA ...`` for a scream:
+        the decoder's degenerate repetition, `subpipe.qc.mt.runaway` / `repetition`), with its length
+        bounded by its source's (`RESCUE_RATIO`) and repeats penalised; the new output replaces the old
+        only when it no longer runs away or loops. Chunks of one bound are decoded in one call (a model
+        that loops on many costs a few calls, not one each). `rescued` counts them (engine stats)."""
         from subpipe.qc.mt import repetition, runaway
 
         decode = self.pkg.tokenizer.decode
+        looping: dict[int, list[int]] = {}  # length bound -> chunks
         for i, (source, tokens) in enumerate(zip(sources, hypotheses)):
             src, out = decode(source), decode(tokens)
-            if not (runaway(src, out) or repetition(src, out)):
-                continue
+            if runaway(src, out) or repetition(src, out):
+                looping.setdefault(int(RESCUE_RATIO * len(source)) + RESCUE_EXTRA, []).append(i)
+        for bound, chunks in looping.items():
             again = self.translator().translate_batch(
-                [source], target_prefix=prefix[i:i + 1] if prefix else None, repetition_penalty=RESCUE_PENALTY,
-                max_decoding_length=int(RESCUE_RATIO * len(source)) + RESCUE_EXTRA, **options)[0].hypotheses[0]
-            better = decode(again)
-            if not (runaway(src, better) or repetition(src, better)):
-                hypotheses[i] = again
-                self.rescued += 1
+                [sources[i] for i in chunks], target_prefix=[prefix[i] for i in chunks] if prefix else None,
+                repetition_penalty=RESCUE_PENALTY, max_decoding_length=bound, **options)
+            for i, result in zip(chunks, again):
+                src, better = decode(sources[i]), decode(result.hypotheses[0])
+                if not (runaway(src, better) or repetition(src, better)):
+                    hypotheses[i] = result.hypotheses[0]
+                    self.rescued += 1
 
 
 # A chunk decoded again when its output loops: at most this many tokens per source token (+ RESCUE_EXTRA),
