@@ -46,7 +46,7 @@ from subpipe.cues import Track, format_timecode
 from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.fileio import check_input_file, input_file_problem, write_text_atomic
 from subpipe.formats import write_track
-from subpipe.ingest import IngestResult, guess_lang, guess_languages, ingest_file, spoken_from
+from subpipe.ingest import IngestResult, QCMode, guess_lang, guess_languages, ingest_file, spoken_from
 from subpipe.locales import locale_engine, normalize_locale
 from subpipe.paths import confined, safe_lang, safe_name
 from subpipe.reports import markdown_table, write_findings_csv, write_json
@@ -320,10 +320,12 @@ def spoken_routes(spoken: Sequence[str], targets: Sequence[str], engine, path: s
     return whole, partial
 
 
-def bilingual_source(plan: FilmPlan, result: FilmResult, engine) -> tuple[Track, dict[str, list[str]]]:
-    """The source with its cues' languages (from `result.langid`), and per target the spoken languages
-    no model translates into it; the routes of the languages found are checked here (recorded in
-    `result.errors`). A track found to speak one language goes the single-language way."""
+def bilingual_source(plan: FilmPlan, result: FilmResult, engine) -> tuple[Track, dict[str, list[str]], QCMode | None]:
+    """The source with its cues' languages (from `result.langid`), per target the spoken languages no
+    model translates into it, and how to QC it (`subpipe.ingest.labelled_mode`: each cue by its language's
+    rules; None for a track found to speak one language, which goes the single-language way). The routes
+    of the languages found are checked here (recorded in `result.errors`)."""
+    from subpipe.ingest import labelled_mode
     langid = result.langid
     src = langid.track
     found = langid.spoken
@@ -333,15 +335,15 @@ def bilingual_source(plan: FilmPlan, result: FilmResult, engine) -> tuple[Track,
         if src.lang != plan.lang or plan.detect:
             result.errors += [e for e in missing_routes(src.lang, plan.targets, engine, str(plan.source))
                               if e.step not in known]
-        return src, {}
-    src.lang = plan.spoken[0] if plan.spoken and plan.spoken[0] in found else found[0]
+        return src, {}, None
+    src, mode = labelled_mode(langid, plan.spoken, origin="declared" if plan.spoken else "found")
     whole, partial = spoken_routes(found, plan.targets, engine, str(plan.source))
     result.errors += [e for e in whole + partial if e.step not in known]
     skip: dict[str, list[str]] = {}
     for e in partial:
         lang, target = e.step.removeprefix("translate ").split("->")
         skip.setdefault(target, []).append(lang)
-    return src, skip
+    return src, skip, mode
 
 
 def spoken_tag(plan: FilmPlan, langid) -> str:
@@ -988,13 +990,11 @@ def localize_film(source: str | Path, target_languages: Sequence[str], *, refere
         try:
             result.langid = runner.submit(identify_source_languages, src, plan.spoken, gloss,
                                           plan.overrides).result()
-            src, skip = bilingual_source(plan, result, engine)
-            if any(c.lang for c in src.cues):  # the source's QC, each cue by its language's rules
-                from subpipe.ingest import checked, labelled_mode
+            src, skip, mode = bilingual_source(plan, result, engine)
+            if mode is not None:  # the source's QC, each cue by its language's rules
+                from subpipe.ingest import checked
 
-                labelled, mode = labelled_mode(result.langid, plan.spoken,
-                                               origin="declared" if plan.spoken else "found")
-                result.source = checked(labelled, mode, profile, audience, fps)
+                result.source = checked(src, mode, profile, audience, fps)
         except Exception as exc:  # nothing can be translated without the cues' languages
             result.errors.append(StepError.of("identify languages", plan.source, exc))
             result.errors += [StepError.of(f"localize {lang}", plan.source, exc) for lang in plan.targets]
