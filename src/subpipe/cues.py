@@ -175,8 +175,9 @@ class Cue:
     def lines(self) -> list[str]:
         return self.plain.split("\n")
 
-    def timecode(self) -> str:
-        return f"{format_timecode(self.start)} --> {format_timecode(self.end)}"
+    def timecode(self, sep: str = ",") -> str:
+        """``00:00:01,000 --> 00:00:02,500`` (`sep` ``"."``: as WebVTT and QC messages write it)."""
+        return f"{format_timecode(self.start, sep)} --> {format_timecode(self.end, sep)}"
 
     def copy(self, **changes) -> "Cue":
         new = replace(self, **changes)

@@ -25,7 +25,7 @@ wherever a track is checked (`subpipe.qc.check_track`); ``fix_track``'s ``locale
 import re
 from collections.abc import Callable
 
-from subpipe.cues import Cue, Track, format_timecode
+from subpipe.cues import Cue, Track
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
 from subpipe.qc.profiles import SPACES, LanguageProfiles, Profile, language_profiles
@@ -215,10 +215,6 @@ MT_FIXES: dict[str, Callable[[str, dict, str], str]] = {
 }
 
 
-def _tc(cue: Cue) -> str:
-    return f"{format_timecode(cue.start, '.')} --> {format_timecode(cue.end, '.')}"
-
-
 def style_parts(cue: Cue, text: str, profiles: LanguageProfiles) -> list[tuple[str, Profile]]:
     """`text` (the cue's markup or its plain text) in parts, each with the profile whose typography it is
     written in: the whole text by its language's, or each line by its own when the cue's lines
@@ -242,7 +238,7 @@ def _fix_cue(cue: Cue, profiles: LanguageProfiles, path: str | None) -> tuple[st
         for name, fix in FIXES.items() if style else ():
             changed = _outside_markup(text, lambda part, fix=fix, style=style: fix(part, style))
             if changed != text:
-                found.append(Finding(f"fix-locale-{name}", f"{_tc(cue)} {profile.lang} {name}: "
+                found.append(Finding(f"fix-locale-{name}", f"{cue.timecode('.')} {profile.lang} {name}: "
                                      f"{excerpt(text)} -> {excerpt(changed)}", path=path, line=cue.line,
                                      position=cue.position, severity="info", fixed=True, start_ms=cue.start,
                                      end_ms=cue.end))
@@ -328,7 +324,7 @@ def check_cue_style(cue: Cue, profiles: LanguageProfiles, path: str | None = Non
                 continue
             seen.add((rule, profile.lang))
             whose = f"{profile.lang}: " if profile.lang else ""
-            found.append(Finding(f"locale-{rule}", f"{_tc(cue)} {whose}{message}: {excerpt(cue.plain)}",
+            found.append(Finding(f"locale-{rule}", f"{cue.timecode('.')} {whose}{message}: {excerpt(cue.plain)}",
                                  path=path, line=cue.line, position=cue.position, severity="warning",
                                  start_ms=cue.start, end_ms=cue.end))
     return found
@@ -371,7 +367,7 @@ def check_units(source: Track, target: Track, profile: Profile) -> list[Finding]
             if re.search(_METRIC_WORDS.get(q.metric_unit, re.escape(q.metric_unit)), cue.plain, re.IGNORECASE):
                 continue
             metric = render_quantity(q.metric_value, q.metric_unit, profile.lang)
-            found.append(Finding("locale-units", f"{_tc(cue)} {q.text!r} in the source: {profile.lang} reads metric "
+            found.append(Finding("locale-units", f"{cue.timecode('.')} {q.text!r} in the source: {profile.lang} reads metric "
                                  f"units, write ≈ {metric}: {excerpt(cue.plain)}", path=target.path, line=cue.line,
                                  position=cue.position, severity="warning", start_ms=cue.start, end_ms=cue.end))
     return found

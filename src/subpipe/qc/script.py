@@ -22,17 +22,13 @@ and every track localize delivers) writes the whole cue with the locale's OpenCC
 and zh-MO, ``s2t`` for zh-Hant, ``t2s`` for zh, zh-Hans, zh-CN, zh-SG. Markup is never touched.
 """
 
-from subpipe.cues import Cue, Track, format_timecode
+from subpipe.cues import Cue, Track
 from subpipe.errors import Finding
 from subpipe.limits import excerpt
 from subpipe.locales import chinese_script, convert_script, other_script_chars, to_script
 from subpipe.qc.profiles import LanguageProfiles, Profile, language_profiles, lines_with_langs
 
 _NAMES = {"Hans": "Simplified", "Hant": "Traditional"}
-
-
-def _tc(cue: Cue) -> str:
-    return f"{format_timecode(cue.start, '.')} --> {format_timecode(cue.end, '.')}"
 
 
 def script_locale(track_lang: str | None, lang: str | None) -> str | None:
@@ -96,7 +92,7 @@ def check_cue_script(cue: Cue, profiles: LanguageProfiles, path: str | None = No
     script = chinese_script(locale)
     other = "Hans" if script == "Hant" else "Hant"
     fixed = "\n".join(_convert(text, loc) if loc else text for text, loc in _parts(cue, cue.plain, track_lang))
-    return [Finding("locale-script", f"{_tc(cue)} {locale} is written in {_NAMES[script]} characters; "
+    return [Finding("locale-script", f"{cue.timecode('.')} {locale} is written in {_NAMES[script]} characters; "
                     f"{_NAMES[other]}: {' '.join(bad)}; OpenCC ({to_script(locale)}) writes {excerpt(fixed)}",
                     path=path, line=cue.line, position=cue.position, severity="warning",
                     start_ms=cue.start, end_ms=cue.end)]
@@ -124,7 +120,7 @@ def fix_script(track: Track, profile: "Profile | LanguageProfiles") -> tuple[Tra
             continue
         text = "\n".join(_convert(part, loc) if loc else part for part, loc in _parts(cue, cue.text, track_lang))
         lang = track_lang if cue.lang and chinese_script(cue.lang) and chinese_script(track_lang) else cue.lang
-        found.append(Finding("fix-locale-script", f"{_tc(cue)} {locale} script ({to_script(locale)}): "
+        found.append(Finding("fix-locale-script", f"{cue.timecode('.')} {locale} script ({to_script(locale)}): "
                              f"{excerpt(cue.text)} -> {excerpt(text)}", path=track.path, line=cue.line,
                              position=cue.position, severity="info", fixed=True, start_ms=cue.start,
                              end_ms=cue.end))

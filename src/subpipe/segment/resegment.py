@@ -55,7 +55,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
-from subpipe.cues import ASS_BLOCK_RE, Cue, Track, escape_text, format_timecode
+from subpipe.cues import ASS_BLOCK_RE, Cue, Track, escape_text
 from subpipe.errors import ErrorCode, Finding, SubpipeError
 from subpipe.nlp import DEFAULT_BATCH_SIZE
 from subpipe.qc.fixes import fix_track
@@ -537,7 +537,7 @@ def _rebreak_changed(before: Track, after: Track, lang: str, profiles: LanguageP
 
 
 def _note(kind: str, message: str, cue: Cue, path: str | None) -> Finding:
-    return Finding(kind, f"{format_timecode(cue.start, '.')} --> {format_timecode(cue.end, '.')}: {message}",
+    return Finding(kind, f"{cue.timecode('.')}: {message}",
                    path=path, line=cue.line, position=cue.position, severity="warning",
                    start_ms=cue.start, end_ms=cue.end)
 
