@@ -778,14 +778,13 @@ def keep_superseded_setting(keep: int | None = None, environ=None) -> int:
 
     from subpipe.limits import whole_number_setting
 
-    name = "keep_superseded"
     if keep is None:
         raw = (os.environ if environ is None else environ).get(KEEP_SUPERSEDED_ENV, "")
         if not raw.strip():
             return DEFAULT_KEEP_SUPERSEDED
         return whole_number_setting(KEEP_SUPERSEDED_ENV, raw, zero="keeps none", code=ErrorCode.SETTINGS)
     if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
-        raise SubpipeError(f"{name}={keep!r}: the set-asides to keep are a whole number, 0 or more (0 keeps none)",
+        raise SubpipeError(f"keep_superseded={keep!r}: the set-asides to keep are a whole number, 0 or more (0 keeps none)",
                            code=ErrorCode.SETTINGS)
     return keep
 
