@@ -357,7 +357,8 @@ class _Hop:
             return []
         tokenizer = self.pkg.tokenizer
         chunks = self.split(texts)
-        flat = [tokenizer.encode(chunk) for per_text in chunks for chunk in per_text]
+        sources = [chunk for per_text in chunks for chunk in per_text]
+        flat = [tokenizer.encode(chunk) for chunk in sources]
         prefix = [[self.pkg.target_prefix]] * len(flat) if self.pkg.target_prefix else None
         options = dict(replace_unknowns=True, beam_size=max(1, self.settings.beam_size), num_hypotheses=1,
                        length_penalty=0.2)
@@ -365,7 +366,7 @@ class _Hop:
             flat, target_prefix=prefix, max_batch_size=max_batch_tokens, batch_type="tokens", return_scores=True,
             **options) if flat else []
         hypotheses = [r.hypotheses[0] for r in results]
-        self.rescue_loops(flat, hypotheses, prefix, options)
+        self.rescue_loops(sources, flat, hypotheses, prefix, options)
         out, i = [], 0
         for per_text in chunks:
             tokens: list[str] = []
@@ -379,18 +380,20 @@ class _Hop:
         return out
 
 
-    def rescue_loops(self, sources: list[list[str]], hypotheses: list[list[str]], prefix, options: dict) -> None:
+    def rescue_loops(self, texts: list[str], sources: list[list[str]], hypotheses: list[list[str]], prefix,
+                     options: dict) -> None:
         """Decode again each chunk whose output ran away or looped (``¡ALAAA UA PA PA PA ...`` for a scream:
         the decoder's degenerate repetition, `subpipe.qc.mt.runaway` / `repetition`), with its length
         bounded by its source's (`RESCUE_RATIO`) and repeats penalised; the new output replaces the old
         only when it no longer runs away or loops. Chunks of one bound are decoded in one call (a model
-        that loops on many costs a few calls, not one each). `rescued` counts them (engine stats)."""
+        that loops on many costs a few calls, not one each). `texts` are the chunks, `sources` their tokens.
+        `rescued` counts them (engine stats)."""
         from subpipe.qc.mt import repetition, runaway
 
         decode = self.pkg.tokenizer.decode
         looping: dict[int, list[int]] = {}  # length bound -> chunks
-        for i, (source, tokens) in enumerate(zip(sources, hypotheses)):
-            src, out = decode(source), decode(tokens)
+        for i, (src, source, tokens) in enumerate(zip(texts, sources, hypotheses)):
+            out = decode(tokens)
             if runaway(src, out) or repetition(src, out):
                 looping.setdefault(int(RESCUE_RATIO * len(source)) + RESCUE_EXTRA, []).append(i)
         for bound, chunks in looping.items():
@@ -398,8 +401,8 @@ class _Hop:
                 [sources[i] for i in chunks], target_prefix=[prefix[i] for i in chunks] if prefix else None,
                 repetition_penalty=RESCUE_PENALTY, max_decoding_length=bound, **options)
             for i, result in zip(chunks, again):
-                src, better = decode(sources[i]), decode(result.hypotheses[0])
-                if not (runaway(src, better) or repetition(src, better)):
+                better = decode(result.hypotheses[0])
+                if not (runaway(texts[i], better) or repetition(texts[i], better)):
                     hypotheses[i] = result.hypotheses[0]
                     self.rescued += 1
 
